@@ -12,7 +12,7 @@ import numpy as np
 from .analysis import analyse
 from .embedding import Embedder, model_setting
 from .reading import Article, Refusal, read_articles
-from .store import StoreWriter, default_index_dir
+from .store import DB_NAME, IndexNotFound, StoreWriter, default_index_dir
 
 # progress(done, total): sentences analysed and embedded so far, out of all this ingest embeds.
 Progress = Callable[[int, int], None]
@@ -92,6 +92,8 @@ def ingest(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike | No
 def remove(doc_id: str, index_dir: str | os.PathLike | None = None) -> bool:
     """Take one document and its sentences out of the index; False if it was not there."""
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+    if not (index_dir / DB_NAME).is_file():
+        raise IndexNotFound(f"no index at {index_dir}")
     with StoreWriter(index_dir, model=None) as writer:
         if not writer.remove(doc_id):
             return False

@@ -243,7 +243,10 @@ def _read_faiss(index_dir: Path, generation: int, dim: int) -> faiss.IndexIDMap2
         return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
     if not path.exists():
         raise FileNotFoundError(path)
-    return faiss.downcast_index(faiss.read_index(str(path)))
+    vectors = faiss.read_index(str(path))  # already an IndexIDMap2; a downcast copy would not own it
+    if not isinstance(vectors, faiss.IndexIDMap2):
+        raise IndexConflict(f"{path}: not a ClaimQA vector file; run `claimqa ingest PATH --rebuild`")
+    return vectors
 
 
 class StoreWriter:

@@ -1,0 +1,92 @@
+"""`claimqa`: a thin command line over the index and qa libraries."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+
+import click
+
+import index
+
+index_option = click.option(
+    "--index", "index_dir", type=click.Path(file_okay=False), envvar="CLAIMQA_INDEX", default="data/index",
+    show_default=True, help="Index folder (or set CLAIMQA_INDEX).")
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"claimqa: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+def main() -> None:
+    """Ask questions of news articles on one story; see what each outlet says and where they disagree."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@index_option
+@click.option("--rebuild", is_flag=True, help="Start the index afresh (needed to change the embedding model).")
+@click.option("--model", default=None, envvar="CLAIMQA_MODEL",
+              help="Embedding model: a name or a local path [default: all-MiniLM-L6-v2, bundled].")
+def ingest(paths: tuple[str, ...], index_dir: str, rebuild: bool, model: str | None) -> None:
+    """Add or update articles (files or folders of .txt, .md, .html)."""
+    from tqdm import tqdm
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="sentence", desc="embedding", file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+
+    try:
+        report = index.ingest(paths, index_dir, rebuild=rebuild, model=model, progress=progress)
+    except (index.IndexConflict, OSError) as error:
+        fail(str(error))
+    finally:
+        if bar is not None:
+            bar.close()
+    for refusal in report.refused:
+        click.echo(f"refused: {refusal}", err=True)
+    for duplicate in report.duplicates:
+        click.echo(f"duplicate: {duplicate}", err=True)
+    click.echo(report.summary())
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="A JSON list, for scripts.")
+def sources(index_dir: str, as_json: bool) -> None:
+    """The indexed documents."""
+    try:
+        store = index.SentenceStore.open(index_dir, allow_empty=True)
+    except (index.IndexNotFound, index.IndexConflict) as error:
+        fail(str(error))
+    if as_json:
+        click.echo(json.dumps([asdict(d) for d in store.documents], indent=2, ensure_ascii=False))
+        return
+    if not store.documents:
+        click.echo(f"the index at {index_dir} holds no documents")
+        return
+    width = max(len(d.doc_id) for d in store.documents)
+    for d in store.documents:
+        title = f"  {d.title}" if d.title else ""
+        click.echo(f"{d.doc_id:<{width}}  {d.outlet:<22} {d.published or '-':<10} {d.sentences:>4} sentences{title}")
+
+
+@main.command()
+@click.argument("doc_id")
+@index_option
+def remove(doc_id: str, index_dir: str) -> None:
+    """Take one document out of the index."""
+    try:
+        removed = index.remove(doc_id, index_dir)
+    except (index.IndexNotFound, index.IndexConflict, OSError) as error:
+        fail(str(error))
+    if not removed:
+        fail(f"{doc_id}: no such document in {index_dir} (see `claimqa sources`)", code=1)
+    click.echo(f"removed {doc_id}")
