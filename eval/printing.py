@@ -1,0 +1,78 @@
+"""Plain-text output of the eval: the per-question table and the summary (one run or modes side by side)."""
+from __future__ import annotations
+
+import click
+
+from .gold import GoldQuestion
+
+LEGEND = ("marks per gold source doc:EA - E: a gold evidence sentence among its first 3 citations, "
+          "A: short answer right, '-': wrong, '..': source not cited; +doc: cited but not in gold")
+
+
+def source_marks(row: dict) -> str:
+    marks = []
+    for doc_id, mark in row["sources"].items():
+        if not mark["cited"]:
+            marks.append(f"{doc_id}:..")
+        else:
+            marks.append(f"{doc_id}:{'E' if mark['evidence'] else '-'}{'A' if mark['answer'] else '-'}")
+    if not row["sources"]:
+        marks.append("(no source)" + (" ok" if row["no_answer"] else ""))
+    marks.extend(f"+{doc_id}" for doc_id in row["extra_sources"])
+    return " ".join(marks)
+
+
+def flag_mark(row: dict) -> str:
+    said = "yes" if row["flag"] else "no"
+    if row["flag"] == row["disagree"]:
+        return f"{said:<3} ok"
+    return f"{said:<3} {'MISSED' if row['disagree'] else 'FALSE'}"
+
+
+def print_table(golds: list[GoldQuestion], rows: list[dict]) -> None:
+    width = min(max(len(g.id) for g in golds), 32)
+    click.echo(f"{'id':<{width}}  {'flag':<10} {'ms':>7}  sources")
+    for row in rows:
+        latency = f"{row['latency_ms']:.1f}" if row["latency_ms"] is not None else "-"
+        click.echo(f"{row['id'][:width]:<{width}}  {flag_mark(row):<10} {latency:>7}  {source_marks(row)}")
+    click.echo(LEGEND)
+    click.echo("")
+
+
+def summary_lines(run: dict) -> list[tuple[str, str]]:
+    """(label, value) rows for one run's summary, in the contract's order."""
+    d, t = run["disagreement"], run["latency_ms"]
+    return [
+        ("questions", str(run["questions"])),
+        ("evidence recall", _ratio(run["evidence_recall"])),
+        ("answer accuracy", _ratio(run["answer_accuracy"])),
+        ("source precision", _ratio(run["source_precision"])),
+        ("no-answer accuracy", _ratio(run["no_answer_accuracy"])),
+        ("disagreement precision", _ratio(d["precision"])),
+        ("disagreement recall", _ratio(d["recall"])),
+        ("disagreement F1", _ratio(d["f1"])),
+        ("latency p50 (ms)", _ms(t["p50"])),
+        ("latency p95 (ms)", _ms(t["p95"])),
+    ]
+
+
+def print_summary(run: dict) -> None:
+    for label, value in summary_lines(run):
+        click.echo(f"{label:<24}{value:>9}")
+
+
+def print_compare(runs: dict[str, dict]) -> None:
+    """Summary metrics as columns, one per retrieval mode."""
+    names = list(runs)
+    columns = [summary_lines(runs[name]) for name in names]
+    click.echo(f"{'':<24}" + "".join(f"{name:>9}" for name in names))
+    for i, (label, _) in enumerate(columns[0]):
+        click.echo(f"{label:<24}" + "".join(f"{column[i][1]:>9}" for column in columns))
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"

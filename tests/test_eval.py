@@ -1,0 +1,313 @@
+"""The eval: metrics on hand-made answers with known scores, gold-file errors, and the script end to end."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))   # `eval` is a folder of the project, not an installed package
+
+from eval import scoring  # noqa: E402
+from eval.gold import GoldError, GoldQuestion, GoldSource, load_gold  # noqa: E402
+from eval.matching import answer_matches, evidence_in, normalise  # noqa: E402
+from eval.run import missed_floors  # noqa: E402
+
+RUN = ROOT / "eval" / "run.py"
+FIXTURES = ROOT / "tests" / "fixtures" / "eval"
+CORPUS = FIXTURES / "corpus"
+GOLD = FIXTURES / "gold.jsonl"
+FIXTURE_IDS = ["injured", "fire-chief", "fire-cause", "wheat", "library-cost", "none-football"]
+SUMMARY_KEYS = {"questions", "evidence_recall", "answer_accuracy", "source_precision", "no_answer_accuracy",
+                "disagreement", "latency_ms", "per_question"}
+VALID_LINE = '{"id": "ok", "question": "Who?", "disagree": false, "sources": {}}'
+
+
+# ---------------------------------------------------------------- matching
+
+def test_normalise_folds_quotes_dashes_space_and_case():
+    assert normalise("It\u2019s \u201cBlatant\u201d \u2014 a\u2013b\n\t  X ") == 'it\'s "blatant" - a-b x'
+
+
+@pytest.mark.parametrize("value,gold", [
+    ("three", ["3"]), ("3", ["three"]), ("Three", ["two", "three"]), ("at least six", ["6"]),
+    ("about 2,500", ["2500"]), ("2500", ["about 2,500"]), ("twenty-five", ["25"]), ("more than a dozen", ["12"]),
+    ("Maj. Gen. Patrick Ryder", ["Ryder"]), ("Kata\u2019ib Hezbollah", ["Kata'ib Hezbollah"]),
+    ("Ryder", ["Pat Ryder"]),   # the gold answer contains the value
+])
+def test_answer_matches(value, gold):
+    assert answer_matches(value, gold)
+
+
+@pytest.mark.parametrize("value,gold", [
+    ("2,500", ["2"]), ("sixty", ["six"]), ("two", ["three", "3"]), ("al-Saedi", ["al-Saidi"]),
+    (None, ["three"]), ("", ["three"]), ("   ", ["no"]),
+])
+def test_answer_does_not_match(value, gold):
+    assert not answer_matches(value, gold)
+
+
+def test_evidence_matches_across_curly_quotes_and_dashes():
+    sentence = "Iraqi security officials said the government called it a \u201cblatant invasion.\u201d \u2013 AFP"
+    assert evidence_in(sentence, ['the government called it a "blatant invasion', "invasion.\" - afp"])
+    assert not evidence_in(sentence, ["blatant aggression"])
+    assert not evidence_in(sentence, [""])
+
+
+# ---------------------------------------------------------------- metrics on hand-made answers
+
+def gold(id: str, disagree: bool, **sources: tuple[list[str], list[str]]) -> GoldQuestion:
+    return GoldQuestion(id, f"question {id}?", disagree,
+                        {doc_id: GoldSource(answer, evidence) for doc_id, (answer, evidence) in sources.items()})
+
+
+def answer(flag: bool = False, **sources: tuple[str | None, list[str]]) -> dict:
+    """An answer dict as qa produces it: sources in order, each with its citations' texts."""
+    return {"question": "?", "not_mentioned": [],
+            "disagreement": {"flag": flag, "summary": "", "values": []},
+            "sources": [{"doc_id": doc_id, "outlet": doc_id, "published": None, "answer": value,
+                         "citations": [{"n": i + 1, "sentence_id": i, "text": text, "score": 0.5}
+                                       for i, text in enumerate(texts)]}
+                        for doc_id, (value, texts) in sources.items()]}
+
+
+GOLDS = [
+    gold("killed", True, nyt=(["three", "3"], ["Abu Taqwa and two others"]), upi=(["two", "2"], ["killed two people"])),
+    gold("spokesman", False, afp=(["Pat Ryder", "Ryder"], ['the government called a "blatant invasion']),
+         nyt=(["Patrick Ryder"], ["Patrick Ryder, the Pentagon spokesman"])),
+    gold("super-bowl", False),
+]
+ANSWERS = [
+    # nyt: right value, but its evidence is its 4th citation (only the first three count); afp is not gold
+    answer(True, nyt=("3", ["a", "b", "c", "killing a brigade commander known as Abu Taqwa and two others"]),
+           upi=("two people", ["The strike killed two people."]), afp=("2", ["two people were killed"])),
+    # afp: evidence behind curly quotes; nyt not cited at all; a false alarm
+    answer(True, afp=("Maj. Gen. Pat Ryder", ["which the government called a \u201cblatant invasion.\u201d"])),
+    answer(False),
+]
+LATENCIES = [10.0, 30.0, 20.0]
+
+
+def test_metrics_on_hand_made_answers():
+    report = scoring.report(GOLDS, ANSWERS, LATENCIES)
+    assert report["questions"] == 3
+    assert report["evidence_recall"] == pytest.approx(2 / 4)       # upi, afp
+    assert report["answer_accuracy"] == pytest.approx(3 / 4)       # nyt "3", upi "two people", afp "...Pat Ryder"
+    assert report["source_precision"] == pytest.approx(3 / 4)      # nyt, upi, afp(q2) of nyt, upi, afp(q1), afp(q2)
+    assert report["no_answer_accuracy"] == 1.0
+    assert report["disagreement"] == pytest.approx({"precision": 0.5, "recall": 1.0, "f1": 2 / 3})
+    assert report["latency_ms"] == pytest.approx({"p50": 20.0, "p95": 29.0})
+    first = report["per_question"][0]
+    assert first["sources"]["nyt"] == {"cited": True, "evidence": False, "answer": True, "value": "3"}
+    assert first["extra_sources"] == ["afp"]
+    assert report["per_question"][1]["sources"]["nyt"]["cited"] is False
+    assert report["per_question"][2]["no_answer"] is True
+    assert json.loads(json.dumps(report)) == report
+
+
+def test_zero_denominators_give_zero_for_disagreement_and_none_elsewhere():
+    golds = [gold("a", False), gold("b", False)]
+    cited = [answer(False, nyt=("x", ["y"])), answer(False)]
+    report = scoring.summary(golds, cited, [])
+    assert report["disagreement"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+    assert report["evidence_recall"] is None and report["answer_accuracy"] is None
+    assert report["source_precision"] is None          # unanswerable questions are left out of it
+    assert report["no_answer_accuracy"] == 0.5
+    assert report["latency_ms"] == {"p50": None, "p95": None}
+    # gold disagrees, nothing flagged: no true positive, no flag at all
+    assert scoring.disagreement_scores([gold("c", True)], [answer(False)]) == {"precision": 0.0, "recall": 0.0,
+                                                                               "f1": 0.0}
+    # nothing unanswerable in the gold: no-answer accuracy is not measured
+    assert scoring.no_answer_accuracy([gold("d", False, nyt=(["1"], ["e"]))], [answer()]) is None
+
+
+def test_null_short_answer_is_wrong_even_with_right_evidence():
+    marks = scoring.mark_question(GOLDS[0], answer(False, nyt=(None, ["Abu Taqwa and two others"])))
+    assert (marks[0].evidence, marks[0].answer) == (True, False)
+
+
+def test_missed_floors():
+    summary = scoring.report(GOLDS, ANSWERS, LATENCIES)
+    assert missed_floors(summary, {"min_evidence_recall": 0.5, "min_disagreement_f1": 0.6}) == []
+    assert missed_floors(summary, {"min_evidence_recall": 0.9, "min_disagreement_f1": None}) == [
+        "evidence recall 0.500 < 0.900"]
+    unmeasured = scoring.summary([gold("x", False)], [answer()], [1.0])
+    assert missed_floors(unmeasured, {"min_answer_accuracy": 0.1}) == [
+        "answer accuracy not measured (nothing to score) < 0.100"]
+
+
+# ---------------------------------------------------------------- gold file errors
+
+def run_eval(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    environment = dict(os.environ, HF_HUB_OFFLINE="1", **(env or {}))
+    return subprocess.run([sys.executable, str(RUN), *map(str, args)], capture_output=True, text=True,
+                          env=environment, timeout=timeout, cwd=str(ROOT))
+
+
+BAD_LINES = [
+    ('{"id": "x", "question": "q", ', "not valid JSON"),
+    ("[1, 2]", "expected a JSON object, got list"),
+    ('{"question": "q", "disagree": false, "sources": {}}', "missing field 'id'"),
+    ('{"id": "x", "disagree": false, "sources": {}}', "missing field 'question'"),
+    ('{"id": "x", "question": "q", "sources": {}}', "missing field 'disagree'"),
+    ('{"id": "x", "question": "q", "disagree": false}', "missing field 'sources'"),
+    ('{"id": "x", "question": "q", "disagree": "yes", "sources": {}}', "'disagree' must be true or false"),
+    ('{"id": 7, "question": "q", "disagree": false, "sources": {}}', "'id' must be a string, got a number"),
+    ('{"id": "x", "question": "q", "disagree": false, "sources": []}', "'sources' must be an object"),
+    ('{"id": "x", "question": "q", "disagree": false, "sources": {"nyt": {"answer": ["3"]}}}',
+     "sources.nyt is missing field 'evidence'"),
+    ('{"id": "x", "question": "q", "disagree": false, "sources": {"nyt": {"answer": ["3"], "evidence": "e"}}}',
+     "sources.nyt.evidence must be a list of strings"),
+    ('{"id": "x", "question": "q", "disagree": false, "sources": {"nyt": {"answer": [], "evidence": ["e"]}}}',
+     "sources.nyt.answer must hold at least one non-empty string"),
+    ('{"id": "x", "question": "  ", "disagree": false, "sources": {}}', "field 'question' is empty"),
+    (VALID_LINE, "duplicate id 'ok' (first on line 1)"),
+]
+
+
+@pytest.mark.parametrize("line,reason", BAD_LINES, ids=[r for _, r in BAD_LINES])
+def test_malformed_gold_line_gets_one_line_error_naming_file_and_line(tmp_path, line, reason):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(VALID_LINE + "\n\n" + line + "\n", encoding="utf-8")   # the bad line is line 3
+    with pytest.raises(GoldError) as caught:
+        load_gold(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:3: ") and reason in message and "\n" not in message
+    done = run_eval("--gold", path)
+    assert (done.returncode, done.stderr) == (2, f"eval: {message}\n")
+    assert done.stdout == ""
+
+
+def test_missing_and_empty_gold_files(tmp_path):
+    done = run_eval("--gold", tmp_path / "nope.jsonl")
+    assert (done.returncode, done.stderr) == (2, f"eval: {tmp_path / 'nope.jsonl'}: no such gold file\n")
+    (tmp_path / "empty.jsonl").write_text("\n\n", encoding="utf-8")
+    done = run_eval("--gold", tmp_path / "empty.jsonl")
+    assert (done.returncode, done.stderr) == (2, f"eval: {tmp_path / 'empty.jsonl'}: the gold file holds no questions\n")
+
+
+def test_missing_corpus_gets_one_line_error(tmp_path):
+    done = run_eval("--corpus", tmp_path / "no-such-folder", "--gold", GOLD)
+    assert (done.returncode, done.stderr) == (2, f"eval: {tmp_path / 'no-such-folder'}: corpus folder not found\n")
+    done = run_eval("--corpus", CORPUS, "--index", tmp_path, "--gold", GOLD)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not both" in done.stderr
+
+
+def test_source_not_in_corpus_names_the_line(bundled_index, tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(VALID_LINE + "\n" + json.dumps(
+        {"id": "bbc", "question": "q", "disagree": False, "sources": {"bbc": {"answer": ["a"], "evidence": ["e"]}}})
+        + "\n", encoding="utf-8")
+    done = run_eval("--index", bundled_index, "--gold", path)
+    assert done.returncode == 2
+    assert done.stderr == (f"eval: {path}:2: source 'bbc' is not a document of the corpus "
+                           "(documents: afp, nyt, the-national, upi, washington-post)\n")
+
+
+def test_index_that_does_not_exist(tmp_path):
+    done = run_eval("--index", tmp_path / "nothing-here", "--gold", GOLD)
+    assert done.returncode == 2 and done.stderr.startswith("eval: ") and done.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------------- end to end on a corpus of our own
+
+def recomputed(report: dict) -> dict:
+    """The summary recomputed from the report's own per-question marks: the two must agree."""
+    rows = report["per_question"]
+    marks = [m for row in rows for m in row["sources"].values()]
+    return {"evidence_recall": sum(m["evidence"] for m in marks) / len(marks),
+            "answer_accuracy": sum(m["answer"] for m in marks) / len(marks),
+            "no_answer_accuracy": sum(row["no_answer"] for row in rows if row["no_answer"] is not None)
+            / sum(1 for row in rows if row["no_answer"] is not None)}
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory):
+    """One real run on the fixture corpus, with the default index pointed at a folder that must stay absent."""
+    folder = tmp_path_factory.mktemp("eval-run")
+    untouched = folder / "default-index"
+    done = run_eval("--corpus", CORPUS, "--gold", GOLD, "--json", folder / "report.json",
+                    env={"CLAIMQA_INDEX": str(untouched)})
+    return done, folder, untouched
+
+
+def test_script_on_own_corpus_writes_the_contract_report(fixture_run):
+    done, folder, untouched = fixture_run
+    assert done.returncode == 0, done.stderr
+    assert not untouched.exists()                      # --corpus never touches the default index
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    assert SUMMARY_KEYS <= set(report)
+    assert report["questions"] == 6
+    assert [row["id"] for row in report["per_question"]] == FIXTURE_IDS
+    assert set(report["disagreement"]) == {"precision", "recall", "f1"}
+    assert all(0.0 <= report["disagreement"][k] <= 1.0 for k in ("precision", "recall", "f1"))
+    for key, value in recomputed(report).items():
+        assert report[key] == pytest.approx(value), key
+    assert 0.0 <= report["source_precision"] <= 1.0
+    assert 0.0 < report["latency_ms"]["p50"] <= report["latency_ms"]["p95"]
+    assert [row["disagree"] for row in report["per_question"]] == [True] + [False] * 5
+    assert report["per_question"][5]["sources"] == {} and report["per_question"][5]["no_answer"] is not None
+    # the pipeline answers a corpus this plain: the wheat sentence is the only one about wheat
+    assert report["per_question"][3]["sources"]["harbour-daily"]["evidence"] is True
+
+
+def test_script_prints_a_row_per_question_and_the_summary(fixture_run):
+    done, _, _ = fixture_run
+    lines = done.stdout.splitlines()
+    for qid in FIXTURE_IDS:
+        assert any(line.startswith(qid + " ") for line in lines), qid
+    row = next(line for line in lines if line.startswith("injured "))
+    assert "harbour-daily:" in row and "coast-tribune:" in row
+    for label in ("evidence recall", "answer accuracy", "source precision", "no-answer accuracy",
+                  "disagreement F1", "latency p50 (ms)", "latency p95 (ms)"):
+        assert any(line.startswith(label) for line in lines), label
+
+
+def test_compare_and_plot(tmp_path):
+    done = run_eval("--corpus", CORPUS, "--gold", GOLD, "--compare", "--plot", tmp_path / "modes.png",
+                    "--json", tmp_path / "report.json", "--quiet")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert list(report["modes"]) == ["dense", "bm25", "hybrid"]
+    for run in report["modes"].values():
+        assert SUMMARY_KEYS <= set(run) and run["questions"] == 6
+    assert report["mode"] == "hybrid"
+    assert report["evidence_recall"] == report["modes"]["hybrid"]["evidence_recall"]
+    header = next(line for line in done.stdout.splitlines() if "dense" in line)
+    assert header.split() == ["dense", "bm25", "hybrid"]
+    assert (tmp_path / "modes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_missed_floor_exits_one_with_a_one_line_reason(tmp_path):
+    """A gold whose evidence no article holds: evidence recall is 0 whatever qa does."""
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"id": "w", "question": "How much wheat did the warehouse hold?", "disagree": False,
+                                "sources": {"harbour-daily": {"answer": ["3,000 tonnes"],
+                                                              "evidence": ["a sentence no article holds"]}}}) + "\n",
+                    encoding="utf-8")
+    done = run_eval("--corpus", CORPUS, "--gold", path, "--min-evidence-recall", "0.5", "--quiet")
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == "eval: floor missed: evidence recall 0.000 < 0.500"
+
+
+def test_default_run_on_a_fresh_clone_builds_the_bundled_index_aside(tmp_path):
+    """No data/index yet (a fresh clone): the bundled corpus is indexed in a temporary folder, within a minute."""
+    absent = tmp_path / "no-index-here"
+    done = run_eval("--quiet", "--json", tmp_path / "report.json", env={"CLAIMQA_INDEX": str(absent)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not absent.exists()
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["questions"] == len(load_gold(ROOT / "eval" / "gold.jsonl"))
+    assert report["seconds"] < 60
+
+
+def test_bundled_index_is_recognised_and_others_are_not(bundled_index, tmp_path):
+    from eval.running import _holds_exactly
+
+    assert _holds_exactly(bundled_index, ROOT / "data" / "articles")
+    assert not _holds_exactly(bundled_index, CORPUS)
+    assert not _holds_exactly(tmp_path / "missing", ROOT / "data" / "articles")
