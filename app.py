@@ -1,0 +1,650 @@
+"""ClaimQA web chat: a thin Gradio layer over `qa` (answers) and `index` (ingest, sources).
+
+    python app.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--uploads DIR]
+
+The first start builds the index of the bundled articles (data/articles) when it is missing.
+The answer is also served as JSON on the API endpoint `/ask` (the contract's answer object).
+"""
+from __future__ import annotations
+
+import os
+
+# Before gradio is imported: no calls home, no model downloads.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import html
+import re
+import shutil
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import click
+import gradio as gr
+
+import index
+import qa
+from qa.answer import Answer, Citation, SourceAnswer
+
+ROOT = Path(__file__).resolve().parent
+BUNDLED_CORPUS = ROOT / "data" / "articles"
+ARTICLE_TYPES = {".txt", ".md", ".html", ".htm"}
+MANIFEST = "sources.csv"
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024       # per file; a long article as HTML is well under 1 MB
+GRADIO_MAX_FILE_SIZE = "20mb"            # Gradio's own hard cap, above ours so that we can say why
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}")
+ASK_CONCURRENCY = 4                      # 2 cores: a few answers in flight keep both busy
+
+EXAMPLES = [
+    "How many people were killed in the January 4 strike?",
+    "Who was the commander killed in the strike?",
+    "How many people were injured?",
+    "Who is the Pentagon spokesman?",
+    "How many attacks on US forces have there been since October?",
+    "What time did the strike happen?",
+]
+
+
+# -- the library behind the page ------------------------------------------------------------
+
+class Library:
+    """The current answerer (one index snapshot) and the uploads folder that feeds the index.
+
+    Questions read `self.answerer` once and use that snapshot to the end; an upload builds the
+    next snapshot on the side and swaps it in under a lock, so nobody sees a half-built index.
+    """
+
+    def __init__(self, index_dir: Path, uploads_dir: Path):
+        self.index_dir = index_dir
+        self.uploads_dir = uploads_dir
+        self._swap = threading.Lock()
+        self._ingest = threading.Lock()   # one upload at a time (ingest also holds a file lock)
+        self.answerer = qa.Answerer.open(index_dir)
+
+    def ask(self, question: str) -> tuple[Answer, "qa.Answerer"]:
+        answerer = self.answerer          # one snapshot for the answer and for its context
+        return answerer.ask(question), answerer
+
+    def reload(self) -> None:
+        fresh = qa.Answerer.open(self.index_dir)   # built before the swap: readers never wait on it
+        with self._swap:
+            self.answerer = fresh
+
+    def add(self, paths: list[str], progress=None) -> list[str]:
+        """Check, save and ingest uploaded files; returns one line per file saying what happened."""
+        with self._ingest:
+            return add_uploads(self, [Path(p) for p in paths], progress)
+
+
+@dataclass
+class Checked:
+    source: Path
+    name: str        # the file name it is saved under, inside the uploads folder
+
+
+def check_upload(path: Path) -> tuple[Checked | None, str | None]:
+    """(file to save, None) or (None, reason it is refused): type, size and name are checked here."""
+    name = path.name
+    refused = check_name(name)
+    if refused:
+        return None, refused
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        return None, f"{name}: {size / 1024 / 1024:.1f} MB is over the {MAX_UPLOAD_BYTES // 1024 // 1024} MB limit per file"
+    if size == 0:
+        return None, f"{name}: the file is empty"
+    return Checked(path, name), None
+
+
+def check_name(name: str) -> str | None:
+    """Why a file name is refused, or None: only plain names of the listed types, never a path."""
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    if "/" in name or "\\" in name or name in {".", ".."} or ".." in name:
+        return f"{shown}: a file name may not contain a path"
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        if name != MANIFEST:
+            return f"{shown}: the only .csv accepted is {MANIFEST}"
+    elif suffix not in ARTICLE_TYPES:
+        return f"{shown}: not an article type (accepted: .txt, .md, .html, .htm and {MANIFEST})"
+    if not SAFE_NAME.fullmatch(name):
+        return f"{shown}: use letters, digits, spaces, '.', '_', '-' in file names"
+    return None
+
+
+def inside(folder: Path, name: str) -> Path:
+    """folder/name, and a guarantee that it stays inside the folder whatever the name says."""
+    target = (folder / name).resolve()
+    if target.parent != folder.resolve():
+        raise ValueError(f"{name}: would be saved outside {folder}")
+    return target
+
+
+def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]:
+    lines: list[str] = []
+    checked: list[Checked] = []
+    for path in paths:
+        ok, reason = check_upload(path)
+        if reason:
+            lines.append(f"refused: {reason}")
+        else:
+            checked.append(ok)
+    if not checked:
+        return lines or ["no file was given"]
+
+    with tempfile.TemporaryDirectory(prefix="claimqa-upload-") as staging:
+        keep = _stage(library, checked, Path(staging), lines)
+        if not keep:
+            return lines
+        saved = _move_in(library.uploads_dir, keep)
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress((done, total), desc="Embedding sentences", unit="sentences")
+
+    try:
+        result = index.ingest([library.uploads_dir], library.index_dir, progress=report)
+    except Exception as error:   # the index is left as it was (atomic write); put the folder back too
+        _move_back(saved)
+        return lines + [f"refused: {error}; the index is unchanged"]
+    library.reload()
+    lines += [f"refused: {Path(r.path).name}: {r.reason}" for r in result.refused]
+    lines += [f"added: {doc_id}" for doc_id in result.added]
+    lines += [f"updated: {doc_id}" for doc_id in result.updated]
+    lines += [f"duplicate: {d}" for d in result.duplicates]
+    lines.append(result.summary())
+    return lines
+
+
+def _stage(library: Library, checked: list[Checked], staging: Path, lines: list[str]) -> list[Path]:
+    """Read the uploads folder as it would be with these files, in a private copy; returns the
+    files that read cleanly. A file that cannot be read never enters the uploads folder, so it
+    cannot break this ingest or a later one."""
+    if library.uploads_dir.is_dir():
+        for existing in library.uploads_dir.iterdir():
+            if existing.is_file() and not existing.name.startswith("."):
+                shutil.copy2(existing, staging / existing.name)
+    for item in checked:
+        shutil.copyfile(item.source, inside(staging, item.name))
+    _, refusals = index.read_articles([staging])
+    uploaded = {item.name for item in checked}
+    refused: dict[str, list[str]] = {}
+    for refusal in refusals:
+        name = Path(refusal.path).name
+        if name in uploaded:
+            refused.setdefault(name, []).append(refusal.reason)
+    bundled = {d.doc_id: d for d in library.answerer.store.documents if not _is_upload(library, d.path)}
+    keep = []
+    for item in checked:
+        if item.name in refused:
+            what = " (the manifest was not saved)" if item.name == MANIFEST else ""
+            lines.extend(f"refused: {item.name}: {reason}{what}" for reason in refused[item.name])
+        elif item.name != MANIFEST and Path(item.name).stem in bundled:
+            other = bundled[Path(item.name).stem]
+            lines.append(f"refused: {item.name}: the id {other.doc_id!r} belongs to an article indexed from "
+                         f"{Path(other.path).parent.name or other.path}; rename the file")
+        else:
+            keep.append(staging / item.name)
+    return keep
+
+
+def _is_upload(library: Library, path: str) -> bool:
+    try:
+        return Path(path).resolve().parent == library.uploads_dir.resolve()
+    except OSError:
+        return False
+
+
+def _move_in(folder: Path, staged: list[Path]) -> list[tuple[Path, Path | None]]:
+    """Copy staged files into the uploads folder; returns (target, backup of what it replaced)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    backups = Path(tempfile.mkdtemp(prefix="claimqa-replaced-"))
+    saved = []
+    for path in staged:
+        target = inside(folder, path.name)
+        backup = None
+        if target.exists():
+            backup = backups / path.name
+            shutil.copy2(target, backup)
+        shutil.copyfile(path, target)
+        saved.append((target, backup))
+    return saved
+
+
+def _move_back(saved: list[tuple[Path, Path | None]]) -> None:
+    for target, backup in saved:
+        if backup is None:
+            target.unlink(missing_ok=True)
+        else:
+            shutil.copy2(backup, target)
+
+
+# -- follow-up questions ---------------------------------------------------------------------
+
+FOLLOW_UP_LEAD = re.compile(r"^\s*(?:and|also|plus|but)?\s*(?:what|how)\s+about\s+|^\s*(?:and|also|plus|but)\s+",
+                            re.IGNORECASE)
+QUESTION_START = re.compile(r"^(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|did|do|does|"
+                            r"has|have|had|can|could|will|would)\b", re.IGNORECASE)
+PRONOUNS = {"it", "they", "them", "he", "him", "she", "that", "this"}
+
+
+def resolve_follow_up(text: str, previous: str | None) -> str:
+    """The question a follow-up stands for, given the previous question of the chat.
+
+    A follow-up starts with "and", "also", "what about", "how about", or is a fragment of at
+    most four words that is not itself a question. It takes the previous question's frame:
+    - a participle or adjective replaces the previous question's participle:
+      "How many people were killed in the January 4 strike?" + "and the injured?"
+      -> "How many people were injured in the January 4 strike?"
+    - a phrase with a preposition replaces the previous one with that preposition:
+      + "and in the Feb. 7 strike?" -> "How many people were killed in the Feb. 7 strike?"
+    - a noun phrase replaces the previous noun phrase with the same head noun:
+      + "what about the Feb. 7 strike?" -> "... killed in the Feb. 7 strike?"
+    - any other fragment is added to the previous question ("Who is the Pentagon spokesman? his rank").
+    - a full question with "it", "they", "he"... gets the previous question's topic (its last
+      noun phrase) in place of the pronoun: "and when did it happen?" -> "when did the January 4
+      strike happen?"
+    Anything else is a new question, asked as typed.
+    """
+    question = " ".join(text.split())
+    if not previous:
+        return question
+    lead = FOLLOW_UP_LEAD.match(question)
+    rest = question[lead.end():] if lead else question
+    rest = rest.strip().rstrip("?").strip()
+    if not rest:
+        return question
+    words = rest.split()
+    if QUESTION_START.match(rest):
+        if not lead and not PRONOUNS & {w.lower().strip(",.") for w in words}:
+            return question
+        resolved = _replace_pronoun(rest, previous)
+        return resolved[:1].upper() + resolved[1:]
+    if not lead and len(words) > 4:
+        return question
+    return _substitute(rest, previous)
+
+
+def _nlp():
+    return index.load_nlp()
+
+
+def _replace_pronoun(rest: str, previous: str) -> str:
+    topic = _topic(previous)
+    if topic is None:
+        return rest + "?"
+    out, done = [], False
+    for token in _nlp()(rest):
+        if not done and token.lower_ in PRONOUNS and token.pos_ in {"PRON", "DET"}:
+            out.append(topic + token.whitespace_)
+            done = True
+        else:
+            out.append(token.text_with_ws)
+    return "".join(out).strip() + "?"
+
+
+def _topic(previous: str) -> str | None:
+    chunks = [c for c in _nlp()(previous).noun_chunks if c.root.pos_ != "PRON" and c.root.tag_ not in {"WP", "WDT"}]
+    return chunks[-1].text if chunks else None
+
+
+def _substitute(rest: str, previous: str) -> str:
+    nlp = _nlp()
+    prev, frag = nlp(previous.strip().rstrip("?")), nlp(rest)
+    words = [t for t in frag if t.lower_ not in {"the", "a", "an"}]
+    if not words:
+        return f"{previous.strip()} {rest}"
+
+    def rebuild(start: int, end: int, replacement: str) -> str:
+        return (prev[:start].text_with_ws + replacement + " " + prev[end:].text).strip() + "?"
+
+    # "the injured", "wounded": the participle or adjective stands in for the previous one.
+    if len(words) == 1 and (words[0].tag_ in {"VBN", "VBD", "JJ"} or words[0].lower_.endswith("ed")):
+        for token in prev:
+            if token.tag_ in {"VBN", "VBD"} and token.pos_ in {"VERB", "AUX"} and token.lemma_ != "be":
+                return rebuild(token.i, token.i + 1, words[0].text)
+    # "in the Feb. 7 strike": replaces the previous phrase that has the same preposition.
+    if frag[0].pos_ == "ADP":
+        for token in reversed(prev):
+            if token.lower_ == frag[0].lower_:
+                end = max(t.i for t in token.subtree) + 1
+                return rebuild(token.i, end, rest)
+    # a noun phrase: replaces the previous one with the same head noun ("strike").
+    heads = {t.lemma_.lower() for t in frag if t.pos_ in {"NOUN", "PROPN"}}
+    same = [c for c in prev.noun_chunks if c.root.lemma_.lower() in heads and c.root.tag_ not in {"WP", "WDT"}]
+    if same:
+        return rebuild(same[-1].start, same[-1].end, rest)
+    # Otherwise both together: retrieval then looks for the new words in the old question's frame.
+    return f"{previous.strip()} {rest}"
+
+
+# -- rendering: every piece of text is escaped; the HTML around it is ours -------------------
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def nice_date(iso: str | None) -> str:
+    if not iso:
+        return "date unknown"
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def render_question(text: str, asked: str | None = None) -> str:
+    shown = f'<div class="cq-question">{esc(text)}</div>'
+    if asked and asked != text:
+        shown += f'<div class="cq-asked">asked as: {esc(asked)}</div>'
+    return shown
+
+
+def render_answer(answer: Answer, store) -> str:
+    """The answer as one HTML block: banner, summary, a card per outlet, the outlets that are silent."""
+    outlet = _outlet_names(answer, store)
+    parts = ['<div class="cq-answer">']
+    for notice in answer.notices:
+        parts.append(f'<div class="cq-notice">{esc(notice)}</div>')
+    if answer.disagreement.flag:
+        parts.append(_banner(answer, outlet))
+    summary = answer.summary or ("No source addresses this." if not answer.sources else "")
+    if summary:
+        parts.append(f'<p class="cq-summary">{esc(summary)}</p>')
+    if answer.sources:
+        parts.append('<div class="cq-cards">')
+        parts.extend(_card(source, store) for source in answer.sources)
+        parts.append("</div>")
+    if answer.not_mentioned and answer.sources:
+        names = ", ".join(esc(outlet(d)) for d in answer.not_mentioned)
+        parts.append(f'<div class="cq-missing"><span class="cq-label">Not mentioned by</span> {names}</div>')
+    parts.append("</div>")
+    # One line, no blank lines: the chatbot's Markdown then leaves the block alone.
+    return "".join(parts)
+
+
+def _outlet_names(answer: Answer, store):
+    names = {s.doc_id: s.outlet for s in answer.sources}
+
+    def outlet(doc_id: str) -> str:
+        if doc_id in names:
+            return names[doc_id]
+        try:
+            return store.document(doc_id).outlet
+        except KeyError:
+            return doc_id
+    return outlet
+
+
+def _banner(answer: Answer, outlet) -> str:
+    rows = "".join(
+        f'<li><span class="cq-value">{esc(v.value)}</span>'
+        f'<span class="cq-by">{esc(", ".join(outlet(d) for d in v.doc_ids))}</span></li>'
+        for v in answer.disagreement.values)
+    summary = esc(answer.disagreement.summary) if answer.disagreement.summary else "The outlets give different values."
+    return (f'<div class="cq-banner"><div class="cq-banner-title">The outlets disagree</div>'
+            f'<div class="cq-banner-summary">{summary}</div><ul class="cq-values">{rows}</ul></div>')
+
+
+def _card(source: SourceAnswer, store) -> str:
+    short = ""
+    if source.answer:
+        # A source that gives two values (a headline and a quote) shows both.
+        also = [v for v in dict.fromkeys(source.values) if v and v.lower() not in source.answer.lower()]
+        extra = f'<span class="cq-also">also says {esc(", ".join(also))}</span>' if also else ""
+        short = f'<div class="cq-short"><span class="cq-pill">{esc(source.answer)}</span>{extra}</div>'
+    event = ""
+    if source.event and source.published and source.event[:10] != source.published[:10]:
+        event = f'<div class="cq-event">about the event of {esc(nice_date(source.event))}</div>'
+    cites = "".join(_citation(c, source, store) for c in source.citations)
+    return (f'<div class="cq-card" data-doc="{esc(source.doc_id)}"><div class="cq-card-head">'
+            f'<span class="cq-outlet">{esc(source.outlet)}</span>'
+            f'<span class="cq-date">{esc(nice_date(source.published))}</span></div>'
+            f'{short}{event}<ol class="cq-cites">{cites}</ol></div>')
+
+
+def _citation(citation: Citation, source: SourceAnswer, store) -> str:
+    """A citation that opens (a <details>, no script) on its sentence highlighted in context."""
+    context = _context(citation, source, store)
+    return (f'<li class="cq-cite"><details><summary><span class="cq-n">{citation.n}</span>'
+            f'<span class="cq-text">{esc(citation.text)}</span></summary>'
+            f'<div class="cq-context">{context}</div></details></li>')
+
+
+def _context(citation: Citation, source: SourceAnswer, store) -> str:
+    try:
+        around = store.context(citation.sentence_id, before=2, after=2)
+        document = store.document(source.doc_id)
+    except (KeyError, StopIteration):
+        return f'<mark class="cq-hit">{esc(citation.text)}</mark>'
+    pieces = []
+    for sentence in around:
+        if sentence.sentence_id == citation.sentence_id:
+            pieces.append(f'<mark class="cq-hit">{esc(sentence.text)}</mark>')
+        else:
+            pieces.append(f"<span>{esc(sentence.text)}</span>")
+    cited = store.sentence(citation.sentence_id)
+    where = (f'<div class="cq-where">{esc(document.title or document.doc_id)} &middot; sentence '
+             f'{cited.position + 1} of {document.sentences}</div>')
+    return " ".join(pieces) + where
+
+
+def render_sources(store) -> str:
+    rows = "".join(
+        f'<tr><td class="cq-src-outlet">{esc(d.outlet)}</td><td class="cq-src-date">{esc(nice_date(d.published))}</td>'
+        f'<td class="cq-src-title">{esc(d.title or d.doc_id)}</td><td class="cq-src-n">{d.sentences}</td></tr>'
+        for d in store.documents)
+    return (f'<table class="cq-sources"><thead><tr><th>Outlet</th><th>Date</th><th>Title</th>'
+            f'<th title="sentences">Sent.</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
+def render_report(lines: list[str]) -> str:
+    items = "".join(
+        f'<li class="{"cq-bad" if line.startswith("refused") else "cq-good"}">{esc(line)}</li>' for line in lines)
+    return f'<ul class="cq-report">{items}</ul>'
+
+
+def render_error(message: str) -> str:
+    return f'<div class="cq-answer"><div class="cq-notice">{esc(message)}</div></div>'
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+CSS = """
+.cq-question { white-space: pre-wrap; }
+.cq-asked { font-size: .85em; opacity: .75; margin-top: .25em; }
+.cq-answer { display: flex; flex-direction: column; gap: .75rem; line-height: 1.45; }
+.cq-banner { border: 1px solid #d97706; border-left: 6px solid #d97706; background: rgba(245, 158, 11, .12);
+  border-radius: 8px; padding: .6rem .85rem; }
+.cq-banner-title { font-weight: 700; color: #b45309; text-transform: uppercase; font-size: .8em; letter-spacing: .04em; }
+.cq-banner-summary { margin: .2rem 0 .35rem; font-weight: 600; }
+.cq-values { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .25rem; }
+.cq-values li { display: flex; gap: .6rem; align-items: baseline; margin: 0; }
+.cq-value { font-weight: 700; min-width: 2.5em; padding: 0 .45em; border-radius: 4px; background: rgba(217, 119, 6, .2);
+  text-align: center; }
+.cq-summary { margin: 0; font-size: 1.02em; }
+.cq-notice { font-size: .9em; padding: .4rem .6rem; border-radius: 6px; background: rgba(100, 116, 139, .15); }
+.cq-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: .6rem; }
+.cq-card { border: 1px solid var(--border-color-primary, #d4d4d8); border-radius: 10px; padding: .6rem .75rem;
+  background: var(--background-fill-primary, #fff); }
+.cq-card-head { display: flex; justify-content: space-between; align-items: baseline; gap: .5rem; }
+.cq-outlet { font-weight: 700; }
+.cq-date, .cq-event, .cq-where, .cq-also { font-size: .82em; opacity: .7; }
+.cq-short { margin: .35rem 0 .2rem; display: flex; gap: .5rem; align-items: baseline; }
+.cq-pill { font-weight: 700; background: rgba(37, 99, 235, .12); color: inherit; border-radius: 999px; padding: .05rem .6rem; }
+ol.cq-cites { list-style: none; margin: .3rem 0 0; padding: 0; display: flex; flex-direction: column; gap: .3rem; }
+.cq-cite { margin: 0; }
+.cq-cite summary { cursor: pointer; list-style: none; display: flex; gap: .45rem; align-items: flex-start; }
+.cq-cite summary::-webkit-details-marker { display: none; }
+.cq-cite summary:hover .cq-text { text-decoration: underline dotted; }
+.cq-n { flex: none; font-size: .78em; font-weight: 700; min-width: 1.6em; height: 1.6em; line-height: 1.6em;
+  text-align: center; border-radius: 5px; background: rgba(37, 99, 235, .15); margin-top: .1em; }
+.cq-text { font-size: .93em; }
+.cq-context { margin: .35rem 0 .2rem 2rem; padding: .45rem .6rem; border-left: 3px solid #2563eb;
+  background: rgba(100, 116, 139, .08); border-radius: 0 6px 6px 0; font-size: .9em; }
+mark.cq-hit { background: #fde68a; color: #1f2937; padding: 0 .1em; border-radius: 3px; }
+.cq-where { margin-top: .3rem; }
+.cq-missing { font-size: .9em; }
+.cq-label { font-weight: 600; opacity: .8; margin-right: .3rem; }
+.cq-sources { width: 100%; border-collapse: collapse; font-size: .85em; }
+.cq-sources th, .cq-sources td { text-align: left; padding: .3rem .35rem; border-bottom: 1px solid var(--border-color-primary, #e4e4e7);
+  vertical-align: top; }
+.cq-src-n { text-align: right !important; }
+.cq-src-outlet { font-weight: 600; white-space: nowrap; }
+.cq-src-date { white-space: nowrap; opacity: .75; }
+.cq-report { margin: 0; padding-left: 1.1rem; font-size: .88em; }
+.cq-bad { color: #b91c1c; }
+button.cq-example { justify-content: flex-start; text-align: left; white-space: normal; font-weight: 500;
+  border: 1px solid var(--border-color-primary, #e4e4e7); }
+button.cq-example:hover { border-color: #2563eb; }
+#cq-title h1 { margin-bottom: 0; }
+.gradio-container { max-width: 1480px !important; }
+#cq-sources table, #cq-sources tr { border: none !important; padding: 0 !important; margin: 0 !important; }
+#cq-sources th, #cq-sources td { border: none !important; border-bottom: 1px solid var(--border-color-primary, #e4e4e7) !important; }
+#cq-sources th { font-weight: 600; opacity: .75; background: transparent !important; }
+"""
+
+THEME = gr.themes.Soft(
+    primary_hue="blue",
+    # System fonts only: a font from Google would be a request to the internet.
+    font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+)
+
+
+def build(library: Library) -> gr.Blocks:
+    def respond(message: str, history: list, previous: str | None):
+        message = (message or "").strip()
+        if not message:
+            return "", history, previous
+        asked = resolve_follow_up(message, previous)
+        try:
+            answer, answerer = library.ask(asked)
+            reply = render_answer(answer, answerer.store)
+        except Exception as error:   # a bad question is an answer too: say why, keep the chat going
+            reply = render_error(str(error) or type(error).__name__)
+            asked = previous or None
+        history = list(history or []) + [
+            {"role": "user", "content": render_question(message, asked)},
+            {"role": "assistant", "content": reply},
+        ]
+        return "", history, asked
+
+    def ask(question: str) -> dict:
+        """Answer a question from every source: the contract's answer object."""
+        try:
+            answer, _ = library.ask(question)
+        except Exception as error:
+            raise gr.Error(str(error) or type(error).__name__)
+        return answer.to_dict()
+
+    def upload(files: list[str] | None, progress=gr.Progress()):
+        lines = library.add(list(files or []), progress=progress)
+        return render_report(lines), render_sources(library.answerer.store), None
+
+    with gr.Blocks(title="ClaimQA") as demo:
+        gr.Markdown("# ClaimQA\nAsk a question of every outlet's article: each outlet's answer, the sentences "
+                    "that say it, and where the outlets disagree. Click a sentence to read it in context.",
+                    elem_id="cq-title")
+        previous = gr.State(None)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(
+                    elem_id="cq-chat", height=680, show_label=False, layout="panel",
+                    sanitize_html=True, render_markdown=True, latex_delimiters=[],   # "$2 million" is no formula
+                    line_breaks=False, feedback_options=None, buttons=[],
+                    placeholder="Ask about the strike: who, how many, when. Follow-ups work: \"and the injured?\"")
+                with gr.Row():
+                    box = gr.Textbox(elem_id="cq-question", show_label=False, scale=5, max_lines=4,
+                                     placeholder="How many people were killed in the January 4 strike?")
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
+                clear = gr.Button("New conversation", size="sm", variant="secondary")
+            with gr.Column(scale=2, min_width=320):
+                gr.Markdown("### Sources")
+                sources = gr.HTML(render_sources(library.answerer.store), elem_id="cq-sources")
+                gr.Markdown("### Try")
+                buttons = [gr.Button(q, size="sm", elem_classes=["cq-example"]) for q in EXAMPLES]
+                gr.Markdown(f"### Add articles\n.txt, .md, .html or a `sources.csv` (outlet, date, title per "
+                            f"file), up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB each.")
+                # No file_types here: Gradio would refuse the whole batch with its own message;
+                # check_upload refuses each wrong file and says why, keeping the others.
+                files = gr.File(file_count="multiple", type="filepath", show_label=False, elem_id="cq-upload", height=120)
+                add = gr.Button("Add to the index", elem_id="cq-add")
+                report = gr.HTML(elem_id="cq-report")
+
+        talk = dict(fn=respond, inputs=[box, chat, previous], outputs=[box, chat, previous],
+                    concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
+        # The chat's own endpoint: not in the API docs (/ask is the API), but callable, so tests see the HTML.
+        box.submit(**talk, api_name="chat", api_visibility="undocumented")
+        send.click(**talk, api_visibility="private")
+        for button, question in zip(buttons, EXAMPLES):
+            button.click(lambda q=question: q, outputs=box, api_visibility="private", queue=False).then(
+                **talk, api_visibility="private")
+        clear.click(lambda: ([], None, ""), outputs=[chat, previous, box], api_visibility="private", queue=False)
+        add.click(upload, inputs=files, outputs=[report, sources, files], api_name="upload",
+                  concurrency_limit=1, concurrency_id="upload")
+        gr.api(ask, api_name="ask", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
+    return demo
+
+
+# -- start -------------------------------------------------------------------------------------
+
+def ensure_index(index_dir: Path) -> None:
+    """Build the index of the bundled articles when there is none (or an empty one)."""
+    try:
+        index.SentenceStore.open(index_dir)
+        return
+    except index.IndexNotFound:
+        pass
+    from tqdm import tqdm
+
+    click.echo(f"No index at {index_dir}: building it from {BUNDLED_CORPUS} (first start only)...")
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="sentence", desc="embedding", file=sys.stderr)
+        bar.update(done - bar.n)
+
+    try:
+        result = index.ingest([BUNDLED_CORPUS], index_dir, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    for refusal in result.refused:
+        click.echo(f"refused: {refusal}", err=True)
+    click.echo(result.summary())
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=7860, show_default=True, type=int, help="Port to serve on.")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), envvar="CLAIMQA_INDEX",
+              default=ROOT / "data" / "index", help="Index folder (or set CLAIMQA_INDEX).  [default: data/index]")
+@click.option("--uploads", "uploads_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where uploaded articles are kept.  [default: uploads/ beside the index folder]")
+def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None) -> None:
+    """Serve the ClaimQA chat (and the JSON API /ask) on the articles in the index."""
+    try:
+        ensure_index(index_dir)
+        library = Library(index_dir, uploads_dir or index_dir.parent / "uploads")
+    except (index.IndexNotFound, index.IndexConflict, OSError) as error:
+        click.echo(f"app.py: {error}", err=True)
+        sys.exit(2)
+    demo = build(library)
+    demo.queue(default_concurrency_limit=1, max_size=None)
+    click.echo(f"ClaimQA chat on http://{host}:{port}/ (API: /ask)")
+    demo.launch(server_name=host, server_port=port, share=False, show_error=True, quiet=False,
+                max_file_size=GRADIO_MAX_FILE_SIZE, theme=THEME, css=CSS, footer_links=["api"],
+                run_history=False)
+
+
+if __name__ == "__main__":
+    main()

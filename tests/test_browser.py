@@ -1,0 +1,133 @@
+"""The chat page in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright; no browser download).
+
+Screenshots go to test-artifacts/. Without Chromium the test is skipped, except in CI (env CI set),
+where a missing browser is a failure.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from test_app import (BRIDGE_ARTICLE, BRIDGE_MANIFEST, KILLED, XSS, AppServer, copy_index)
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def unavailable(message: str) -> None:
+    """Skip with the reason; in CI (env CI set) the browser test must run, so fail instead."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must run the browser test")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
+    if not executable:
+        unavailable(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(bundled_index, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    app = AppServer(copy_index(bundled_index, folder), folder / "uploads", folder / "app.log")
+    app.wait()
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records every request it makes and every dialog a script opens."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1440, "height": 1100})
+    page.requests, page.dialogs, page.errors = [], [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(server.url)
+    page.wait_for_selector("#cq-question textarea", timeout=60_000)
+    yield page
+    outside = [url for url in page.requests if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
+               and urlsplit(url).hostname not in {"127.0.0.1", "localhost"}]
+    page.close()
+    assert not outside, f"the page fetched from outside: {outside}"
+
+
+def ask(page, question: str) -> None:
+    answers = page.locator(".cq-answer").count()
+    page.fill("#cq-question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('.cq-answer').length > {answers}", timeout=60_000)
+
+
+def test_killed_question_shows_banner_cards_and_citations(page):
+    ask(page, KILLED)
+    answer = page.locator(".cq-answer").last
+    banner = answer.locator(".cq-banner")
+    assert banner.is_visible()
+    assert re.search(r"disagree", banner.inner_text(), re.IGNORECASE)
+    assert answer.locator(".cq-values li").count() >= 2
+    assert answer.locator(".cq-card").count() >= 4
+    assert answer.locator(".cq-cite").count() >= 4
+    # Banner, then summary, then the cards: top to bottom on the page.
+    tops = [answer.locator(sel).first.bounding_box()["y"] for sel in (".cq-banner", ".cq-summary", ".cq-card")]
+    assert tops == sorted(tops)
+    page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
+
+    # A citation opens on its sentence, highlighted, among the sentences around it.
+    cite = answer.locator(".cq-cite").first
+    sentence = cite.locator(".cq-text").inner_text()
+    context = cite.locator(".cq-context")
+    assert not context.is_visible()
+    cite.locator("summary").click()
+    context.wait_for(state="visible")
+    assert context.locator("mark.cq-hit").inner_text() == sentence
+    assert len(context.inner_text()) > len(sentence)
+    cite.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "chat-citation.png"))
+    assert not page.errors, page.errors
+
+
+def test_follow_up_and_history(page):
+    ask(page, KILLED)
+    ask(page, "and the injured?")
+    assert page.locator(".cq-answer").count() == 2
+    assert "How many people were injured in the January 4 strike?" in page.locator(".cq-asked").last.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "chat-follow-up.png"), full_page=True)
+
+
+def test_upload_then_markup_shows_as_characters_and_runs_nothing(page, tmp_path):
+    (tmp_path / "zorvath.txt").write_text(BRIDGE_ARTICLE)
+    (tmp_path / "sources.csv").write_text(BRIDGE_MANIFEST)
+    page.set_input_files("#cq-upload input[type=file]", [str(tmp_path / "zorvath.txt"), str(tmp_path / "sources.csv")])
+    page.click("#cq-add")
+    page.wait_for_selector("#cq-report li", timeout=120_000)
+    assert "added: zorvath" in page.locator("#cq-report").inner_text()
+    assert "Lakeport Ledger" in page.locator("#cq-sources").inner_text()
+
+    ask(page, f"What did the sign on the Zorvath Bridge read? {XSS}")
+    answer = page.locator(".cq-answer").last
+    assert XSS in page.locator(".cq-question").last.inner_text()
+    assert XSS in answer.inner_text()
+    assert page.locator("img[src='x']").count() == 0
+    page.wait_for_timeout(500)   # an onerror handler would have fired by now
+    assert page.dialogs == []
+    assert not page.errors, page.errors
+    page.screenshot(path=str(ARTIFACTS / "chat-markup-as-text.png"), full_page=True)
