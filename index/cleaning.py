@@ -208,7 +208,7 @@ def _dates_and_tags_only(line: str) -> bool | None:
 def _is_subhead(line: str, story_started: bool) -> bool:
     """A short label without punctuation: lowercase anywhere, or any case once the story is under way."""
     words = line.split()
-    if len(words) > 4 or line.endswith(tuple(_TERMINAL)) or not line[0].isalpha():
+    if len(words) > 4 or line.endswith(tuple(_TERMINAL + ":;,")) or not line[0].isalpha():
         return False
     return line[0].islower() or story_started
 

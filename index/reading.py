@@ -475,13 +475,14 @@ def _is_date(iso: str) -> bool:
 # -- Folders and the manifest ------------------------------------------------------------------
 
 def _articles_in(folder: Path) -> list[Path]:
-    """Article files under `folder`, sorted by their path inside it; hidden folders are skipped."""
+    """Article files under `folder`, sorted by folder and then document id (so `nyt.txt` comes
+    before `nyt-copy.txt`); hidden files and folders are skipped."""
     found = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(Path(root) / name for name in names
                      if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED)
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+    return sorted(found, key=lambda p: (p.parent.relative_to(folder).parts, p.stem, p.suffix))
 
 
 def _manifests_in(folder: Path) -> list[Path]:

@@ -79,7 +79,7 @@ def _punkt_tab_parameters() -> PunktParameters | None:
 
     try:
         return load_punkt_params(find("tokenizers/punkt_tab/english/"))
-    except LookupError:
+    except (LookupError, OSError, ValueError):   # not installed, or unreadable: use the package's copy
         return None
 
 
