@@ -79,7 +79,7 @@ _PHOTO = r"(?:(?:file|afp|ap|reuters|epa|upi|getty)\s+)?(?:photo|image|picture|v
 _PHOTO_CREDIT_LINE = re.compile(rf"\(?{_PHOTO}\s*(?:(?:by|credit|courtesy(?: of)?)\s*:?|:)\s*[A-Z][^.!?]{{0,80}}\)?", _I)
 # A credit after a caption's last sentence: "... an associated. File Photo by Bonnie Cash/UPI".
 _TRAILING_PHOTO_CREDIT = re.compile(
-    rf"(?<=[.!?”\"’])\s+\(?{_PHOTO}\s*(?:by|credit|courtesy of)\s*:?\s+[A-Z][^.!?]{{0,80}}\)?$", _I)
+    rf"(?<=[.!?”\"’])\s+\(?{_PHOTO}\s*(?:(?:by|credit|courtesy of)\s*:?|:)\s*[A-Z][^.!?]{{0,80}}\)?$", _I)
 
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
            r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
