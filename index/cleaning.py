@@ -194,6 +194,8 @@ def _verdict(line: str, story_started: bool) -> str:
 def _dates_and_tags_only(line: str) -> bool | None:
     """True if the line is only a date/time (with labels and tag words), False if only tag words,
     None if it says anything else."""
+    if len(line) > 100:   # timestamp and tag lines are short; spare long story lines the regexes
+        return None
     rest = DATE.sub(" ", line)
     had_date = rest != line or bool(_SHORT_DATE.search(line))
     rest = _SHORT_DATE.sub(" ", rest)

@@ -121,7 +121,7 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
             refusals.extend(manifest.problems)
         row = manifests[key].rows.get(path.name, {}) if key in manifests else {}
         try:
-            article = read_article(path, row)
+            article = _read_article(path, row)
         except _Refused as refused:
             refusals.append(Refusal(str(path), str(refused)))
             continue
@@ -130,14 +130,14 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
     return articles, refusals
 
 
-def read_article(path: Path, row: dict[str, str] | None = None) -> Article:
+def _read_article(path: Path, row: dict[str, str] | None = None) -> Article:
     """One article file, cleaned and split; `row` is its sources.csv row (may be empty).
     Raises _Refused with the reason when the file cannot be used."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise _Refused(f"cannot read: {error.strerror or error}") from None
-    text, encoding = decode(data, html=path.suffix.lower() in (".html", ".htm"))
+    text, encoding = _decode(data, html=path.suffix.lower() in (".html", ".htm"))
     if not text.strip():
         raise _Refused("empty file")
     head: dict[str, str] = {}
@@ -175,7 +175,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
-def decode(data: bytes, html: bool = False) -> tuple[str, str]:
+def _decode(data: bytes, html: bool = False) -> tuple[str, str]:
     """The text of a file and the encoding that produced it; raises _Refused for non-text."""
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
@@ -404,8 +404,7 @@ def _front_matter(block: str) -> dict[str, str]:
 # -- Metadata from the text --------------------------------------------------------------------
 
 # "BAGHDAD (AFP) -", "Jan. 4 (UPI) --", "WASHINGTON, Jan 4 (Reuters) -": an agency naming itself.
-_DATELINE = re.compile(r"^(?:[A-Z][A-Z .,'’-]{1,40}|(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)|"
-                       r"[A-Z][A-Z .'’-]{1,40},\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)\s*"
+_DATELINE = re.compile(r"^(?:(?:[A-Z][\w.'’-]*|\d{1,4}),?\s+){0,6}"   # capitalised place words and a date
                        r"\((?P<outlet>[A-Z][A-Za-z&.]{1,15}(?:\s[A-Z][A-Za-z&.]+){0,2})\)\s*(?:--|[-–—:])")
 # "a US official told The National": an unnamed source talking to the outlet that prints it.
 # (A named person who "told Fox News" is quoting another outlet, so it does not count.)
@@ -510,7 +509,7 @@ def _read_manifest(path: Path) -> _Manifest:
     """Parse sources.csv; every bad line is a problem naming the line, and is ignored."""
     manifest = _Manifest(path)
     try:
-        text, _ = decode(path.read_bytes())
+        text, _ = _decode(path.read_bytes())
     except (OSError, _Refused) as error:
         manifest.refuse(1, f"cannot read the manifest: {getattr(error, 'strerror', None) or error}; "
                            "metadata read from the text")
