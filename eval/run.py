@@ -82,13 +82,14 @@ def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: st
                                    log=lambda line: click.echo(line, err=True))
             check_sources(golds, gold_path, target.doc_ids)
             modes = list(MODES) if compare else [mode]
-            runs = evaluate(target.path, golds, modes)
+            timings = {"index": round(time.perf_counter() - started, 2)}
+            runs = evaluate(target.path, golds, modes, timings)
         except (GoldError, EvalError) as error:
             fail(str(error))
         primary = runs[modes[-1]]   # hybrid when comparing: what the app runs
         report = dict(primary)
         report.update(mode=modes[-1] or "default", gold=str(gold_path), corpus=target.corpus, index=target.label,
-                      seconds=round(time.perf_counter() - started, 2))
+                      seconds=round(time.perf_counter() - started, 2), timings_s=timings)
         if compare:
             report["modes"] = {name: run for name, run in runs.items()}
         if not quiet:
@@ -97,7 +98,9 @@ def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: st
             print_compare({name: run for name, run in runs.items()})
         else:
             print_summary(primary)
-        click.echo(f"{len(golds)} questions on {target.label} in {report['seconds']:.1f} s")
+        click.echo(f"{len(golds)} questions x {len(modes)} mode(s) on {target.label} in {report['seconds']:.1f} s "
+                   f"(index {timings['index']:.1f} s, models {timings['load']:.1f} s, "
+                   f"answering {timings['answer']:.1f} s)")
         if json_out:
             _write_json(json_out, report)
         if plot_path:

@@ -40,7 +40,9 @@ def prepare_index(stack: ExitStack, corpus: str | None, index_dir: str | None, b
     if _holds_exactly(default, bundled):
         return Target(default, _doc_ids(default), str(bundled), f"the bundled corpus (index {default})")
     log(f"eval: {default} does not hold exactly {bundled}; indexing it in a temporary folder")
-    return _fresh_index(stack, bundled, log)
+    target = _fresh_index(stack, bundled, log)
+    target.label = "the bundled corpus (indexed in a temporary folder)"
+    return target
 
 
 def _default_index_dir(bundled: Path) -> Path:
@@ -94,11 +96,17 @@ def _doc_ids(index_dir: Path) -> list[str]:
     return [d.doc_id for d in store.documents]
 
 
-def evaluate(index_dir: Path, golds: list[GoldQuestion], modes: list[str | None]) -> dict[str | None, dict]:
-    """Ask every gold question in each retrieval mode (None: qa's default); the report per mode."""
+def evaluate(index_dir: Path, golds: list[GoldQuestion], modes: list[str | None],
+             timings: dict[str, float] | None = None) -> dict[str | None, dict]:
+    """Ask every gold question in each retrieval mode (None: qa's default); the report per mode.
+
+    `timings`, when given, receives the seconds spent loading (models, index, warm-up) and answering.
+    """
+    opened = time.perf_counter()
     answerer = _open_answerer(index_dir)
     for mode in modes:   # load models, BM25 and caches before any question is timed
         _ask(answerer, WARM_UP, mode, None)
+    loaded = time.perf_counter()
     runs: dict[str | None, dict] = {}
     for mode in modes:
         answers, latencies = [], []
@@ -108,6 +116,8 @@ def evaluate(index_dir: Path, golds: list[GoldQuestion], modes: list[str | None]
             latencies.append(round((time.perf_counter() - started) * 1000, 2))
             answers.append(answer)
         runs[mode] = report(golds, answers, latencies)
+    if timings is not None:
+        timings.update(load=round(loaded - opened, 2), answer=round(time.perf_counter() - loaded, 2))
     return runs
 
 
