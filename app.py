@@ -355,6 +355,9 @@ def render_answer(answer: Answer, store) -> str:
     if answer.disagreement.flag:
         parts.append(_banner(answer, outlet))
     summary = answer.summary or ("No source addresses this." if not answer.sources else "")
+    said = answer.disagreement.summary.strip()
+    if answer.disagreement.flag and said and summary.startswith(said):
+        summary = summary[len(said):].strip()   # the banner says it already
     if summary:
         parts.append(f'<p class="cq-summary">{esc(summary)}</p>')
     if answer.sources:
@@ -437,11 +440,12 @@ def _context(citation: Citation, source: SourceAnswer, store) -> str:
 
 def render_sources(store) -> str:
     rows = "".join(
-        f'<tr><td class="cq-src-outlet">{esc(d.outlet)}</td><td class="cq-src-date">{esc(nice_date(d.published))}</td>'
-        f'<td class="cq-src-title">{esc(d.title or d.doc_id)}</td><td class="cq-src-n">{d.sentences}</td></tr>'
+        f'<tr><td><div class="cq-src-outlet">{esc(d.outlet)}</div>'
+        f'<div class="cq-src-title">{esc(d.title) if d.title else ""}<span class="cq-muted"> {esc(d.doc_id)}</span></div></td>'
+        f'<td class="cq-src-date">{esc(nice_date(d.published))}</td><td class="cq-src-n">{d.sentences}</td></tr>'
         for d in store.documents)
-    return (f'<table class="cq-sources"><thead><tr><th>Outlet</th><th>Date</th><th>Title</th>'
-            f'<th title="sentences">Sent.</th></tr></thead><tbody>{rows}</tbody></table>')
+    return (f'<table class="cq-sources"><thead><tr><th>Outlet and title</th><th>Date</th>'
+            f'<th class="cq-src-n">Sentences</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
 def render_report(lines: list[str]) -> str:
@@ -491,12 +495,14 @@ ol.cq-cites { list-style: none; margin: .3rem 0 0; padding: 0; display: flex; fl
 mark.cq-hit { background: #fde68a; color: #1f2937; padding: 0 .1em; border-radius: 3px; }
 .cq-where { margin-top: .3rem; }
 .cq-missing { font-size: .9em; }
+.cq-muted { opacity: .55; font-family: var(--font-mono); font-size: .9em; }
 .cq-label { font-weight: 600; opacity: .8; margin-right: .3rem; }
 .cq-sources { width: 100%; border-collapse: collapse; font-size: .85em; }
 .cq-sources th, .cq-sources td { text-align: left; padding: .3rem .35rem; border-bottom: 1px solid var(--border-color-primary, #e4e4e7);
   vertical-align: top; }
 .cq-src-n { text-align: right !important; }
-.cq-src-outlet { font-weight: 600; white-space: nowrap; }
+.cq-src-outlet { font-weight: 600; }
+.cq-src-title { font-size: .92em; }
 .cq-src-date { white-space: nowrap; opacity: .75; }
 .cq-report { margin: 0; padding-left: 1.1rem; font-size: .88em; }
 .cq-bad { color: #b91c1c; }
@@ -504,7 +510,7 @@ button.cq-example { justify-content: flex-start; text-align: left; white-space: 
   border: 1px solid var(--border-color-primary, #e4e4e7); }
 button.cq-example:hover { border-color: #2563eb; }
 #cq-title h1 { margin-bottom: 0; }
-.gradio-container { max-width: 1480px !important; }
+.gradio-container { max-width: 1680px !important; margin: 0 auto !important; padding: 0 1.5rem !important; }
 #cq-sources table, #cq-sources tr { border: none !important; padding: 0 !important; margin: 0 !important; }
 #cq-sources th, #cq-sources td { border: none !important; border-bottom: 1px solid var(--border-color-primary, #e4e4e7) !important; }
 #cq-sources th { font-weight: 600; opacity: .75; background: transparent !important; }
@@ -548,15 +554,15 @@ def build(library: Library) -> gr.Blocks:
         lines = library.add(list(files or []), progress=progress)
         return render_report(lines), render_sources(library.answerer.store), None
 
-    with gr.Blocks(title="ClaimQA") as demo:
+    with gr.Blocks(title="ClaimQA", fill_width=True) as demo:
         gr.Markdown("# ClaimQA\nAsk a question of every outlet's article: each outlet's answer, the sentences "
                     "that say it, and where the outlets disagree. Click a sentence to read it in context.",
                     elem_id="cq-title")
         previous = gr.State(None)
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
+            with gr.Column(scale=7):
                 chat = gr.Chatbot(
-                    elem_id="cq-chat", height=680, show_label=False, layout="panel",
+                    elem_id="cq-chat", height="calc(100vh - 250px)", min_height=480, show_label=False, layout="panel",
                     sanitize_html=True, render_markdown=True, latex_delimiters=[],   # "$2 million" is no formula
                     line_breaks=False, feedback_options=None, buttons=[],
                     placeholder="Ask about the strike: who, how many, when. Follow-ups work: \"and the injured?\"")
@@ -565,7 +571,7 @@ def build(library: Library) -> gr.Blocks:
                                      placeholder="How many people were killed in the January 4 strike?")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
                 clear = gr.Button("New conversation", size="sm", variant="secondary")
-            with gr.Column(scale=2, min_width=320):
+            with gr.Column(scale=3, min_width=340):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render_sources(library.answerer.store), elem_id="cq-sources")
                 gr.Markdown("### Try")

@@ -154,8 +154,8 @@ def test_api_is_the_library_answer(client, server):
     """The endpoint adds nothing and drops nothing: it is qa's answer object as JSON."""
     import qa
 
-    expected = qa.Answerer.open(server.index_dir).ask(SPOKESMAN).to_dict()
-    assert client.predict(SPOKESMAN, api_name="/ask") == pytest.approx(expected)
+    expected = json.loads(json.dumps(qa.Answerer.open(server.index_dir).ask(SPOKESMAN).to_dict()))
+    assert client.predict(SPOKESMAN, api_name="/ask") == expected
 
 
 def test_blank_question_is_refused_with_a_reason(client):
@@ -302,7 +302,7 @@ def test_good_upload_is_searchable_at_once_while_others_ask(client, server, tmp_
         stop.set()
         for thread in askers:
             thread.join(60)
-    assert "added: zorvath" in report and "refused" not in report, report
+    assert "added: zorvath" in report and "refused: " not in report, report
     assert not errors, errors
     assert answers and all(len(a["sources"]) >= 4 and a["disagreement"]["flag"] for a in answers)
 
@@ -332,7 +332,7 @@ def test_twenty_questions_at_once_are_all_answered_correctly(client):
     seconds = time.perf_counter() - started
 
     for question, result in zip(asked, results):
-        assert result == pytest.approx(expected[question]), question
+        assert result == expected[question], question
     assert all(len(r["sources"]) >= 4 and r["disagreement"]["flag"] for q, r in zip(asked, results) if q == KILLED)
     print(f"20 concurrent questions answered in {seconds:.2f} s")
 

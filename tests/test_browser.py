@@ -67,6 +67,7 @@ def page(browser, server):
     outside = [url for url in page.requests if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
                and urlsplit(url).hostname not in {"127.0.0.1", "localhost"}]
     page.close()
+    assert any(urlsplit(url).port == urlsplit(server.url).port for url in page.requests)   # the listener works
     assert not outside, f"the page fetched from outside: {outside}"
 
 
@@ -89,6 +90,7 @@ def test_killed_question_shows_banner_cards_and_citations(page):
     # Banner, then summary, then the cards: top to bottom on the page.
     tops = [answer.locator(sel).first.bounding_box()["y"] for sel in (".cq-banner", ".cq-summary", ".cq-card")]
     assert tops == sorted(tops)
+    banner.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
 
     # A citation opens on its sentence, highlighted, among the sentences around it.
