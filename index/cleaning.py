@@ -98,8 +98,12 @@ _TAG_WORDS = re.compile(
     r"|business|home|defense|national security|most (?:read|popular))\b", _I)
 _BYLINE = re.compile(r"By\s+(?:[A-Z][\w'’.-]*|al-\w+|bin|de|van|von)(?:(?:\s+|,\s*|\s+and\s+|\s*[/|]\s*)"
                      r"(?:[A-Z][\w'’.-]*|al-\w+|bin|de|van|von|and))*\.?")
-_CONTRIBUTED = re.compile(r"[A-Z][^.!?]{0,150}\bcontributed (?:reporting|to this report(?:ing)?)\b[^.!?]{0,80}\.?"
-                          r"|\(?(?:reporting|writing|editing|additional reporting) by [A-Z].*", _I)
+_NAMES = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|in|de|al-\w+)|,\s*[A-Z][\w'’.-]*)*"
+_CONTRIBUTED = re.compile(
+    r"[A-Z][^.!?]{0,150}\b(?i:contributed (?:reporting|to this report(?:ing)?))\b[^.!?]{0,80}\.?"
+    # Wire credits: "Reporting by Omar Saleh; editing by Mark Potter" -- names only after each "by".
+    rf"|\(?(?i:additional reporting|reporting|writing|editing) by {_NAMES}"
+    rf"(?:\s*[;,]\s*(?i:additional reporting|reporting|writing|editing) by {_NAMES})*\)?\.?")
 # "Lamothe and Horton reported from Washington." -- only where nothing of the story follows it.
 _REPORTED_FROM = re.compile(r"(?:[A-Z][\w'’-]+(?:\s+|,\s*|\s+and\s+))+reported from\s+[A-Z][\w .,'’-]{0,60}\.")
 _ORPHAN = re.compile(r"[a-z]+[.!?][\"”’]?")

@@ -78,7 +78,7 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
     """
     refusals: list[Refusal] = []
     files: list[Path] = []
-    checked: set[Path] = set()   # manifests whose every row was checked against the folder
+    checked: dict[Path, Path] = {}   # manifests whose every row is checked: resolved path -> as named
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -86,9 +86,9 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
             if not found:
                 refusals.append(Refusal(str(path), f"no {', '.join(SUPPORTED)} files in this folder"))
             files.extend(found)
-            checked.update(m for m in _manifests_in(path))
+            checked.update((m.resolve(), m) for m in _manifests_in(path))
         elif path.is_file() and path.name == MANIFEST:
-            checked.add(path)   # named on its own (a shell glob): check it, read no article for it
+            checked.setdefault(path.resolve(), path)   # named itself (a shell glob): check it, read no article for it
         elif path.is_file() and path.suffix.lower() in SUPPORTED:
             files.append(path)
         elif path.exists():
@@ -98,8 +98,8 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
             refusals.append(Refusal(str(path), "no such file or folder"))
 
     manifests: dict[Path, _Manifest] = {}
-    for path in sorted(checked, key=str):
-        manifests[path.resolve()] = manifest = _read_manifest(path)
+    for key, path in sorted(checked.items(), key=lambda item: str(item[1])):
+        manifests[key] = manifest = _read_manifest(path)
         refusals.extend(manifest.problems)
         refusals.extend(manifest.missing())
 
@@ -236,28 +236,38 @@ def _story_root(soup: BeautifulSoup) -> Tag | BeautifulSoup:
     return soup.find("main") or soup.body or soup
 
 
-def _collect(node: Tag | BeautifulSoup, out: list[str], inside_article: bool) -> None:
-    for child in node.children:
-        if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
+def _collect(root: Tag | BeautifulSoup, out: list[str], inside_article: bool) -> None:
+    """Append the text under `root` to `out`, a line break around each block element.
+
+    Walks with an explicit stack: a page nested thousands of levels deep must not hit Python's
+    recursion limit. A plain str on the stack is a line break to emit when its element closes.
+    """
+    stack: list[tuple[object, bool] | str] = [(child, inside_article) for child in reversed(list(root.children))]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
             continue
-        if isinstance(child, NavigableString):
-            out.append(str(child))
+        node, inside = item
+        if isinstance(node, (Comment, Declaration, Doctype, ProcessingInstruction)):
             continue
-        if not isinstance(child, Tag):
+        if isinstance(node, NavigableString):
+            out.append(str(node))
             continue
-        name = child.name
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
         # An article's own <header> holds its headline; the page's header holds the site menu.
-        if name in _DROP and not (name == "header" and (inside_article or child.find("h1"))):
+        if name in _DROP and not (name == "header" and (inside or node.find("h1"))):
             continue
         if name == "br":
             out.append("\n")
             continue
-        block = name in _BLOCK
-        if block:
+        if name in _BLOCK:
             out.append("\n")
-        _collect(child, out, inside_article or name == "article")
-        if block:
-            out.append("\n")
+            stack.append("\n")
+        inside = inside or name == "article"
+        stack.extend((child, inside) for child in reversed(list(node.children)))
 
 
 def _html_head(soup: BeautifulSoup) -> dict[str, str]:

@@ -226,3 +226,10 @@ def test_metadata_written_in_the_text_of_other_scrapes(tmp_path):
     got = {a.doc_id: (a.outlet, a.published, a.title) for a in articles}
     assert got == {"wire": ("Reuters", "2026-03-03", "Drone strike hits convoy near Erbil"),
                    "gulf": ("Gulf Ledger", None, None)}
+
+
+def test_a_page_nested_thousands_deep_is_still_read(tmp_path):
+    (tmp_path / "deep.html").write_text(
+        "<html><body>" + "<div>" * 5000 + "<p>Deep in the page, the story sits alone.</p>" + "</div>" * 5000)
+    (deep,), refused = read_articles([tmp_path / "deep.html"])
+    assert refused == [] and [s.text for s in deep.sentences] == ["Deep in the page, the story sits alone."]
