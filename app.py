@@ -15,6 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import html
+import logging
 import re
 import shutil
 import sys
@@ -137,21 +138,27 @@ def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]
     if not checked:
         return lines or ["no file was given"]
 
-    with tempfile.TemporaryDirectory(prefix="claimqa-upload-") as staging:
-        keep = _stage(library, checked, Path(staging), lines)
+    if progress is not None:
+        progress(0, desc="Reading the files")
+    with tempfile.TemporaryDirectory(prefix="claimqa-upload-") as work:
+        staging, backups = Path(work, "staged"), Path(work, "replaced")
+        staging.mkdir()
+        backups.mkdir()
+        keep = _stage(library, checked, staging, lines)
         if not keep:
             return lines
-        saved = _move_in(library.uploads_dir, keep)
+        saved = _move_in(library.uploads_dir, keep, backups)
 
-    def report(done: int, total: int) -> None:
-        if progress is not None:
-            progress((done, total), desc="Embedding sentences", unit="sentences")
+        def report(done: int, total: int) -> None:
+            if progress is not None:
+                progress((done, total), desc="Embedding sentences", unit="sentences")
 
-    try:
-        result = index.ingest([library.uploads_dir], library.index_dir, progress=report)
-    except Exception as error:   # the index is left as it was (atomic write); put the folder back too
-        _move_back(saved)
-        return lines + [f"refused: {error}; the index is unchanged"]
+        try:
+            result = index.ingest([library.uploads_dir], library.index_dir, progress=report)
+        except Exception as error:   # the index is as it was (atomic write); put the folder back too
+            logging.exception("ingest of uploads failed")
+            _move_back(saved)
+            return lines + [f"refused: {error}; the index is unchanged"]
     library.reload()
     lines += [f"refused: {Path(r.path).name}: {r.reason}" for r in result.refused]
     lines += [f"added: {doc_id}" for doc_id in result.added]
@@ -200,10 +207,9 @@ def _is_upload(library: Library, path: str) -> bool:
         return False
 
 
-def _move_in(folder: Path, staged: list[Path]) -> list[tuple[Path, Path | None]]:
+def _move_in(folder: Path, staged: list[Path], backups: Path) -> list[tuple[Path, Path | None]]:
     """Copy staged files into the uploads folder; returns (target, backup of what it replaced)."""
     folder.mkdir(parents=True, exist_ok=True)
-    backups = Path(tempfile.mkdtemp(prefix="claimqa-replaced-"))
     saved = []
     for path in staged:
         target = inside(folder, path.name)

@@ -227,6 +227,7 @@ def upload(client, *paths: Path) -> str:
     ("huge.txt", b"The strike killed two people. " * 80_000, "over the 2 MB limit"),
     ("broken.txt", bytes(range(256)) * 40, "broken.txt: "),
     ("empty.md", b"", "empty"),
+    ("sources.csv", b"file,outlet\nnowhere.txt,Nobody\n", "the manifest was not saved"),
     ("nyt.txt", b"A different text under a bundled article's name. It says nothing.", "belongs to an article indexed from articles"),
 ])
 def test_refused_upload_says_why_and_leaves_the_index(client, server, tmp_path, name, content, reason):
