@@ -96,6 +96,12 @@ def _package_parameters() -> PunktParameters:
     return params
 
 
+# "No. 5": an abbreviation only before a number. Punkt has no such kind of abbreviation, but a
+# collocation of "no" with any number keeps the period from ending the sentence, while "The
+# answer was no. Then ..." still breaks.
+EXTRA_COLLOCATIONS = frozenset({("no", "##number##"), ("nos", "##number##")})
+
+
 @functools.cache
 def tokenizer() -> tuple[PunktSentenceTokenizer, str]:
     """The shared tokenizer and where its English model came from."""
@@ -104,6 +110,7 @@ def tokenizer() -> tuple[PunktSentenceTokenizer, str]:
     if params is None:
         params, source = _package_parameters(), "punkt package (english)"
     params.abbrev_types |= EXTRA_ABBREVIATIONS
+    params.collocations |= EXTRA_COLLOCATIONS
     return _SpanPunkt(params, lang_vars=_NewsLanguageVars()), source
 
 
