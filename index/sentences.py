@@ -19,8 +19,8 @@ from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenc
 # own orthographic evidence still decides when one of them ends a sentence ("back to the U.S. The").
 EXTRA_ABBREVIATIONS = frozenset({
     # ranks and titles
-    "sgt", "capt", "cpl", "pvt", "spc", "cmdr", "brig", "gens", "lt.gen", "gov", "govs", "amb",
-    "atty", "rev", "hon", "supt", "insp", "det", "pres", "sens", "lt.col",
+    "sgt", "capt", "cpl", "pvt", "spc", "cmdr", "brig", "gens", "gov", "govs", "amb",
+    "atty", "rev", "hon", "supt", "insp", "pres", "sens",
     # months AP style leaves out of the model
     "mar", "apr", "jun", "jul",
     # places and bodies
