@@ -1,15 +1,25 @@
 """Indexing: articles on disk -> clean sentences -> vectors and analysis in a FAISS + SQLite store.
 
 Knows nothing of questions; `qa` reads what this writes through `SentenceStore`.
+Names are imported on first use, so that a command that only lists the index does not pay for
+NLTK, spaCy or torch.
 """
-from .analysis import Analysis, Entity, Token, load_nlp
-from .embedding import DEFAULT_MODEL, Embedder, model_setting
-from .ingest import IngestReport, ingest, remove
-from .reading import Article, Refusal, SentenceSpan, read_articles
-from .store import Document, IndexConflict, IndexNotFound, Sentence, SentenceStore, default_index_dir
+from importlib import import_module
 
-__all__ = [
-    "Analysis", "Article", "DEFAULT_MODEL", "Document", "Embedder", "Entity", "IndexConflict",
-    "IndexNotFound", "IngestReport", "Refusal", "Sentence", "SentenceSpan", "SentenceStore", "Token",
-    "default_index_dir", "ingest", "load_nlp", "model_setting", "read_articles", "remove",
-]
+_HOMES = {
+    "Analysis": "analysis", "Entity": "analysis", "Token": "analysis", "load_nlp": "analysis",
+    "DEFAULT_MODEL": "embedding", "Embedder": "embedding", "model_setting": "embedding",
+    "IngestReport": "ingest", "ingest": "ingest", "remove": "ingest",
+    "Article": "reading", "Refusal": "reading", "SentenceSpan": "reading", "read_articles": "reading",
+    "Document": "store", "IndexConflict": "store", "IndexNotFound": "store", "Sentence": "store",
+    "SentenceStore": "store", "default_index_dir": "store",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
+    globals()[name] = value
+    return value

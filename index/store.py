@@ -21,8 +21,12 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from typing import TYPE_CHECKING
+
 from .analysis import Analysis
-from .reading import Article
+
+if TYPE_CHECKING:
+    from .reading import Article
 
 DB_NAME = "claimqa.sqlite"
 SCHEMA_VERSION = "1"
