@@ -1,0 +1,533 @@
+"""Short answers from one sentence: the value it gives for what the question asks.
+
+Works on the spaCy analysis stored at ingest (tokens with dependency heads, entities), so a
+question costs no parsing of article text. A value is kept only when the dependency tree ties
+it to what the question asks about: "two people were killed and seven others injured" gives 2
+to "how many were killed" and 7 to "how many were injured".
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+
+from index import Analysis, Token
+
+from .names import TITLES, fold, name_tokens, same_name
+from .question import EVENT_COUNTERS, PEOPLE_NOUNS, PREDICATE_FAMILIES, Question
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "thousand": 1000,
+}
+# Words before a number that say how exact it is; kept in the value, ignored when comparing.
+QUALIFIERS = {
+    ("at", "least"): "at least", ("more", "than"): "more than", ("over",): "more than",
+    ("about",): "about", ("roughly",): "about", ("around",): "about", ("approximately",): "about",
+    ("some",): "about", ("nearly",): "nearly", ("almost",): "nearly", ("up", "to"): "up to",
+    ("fewer", "than"): "fewer than", ("less", "than"): "fewer than", ("at", "most"): "up to",
+}
+# Kinds of noun that count the same thing ("troops" = "forces" = "personnel").
+NOUN_FAMILIES = [
+    PEOPLE_NOUNS,
+    EVENT_COUNTERS,
+    {"troop", "force", "soldier", "personnel", "service", "member"},
+    {"target", "site", "location"},
+]
+NOT_COUNTS = {"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"}
+ROLE_HEADS = {
+    "commander": "leader", "leader": "leader", "chief": "leader", "head": "leader", "founder": "leader",
+    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson",
+    "secretary": "secretary", "minister": "minister", "director": "director", "president": "president",
+    "member": None, "figure": None, "official": None, "operative": None, "general": "general",
+}
+RANK_MODIFIERS = {"deputy", "vice", "assistant", "former", "acting", "associate"}
+LABELS = {
+    "person": ("PERSON",),
+    "org": ("ORG", "PERSON", "NORP"),        # the small model often calls a militia a PERSON
+    "place": ("FAC", "GPE", "LOC"),
+    "date": ("DATE",),
+    "time": ("TIME",),
+}
+# A value must sit near what the question asks: a question word within about three dependency
+# edges (closeness is a sum of 1 / (1 + distance) over the question's content words).
+MIN_CLOSENESS = 0.25
+NEGATIONS = {"no", "not", "n't", "never", "without", "none", "neither", "nor"}
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str                  # as the reader sees it: "3", "at least 6", "Pat Ryder", "noon"
+    key: str                   # what is compared across sources
+    kind: str
+    tie: float                 # how firmly the sentence ties it to the question
+    sentence_id: int
+    derived: bool = False      # inferred ("also killed one other" beside a named man = 2), not stated
+    number: float | None = None
+
+
+class Tree:
+    """Dependency tree of one stored sentence analysis."""
+
+    def __init__(self, analysis: Analysis):
+        self.tokens: tuple[Token, ...] = analysis.tokens
+        self.children: list[list[int]] = [[] for _ in self.tokens]
+        for i, t in enumerate(self.tokens):
+            if t.head != i and 0 <= t.head < len(self.tokens):
+                self.children[t.head].append(i)
+
+    def ancestors(self, i: int, limit: int = 8) -> list[int]:
+        out = []
+        while len(out) < limit and self.tokens[i].head != i and 0 <= self.tokens[i].head < len(self.tokens):
+            i = self.tokens[i].head
+            out.append(i)
+        return out
+
+    def distances(self, start: int) -> list[int]:
+        """Edges from `start` to every token, the tree taken as undirected."""
+        far = len(self.tokens) + 1
+        dist = [far] * len(self.tokens)
+        dist[start] = 0
+        queue = deque([start])
+        while queue:
+            i = queue.popleft()
+            neighbours = list(self.children[i])
+            head = self.tokens[i].head
+            if head != i and 0 <= head < len(self.tokens):
+                neighbours.append(head)
+            for j in neighbours:
+                if dist[j] == far:
+                    dist[j] = dist[i] + 1
+                    queue.append(j)
+        return dist
+
+    def subtree(self, i: int) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(self.children[j])
+        return sorted(out)
+
+
+def _lemma(t: Token) -> str:
+    return t.lemma.lower()
+
+
+def _family_of(lemma: str) -> frozenset[str] | None:
+    for members in PREDICATE_FAMILIES:
+        if lemma in members:
+            return frozenset(members)
+    return None
+
+
+def _nouns_alike(a: str, b: str) -> bool:
+    return a == b or any(a in f and b in f for f in NOUN_FAMILIES)
+
+
+def closeness(tree: Tree, at: int, question: Question, exclude: set[int]) -> float:
+    """Sum over the question's content words found in the sentence of 1 / (1 + tree distance)."""
+    dist = tree.distances(at)
+    best: dict[str, int] = {}
+    for j, t in enumerate(tree.tokens):
+        lemma = _lemma(t)
+        if j in exclude or lemma not in question.content:
+            continue
+        best[lemma] = min(best.get(lemma, 99), dist[j])
+    # A name the question gives ("in Iraq", not "in Syria") says more than a common word.
+    return sum((2.0 if lemma in question.name_words else 1.0) / (1 + d) for lemma, d in best.items())
+
+
+# -- numbers -------------------------------------------------------------------------------
+def number_of(token: Token) -> float | None:
+    word = token.text.lower().replace(",", "")
+    if word in NUMBER_WORDS:
+        return float(NUMBER_WORDS[word])
+    if re.fullmatch(r"\d+(\.\d+)?", word):
+        return float(word)
+    return None
+
+
+def _qualifier(tokens: tuple[Token, ...], i: int) -> str | None:
+    before = [t.text.lower() for t in tokens[max(0, i - 3):i]]
+    if before and before[-1] == "a":          # "more than a dozen"
+        before = before[:-1]
+    for words, name in QUALIFIERS.items():
+        if tuple(before[-len(words):]) == words:
+            return name
+    return None
+
+
+def _show_number(n: float) -> str:
+    return f"{int(n):,}" if n == int(n) else f"{n:g}"
+
+
+def _predicate_tokens(tree: Tree, question: Question) -> set[int]:
+    return {j for j, t in enumerate(tree.tokens) if _lemma(t) in question.predicate}
+
+
+def _other_predicates(tree: Tree, question: Question) -> set[int]:
+    """Tokens of another counted predicate ("injured" when the question asks "killed")."""
+    out = set()
+    for j, t in enumerate(tree.tokens):
+        fam = _family_of(_lemma(t))
+        if fam is not None and not (fam & question.predicate) and t.pos in {"VERB", "NOUN", "ADJ"}:
+            out.add(j)
+    return out
+
+
+def count_values(tree: Tree, question: Question, sentence_id: int) -> list[Value]:
+    tokens = tree.tokens
+    asked = _predicate_tokens(tree, question) if question.predicate else set()
+    rivals = _other_predicates(tree, question)
+    values: list[Value] = []
+    for i, t in enumerate(tokens):
+        n = number_of(t)
+        if n is None or t.ent in NOT_COUNTS or t.pos not in {"NUM", "NOUN", "PRON"}:
+            continue
+        if t.text.lower() == "one" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "of":
+            continue   # "one of its strongholds": a part, not a count
+        head_at = t.head if t.dep in {"nummod", "quantmod", "det", "amod"} else i
+        if head_at == i and t.dep == "conj":
+            # "900 troops in Syria and 2,500 in Iraq": the second figure counts the same noun.
+            first = tokens[t.head]
+            if number_of(first) is not None and first.dep == "nummod":
+                head_at = first.head
+            elif first.pos == "NOUN" and any(number_of(tokens[c]) is not None for c in tree.children[t.head]):
+                head_at = t.head
+            elif first.pos == "VERB":   # "sent 2,500 troops to Iraq and 900 to Syria"
+                head_at = next((c for c in tree.children[t.head] if tokens[c].dep == "dobj" and any(
+                    number_of(tokens[g]) is not None for g in tree.children[c])), head_at)
+        head = tokens[head_at]
+        up = [i] + tree.ancestors(i)
+        down = set(tree.children[i]) | set(tree.children[head_at])
+        tied_to_asked = bool(asked & (set(up[:7]) | down | {head_at}))
+        tied_to_rival = bool(rivals & (set(up[:3]) | down))
+        noun = _lemma(head)
+        focus_ok = question.focus is None or _nouns_alike(noun, question.focus) or (
+            question.focus in PEOPLE_NOUNS and noun in PEOPLE_NOUNS)
+        if question.predicate and asked:
+            if not tied_to_asked or (tied_to_rival and not (asked & down)):
+                continue
+        elif not focus_ok or head_at == i:
+            continue
+        total, derived = n, False
+        # "a commander known as Abu Taqwa and two others": the others are besides the one named.
+        if noun == "other" and head.dep == "conj" and tokens[head.head].pos in {"NOUN", "PROPN"}:
+            total = n + 1
+        # "the strike also killed one other member" beside a named commander: that makes two.
+        elif _is_also_other(tree, i, head_at, asked):
+            total, derived = n + 1, True
+        qualifier = _qualifier(tokens, i)
+        shown = (f"{qualifier} " if qualifier else "") + _show_number(total)
+        tie = 1.0 + closeness(tree, i, question, exclude={i}) + (0.5 if focus_ok else 0.0)
+        values.append(Value(shown, _show_number(total), "count", tie, sentence_id, derived, total))
+    values.extend(_another(tree, question, asked, sentence_id))
+    return values
+
+
+def _is_also_other(tree: Tree, i: int, head_at: int, asked: set[int]) -> bool:
+    tokens = tree.tokens
+    near = set(tree.children[i]) | set(tree.children[head_at])
+    has_other = any(_lemma(tokens[j]) == "other" and tokens[j].dep == "amod" for j in near)
+    return has_other and any(_lemma(tokens[c]) == "also" for a in asked for c in tree.children[a])
+
+
+def _another(tree: Tree, question: Question, asked: set[int], sentence_id: int) -> list[Value]:
+    """ "also killed another militant" / "a second militant was also killed": one besides the named."""
+    tokens = tree.tokens
+    if not asked or not any(_lemma(tokens[c]) == "also" for a in asked for c in tree.children[a]):
+        return []
+    out = []
+    for i, t in enumerate(tokens):
+        if t.text.lower() in {"another", "second"} and t.dep in {"det", "amod"}:
+            noun_at = t.head
+            if asked & ({noun_at} | set(tree.ancestors(noun_at, 2)) | set(tree.children[noun_at])):
+                out.append(Value("2", "2", "count", 1.0 + closeness(tree, i, question, {i}), sentence_id,
+                                 derived=True, number=2.0))
+    return out
+
+
+# -- names, places, days, times --------------------------------------------------------------
+TITLE_WORDS = {"mr.", "mrs.", "ms.", "dr.", "gen.", "maj.", "lt.", "col.", "gen", "maj", "general", "mr"}
+
+
+def _entity_tokens(tree: Tree, start: int, end: int) -> list[int]:
+    return [j for j, t in enumerate(tree.tokens) if start <= t.start < end]
+
+
+def _extend_name(tree: Tree, ids: list[int]) -> list[int]:
+    """Join PROPN words the small model left outside a name ("Mushtaq" + "Jawad Kazim al-Jawari")."""
+    tokens = tree.tokens
+    first = ids[0]
+    while first > 0:
+        prev = tokens[first - 1]
+        if prev.pos == "PROPN" and prev.dep == "compound" and prev.head in ids and prev.text.lower() not in TITLE_WORDS \
+                and prev.ent in {"", "GPE", "PERSON", "NORP", "ORG"} and prev.text[:1].isupper():
+            first -= 1
+            ids = [first] + ids
+        else:
+            break
+    return ids
+
+
+def _without_titles(tree: Tree, ids: list[int]) -> list[int]:
+    """ "Pentagon Press Secretary Maj Gen Pat Ryder" -> "Pat Ryder": the titles are context, not name."""
+    while len(ids) > 1 and (tree.tokens[ids[0]].text.lower().rstrip(".") in TITLES
+                            or tree.tokens[ids[0]].text.endswith(".")):
+        ids = ids[1:]
+    return ids
+
+
+def _span_text(text: str, tree: Tree, ids: list[int]) -> str:
+    first, last = tree.tokens[ids[0]], tree.tokens[ids[-1]]
+    return text[first.start:last.start + len(last.text)]
+
+
+def _root_of(tree: Tree, ids: list[int]) -> int:
+    inside = set(ids)
+    for j in ids:
+        if tree.tokens[j].head not in inside or tree.tokens[j].head == j:
+            return j
+    return ids[-1]
+
+
+def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis, sentence_id: int,
+                  days: dict[str, str]) -> list[Value]:
+    labels = LABELS[question.kind]
+    values = _focus_named(tree, question, text, sentence_id) if question.kind == "place" and question.focus else []
+    for entity in analysis.entities:
+        if entity.label not in labels:
+            continue
+        ids = _entity_tokens(tree, entity.start, entity.end)
+        if not ids:
+            continue
+        if entity.label in {"PERSON", "ORG"}:
+            ids = _extend_name(tree, ids)
+        if entity.label == "PERSON":
+            ids = _without_titles(tree, ids)
+            if not ids:
+                continue
+        shown = _span_text(text, tree, ids).strip(" ,.;:\"'\u201c\u201d")
+        if question.kind in {"person", "org", "place"}:
+            shown = re.sub(r"^(the|The)\s+", "", shown)
+            if not name_tokens(shown) or any(same_name(shown, n) or fold(shown) in fold(question.text)
+                                             for n in question.names):
+                continue
+        root = _root_of(tree, ids)
+        near = closeness(tree, root, question, exclude=set(ids))
+        if near < MIN_CLOSENESS:
+            continue
+        tie = 1.0 + near
+        if question.predicate and question.kind in {"date", "person", "time"}:
+            # "On what day was he killed?" / "Who was killed?": the value must sit by that verb.
+            asked = _predicate_tokens(tree, question)
+            dist = tree.distances(root)
+            nearest = min((dist[j] for j in asked), default=99)
+            if question.kind == "date" and nearest > 4:
+                continue
+            tie += 1.0 / (1 + nearest) if asked else 0.0
+        # "Which Iraqi military spokesman...": the person must stand beside a spokesman, and one
+        # described as the question describes him ("Iraqi" or "military"), not the Pentagon's.
+        if question.kind == "person" and question.focus and question.focus != "name":
+            fit = _focus_fit(tree, root, ids, question)
+            if fit is None and question.strict_focus:
+                continue
+            tie += fit or 0.0
+        if entity.label == labels[0]:
+            tie += 0.5
+        key, shown = _entity_key(question.kind, shown, days)
+        if question.kind == "date" and not _is_date_answer(key):
+            continue
+        if key:
+            values.append(Value(shown, key, question.kind, tie, sentence_id))
+    return values
+
+
+def _focus_named(tree: Tree, question: Question, text: str, sentence_id: int) -> list[Value]:
+    """ "Which street?": a proper name ending in the asked noun ("Palestine Street", "Mashtal
+    neighborhood"), whatever entity label the small model gave it."""
+    out = []
+    for i, t in enumerate(tree.tokens):
+        if _lemma(t) != question.focus:
+            continue
+        ids = [i]
+        while ids[0] > 0 and tree.tokens[ids[0] - 1].pos == "PROPN" and tree.tokens[ids[0] - 1].head in ids + [i]:
+            ids.insert(0, ids[0] - 1)
+        if len(ids) > 1:
+            shown = _span_text(text, tree, ids)
+            out.append(Value(shown, " ".join(name_tokens(shown)), question.kind,
+                             2.0 + closeness(tree, i, question, exclude=set(ids)), sentence_id))
+    return out
+
+
+def _focus_fit(tree: Tree, root: int, ids: list[int], question: Question) -> float | None:
+    """How well a name fits the noun a question asks for: None when no such noun stands within
+    two edges of it (titles inside the name count: "Pentagon Press Secretary Maj Gen Pat Ryder")."""
+    dist = tree.distances(root)
+    alike = question.content if question.focus in question.content else {question.focus}
+    nouns = [j for j, t in enumerate(tree.tokens) if _lemma(t) in alike and _lemma(t) in _focus_family(question)
+             and (dist[j] <= 2 or j in ids or abs(j - ids[0]) <= 2)]
+    if not nouns:
+        return None
+    if question.focus_modifiers:
+        near = {_lemma(tree.tokens[k]) for n in nouns for k, d in enumerate(tree.distances(n)) if d <= 2}
+        near |= {_lemma(tree.tokens[k]) for k in range(max(0, ids[0] - 4), ids[0])}
+        if not near & question.focus_modifiers:
+            return None
+    return 1.0
+
+
+def _focus_family(question: Question) -> set[str]:
+    from .question import SYNONYMS
+
+    for words in SYNONYMS:
+        if question.focus in words:
+            return set(words)
+    return {question.focus}
+
+
+def _is_date_answer(key: str) -> bool:
+    """A resolved day, a year, a month or a weekday: not "the 12th" (a brigade) or "recent weeks"."""
+    if re.search(r"\bago\b", key):
+        return False
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", key) or re.search(r"\b(1[89]|20)\d{2}\b", key)
+                or re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", key)
+                or re.search(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", key))
+
+
+def _entity_key(kind: str, shown: str, days: dict[str, str]) -> tuple[str, str]:
+    if kind in {"person", "org", "place"}:
+        return " ".join(name_tokens(shown)), shown
+    if kind == "date":
+        iso = days.get(shown)
+        if iso:
+            return iso, shown if shown.lower().startswith(("jan", "feb", "mar", "apr", "may", "jun", "jul",
+                                                            "aug", "sep", "oct", "nov", "dec")) \
+                else f"{shown} ({iso})"
+        return fold(shown), shown
+    if kind == "time":
+        return time_key(shown)
+    return fold(shown), shown
+
+
+def time_key(shown: str) -> tuple[str, str]:
+    """ "12 p.m." is noon: a reader should not have to know that."""
+    m = re.search(r"(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s*m\b", shown.lower())
+    if not m:
+        return fold(shown), shown
+    hour, minute, half = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+    hour24 = hour % 12 + (12 if half == "p" else 0)
+    if hour24 == 12 and minute == 0:
+        return "12:00", "noon" + (f" ({shown})" if shown.lower() not in {"noon", "12 p.m."} else "")
+    if hour24 == 0 and minute == 0:
+        return "00:00", "midnight"
+    return f"{hour24:02d}:{minute:02d}", shown
+
+
+# -- roles -------------------------------------------------------------------------------------
+def role_values(tree: Tree, question: Question, text: str, sentence_id: int) -> list[Value]:
+    tokens = tree.tokens
+    values = []
+    for i, t in enumerate(tokens):
+        lemma = _lemma(t)
+        if lemma not in ROLE_HEADS or t.pos not in {"NOUN", "PROPN"}:
+            continue
+        if t.pos == "PROPN" and tokens[t.head].pos == "PROPN" and t.dep == "compound" and lemma not in {
+                "secretary", "spokesman"}:
+            continue
+        ids = [i]
+        j = i - 1
+        while j >= 0 and (tokens[j].head in ids or tokens[j].head == t.head and t.dep == "compound") \
+                and tokens[j].dep in {"compound", "amod", "nmod"} \
+                and tokens[j].pos in {"NOUN", "PROPN", "ADJ"} \
+                and (tokens[j].ent != "PERSON" or tokens[j].text.lower().rstrip(".") in TITLES):
+            ids.insert(0, j)
+            j -= 1
+        for c in tree.children[i]:   # "deputy commander of the Baghdad operation"
+            if tokens[c].text.lower() == "of" and c == ids[-1] + 1:
+                sub = tree.subtree(c)
+                if len(sub) <= 6:
+                    ids = ids + sub
+        shown = _span_text(text, tree, ids).strip(" ,.;:")
+        modifiers = {_lemma(tokens[j]) for j in ids}
+        key = ("deputy " if modifiers & RANK_MODIFIERS else "") + (ROLE_HEADS[lemma] or "*")
+        if lemma == "secretary" and "press" in modifiers:
+            key = key.replace("secretary", "spokesperson")
+        near = closeness(tree, i, question, exclude=set(ids))
+        for name in question.names:   # "What position does Pat Ryder hold?": the role next to his name
+            name_ids = [k for k, tok in enumerate(tokens) if tok.ent == "PERSON" and same_name(tok.text, name)]
+            if name_ids:
+                dist = tree.distances(i)
+                near += 2.0 / (1 + min(dist[k] for k in name_ids))
+        if near < MIN_CLOSENESS:
+            continue
+        tie = 1.0 + near
+        values.append(Value(shown, key, "role", tie, sentence_id))
+    return values
+
+
+def roles_compatible(a: str, b: str) -> bool:
+    """A vague role ("senior member") fits any; a deputy is not the leader."""
+    a_deputy, b_deputy = a.startswith("deputy "), b.startswith("deputy ")
+    a_head, b_head = a.removeprefix("deputy "), b.removeprefix("deputy ")
+    if "*" in (a_head, b_head):
+        return True
+    return a_deputy == b_deputy and a_head == b_head
+
+
+# -- yes / no ----------------------------------------------------------------------------------
+def yes_no_value(tree: Tree, question: Question, sentence_id: int, specific: list[str]) -> list[Value]:
+    """ "no civilians were harmed" answers "were any civilians harmed?" with no: a negation whose
+    phrase (its head and two levels below) holds one of the question's most specific words
+    (`specific`, stemmed), so "no infrastructure was struck" does not answer "was it self-defense?"."""
+    tokens = tree.tokens
+    content = {j for j, t in enumerate(tokens) if _lemma(t) in question.content}
+    if not content:
+        return []
+    negated = False
+    for j, t in enumerate(tokens):
+        if t.text.lower() in NEGATIONS or t.dep == "neg":
+            head = t.head
+            phrase = {head} | set(tree.children[head])
+            phrase |= {g for c in tree.children[head] for g in tree.children[c]}
+            if any(_stem(tokens[k].text) in specific for k in phrase) or not specific and phrase & content:
+                negated = True
+    answer = "no" if negated else "yes"
+    return [Value(answer, answer, "yesno", 1.0 + 0.5 * len(content), sentence_id)]
+
+
+def _stem(word: str) -> str:
+    from .retrieval import stem_all
+
+    return stem_all([word.lower()])[0]
+
+
+def values_in(question: Question, analysis: Analysis, text: str, sentence_id: int,
+              days: dict[str, str], specific: list[str] | None = None) -> list[Value]:
+    """Every value this sentence gives for the question, best tied first."""
+    if not analysis.tokens:
+        return []
+    tree = Tree(analysis)
+    if question.kind == "count":
+        found = count_values(tree, question, sentence_id)
+    elif question.kind in LABELS:
+        found = entity_values(tree, question, text, analysis, sentence_id, days)
+        if question.kind == "time" and not found:
+            found = [v for v in entity_values(tree, _as_kind(question, "date"), text, analysis, sentence_id, days)
+                     if re.search(r"\b(day|night|morning|afternoon|evening|noon|midnight)\b", v.text.lower())]
+    elif question.kind == "role":
+        found = role_values(tree, question, text, sentence_id)
+    elif question.kind == "yesno":
+        found = yes_no_value(tree, question, sentence_id, specific or [])
+    else:
+        found = []
+    return sorted(found, key=lambda v: -v.tie)
+
+
+def _as_kind(question: Question, kind: str) -> Question:
+    from dataclasses import replace
+
+    return replace(question, kind=kind)
