@@ -1,0 +1,334 @@
+"""One question in, one Answer out: every source's evidence, short answer and the disagreements.
+
+Steps: analyse the question; score all sentences (dense + BM25); keep each document's best
+candidates; re-rank them by whether they give the kind of value asked for and are about the
+day asked about; decide per document whether it addresses the question (calibrated threshold);
+extract each source's values from its cited sentences; compare the values across sources.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from index import Analysis, Embedder, SentenceStore, default_index_dir, load_nlp
+from index.store import DB_NAME
+
+from . import thresholds
+from .answer import Answer, Citation, SourceAnswer
+from .dates import MonthDay, parse_iso, resolve, sentence_days
+from .disagreement import SourceValue, compare
+from .extract import Value, values_in
+from .question import Question, analyse_question
+from .render import summarize
+from .names import fold, name_tokens
+from .retrieval import MODES, LexicalIndex, fuse, stem_all, top_per_document
+
+MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
+CANDIDATES_PER_DOC = 12     # sentences per document looked at closely (values, dates) before choosing 3
+MAX_CITATIONS = 3
+LEAD_SENTENCES = 6          # where an article states the day of the event it reports
+
+
+@dataclass
+class Candidate:
+    row: int
+    sentence_id: int
+    doc: int
+    fused: float
+    score: float = 0.0
+    values: list[Value] = field(default_factory=list)
+    days: list[date] = field(default_factory=list)
+    event: date | None = None          # the day this sentence is about (its own, else its article's)
+    on_asked_day: bool | None = None   # None: the question names no day
+
+
+class Answerer:
+    """Loads the index snapshot, the embedder, BM25 and spaCy once; answers many questions."""
+
+    def __init__(self, store: SentenceStore, embedder: Embedder, nlp):
+        self.store = store
+        self.embedder = embedder
+        self.nlp = nlp
+        self.lexical = LexicalIndex([s.text for s in store.sentences])
+        self._docs_with: dict[str, set[int]] = {}   # folded word -> documents that use it
+        for doc, document in enumerate(store.documents):
+            for word in set(fold(store.text(document.doc_id)).split()):
+                self._docs_with.setdefault(word, set()).add(doc)
+        self._analyses: dict[int, Analysis] = {}
+        self._events: dict[int, date | None] = {}
+        self._lock = threading.Lock()
+        self._encode = lru_cache(maxsize=1024)(self._encode_uncached)
+        self._question = lru_cache(maxsize=1024)(lambda text: analyse_question(text, self.nlp))
+
+    @classmethod
+    def open(cls, index_dir: str | os.PathLike | None = None) -> "Answerer":
+        store = SentenceStore.open(index_dir)   # raises IndexNotFound, saying how to ingest
+        return cls(store, Embedder(store.model), load_nlp())
+
+    def is_current(self) -> bool:
+        """False once an ingest or removal has committed a newer generation of the index."""
+        try:
+            conn = sqlite3.connect(f"file:{Path(self.store.index_dir) / DB_NAME}?mode=ro", uri=True, timeout=5)
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+        return row is not None and int(row[0]) == self.store.generation
+
+    # -- the one public verb ---------------------------------------------------------------
+    def ask(self, question: str, mode: str = "hybrid") -> Answer:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        text, notices = clean_question(question)
+        q = self._question(text)
+        scores = self._scores(text, mode)
+        candidates = self._candidates(q, scores, mode, self.lexical.rarest_terms(text))
+        for doc in list(candidates):
+            if doc not in self._naming_docs(q):
+                del candidates[doc]
+        answer = Answer(question=text, notices=notices)
+        self._fill_sources(answer, q, candidates, mode)
+        summarize(answer, q)
+        return answer
+
+    # -- retrieval ---------------------------------------------------------------------------
+    def _encode_uncached(self, text: str) -> np.ndarray:
+        return self.embedder.encode([text])[0]
+
+    def _scores(self, text: str, mode: str) -> np.ndarray:
+        n = len(self.store.sentences)
+        dense = self.store.vectors @ self._encode(text) if mode != "bm25" else np.zeros(n, np.float32)
+        lexical = self.lexical.scores(text) if mode != "dense" else np.zeros(n, np.float32)
+        return fuse(dense, lexical, mode)
+
+    def _naming_docs(self, q: Question) -> set[int]:
+        """Documents that can address a question naming something rare ("Erbil", "John Kirby").
+
+        A name used by fewer than half of the documents is specific: a document that never uses
+        it is about something else, however close its sentences come. Common names ("Iraq",
+        "Harakat al-Nujaba" in this corpus) restrict nothing.
+        """
+        every = set(range(len(self.store.documents)))
+        allowed = set(every)
+        for name in q.names:
+            words = name_tokens(name) or fold(name).split()
+            if not words:
+                continue
+            word = max(reversed(words), key=len)
+            having = self._docs_with.get(word, set())
+            if len(having) < len(every) / 2:
+                allowed &= having
+        return allowed
+
+    def _candidates(self, q: Question, scores: np.ndarray, mode: str, rare: list[str] | None = None
+                    ) -> dict[int, list[Candidate]]:
+        """Per document index, its best sentences re-ranked by the value they give and their day."""
+        setting = thresholds.for_mode(mode)
+        rows, _ = top_per_document(scores, self.store.sentence_doc, CANDIDATES_PER_DOC)
+        rows = rows[scores[rows] >= setting.floor]   # clearly off-topic: not worth a closer look
+        ids = self.store.sentence_ids[rows]
+        self._load_analyses(ids)
+        by_doc: dict[int, list[Candidate]] = {}
+        for row, sid in zip(rows.tolist(), ids.tolist()):
+            doc = int(self.store.sentence_doc[row])
+            c = Candidate(row, sid, doc, float(scores[row]))
+            self._judge(c, q, setting, rare)
+            by_doc.setdefault(doc, []).append(c)
+        for cands in by_doc.values():
+            cands.sort(key=lambda c: -c.score)
+        return by_doc
+
+    def _judge(self, c: Candidate, q: Question, setting: thresholds.Setting, rare: list[str] | None) -> None:
+        sentence = self.store.sentences[c.row]
+        analysis = self._analyses[c.sentence_id]
+        published = parse_iso(self.store.documents[c.doc].published)
+        date_texts = [e.text for e in analysis.entities if e.label == "DATE"]
+        c.days = sentence_days(sentence.text, date_texts, published)
+        c.event = c.days[0] if c.days else self._article_event(c.doc)
+        resolved = {e: d.isoformat() for e in date_texts if (d := resolve(e, published)) is not None}
+        c.values = values_in(q, analysis, sentence.text, c.sentence_id, resolved,
+                             rare) if q.wants_value else []
+        if q.kind == "yesno" and rare and not set(rare) & set(stem_all([t.text.lower() for t in analysis.tokens])):
+            c.values = []   # a yes or a no only from a sentence about the question's own subject
+        c.score = c.fused
+        if c.values:
+            c.score += setting.value_bonus
+        if q.days:
+            c.on_asked_day = _on_day(c.days, c.event, q.days)
+            if not c.on_asked_day:
+                c.score -= setting.other_day_penalty
+
+    def _article_event(self, doc: int) -> date | None:
+        """The day an article's story is about: the first day its lead names, else its date."""
+        if doc not in self._events:
+            document = self.store.documents[doc]
+            published = parse_iso(document.published)
+            lead = self._lead(doc)
+            self._load_analyses([s.sentence_id for s in lead])
+            event = None
+            for s in lead:
+                dates = [e.text for e in self._analyses[s.sentence_id].entities if e.label == "DATE"]
+                days = sentence_days(s.text, dates, published)
+                if days:
+                    event = days[0]
+                    break
+            self._events[doc] = event or published
+        return self._events[doc]
+
+    def _lead(self, doc: int) -> list:
+        rows = np.flatnonzero(self.store.sentence_doc == doc)[:LEAD_SENTENCES]   # rows follow positions
+        return [self.store.sentences[r] for r in rows]
+
+    def _load_analyses(self, sentence_ids) -> None:
+        missing = [int(s) for s in sentence_ids if int(s) not in self._analyses]
+        if missing:
+            with self._lock:
+                if len(self._analyses) > 200_000:   # bound memory on a huge corpus
+                    self._analyses.clear()
+                self._analyses.update(self.store.analysis(missing))
+
+    # -- per source ---------------------------------------------------------------------------
+    def _fill_sources(self, answer: Answer, q: Question, by_doc: dict[int, list[Candidate]], mode: str) -> None:
+        setting = thresholds.for_mode(mode)
+        chosen: list[tuple[float, SourceAnswer, list[Candidate]]] = []
+        for doc, document in enumerate(self.store.documents):
+            cands = by_doc.get(doc, [])
+            if not addresses(cands, q, setting):
+                answer.not_mentioned.append(document.doc_id)
+                continue
+            cited = [c for c in cands if c.score >= cands[0].score - setting.cite_margin
+                     and (c.on_asked_day is not False)][:MAX_CITATIONS] or cands[:1]
+            source = SourceAnswer(doc_id=document.doc_id, outlet=document.outlet, published=document.published,
+                                  answer=None)
+            source.citations = [Citation(n=0, sentence_id=c.sentence_id, text=self.store.sentences[c.row].text,
+                                         score=round(c.score, 4), start=self.store.sentences[c.row].start,
+                                         end=self.store.sentences[c.row].end) for c in cited]
+            chosen.append((cands[0].score, source, cited))
+        chosen.sort(key=lambda x: -x[0])
+        primary: dict[str, Value] = {}
+        n = 0
+        for _, source, cited in chosen:
+            for citation in source.citations:
+                n += 1
+                citation.n = n
+            values = source_values(cited)
+            source.values = [v.text for v in values]
+            source.answer = "; ".join(source.values) if values else None
+            if values:
+                primary[source.doc_id] = values[0]
+                primary_event = next(c.event for c in cited if c.sentence_id == values[0].sentence_id)
+                source.event = primary_event.isoformat() if primary_event else None
+            answer.sources.append(source)
+        answer.disagreement = compare(comparable(answer, q, primary), topic_of(q))
+
+
+def comparable(answer: Answer, q: Question, primary: dict[str, Value]) -> list[SourceValue]:
+    """Each source's main value; those about another day than the question's (or than most
+    sources', when the question names none) are kept out of the comparison."""
+    if not primary:
+        return []
+    consensus = Counter(s.event for s in answer.sources if s.doc_id in primary).most_common(1)[0][0]
+    out = []
+    for source in answer.sources:
+        if source.doc_id not in primary:
+            continue
+        if q.days:
+            same = source.event is not None and any(d.matches(date.fromisoformat(source.event)) for d in q.days)
+        else:
+            same = source.event == consensus
+        out.append(SourceValue(source.doc_id, source.outlet, primary[source.doc_id], comparable=same))
+    return out
+
+
+def _on_day(days: list[date], event: date | None, asked: tuple[MonthDay, ...]) -> bool:
+    if days:
+        return any(a.matches(d) for a in asked for d in days)
+    return event is not None and any(a.matches(event) for a in asked)
+
+
+def addresses(cands: list[Candidate], q: Question, setting: thresholds.Setting) -> bool:
+    """Whether a document addresses the question: its best sentence clears the calibrated threshold,
+    and, when the question names a day, some clearing sentence is about that day."""
+    threshold = setting.threshold if q.wants_value else setting.open_threshold
+    if not cands or cands[0].score < threshold:
+        return False
+    if q.days:
+        return any(c.on_asked_day and c.score >= threshold for c in cands)
+    return True
+
+
+def source_values(cited: list[Candidate]) -> list[Value]:
+    """A source's values, main one first: figures it states before figures inferred, then the
+    firmest tie to the question, then the better-ranked sentence.
+
+    Only counts may give a second value (The National's headline says three killed, the Pentagon
+    quote it prints implies two); for names, days and roles the best-tied one is the answer.
+    """
+    found = [(v, rank) for rank, c in enumerate(cited) for v in c.values]
+    if not found:
+        return []
+    if found[0][0].kind == "yesno":
+        return [found[0][0]]   # yes or no: what the most relevant sentence says
+    found.sort(key=lambda x: (x[0].derived, -x[0].tie + 0.3 * x[1]))
+    out = [found[0][0]]
+    if out[0].kind == "count":
+        for v, _ in found[1:]:
+            if not any(_same_value(v, o) for o in out) and v.sentence_id != out[0].sentence_id:
+                out.append(v)
+                break
+    return out
+
+
+def _same_value(a: Value, b: Value) -> bool:
+    from .disagreement import compatible
+
+    return a.key == b.key or (a.kind == "count" and a.number == b.number) or (
+        a.kind in {"person", "org", "place"} and compatible(a, b))
+
+
+def topic_of(q: Question) -> str:
+    if q.kind == "count":
+        if {"kill", "die"} & q.predicate:
+            return "Killed"
+        if {"injure", "wound"} & q.predicate:
+            return "Injured"
+        return (q.focus or "count").capitalize() + ("s" if q.focus and not q.focus.endswith("s") else "")
+    return {"person": "Who", "org": "Which group", "place": "Where", "date": "When", "time": "What time",
+            "role": "Role", "yesno": "Yes or no"}.get(q.kind, "Answer")
+
+
+def clean_question(question: str) -> tuple[str, list[str]]:
+    if question is None or not str(question).strip():
+        raise ValueError("the question is empty: type a question about the articles, "
+                         "e.g. \"How many people were killed in the strike?\"")
+    text = " ".join(str(question).split())
+    notices = []
+    if len(text) > MAX_QUESTION_CHARS:
+        notices.append(f"the question was {len(text):,} characters long; only its first "
+                       f"{MAX_QUESTION_CHARS:,} were used")
+        text = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUESTION_CHARS]
+    return text, notices
+
+
+_answerers: dict[str, Answerer] = {}
+_answerers_lock = threading.Lock()
+
+
+def ask(question: str, index_dir: str | os.PathLike | None = None, mode: str = "hybrid") -> Answer:
+    """Answer with the Answerer of this index folder, opened once and reopened after a new ingest."""
+    key = str(Path(index_dir if index_dir is not None else default_index_dir()).resolve())
+    with _answerers_lock:
+        answerer = _answerers.get(key)
+        if answerer is None or not answerer.is_current():
+            answerer = _answerers[key] = Answerer.open(index_dir)
+    return answerer.ask(question, mode=mode)

@@ -1,0 +1,52 @@
+"""What the reader sees: one short paragraph (Answer.summary) and a plain-text rendering."""
+from __future__ import annotations
+
+from .answer import Answer
+from .question import Question
+
+
+def _cites(numbers: list[int]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def summarize(answer: Answer, question: Question | None = None) -> str:
+    """Disagreement first, then each outlet's short answer with its citation numbers, then who is silent."""
+    if not answer.sources:
+        answer.summary = "No source addresses this question."
+        return answer.summary
+    parts = []
+    if answer.disagreement.flag:
+        parts.append(answer.disagreement.summary)
+    for source in answer.sources:
+        said = f": {source.answer}" if source.answer else ""
+        when = f", {source.published}" if source.published else ""
+        other_event = ""
+        if source.event and answer.disagreement.values and not any(
+                source.doc_id in v.doc_ids for v in answer.disagreement.values) and source.answer:
+            other_event = f" (about the events of {source.event})"
+        parts.append(f"{source.outlet} ({source.doc_id}{when}){said}{other_event} "
+                     f"{_cites([c.n for c in source.citations])}.")
+    if answer.not_mentioned:
+        parts.append(f"Not mentioned by: {_join(answer.not_mentioned)}.")
+    answer.summary = " ".join(parts)
+    return answer.summary
+
+
+def as_text(answer: Answer) -> str:
+    """The answer for a terminal: the paragraph, then every numbered sentence as it stands."""
+    lines = [f"Q: {answer.question}", ""]
+    lines += [f"note: {notice}" for notice in answer.notices]
+    if answer.notices:
+        lines.append("")
+    lines.append(answer.summary or summarize(answer))
+    citations = [(c, s) for s in answer.sources for c in s.citations]
+    if citations:
+        lines.append("")
+    for citation, source in citations:
+        when = f", {source.published}" if source.published else ""
+        lines.append(f"[{citation.n}] {source.outlet}{when}: \u201c{citation.text}\u201d")
+    return "\n".join(lines)
