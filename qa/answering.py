@@ -164,7 +164,7 @@ class Answerer:
         if c.values:
             c.score += setting.value_bonus
         if q.days:
-            c.on_asked_day = _on_day(c.days, c.event, q.days)
+            c.on_asked_day = _on_day(c.days, c.event, q.days, q.weekdays)
             if not c.on_asked_day:
                 c.score -= setting.other_day_penalty
 
@@ -250,10 +250,16 @@ def comparable(answer: Answer, q: Question, primary: dict[str, Value]) -> list[S
     return out
 
 
-def _on_day(days: list[date], event: date | None, asked: tuple[MonthDay, ...]) -> bool:
+def _on_day(days: list[date], event: date | None, asked: tuple[MonthDay, ...], weekdays: frozenset[int]) -> bool:
+    """Whether a sentence is about a day the question names. "The Friday before the Feb. 7 strike"
+    also names the Friday of the week around Feb. 7."""
+    def named(day: date) -> bool:
+        return any(a.matches(day) for a in asked) or day.weekday() in weekdays and any(
+            abs((day - date(day.year, a.month, a.day)).days) <= 7 for a in asked)
+
     if days:
-        return any(a.matches(d) for a in asked for d in days)
-    return event is not None and any(a.matches(event) for a in asked)
+        return any(named(d) for d in days)
+    return event is not None and named(event)
 
 
 def addresses(cands: list[Candidate], q: Question, setting: thresholds.Setting) -> bool:

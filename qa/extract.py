@@ -46,7 +46,7 @@ ROLE_HEADS = {
 RANK_MODIFIERS = {"deputy", "vice", "assistant", "former", "acting", "associate"}
 LABELS = {
     "person": ("PERSON",),
-    "org": ("ORG", "PERSON", "NORP"),        # the small model often calls a militia a PERSON
+    "org": ("ORG", "PERSON"),        # the small model often calls a militia a PERSON
     "place": ("FAC", "GPE", "LOC"),
     "date": ("DATE",),
     "time": ("TIME",),
@@ -317,6 +317,8 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
                                              for n in question.names):
                 continue
         root = _root_of(tree, ids)
+        if question.kind == "place" and not _is_location(tree, root):
+            continue
         near = closeness(tree, root, question, exclude=set(ids))
         if near < MIN_CLOSENESS:
             continue
@@ -387,6 +389,20 @@ def _focus_family(question: Question) -> set[str]:
         if question.focus in words:
             return set(words)
     return {question.focus}
+
+
+LOCATIVE = {"in", "at", "on", "near", "inside", "outside", "to", "into", "from", "across", "around", "toward",
+            "towards", "along", "over"}
+
+
+def _is_location(tree: Tree, root: int) -> bool:
+    """ "in the Mashtal neighborhood", "to the Middle East": a place where; not "the U.S. strike"."""
+    token = tree.tokens[root]
+    if token.dep == "compound" and token.head != root:
+        token = tree.tokens[token.head]
+    if token.dep == "appos" and token.head != root:
+        token = tree.tokens[token.head]
+    return token.dep == "pobj" and tree.tokens[token.head].text.lower() in LOCATIVE
 
 
 def _is_date_answer(key: str) -> bool:

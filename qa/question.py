@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dates import MonthDay, month_days
+from .dates import WEEKDAYS, MonthDay, month_days
 
 # Predicates that mean the same thing for counting: "killed" = "died" = "deaths".
 PREDICATE_FAMILIES = [
@@ -55,6 +55,7 @@ class Question:
     focus_modifiers: frozenset[str] = frozenset()   # "Iraqi military" in "which Iraqi military spokesman"
     name_words: frozenset[str] = frozenset()        # lower-cased words of those names
     strict_focus: bool = True                        # the answer must stand beside the focus noun
+    weekdays: frozenset[int] = frozenset()           # "the Friday night before the Feb. 7 strike"
 
     @property
     def wants_value(self) -> bool:
@@ -162,4 +163,5 @@ def analyse_question(text: str, nlp) -> Question:
     return Question(text=text, kind=kind, predicate=predicate, focus=focus,
                     days=tuple(month_days(text)), content=content, names=names,
                     focus_modifiers=frozenset(modifiers), name_words=name_words,
-                    strict_focus=not any(t.lemma_.lower() == "name" for t in doc))
+                    strict_focus=not any(t.lemma_.lower() == "name" for t in doc),
+                    weekdays=frozenset(WEEKDAYS[t.lower_] for t in doc if t.lower_ in WEEKDAYS))

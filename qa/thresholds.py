@@ -33,9 +33,9 @@ class Setting:
 SETTINGS = {
     "hybrid": Setting(threshold=0.44, open_threshold=0.27, floor=0.2, value_bonus=0.20, other_day_penalty=0.0,
                       cite_margin=0.25),
-    "dense": Setting(threshold=0.48, open_threshold=0.37, floor=0.2, value_bonus=0.25, other_day_penalty=0.0,
+    "dense": Setting(threshold=0.49, open_threshold=0.37, floor=0.2, value_bonus=0.25, other_day_penalty=0.0,
                      cite_margin=0.25),
-    "bm25": Setting(threshold=0.19, open_threshold=0.07, floor=0.02, value_bonus=0.15, other_day_penalty=0.0,
+    "bm25": Setting(threshold=0.19, open_threshold=0.09, floor=0.02, value_bonus=0.15, other_day_penalty=0.0,
                     cite_margin=0.25),
 }
 
