@@ -79,6 +79,28 @@ def sources(index_dir: str, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("question")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="The answer object as JSON, for scripts.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True,
+              help="Retrieval: dense + BM25 fused, or one of them alone.")
+def ask(question: str, index_dir: str, as_json: bool, mode: str) -> None:
+    """What every outlet says, with cited sentences and the disagreements."""
+    # Submodules by name: the package's lazy names are not needed for one question.
+    from qa.answering import ask as answer_question
+    from qa.render import as_text
+
+    try:
+        answer = answer_question(question, index_dir=index_dir, mode=mode)
+    except (ValueError, index.IndexNotFound, index.IndexConflict) as error:
+        fail(str(error))
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(as_text(answer))
+
+
+@main.command()
 @click.argument("doc_id")
 @index_option
 def remove(doc_id: str, index_dir: str) -> None:

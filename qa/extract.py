@@ -181,6 +181,8 @@ def _other_predicates(tree: Tree, question: Question) -> set[int]:
 def count_values(tree: Tree, question: Question, sentence_id: int) -> list[Value]:
     tokens = tree.tokens
     asked = _predicate_tokens(tree, question) if question.predicate else set()
+    if not asked and _family_of(next(iter(question.predicate), "")) is not None:
+        return []   # "how many were killed?": a sentence that says nothing of killing counts nothing
     rivals = _other_predicates(tree, question)
     values: list[Value] = []
     for i, t in enumerate(tokens):
