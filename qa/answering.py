@@ -32,7 +32,7 @@ from .names import fold, name_tokens
 from .retrieval import MODES, LexicalIndex, fuse, stem_all, top_per_document
 
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
-CANDIDATES_PER_DOC = 12     # sentences per document looked at closely (values, dates) before choosing 3
+CANDIDATES_PER_DOC = 16     # sentences per document looked at closely (values, dates) before choosing 3
 MAX_CITATIONS = 3
 LEAD_SENTENCES = 6          # where an article states the day of the event it reports
 
@@ -332,6 +332,7 @@ _answerers_lock = threading.Lock()
 
 def ask(question: str, index_dir: str | os.PathLike | None = None, mode: str = "hybrid") -> Answer:
     """Answer with the Answerer of this index folder, opened once and reopened after a new ingest."""
+    clean_question(question)   # a blank question is refused before any index is opened
     key = str(Path(index_dir if index_dir is not None else default_index_dir()).resolve())
     with _answerers_lock:
         answerer = _answerers.get(key)

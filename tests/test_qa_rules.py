@@ -1,0 +1,122 @@
+"""The short-answer, date, name and grouping rules, on real spaCy analyses of sentences from the corpus."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from index.analysis import analysis_of, load_nlp
+from qa.dates import resolve
+from qa.disagreement import SourceValue, compare
+from qa.extract import Value, values_in
+from qa.names import same_name
+from qa.question import analyse_question
+from qa.retrieval import top_per_document
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_nlp()
+
+
+def values(nlp, question: str, sentence: str) -> list[str]:
+    q = analyse_question(question, nlp)
+    return [v.text for v in values_in(q, analysis_of(nlp(sentence)), sentence, 1, {})]
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("How many people were killed?", "Iraqi security officials said two people were killed and seven others "
+     "injured in the drone attack.", "2"),
+    ("How many people were injured?", "Iraqi security officials said two people were killed and seven others "
+     "injured in the drone attack.", "7"),
+    ("How many people were killed?", "A missile struck a vehicle carrying three men, killing a brigade commander "
+     "known as Abu Taqwa and two others, according to Iraqi security officials.", "3"),
+    ("How many people were killed?", "Three killed in strike on Iran-backed militia base in Baghdad", "3"),
+    ("How many people were injured?", "At least six other militants were injured in at least two explosions.",
+     "at least 6"),
+    ("How many attacks have there been?", "The U.S. military has responded several times to more than 70 attacks "
+     "by Iranian-backed armed groups.", "more than 70"),
+    ("How many U.S. troops are in Iraq?", "There are about 2,500 U.S. forces in Iraq.", "about 2,500"),
+    ("How many U.S. troops are in Iraq?", "The US has 900 troops in Syria and 2,500 in Iraq.", "2,500"),
+    ("How many U.S. troops are in Syria?", "The US has 900 troops in Syria and 2,500 in Iraq.", "900"),
+])
+def test_count_tied_to_what_is_asked(nlp, question, sentence, expected):
+    assert values(nlp, question, sentence)[0] == expected
+
+
+def test_another_beside_a_named_man_makes_two_but_is_marked_inferred(nlp):
+    q = analyse_question("How many people were killed?", nlp)
+    sentence = "The strike also killed one other member."
+    found = values_in(q, analysis_of(nlp(sentence)), sentence, 1, {})
+    assert found[0].text == "2" and found[0].derived
+
+
+def test_a_sentence_about_injuries_counts_no_dead(nlp):
+    assert values(nlp, "How many people were killed?", "At least six other militants were injured.") == []
+
+
+def test_noon(nlp):
+    assert values(nlp, "At what time was the strike carried out?",
+                  "The strike, which was conducted at 12 p.m. local time, killed a commander.")[0].startswith("noon")
+
+
+def test_spokesman_is_the_person_beside_the_word(nlp):
+    sentence = "But Pentagon spokesman Maj. Gen. Pat Ryder said the attack was an act of self-defense."
+    assert values(nlp, "Who is the Pentagon spokesman?", sentence)[0] == "Pat Ryder"
+    assert values(nlp, "Which Iraqi military spokesman condemned the strike?", sentence) == []
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Pat Ryder", "Patrick Ryder", True), ("Maj. Gen. Pat Ryder", "Ryder", True), ("al-Jawari", "Al Jawari", True),
+    ("Harakat al-Nujaba", "Harakat-al-Nujaba", True), ("Harakat Al Nujaba", "Harakat Hezbollah al-Nujaba", True),
+    ("PMF", "Popular Mobilisation Forces", True), ("Popular Mobilization Force", "Popular Mobilisation Forces", True),
+    ("Mushtaq Talib al-Saidi", "Mushtaq Jawad Kazim al-Jawari", False), ("Sabrina Singh", "Pat Ryder", False),
+])
+def test_spellings_of_one_name(a, b, same):
+    assert same_name(a, b) is same
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("Thursday", date(2024, 1, 4), date(2024, 1, 4)),       # published that Thursday
+    ("Thursday", date(2024, 1, 5), date(2024, 1, 4)),       # published the morning after
+    ("Wednesday night", date(2024, 2, 7), date(2024, 2, 7)),
+    ("Jan. 4", date(2024, 2, 7), date(2024, 1, 4)),
+    ("Dec. 25", date(2024, 1, 4), date(2023, 12, 25)),      # last year's December
+    ("January 05, 2024", None, date(2024, 1, 5)),
+    ("four years ago Wednesday", date(2024, 1, 4), None),
+    ("2019", date(2024, 1, 4), None),
+])
+def test_dates_resolve_against_publication(text, published, expected):
+    assert resolve(text, published) == expected
+
+
+def _count(text: str, number: float, sentence_id: int) -> Value:
+    return Value(text, f"{number:g}", "count", 1.0, sentence_id, number=number)
+
+
+def test_grouping_ignores_qualifiers_and_other_events():
+    values = [
+        SourceValue("nyt", "NYT", _count("about 2,500", 2500, 1)),
+        SourceValue("the-national", "The National", _count("2,500", 2500, 2)),
+        SourceValue("washington-post", "WaPo", _count("about 3,500", 3500, 3), comparable=False),
+    ]
+    result = compare(values, "Troops")
+    assert not result.flag and [v.doc_ids for v in result.values] == [["nyt", "the-national"]]
+
+
+def test_grouping_flags_different_figures():
+    values = [SourceValue("nyt", "NYT", _count("3", 3, 1)), SourceValue("upi", "UPI", _count("2", 2, 2)),
+              SourceValue("the-national", "The National", _count("3", 3, 3))]
+    result = compare(values, "Killed")
+    assert result.flag
+    assert [(v.value, v.doc_ids) for v in result.values] == [("3", ["nyt", "the-national"]), ("2", ["upi"])]
+    assert result.summary == "Killed: the sources disagree. NYT and The National say 3; UPI says 2."
+
+
+def test_top_per_document_keeps_every_document():
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.1, 0.2, 0.05], dtype=np.float32)
+    docs = np.array([0, 0, 0, 0, 1, 1, 2], dtype=np.int32)
+    rows, rank = top_per_document(scores, docs, 3)
+    assert rows.tolist() == [0, 1, 2, 5, 4, 6]
+    assert rank.tolist() == [0, 1, 2, 0, 1, 0]
