@@ -25,7 +25,7 @@ from . import thresholds
 from .answer import Answer, Citation, SourceAnswer
 from .dates import MonthDay, parse_iso, resolve, sentence_days
 from .disagreement import SourceValue, compare
-from .extract import Value, values_in
+from .extract import Tree, Value, values_in
 from .question import Question, analyse_question
 from .render import summarize
 from .names import fold, name_tokens
@@ -35,6 +35,16 @@ MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader
 CANDIDATES_PER_DOC = 16     # sentences per document looked at closely (values, dates) before choosing 3
 MAX_CITATIONS = 3
 LEAD_SENTENCES = 6          # where an article states the day of the event it reports
+
+
+@dataclass
+class SentenceFacts:
+    """What a sentence says whatever the question: its parse tree, its days, its stems."""
+
+    tree: Tree
+    days: list[date]
+    resolved: dict[str, str]      # DATE entity text -> ISO day
+    stems: set[str]
 
 
 @dataclass
@@ -63,6 +73,7 @@ class Answerer:
             for word in set(fold(store.text(document.doc_id)).split()):
                 self._docs_with.setdefault(word, set()).add(doc)
         self._analyses: dict[int, Analysis] = {}
+        self._facts: dict[int, SentenceFacts] = {}
         self._events: dict[int, date | None] = {}
         self._lock = threading.Lock()
         self._encode = lru_cache(maxsize=1024)(self._encode_uncached)
@@ -148,17 +159,31 @@ class Answerer:
             cands.sort(key=lambda c: -c.score)
         return by_doc
 
+    def _sentence_facts(self, c: Candidate) -> SentenceFacts:
+        facts = self._facts.get(c.sentence_id)
+        if facts is None:
+            sentence = self.store.sentences[c.row]
+            analysis = self._analyses[c.sentence_id]
+            published = parse_iso(self.store.documents[c.doc].published)
+            date_texts = [e.text for e in analysis.entities if e.label == "DATE"]
+            facts = SentenceFacts(
+                tree=Tree(analysis),
+                days=sentence_days(sentence.text, date_texts, published),
+                resolved={e: d.isoformat() for e in date_texts if (d := resolve(e, published)) is not None},
+                stems=set(stem_all([t.text.lower() for t in analysis.tokens])))
+            if len(self._facts) > 200_000:
+                self._facts.clear()
+            self._facts[c.sentence_id] = facts
+        return facts
+
     def _judge(self, c: Candidate, q: Question, setting: thresholds.Setting, rare: list[str] | None) -> None:
         sentence = self.store.sentences[c.row]
-        analysis = self._analyses[c.sentence_id]
-        published = parse_iso(self.store.documents[c.doc].published)
-        date_texts = [e.text for e in analysis.entities if e.label == "DATE"]
-        c.days = sentence_days(sentence.text, date_texts, published)
+        facts = self._sentence_facts(c)
+        c.days = facts.days
         c.event = c.days[0] if c.days else self._article_event(c.doc)
-        resolved = {e: d.isoformat() for e in date_texts if (d := resolve(e, published)) is not None}
-        c.values = values_in(q, analysis, sentence.text, c.sentence_id, resolved,
-                             rare) if q.wants_value else []
-        if q.kind == "yesno" and rare and not set(rare) & set(stem_all([t.text.lower() for t in analysis.tokens])):
+        c.values = values_in(q, self._analyses[c.sentence_id], sentence.text, c.sentence_id, facts.resolved,
+                             rare, facts.tree) if q.wants_value else []
+        if q.kind == "yesno" and rare and not set(rare) & facts.stems:
             c.values = []   # a yes or a no only from a sentence about the question's own subject
         c.score = c.fused
         if c.values:

@@ -73,6 +73,7 @@ class Tree:
 
     def __init__(self, analysis: Analysis):
         self.tokens: tuple[Token, ...] = analysis.tokens
+        self._distances: dict[int, list[int]] = {}
         self.children: list[list[int]] = [[] for _ in self.tokens]
         for i, t in enumerate(self.tokens):
             if t.head != i and 0 <= t.head < len(self.tokens):
@@ -86,7 +87,10 @@ class Tree:
         return out
 
     def distances(self, start: int) -> list[int]:
-        """Edges from `start` to every token, the tree taken as undirected."""
+        """Edges from `start` to every token, the tree taken as undirected (memoised: a tree is
+        kept per sentence and asked about the same tokens by many questions)."""
+        if start in self._distances:
+            return self._distances[start]
         far = len(self.tokens) + 1
         dist = [far] * len(self.tokens)
         dist[start] = 0
@@ -101,6 +105,7 @@ class Tree:
                 if dist[j] == far:
                     dist[j] = dist[i] + 1
                     queue.append(j)
+        self._distances[start] = dist
         return dist
 
     def subtree(self, i: int) -> list[int]:
@@ -518,17 +523,17 @@ def yes_no_value(tree: Tree, question: Question, sentence_id: int, specific: lis
 
 
 def _stem(word: str) -> str:
-    from .retrieval import stem_all
+    from .retrieval import stem
 
-    return stem_all([word.lower()])[0]
+    return stem(word.lower())
 
 
 def values_in(question: Question, analysis: Analysis, text: str, sentence_id: int,
-              days: dict[str, str], specific: list[str] | None = None) -> list[Value]:
+              days: dict[str, str], specific: list[str] | None = None, tree: Tree | None = None) -> list[Value]:
     """Every value this sentence gives for the question, best tied first."""
     if not analysis.tokens:
         return []
-    tree = Tree(analysis)
+    tree = tree or Tree(analysis)
     if question.kind == "count":
         found = count_values(tree, question, sentence_id)
     elif question.kind in LABELS:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -55,8 +56,13 @@ def _american(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return _stemmer.stem(_american(word))
+
+
 def stem_all(words: list[str]) -> list[str]:
-    return [_stemmer.stem(_american(w)) for w in words]
+    return [stem(w) for w in words]
 
 
 def _stopwords() -> list[str]:
