@@ -41,7 +41,17 @@ def _load(name: str):
 class Embedder:
     """Encodes text to L2-normalised float32 vectors, so inner product is cosine similarity."""
 
-    def __init__(self, model: str | None = None, batch_size: int = 64):
+    def __init__(self, model: str | None = None, batch_size: int = 64, threads: int | None = None):
+        """`threads`: torch's CPU threads for this process (torch has one setting per process).
+
+        Answering wants 1: one short question gains little from a second thread, and with several
+        questions in flight on 2 cores, two threads each oversubscribe the cores and one encoding
+        goes from ~15 ms to hundreds. Batch ingest keeps torch's default.
+        """
+        if threads is not None:
+            import torch
+
+            torch.set_num_threads(threads)
         self.name = model_setting(model)
         self.batch_size = batch_size
         self._model = _load(self.name)
