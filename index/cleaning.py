@@ -165,7 +165,7 @@ def find_dates(line: str) -> list[str]:
     for m in DATE.finditer(line):
         iso = m.group("iso") or _iso(m.group("year") or m.group("year2"), m.group("mon") or m.group("mon2"),
                                      m.group("day") or m.group("day2"))
-        if iso and _valid(iso):
+        if iso and is_iso_date(iso):
             found.append(iso)
     return found
 
@@ -265,7 +265,8 @@ def _iso(year: str | None, month: str | None, day: str | None) -> str | None:
     return f"{int(year):04d}-{number:02d}-{int(day):02d}" if number else None
 
 
-def _valid(iso: str) -> bool:
+def is_iso_date(iso: str) -> bool:
+    """True for a real calendar day written YYYY-MM-DD (2024-02-30 is not one)."""
     try:
         datetime.date.fromisoformat(iso)
     except ValueError:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime
 import hashlib
 import io
 import os
@@ -468,17 +467,9 @@ def _iso_date(value: str) -> str | None:
     """'2024-01-04T09:00:00Z' -> '2024-01-04'; a written date -> ISO; None if it is neither."""
     match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value)
     if match:
-        return match.group(1) if _is_date(match.group(1)) else None
+        return match.group(1) if cleaning.is_iso_date(match.group(1)) else None
     dates = cleaning.find_dates(value)
     return dates[0] if dates else None
-
-
-def _is_date(iso: str) -> bool:
-    try:
-        datetime.date.fromisoformat(iso)
-    except ValueError:
-        return False
-    return True
 
 
 # -- Folders and the manifest ------------------------------------------------------------------
@@ -562,7 +553,7 @@ def _manifest_row(manifest: _Manifest, line: int, columns: list[str], cells: lis
         return
     manifest.lines[name] = line
     published = row.get("published", "")
-    if published and not (re.fullmatch(r"\d{4}-\d{2}-\d{2}", published) and _is_date(published)):
+    if published and not (re.fullmatch(r"\d{4}-\d{2}-\d{2}", published) and cleaning.is_iso_date(published)):
         manifest.refuse(line, f"published '{published}' is not an ISO date (YYYY-MM-DD); "
                               "row ignored, metadata read from the text")
         return
