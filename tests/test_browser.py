@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from test_app import (BRIDGE_ARTICLE, BRIDGE_MANIFEST, KILLED, XSS, AppServer, copy_index)
+# `server`: a real app server of this module's own, on a copy of the bundled index.
+from test_app import BRIDGE_ARTICLE, BRIDGE_MANIFEST, KILLED, XSS, server  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -41,15 +42,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="module")
-def server(bundled_index, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser")
-    app = AppServer(copy_index(bundled_index, folder), folder / "uploads", folder / "app.log")
-    app.wait()
-    yield app
-    app.stop()
 
 
 @pytest.fixture
