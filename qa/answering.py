@@ -8,6 +8,7 @@ extract each source's values from its cited sentences; compare the values across
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from collections import Counter
@@ -26,10 +27,10 @@ from .answer import Answer, Citation, SourceAnswer
 from .dates import MonthDay, parse_iso, resolve, sentence_days
 from .disagreement import SourceValue, compare
 from .extract import Tree, Value, values_in
-from .question import Question, analyse_question
+from .question import SYNONYMS, Question, analyse_question
 from .render import summarize
 from .names import fold, name_tokens
-from .retrieval import MODES, LexicalIndex, fuse, stem_all, top_per_document
+from .retrieval import MODES, LexicalIndex, fuse, stem, stem_all, top_per_document
 
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
 CANDIDATES_PER_DOC = 16     # sentences per document looked at closely (values, dates) before choosing 3
@@ -69,9 +70,13 @@ class Answerer:
         self.nlp = nlp
         self.lexical = LexicalIndex([s.text for s in store.sentences])
         self._docs_with: dict[str, set[int]] = {}   # folded word -> documents that use it
+        self._docs_with_stem: dict[str, set[int]] = {}   # stemmed word -> documents that use it
         for doc, document in enumerate(store.documents):
-            for word in set(fold(store.text(document.doc_id)).split()):
+            text = store.text(document.doc_id)
+            for word in set(fold(text).split()):
                 self._docs_with.setdefault(word, set()).add(doc)
+            for word in set(stem_all(sorted(set(re.findall(r"(?u)\b\w\w+\b", text.lower()))))):
+                self._docs_with_stem.setdefault(word, set()).add(doc)
         self._analyses: dict[int, Analysis] = {}
         self._facts: dict[int, SentenceFacts] = {}
         self._events: dict[int, date | None] = {}
@@ -82,7 +87,7 @@ class Answerer:
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None) -> "Answerer":
         store = SentenceStore.open(index_dir)   # raises IndexNotFound, saying how to ingest
-        return cls(store, Embedder(store.model, threads=1), load_nlp())
+        return cls(store, Embedder(store.model), load_nlp())
 
     def is_current(self) -> bool:
         """False once an ingest or removal has committed a newer generation of the index."""
@@ -104,8 +109,9 @@ class Answerer:
         q = self._question(text)
         scores = self._scores(text, mode)
         candidates = self._candidates(q, scores, mode, self.lexical.rarest_terms(text))
+        allowed = self.allowed_docs(q, candidates)
         for doc in list(candidates):
-            if doc not in self._naming_docs(q):
+            if doc not in allowed:
                 del candidates[doc]
         answer = Answer(question=text, notices=notices)
         self._fill_sources(answer, q, candidates, mode)
@@ -138,6 +144,24 @@ class Answerer:
             word = max(reversed(words), key=len)
             having = self._docs_with.get(word, set())
             if len(having) < len(every) / 2:
+                allowed &= having
+        return allowed
+
+    def allowed_docs(self, q: Question, candidates: dict[int, list]) -> set[int]:
+        """Documents that may address the question: those using its specific names (see
+        `_naming_docs`) and its specific topic words.
+
+        A common noun or adjective of the question ("journalists", "population", "weapons") that
+        fewer than half of the documents in view use is what the question is about: a document
+        that never uses it (nor a synonym) is about something else, however close its sentences
+        come in meaning. A word no document uses is a paraphrase and restricts nothing.
+        """
+        allowed = self._naming_docs(q)
+        in_view = set(candidates) & allowed
+        for word in q.topic_words:
+            stems = {stem(w) for w in _synonyms(word)}
+            having = set().union(*(self._docs_with_stem.get(s, set()) for s in stems)) & in_view
+            if having and len(having) < len(in_view) / 2:
                 allowed &= having
         return allowed
 
@@ -231,30 +255,43 @@ class Answerer:
             if not addresses(cands, q, setting):
                 answer.not_mentioned.append(document.doc_id)
                 continue
-            cited = [c for c in cands if c.score >= cands[0].score - setting.cite_margin
-                     and (c.on_asked_day is not False)][:MAX_CITATIONS] or cands[:1]
+            eligible = [c for c in cands if c.score >= cands[0].score - setting.cite_margin
+                        and (c.on_asked_day is not False)] or cands[:1]
+            values = source_values(eligible[:MAX_CITATIONS])
+            cited = citations_for(eligible, values, setting)
             source = SourceAnswer(doc_id=document.doc_id, outlet=document.outlet, published=document.published,
                                   answer=None)
             source.citations = [Citation(n=0, sentence_id=c.sentence_id, text=self.store.sentences[c.row].text,
                                          score=round(c.score, 4), start=self.store.sentences[c.row].start,
                                          end=self.store.sentences[c.row].end) for c in cited]
-            chosen.append((cands[0].score, source, cited))
+            chosen.append((cands[0].score, source, cited, values))
         chosen.sort(key=lambda x: -x[0])
         primary: dict[str, Value] = {}
         n = 0
-        for _, source, cited in chosen:
+        for _, source, cited, values in chosen:
             for citation in source.citations:
                 n += 1
                 citation.n = n
-            values = source_values(cited)
             source.values = [v.text for v in values]
             source.answer = "; ".join(source.values) if values else None
+            if not values and q.quotes:
+                quoted = first_quote([c.text for c in source.citations])
+                source.answer = quoted
+                source.values = [quoted] if quoted else []
             if values:
                 primary[source.doc_id] = values[0]
                 primary_event = next(c.event for c in cited if c.sentence_id == values[0].sentence_id)
                 source.event = primary_event.isoformat() if primary_event else None
             answer.sources.append(source)
         answer.disagreement = compare(comparable(answer, q, primary), topic_of(q))
+
+
+def _synonyms(word: str) -> set[str]:
+    out = {word}
+    for words in SYNONYMS:
+        if word in words or stem(word) in {stem(w) for w in words}:
+            out |= words
+    return out
 
 
 def comparable(answer: Answer, q: Question, primary: dict[str, Value]) -> list[SourceValue]:
@@ -296,6 +333,44 @@ def addresses(cands: list[Candidate], q: Question, setting: thresholds.Setting) 
     if q.days:
         return any(c.on_asked_day and c.score >= threshold for c in cands)
     return True
+
+
+def citations_for(eligible: list[Candidate], values: list[Value], setting: thresholds.Setting) -> list[Candidate]:
+    """The sentences a source is cited by, at most MAX_CITATIONS, in rank order.
+
+    The first is always its best sentence. Further ones must support what the answer says for
+    it: when the source gives values, sentences that carry one of them; otherwise (the question
+    asks for no short value, or none was found, or it is a yes or no) sentences whose score is
+    within `cite_relative` of the best one's, so that a source is never padded with its
+    least-bad sentences.
+    """
+    best = eligible[0]
+    floor = best.score * (1.0 - setting.cite_relative)
+    cited = [best]
+    for c in eligible[1:]:
+        if len(cited) == MAX_CITATIONS:
+            break
+        if values and values[0].kind != "yesno":
+            keep = any(_same_value(v, w) for v in c.values for w in values)
+        else:
+            keep = c.score >= floor and (not values or any(v.key == values[0].key for v in c.values))
+        if keep:
+            cited.append(c)
+    return cited
+
+
+_QUOTE = re.compile(r"[\u201c\"]([^\u201c\u201d\"]{3,300})[\u201d\"]")
+
+
+def first_quote(texts: list[str]) -> str | None:
+    """The first quoted phrase of the first sentence that quotes one ("calling it a "criminal act""):
+    what a "what did X call / say" question asks for, in the source's own words."""
+    for text in texts:
+        for m in _QUOTE.finditer(text):
+            phrase = m.group(1).strip(" ,.;:")
+            if len(phrase.split()) >= 1 and any(ch.isalpha() for ch in phrase):
+                return phrase
+    return None
 
 
 def source_values(cited: list[Candidate]) -> list[Value]:

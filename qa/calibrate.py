@@ -1,18 +1,27 @@
-"""Calibrate the "addresses the question" threshold of each retrieval mode on a gold set.
+"""Calibrate the "addresses the question" thresholds and the citation margin of each retrieval mode.
 
-    python -m qa.calibrate [--gold eval/gold.jsonl] [--index DIR]
+    python -m qa.calibrate [--gold eval/gold.jsonl] [--index DIR] [--mode M] [--cv]
 
 For every gold question and every document, it records the document's candidate sentences with
 their relevance, whether they give a value of the asked kind and whether they are about the day
-asked; then it searches the grid of (threshold, value bonus, other-day penalty) for the highest
-F2 of "document addresses the question" against the gold `sources`, and prints the best
-settings per mode for `qa/thresholds.py`.
+asked; then it searches the grid of (threshold, open threshold, value bonus, other-day penalty)
+for the highest F-beta of "document addresses the question" against the gold `sources`. With
+those settings it picks `cite_relative`, the smallest relative margin that keeps the most gold
+evidence among a source's citations (further sentences are cited only within that share of the
+best one's score, when a source gives no values). It prints the settings per mode for
+`qa/thresholds.py`.
+
+`--cv` adds an honest estimate: a 2-fold cross-validation with a fixed split by a hash of the
+question id. Settings calibrated on one half answer the other half, and the other way round;
+the scores of the held-out halves (pooled) are printed beside the in-sample ones (calibrated
+and scored on all questions), so the gap shows how much the thresholds fit this gold set.
 """
 from __future__ import annotations
 
 import argparse
 import itertools
 import json
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,13 +32,21 @@ from .answering import Answerer
 from .retrieval import MODES
 
 ROOT = Path(__file__).resolve().parent.parent
-# F-beta with beta 2: hiding an outlet that does address the question costs a reader more than
-# showing one that does not (its sentences are there to judge), so recall weighs twice.
-BETA = 2.0
+# F-beta with beta 1: a reader is served as badly by an outlet shown with sentences beside the
+# point as by one hidden, now that a source must give a value of the asked kind to earn the bonus.
+BETA = 1.0
+BONUSES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
+PENALTIES = (0.0, 0.1, 0.2, 0.3)
+RELATIVE_MARGINS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 
 
 def _load_gold(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def fold_of(question_id: str) -> int:
+    """The fixed cross-validation half of a question: a hash of its id, stable across runs and machines."""
+    return zlib.crc32(question_id.encode("utf-8")) % 2
 
 
 def collect(answerer: Answerer, gold: list[dict], mode: str) -> list[tuple[bool, bool, bool, np.ndarray]]:
@@ -44,7 +61,7 @@ def collect(answerer: Answerer, gold: list[dict], mode: str) -> list[tuple[bool,
             text = item["question"]
             q = answerer._question(text)
             by_doc = answerer._candidates(q, answerer._scores(text, mode), mode, answerer.lexical.rarest_terms(text))
-            allowed = answerer._naming_docs(q)
+            allowed = answerer.allowed_docs(q, by_doc)
             for doc, document in enumerate(answerer.store.documents):
                 cands = by_doc.get(doc, []) if doc in allowed else []
                 rows = [(c.fused, bool(c.values), c.on_asked_day is not False) for c in cands]
@@ -68,13 +85,13 @@ def pair_scores(pairs, bonus: float, penalty: float) -> np.ndarray:
     return out
 
 
-def best_setting(pairs) -> tuple[float, float, float, float, float]:
-    """(F2, threshold, open threshold, bonus, penalty) maximising F2 of "addresses"."""
+def best_setting(pairs, beta: float = BETA) -> tuple[float, float, float, float, float]:
+    """(F-beta, threshold, open threshold, bonus, penalty) maximising F-beta of "addresses"."""
     gold = np.array([p[0] for p in pairs])
     wants = np.array([p[1] for p in pairs])
     grid = np.round(np.arange(0.05, 1.0, 0.01), 2)
     best = (-1.0, 0.0, 0.0, 0.0, 0.0)
-    for bonus, penalty in itertools.product((0.0, 0.05, 0.1, 0.15, 0.2, 0.25), (0.0, 0.1, 0.2, 0.3)):
+    for bonus, penalty in itertools.product(BONUSES, PENALTIES):
         s = pair_scores(pairs, bonus, penalty)
         # predicted[t] for each threshold t, separately for the two kinds of question
         hit_v = (s[wants][None, :] >= grid[:, None])
@@ -84,24 +101,135 @@ def best_setting(pairs) -> tuple[float, float, float, float, float]:
         tp = tp_v[:, None] + tp_o[None, :]
         fp = fp_v[:, None] + fp_o[None, :]
         fn = gold.sum() - tp
-        f1 = (1 + BETA**2) * tp / np.maximum((1 + BETA**2) * tp + BETA**2 * fn + fp, 1)
-        i, j = np.unravel_index(np.argmax(f1), f1.shape)   # first maximum: the lowest thresholds
-        if f1[i, j] > best[0] + 1e-9:
-            best = (float(f1[i, j]), float(grid[i]), float(grid[j]), bonus, penalty)
+        f = (1 + beta**2) * tp / np.maximum((1 + beta**2) * tp + beta**2 * fn + fp, 1)
+        i, j = np.unravel_index(np.argmax(f), f.shape)   # first maximum: the lowest thresholds
+        if f[i, j] > best[0] + 1e-9:
+            best = (float(f[i, j]), float(grid[i]), float(grid[j]), bonus, penalty)
     return best
+
+
+def _evidence_hits(answerer: Answerer, gold: list[dict], mode: str) -> tuple[int, int]:
+    """(gold sources with an evidence string among their citations, citations in all)."""
+    from eval.matching import evidence_in   # the contract's matching, as the eval applies it
+
+    hits = cited = 0
+    for item in gold:
+        answer = answerer.ask(item["question"], mode=mode)
+        for source in answer.sources:
+            cited += len(source.citations)
+            if source.doc_id in item["sources"]:
+                evidence = item["sources"][source.doc_id]["evidence"]
+                hits += any(evidence_in(c.text, evidence) for c in source.citations)
+    return hits, cited
+
+
+def best_relative(answerer: Answerer, gold: list[dict], mode: str) -> float:
+    """The smallest relative citation margin that keeps the most gold evidence cited."""
+    saved = thresholds.SETTINGS[mode]
+    try:
+        results = []
+        for margin in RELATIVE_MARGINS:
+            thresholds.SETTINGS[mode] = replace(saved, cite_relative=margin)
+            hits, cited = _evidence_hits(answerer, gold, mode)
+            results.append((-hits, margin))
+        return min(results)[1]
+    finally:
+        thresholds.SETTINGS[mode] = saved
+
+
+def calibrate(answerer: Answerer, gold: list[dict], mode: str, beta: float = BETA) -> tuple[float, thresholds.Setting]:
+    """(F-beta of "addresses", the calibrated Setting) for `mode` on these gold questions."""
+    f, threshold, open_threshold, bonus, penalty = best_setting(collect(answerer, gold, mode), beta)
+    setting = replace(thresholds.SETTINGS[mode], threshold=threshold, open_threshold=open_threshold,
+                      value_bonus=bonus, other_day_penalty=penalty)
+    saved = thresholds.SETTINGS[mode]
+    thresholds.SETTINGS[mode] = setting
+    try:
+        setting = replace(setting, cite_relative=best_relative(answerer, gold, mode))
+    finally:
+        thresholds.SETTINGS[mode] = saved
+    return f, setting
+
+
+def score(answerer: Answerer, gold: list[dict], mode: str, setting: thresholds.Setting) -> dict:
+    """The eval's report (eval.scoring) of these questions answered with `setting`."""
+    from eval.gold import parse_line
+    from eval.scoring import report
+
+    saved = thresholds.SETTINGS[mode]
+    thresholds.SETTINGS[mode] = setting
+    try:
+        answers = [answerer.ask(item["question"], mode=mode).to_dict() for item in gold]
+    finally:
+        thresholds.SETTINGS[mode] = saved
+    golds = [parse_line(json.dumps(item), f"gold:{n + 1}") for n, item in enumerate(gold)]
+    return report(golds, answers, [0.0] * len(gold))
+
+
+METRICS = ("evidence_recall", "answer_accuracy", "source_precision", "no_answer_accuracy")
+
+
+def _pooled(halves: list[tuple[dict, int]]) -> dict[str, float | None]:
+    """Held-out figures of the two halves pooled: each ratio weighted by what it was measured over."""
+    out: dict[str, float | None] = {}
+    for key in METRICS + ("disagreement_f1",):
+        num = den = 0.0
+        for report, n in halves:
+            value = report["disagreement"]["f1"] if key == "disagreement_f1" else report[key]
+            if value is not None:
+                num += value * n
+                den += n
+        out[key] = num / den if den else None
+    return out
+
+
+def cross_validate(answerer: Answerer, gold: list[dict], mode: str, beta: float = BETA) -> dict:
+    """In-sample and 2-fold held-out figures of `mode`, plus each half's calibrated settings."""
+    _, everything = calibrate(answerer, gold, mode, beta)
+    inside = score(answerer, gold, mode, everything)
+    halves, settings = [], []
+    for held_out in (0, 1):
+        train = [item for item in gold if fold_of(item["id"]) != held_out]
+        test = [item for item in gold if fold_of(item["id"]) == held_out]
+        _, setting = calibrate(answerer, train, mode, beta)
+        settings.append(setting)
+        halves.append((score(answerer, test, mode, setting), len(test)))
+    in_sample = {k: inside[k] for k in METRICS}
+    in_sample["disagreement_f1"] = inside["disagreement"]["f1"]
+    return {"setting": everything, "in_sample": in_sample, "held_out": _pooled(halves), "fold_settings": settings}
+
+
+def _show(setting: thresholds.Setting) -> str:
+    return (f"threshold={setting.threshold:.2f}  open_threshold={setting.open_threshold:.2f}  "
+            f"value_bonus={setting.value_bonus:.2f}  other_day_penalty={setting.other_day_penalty:.2f}  "
+            f"cite_relative={setting.cite_relative:.2f}")
+
+
+def _figures(figures: dict) -> str:
+    return "  ".join(f"{k}={'-' if v is None else f'{v:.3f}'}" for k, v in figures.items())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", default=str(ROOT / "eval" / "gold.jsonl"))
     parser.add_argument("--index", default=None)
+    parser.add_argument("--mode", choices=MODES, default=None, help="one mode (default: all)")
+    parser.add_argument("--beta", type=float, default=BETA, help="F-beta of 'addresses' to maximise")
+    parser.add_argument("--cv", action="store_true", help="also 2-fold cross-validate (held-out figures)")
     args = parser.parse_args()
     answerer = Answerer.open(args.index)
     gold = _load_gold(Path(args.gold))
-    for mode in MODES:
-        f1, threshold, open_threshold, bonus, penalty = best_setting(collect(answerer, gold, mode))
-        print(f"{mode:6}  threshold={threshold:.2f}  open_threshold={open_threshold:.2f}  value_bonus={bonus:.2f}"
-              f"  other_day_penalty={penalty:.2f}  addresses-F2={f1:.3f}")
+    for mode in [args.mode] if args.mode else MODES:
+        if not args.cv:
+            f, setting = calibrate(answerer, gold, mode, args.beta)
+            print(f"{mode:6}  {_show(setting)}  addresses-F{args.beta:g}={f:.3f}")
+            continue
+        result = cross_validate(answerer, gold, mode, args.beta)
+        print(f"{mode:6}  {_show(result['setting'])}")
+        print(f"        in-sample  {_figures(result['in_sample'])}")
+        print(f"        held-out   {_figures(result['held_out'])}")
+        for n, setting in enumerate(result["fold_settings"]):
+            print(f"        fold {n} held out, calibrated on the other: {_show(setting)}")
 
 
 if __name__ == "__main__":

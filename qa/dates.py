@@ -24,7 +24,8 @@ _DAY_MONTH = re.compile(
     r"(?:,?\s+(?P<year>\d{4}))?\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
-_RELATIVE = {"today": 0, "yesterday": -1, "tonight": 0, "this morning": 0, "last night": -1}
+# "last week" names no one day, but surely not the day of publication: a week back stands for it.
+_RELATIVE = {"today": 0, "yesterday": -1, "tonight": 0, "this morning": 0, "last night": -1, "last week": -7}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ how exact a figure is, not which figure), and values about another event than th
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .answer import Disagreement, DisagreementValue
@@ -20,6 +21,7 @@ KIND_LABEL = {
 # Groups and places are named differently by outlets that agree (Hashd al-Shaabi is the PMF; a
 # street, a district and a city can all be right): their groups are shown, never flagged.
 UNFLAGGED_KINDS = {"org", "place"}
+_CLOCK = re.compile(r"\d{2}:\d{2}")
 
 
 @dataclass
@@ -41,6 +43,8 @@ def compatible(a: Value, b: Value) -> bool:
         return a.key == b.key or same_name(a.text, b.text)
     if a.kind == "role":
         return roles_compatible(a.key, b.key)
+    if a.kind == "time" and not (_CLOCK.fullmatch(a.key) and _CLOCK.fullmatch(b.key)):
+        return True   # "during the day" and "noon" can both be true; only two clock times can clash
     return a.key == b.key
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index import Analysis, Token
 
 from .names import TITLES, fold, name_tokens, same_name
-from .question import EVENT_COUNTERS, PEOPLE_NOUNS, PREDICATE_FAMILIES, Question
+from .question import EVENT_COUNTERS, EVENT_NOUNS, PEOPLE_NOUNS, PREDICATE_FAMILIES, Question
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -128,8 +128,16 @@ def _family_of(lemma: str) -> frozenset[str] | None:
     return None
 
 
+# Nouns that count people of any kind: "how many people" takes "three men"; "how many troops" does not.
+GENERIC_PEOPLE = {"people", "person", "individual"}   # "two others" are of the kind beside them
+
+
 def _nouns_alike(a: str, b: str) -> bool:
-    return a == b or any(a in f and b in f for f in NOUN_FAMILIES)
+    if a == b:
+        return True
+    if a in PEOPLE_NOUNS and b in PEOPLE_NOUNS:
+        return a in GENERIC_PEOPLE or b in GENERIC_PEOPLE
+    return any(a in f and b in f for f in NOUN_FAMILIES[1:])
 
 
 def closeness(tree: Tree, at: int, question: Question, exclude: set[int]) -> float:
@@ -170,7 +178,14 @@ def _show_number(n: float) -> str:
 
 
 def _predicate_tokens(tree: Tree, question: Question) -> set[int]:
-    return {j for j, t in enumerate(tree.tokens) if _lemma(t) in question.predicate}
+    """Tokens of the asked verb or one the question treats as its synonym ("founded" = "established")."""
+    from .question import SYNONYMS
+
+    asked = set(question.predicate)
+    for words in SYNONYMS:
+        if asked & words:
+            asked |= words
+    return {j for j, t in enumerate(tree.tokens) if _lemma(t) in asked}
 
 
 def _other_predicates(tree: Tree, question: Question) -> set[int]:
@@ -183,8 +198,16 @@ def _other_predicates(tree: Tree, question: Question) -> set[int]:
     return out
 
 
-def count_values(tree: Tree, question: Question, sentence_id: int) -> list[Value]:
+def count_values(tree: Tree, question: Question, sentence_id: int, text: str = "",
+                 entities: tuple = ()) -> list[Value]:
+    if question.focus == "age":
+        return age_values(text, question, sentence_id)
+    if question.focus == "amount":
+        return amount_values(tree, question, text, entities, sentence_id)
     tokens = tree.tokens
+    places = _locative_places(tree, entities) if question.places else []
+    casualty = frozenset().union(*PREDICATE_FAMILIES[:2])
+    counts_casualties = bool(question.predicate & casualty)
     asked = _predicate_tokens(tree, question) if question.predicate else set()
     if not asked and _family_of(next(iter(question.predicate), "")) is not None:
         return []   # "how many were killed?": a sentence that says nothing of killing counts nothing
@@ -213,13 +236,20 @@ def count_values(tree: Tree, question: Question, sentence_id: int) -> list[Value
         tied_to_asked = bool(asked & (set(up[:7]) | down | {head_at}))
         tied_to_rival = bool(rivals & (set(up[:3]) | down))
         noun = _lemma(head)
-        focus_ok = question.focus is None or _nouns_alike(noun, question.focus) or (
-            question.focus in PEOPLE_NOUNS and noun in PEOPLE_NOUNS)
+        focus_ok = question.focus is None or _nouns_alike(noun, question.focus)
         if question.predicate and asked:
             if not tied_to_asked or (tied_to_rival and not (asked & down)):
                 continue
-        elif not focus_ok or head_at == i:
-            continue
+        elif not focus_ok or head_at == i or question.focus is None:
+            continue   # tied to neither the asked verb nor the asked noun: not an answer
+        dist = tree.distances(i)
+        if not counts_casualties and any(d <= 3 and _lemma(tokens[j]) in casualty for j, d in enumerate(dist)):
+            continue   # "three troops were killed" counts dead, not troops stationed somewhere
+        if places and not _in_asked_place(dist, places, question):
+            continue   # "2,500 in Iraq" does not answer "how many in Syria"
+        if question.event_plural and not any(
+                d <= 5 and _lemma(tokens[j]) in EVENT_NOUNS and tokens[j].tag == "NNS" for j, d in enumerate(dist)):
+            continue   # "the earlier strikes" (a series) are not counted by a sentence about one strike
         total, derived = n, False
         # "a commander known as Abu Taqwa and two others": the others are besides the one named.
         if noun == "other" and head.dep == "conj" and tokens[head.head].pos in {"NOUN", "PROPN"}:
@@ -233,6 +263,59 @@ def count_values(tree: Tree, question: Question, sentence_id: int) -> list[Value
         values.append(Value(shown, _show_number(total), "count", tie, sentence_id, derived, total))
     values.extend(_another(tree, question, asked, sentence_id))
     return values
+
+
+PLACE_TIE = 5   # edges within which a place in the sentence says where a counted thing is
+
+
+def _locative_places(tree: Tree, entities) -> list[tuple[str, list[int]]]:
+    """(name, token ids) of the places the sentence puts things in ("in Iraq", "to Syria")."""
+    out = []
+    for e in entities:
+        if e.label not in {"GPE", "LOC", "FAC"}:
+            continue
+        ids = _entity_tokens(tree, e.start, e.end)
+        if ids and _is_location(tree, _root_of(tree, ids)):
+            out.append((e.text, ids))
+    return out
+
+
+def _in_asked_place(dist: list[int], places: list[tuple[str, list[int]]], question: Question) -> bool:
+    """Whether the place nearest a value (within PLACE_TIE edges) is one the question asks about; a
+    value with no place beside it is not contradicted."""
+    near = [(min(dist[j] for j in ids), name) for name, ids in places]
+    near = [(d, name) for d, name in near if d <= PLACE_TIE]
+    if not near:
+        return True
+    closest = min(d for d, _ in near)
+    return any(d == closest and any(same_name(name, asked) or fold(name) == fold(asked) for asked in question.places)
+               for d, name in near)
+
+
+_AGE = re.compile(r"\b(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")[- ]years?[- ]old\b|\baged? (?:of )?(\d{1,3})\b",
+                  re.IGNORECASE)
+
+
+def age_values(text: str, question: Question, sentence_id: int) -> list[Value]:
+    """ "How old": an age stated as one ("45-year-old", "aged 45"), never any number in the sentence."""
+    out = []
+    for m in _AGE.finditer(text):
+        word = (m.group(1) or m.group(2)).lower()
+        n = float(NUMBER_WORDS[word]) if word in NUMBER_WORDS else float(word)
+        out.append(Value(_show_number(n), _show_number(n), "count", 1.0, sentence_id, number=n))
+    return out
+
+
+def amount_values(tree: Tree, question: Question, text: str, entities, sentence_id: int) -> list[Value]:
+    """ "How much did it cost?": a sum of money or a quantity near what is asked, never a head count."""
+    out = []
+    for e in entities:
+        if e.label not in {"MONEY", "QUANTITY", "PERCENT"}:
+            continue
+        ids = _entity_tokens(tree, e.start, e.end)
+        if ids and closeness(tree, _root_of(tree, ids), question, set(ids)) >= MIN_CLOSENESS:
+            out.append(Value(e.text, fold(e.text), "count", 1.0, sentence_id))
+    return out
 
 
 def _is_also_other(tree: Tree, i: int, head_at: int, asked: set[int]) -> bool:
@@ -302,9 +385,11 @@ def _root_of(tree: Tree, ids: list[int]) -> int:
 
 
 def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis, sentence_id: int,
-                  days: dict[str, str]) -> list[Value]:
+                  days: dict[str, str], day_parts: bool = False) -> list[Value]:
+    """`day_parts`: a part of the day ("during the day", "at night") answers a date question (asked
+    as "at what time of day")."""
     labels = LABELS[question.kind]
-    values = _focus_named(tree, question, text, sentence_id) if question.kind == "place" and question.focus else []
+    values = _focus_named(tree, question, text, sentence_id) if question.kind == "place" else []
     for entity in analysis.entities:
         if entity.label not in labels:
             continue
@@ -327,9 +412,7 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
         if question.kind == "place" and not _is_location(tree, root):
             continue
         near = closeness(tree, root, question, exclude=set(ids))
-        if near < MIN_CLOSENESS:
-            continue
-        tie = 1.0 + near
+        nearest = 99
         if question.predicate and question.kind in {"date", "person", "time"}:
             # "On what day was he killed?" / "Who was killed?": the value must sit by that verb.
             asked = _predicate_tokens(tree, question)
@@ -337,7 +420,11 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
             nearest = min((dist[j] for j in asked), default=99)
             if question.kind == "date" and nearest > 4:
                 continue
-            tie += 1.0 / (1 + nearest) if asked else 0.0
+        # A day four edges from the asked verb ("on Thursday conducted a strike that killed") is
+        # tied by that verb even when no other question word stands near it.
+        if near < MIN_CLOSENESS and not (question.kind == "date" and nearest <= 4):
+            continue
+        tie = 1.0 + near + (1.0 / (1 + nearest) if nearest < 99 else 0.0)
         # "Which Iraqi military spokesman...": the person must stand beside a spokesman, and one
         # described as the question describes him ("Iraqi" or "military"), not the Pentagon's.
         if question.kind == "person" and question.focus and question.focus != "name":
@@ -348,7 +435,7 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
         if entity.label == labels[0]:
             tie += 0.5
         key, shown = _entity_key(question.kind, shown, days)
-        if question.kind == "date" and not _is_date_answer(key):
+        if question.kind == "date" and not _is_date_answer(key) and not (day_parts and DAY_PARTS.search(key)):
             continue
         if key:
             values.append(Value(shown, key, question.kind, tie, sentence_id))
@@ -358,9 +445,13 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
 def _focus_named(tree: Tree, question: Question, text: str, sentence_id: int) -> list[Value]:
     """ "Which street?": a proper name ending in the asked noun ("Palestine Street", "Mashtal
     neighborhood"), whatever entity label the small model gave it."""
+    from .question import PLACE_NOUNS
+
+    # "Where?" takes any named place noun ("the Mashtal neighborhood"); "which street?" a street.
+    nouns = {question.focus} if question.focus else PLACE_NOUNS - {"place", "area", "location", "country", "site"}
     out = []
     for i, t in enumerate(tree.tokens):
-        if _lemma(t) != question.focus:
+        if _lemma(t) not in nouns:
             continue
         ids = [i]
         while ids[0] > 0 and tree.tokens[ids[0] - 1].pos == "PROPN" and tree.tokens[ids[0] - 1].head in ids + [i]:
@@ -404,12 +495,22 @@ LOCATIVE = {"in", "at", "on", "near", "inside", "outside", "to", "into", "from",
 
 def _is_location(tree: Tree, root: int) -> bool:
     """ "in the Mashtal neighborhood", "to the Middle East": a place where; not "the U.S. strike"."""
+    from .question import PLACE_NOUNS
+
     token = tree.tokens[root]
     if token.dep == "compound" and token.head != root:
-        token = tree.tokens[token.head]
+        head = tree.tokens[token.head]
+        if head.pos != "PROPN" and _lemma(head) not in PLACE_NOUNS:
+            return False   # "attacks on U.S. service members": whose members, not where
+        token = head
     if token.dep == "appos" and token.head != root:
         token = tree.tokens[token.head]
+    while token.dep == "conj" and tree.tokens[token.head] is not token:   # "in Iraq and Syria"
+        token = tree.tokens[token.head]
     return token.dep == "pobj" and tree.tokens[token.head].text.lower() in LOCATIVE
+
+
+DAY_PARTS = re.compile(r"\b(day|daytime|night|morning|afternoon|evening|noon|midnight)\b")
 
 
 def _is_date_answer(key: str) -> bool:
@@ -535,12 +636,13 @@ def values_in(question: Question, analysis: Analysis, text: str, sentence_id: in
         return []
     tree = tree or Tree(analysis)
     if question.kind == "count":
-        found = count_values(tree, question, sentence_id)
+        found = count_values(tree, question, sentence_id, text, analysis.entities)
     elif question.kind in LABELS:
         found = entity_values(tree, question, text, analysis, sentence_id, days)
         if question.kind == "time" and not found:
-            found = [v for v in entity_values(tree, _as_kind(question, "date"), text, analysis, sentence_id, days)
-                     if re.search(r"\b(day|night|morning|afternoon|evening|noon|midnight)\b", v.text.lower())]
+            found = [replace(v, kind="time") for v in entity_values(
+                tree, _as_kind(question, "date"), text, analysis, sentence_id, days, day_parts=True)
+                if DAY_PARTS.search(v.text.lower())]
     elif question.kind == "role":
         found = role_values(tree, question, text, sentence_id)
     elif question.kind == "yesno":
@@ -551,6 +653,4 @@ def values_in(question: Question, analysis: Analysis, text: str, sentence_id: in
 
 
 def _as_kind(question: Question, kind: str) -> Question:
-    from dataclasses import replace
-
     return replace(question, kind=kind)

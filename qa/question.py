@@ -39,6 +39,14 @@ PLACE_NOUNS = {"street", "city", "town", "neighborhood", "neighbourhood", "count
                "district", "province", "region", "location", "site"}
 ROLE_NOUNS = {"rank", "role", "position", "title", "job", "post"}
 DATE_NOUNS = {"day", "date", "year", "month", "week"}
+# "What is the population of Baghdad?" asks for a figure as surely as "how many" does.
+MEASURE_NOUNS = {"population", "number", "cost", "price", "size", "toll", "total", "amount", "budget", "age"}
+# Nouns naming events; "the earlier strikes" (plural) are a series, not the one strike of the day.
+EVENT_NOUNS = {"strike", "attack", "airstrike", "raid", "bombing", "operation", "explosion"}
+# Where a topic noun or adjective sits in a sound parse (a verb mis-tagged as a noun sits elsewhere).
+ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "compound", "conj", "appos", "amod", "poss", "oprd"}
+LOCATIVE_PREPS = {"in", "at", "on", "near", "inside", "outside", "to", "into", "from", "across", "around",
+                  "toward", "towards", "along", "over", "within", "throughout"}
 YES_NO_STARTS = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "can", "could",
                  "will", "would", "should"}
 
@@ -56,6 +64,10 @@ class Question:
     name_words: frozenset[str] = frozenset()        # lower-cased words of those names
     strict_focus: bool = True                        # the answer must stand beside the focus noun
     weekdays: frozenset[int] = frozenset()           # "the Friday night before the Feb. 7 strike"
+    places: tuple[str, ...] = ()                     # places the question asks about ("troops in Syria")
+    event_plural: bool = False                       # "the earlier strikes" (a series), not "the strike"
+    topic_words: tuple[str, ...] = ()                # its common nouns/adjectives outside the wh phrase
+    quotes: bool = False                             # "what did X call / say": the words X used
 
     @property
     def wants_value(self) -> bool:
@@ -75,11 +87,17 @@ def _wh_noun(doc, wh_at: int) -> str | None:
     token = doc[wh_at]
     if token.dep_ == "det" and token.head.pos_ in {"NOUN", "PROPN"} and token.head.i > wh_at:
         return token.head.lemma_.lower()
+    if token.lower_ in {"what", "which"} and token.dep_ in {"attr", "nsubj"} and token.head.lemma_ == "be":
+        # "What was the name of the commander?", "What is the population of Baghdad?"
+        other = next((c for c in token.head.children if c.dep_ in {"nsubj", "attr"} and c.i != wh_at
+                      and c.pos_ == "NOUN"), None)
+        if other is not None:
+            return other.lemma_.lower()
     for t in doc[wh_at + 1:]:
         if t.pos_ == "NOUN":
             return t.lemma_.lower()
-        if t.pos_ == "VERB":
-            break
+        if t.pos_ == "VERB" or t.pos_ == "AUX" and doc[wh_at].lower_ in {"what", "which"}:
+            break   # "What did the group take responsibility for": "what" is the object, not "group"'s
     return None
 
 
@@ -91,7 +109,11 @@ def _kind(doc, question_who_is_name: bool) -> tuple[str, str | None]:
         return ("yesno", None) if words and words[0] in YES_NO_STARTS else ("other", None)
     wh = words[wh_at]
     nxt = words[wh_at + 1] if wh_at + 1 < len(words) else ""
-    if wh == "how" and nxt in {"many", "much", "old", "long"}:
+    if wh == "how" and nxt == "old":
+        return "count", "age"
+    if wh == "how" and nxt == "much" and wh_at + 2 < len(words) and doc[wh_at + 2].pos_ in {"AUX", "VERB"}:
+        return "count", "amount"   # "How much did the drone cost?": a sum, not a head count
+    if wh == "how" and nxt in {"many", "much", "long"}:
         return "count", _wh_noun(doc, wh_at + 1)
     if wh in {"who", "whom", "whose"}:
         if question_who_is_name:
@@ -117,6 +139,8 @@ def _kind(doc, question_who_is_name: bool) -> tuple[str, str | None]:
         return "place", noun
     if noun in ROLE_NOUNS:
         return "role", noun
+    if noun in MEASURE_NOUNS:
+        return "count", noun
     if noun == "name":
         # "the name of the commander": the commander is what the name must sit beside.
         of = next((t for t in doc if t.lower_ == "of" and t.head.lemma_.lower() == "name"), None)
@@ -157,6 +181,13 @@ def analyse_question(text: str, nlp) -> Question:
             telling = [w for w in words if w.ent_type_ not in {"GPE", "NORP"}] or words
             modifiers = {w.lemma_.lower() for w in telling}
     name_words = frozenset(w for n in names for w in n.lower().split())
+    wh_phrase = _wh_phrase(doc)
+    topic_words = tuple(dict.fromkeys(
+        t.lower_ for t in doc if t.pos_ in {"NOUN", "ADJ", "PROPN"} and t.dep_ in ARGUMENT_DEPS
+        and not t.is_stop and not t.ent_type_
+        and t.i not in wh_phrase and t.lemma_.lower() != focus and t.lower_ not in skip and t.is_alpha))
+    event_plural = any(t.lemma_.lower() in EVENT_NOUNS and t.tag_ == "NNS" and t.lemma_.lower() != focus
+                       for t in doc)
     for words in SYNONYMS + PREDICATE_FAMILIES[:2]:
         if content & words:
             content = content | words
@@ -164,4 +195,54 @@ def analyse_question(text: str, nlp) -> Question:
                     days=tuple(month_days(text)), content=content, names=names,
                     focus_modifiers=frozenset(modifiers), name_words=name_words,
                     strict_focus=not any(t.lemma_.lower() == "name" for t in doc),
-                    weekdays=frozenset(WEEKDAYS[t.lower_] for t in doc if t.lower_ in WEEKDAYS))
+                    weekdays=frozenset(WEEKDAYS[t.lower_] for t in doc if t.lower_ in WEEKDAYS),
+                    places=_asked_places(doc), event_plural=event_plural, topic_words=topic_words,
+                    quotes=kind == "other" and _asks_words(doc))
+
+
+# Verbs whose object is someone's words: "What did the PMF call the strike?"
+WORDING_VERBS = {"say", "call", "describe", "term", "label", "dub", "characterize", "characterise"}
+
+
+def _asks_words(doc) -> bool:
+    """ "What did X call/say ...", "How did X describe ...": the answer is X's own words; not "call for"."""
+    if not doc or doc[0].lower_ not in {"what", "how"}:
+        return False
+    for t in doc:
+        if t.lemma_.lower() in WORDING_VERBS and t.pos_ == "VERB":
+            return not any(c.dep_ == "prep" and c.lower_ == "for" for c in t.children) and not (
+                t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "for")
+    return False
+
+
+def _wh_phrase(doc) -> set[int]:
+    """Token indices of the wh phrase ("what rank or role", "what time of day"): its words frame the
+    question rather than name its topic."""
+    wh = next((t for t in doc if t.lower_ in {"how", "what", "which", "who", "whom", "whose", "when", "where",
+                                               "why"}), None)
+    if wh is None:
+        return set()
+    out = {wh.i}
+    head = wh.head if wh.dep_ == "det" else None
+    if head is None and wh.i + 1 < len(doc) and doc[wh.i + 1].pos_ == "NOUN":
+        head = doc[wh.i + 1]
+    if head is not None:
+        stack = [head]
+        while stack:
+            t = stack.pop()
+            out.add(t.i)
+            stack.extend(c for c in t.children if c.dep_ in {"prep", "pobj", "conj", "cc", "compound", "amod"})
+    return out
+
+
+def is_locative(token) -> bool:
+    """ "in Syria", "to Iraq and Syria": a place where (a spaCy token of the question)."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPS
+
+
+def _asked_places(doc) -> tuple[str, ...]:
+    """Places the question puts its subject in ("How many troops are in Syria?" -> Syria); "U.S." in
+    "U.S. troops" says whose troops, not where."""
+    return tuple(e.text for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"} and is_locative(e.root))

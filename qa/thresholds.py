@@ -28,11 +28,12 @@ class Setting:
     value_bonus: float         # for a sentence that gives the kind of value asked for
     other_day_penalty: float   # for a sentence about another day than the one the question names
     cite_margin: float         # cite further sentences scoring within this of the document's best
+    cite_relative: float = 0.2  # without values: cite further sentences within this share of the best score
 
 
 SETTINGS = {
-    "hybrid": Setting(threshold=0.44, open_threshold=0.27, floor=0.2, value_bonus=0.20, other_day_penalty=0.0,
-                      cite_margin=0.25),
+    "hybrid": Setting(threshold=0.48, open_threshold=0.31, floor=0.2, value_bonus=0.25, other_day_penalty=0.0,
+                      cite_margin=0.25, cite_relative=0.25),
     "dense": Setting(threshold=0.49, open_threshold=0.37, floor=0.2, value_bonus=0.25, other_day_penalty=0.0,
                      cite_margin=0.25),
     "bm25": Setting(threshold=0.19, open_threshold=0.09, floor=0.02, value_bonus=0.15, other_day_penalty=0.0,
