@@ -193,7 +193,8 @@ def _other_predicates(tree: Tree, question: Question) -> set[int]:
     out = set()
     for j, t in enumerate(tree.tokens):
         fam = _family_of(_lemma(t))
-        if fam is not None and not (fam & question.predicate) and t.pos in {"VERB", "NOUN", "ADJ"}:
+        if fam is not None and not (fam & question.predicate) and t.pos in {"VERB", "NOUN", "ADJ"} \
+                and _lemma(t) not in question.content:   # "the strikes killed" when the question says strikes
             out.add(j)
     return out
 
@@ -250,6 +251,9 @@ def count_values(tree: Tree, question: Question, sentence_id: int, text: str = "
         if question.event_plural and not any(
                 d <= 5 and _lemma(tokens[j]) in EVENT_NOUNS and tokens[j].tag == "NNS" for j, d in enumerate(dist)):
             continue   # "the earlier strikes" (a series) are not counted by a sentence about one strike
+        if question.event_singular and any(
+                d <= 2 and _lemma(tokens[j]) in EVENT_NOUNS and tokens[j].tag == "NNS" for j, d in enumerate(dist)):
+            continue   # nor is "the strike" by the toll of "a series of strikes"
         total, derived = n, False
         # "a commander known as Abu Taqwa and two others": the others are besides the one named.
         if noun == "other" and head.dep == "conj" and tokens[head.head].pos in {"NOUN", "PROPN"}:
@@ -261,7 +265,8 @@ def count_values(tree: Tree, question: Question, sentence_id: int, text: str = "
         shown = (f"{qualifier} " if qualifier else "") + _show_number(total)
         tie = 1.0 + closeness(tree, i, question, exclude={i}) + (0.5 if focus_ok else 0.0)
         values.append(Value(shown, _show_number(total), "count", tie, sentence_id, derived, total))
-    values.extend(_another(tree, question, asked, sentence_id))
+    if not question.event_plural:   # "another militant" adds one to a single strike's toll
+        values.extend(_another(tree, question, asked, sentence_id))
     return values
 
 

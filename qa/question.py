@@ -66,6 +66,7 @@ class Question:
     weekdays: frozenset[int] = frozenset()           # "the Friday night before the Feb. 7 strike"
     places: tuple[str, ...] = ()                     # places the question asks about ("troops in Syria")
     event_plural: bool = False                       # "the earlier strikes" (a series), not "the strike"
+    event_singular: bool = False                     # "the strike" (one event), not "a series of strikes"
     topic_words: tuple[str, ...] = ()                # its common nouns/adjectives outside the wh phrase
     quotes: bool = False                             # "what did X call / say": the words X used
 
@@ -186,8 +187,9 @@ def analyse_question(text: str, nlp) -> Question:
         t.lower_ for t in doc if t.pos_ in {"NOUN", "ADJ", "PROPN"} and t.dep_ in ARGUMENT_DEPS
         and not t.is_stop and not t.ent_type_
         and t.i not in wh_phrase and t.lemma_.lower() != focus and t.lower_ not in skip and t.is_alpha))
-    event_plural = any(t.lemma_.lower() in EVENT_NOUNS and t.tag_ == "NNS" and t.lemma_.lower() != focus
-                       for t in doc)
+    events = [t for t in doc if t.lemma_.lower() in EVENT_NOUNS and t.lemma_.lower() != focus]
+    event_plural = any(t.tag_ == "NNS" for t in events)
+    event_singular = bool(events) and not event_plural
     for words in SYNONYMS + PREDICATE_FAMILIES[:2]:
         if content & words:
             content = content | words
@@ -196,7 +198,8 @@ def analyse_question(text: str, nlp) -> Question:
                     focus_modifiers=frozenset(modifiers), name_words=name_words,
                     strict_focus=not any(t.lemma_.lower() == "name" for t in doc),
                     weekdays=frozenset(WEEKDAYS[t.lower_] for t in doc if t.lower_ in WEEKDAYS),
-                    places=_asked_places(doc), event_plural=event_plural, topic_words=topic_words,
+                    places=_asked_places(doc), event_plural=event_plural, event_singular=event_singular,
+                    topic_words=topic_words,
                     quotes=kind == "other" and _asks_words(doc))
 
 

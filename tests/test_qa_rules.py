@@ -120,3 +120,40 @@ def test_top_per_document_keeps_every_document():
     rows, rank = top_per_document(scores, docs, 3)
     assert rows.tolist() == [0, 1, 2, 5, 4, 6]
     assert rank.tolist() == [0, 1, 2, 0, 1, 0]
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("How many U.S. troops are in Syria?", "There are about 2,500 U.S. forces in Iraq.", []),
+    ("How many U.S. troops are in Syria?", "A missile struck a vehicle carrying three men.", []),
+    ("How many U.S. troops are stationed in Jordan?", "An attack that killed three Army reservists last week "
+     "in Jordan was the first in this stretch of violence to turn deadly.", []),
+    ("How old was Abu Taqwa?", "A missile struck a vehicle carrying three men, killing Abu Taqwa.", []),
+    ("How old was Abu Taqwa?", "Abu Taqwa, 45, was killed.", []),
+    ("How many people have the earlier U.S. strikes killed?", "General Ryder said the strike had also killed "
+     "another militant.", []),
+])
+def test_no_value_where_the_sentence_answers_something_else(nlp, question, sentence, expected):
+    assert values(nlp, question, sentence) == expected
+
+
+def test_an_age_stated_as_one(nlp):
+    assert values(nlp, "How old was Abu Taqwa?", "Abu Taqwa, a 45-year-old commander, was killed.") == ["45"]
+
+
+def test_a_series_of_strikes_counts_its_own_dead(nlp):
+    assert values(nlp, "How many people have the earlier U.S. strikes in Iraq and Syria killed?",
+                  "The US has responded with a series of strikes that have killed more than a dozen in Iraq "
+                  "and Syria.") == ["more than 12"]
+
+
+def test_question_shapes(nlp):
+    population = analyse_question("What is the population of Baghdad?", nlp)
+    assert (population.kind, population.focus) == ("count", "population")
+    eilat = analyse_question("What did the Nujaba group take responsibility for in November?", nlp)
+    assert eilat.kind == "other"     # "what" is the object of "for", not a determiner of "group"
+    troops = analyse_question("How many U.S. troops are in Syria?", nlp)
+    assert troops.places == ("Syria",)   # "U.S." says whose troops, not where
+    assert analyse_question("What did the PMF call the strike?", nlp).quotes
+    assert not analyse_question("What did Iraqi parties call for after the killing?", nlp).quotes
+    role = analyse_question("What rank or role did the commander killed on Jan. 4 hold in his group?", nlp)
+    assert "rank" not in role.topic_words and "role" not in role.topic_words
