@@ -265,6 +265,7 @@ def count_values(tree: Tree, question: Question, sentence_id: int, text: str = "
         shown = (f"{qualifier} " if qualifier else "") + _show_number(total)
         tie = 1.0 + closeness(tree, i, question, exclude={i}) + (0.5 if focus_ok else 0.0)
         values.append(Value(shown, _show_number(total), "count", tie, sentence_id, derived, total))
+    values.extend(_all_of(tree, question, asked, text, sentence_id))
     if not question.event_plural:   # "another militant" adds one to a single strike's toll
         values.extend(_another(tree, question, asked, sentence_id))
     return values
@@ -320,6 +321,24 @@ def amount_values(tree: Tree, question: Question, text: str, entities, sentence_
         ids = _entity_tokens(tree, e.start, e.end)
         if ids and closeness(tree, _root_of(tree, ids), question, set(ids)) >= MIN_CLOSENESS:
             out.append(Value(e.text, fold(e.text), "count", 1.0, sentence_id))
+    return out
+
+
+def _all_of(tree: Tree, question: Question, asked: set[int], text: str, sentence_id: int) -> list[Value]:
+    """ "killing all of its occupants": a whole, not a figure; said as the article says it, with no
+    number, so it is shown but never weighed against a figure."""
+    tokens = tree.tokens
+    if not asked or not text:
+        return []
+    out = []
+    for i, t in enumerate(tokens):
+        if t.text.lower() != "all" or not asked & ({t.head} | set(tree.ancestors(i, 2))):
+            continue
+        span = [i] + [j for j in tree.subtree(i) if j > i]
+        if len(span) < 2 or len(span) > 6:
+            continue
+        shown = _span_text(text, tree, span)
+        out.append(Value(shown, fold(shown), "count", 1.0 + closeness(tree, i, question, {i}), sentence_id))
     return out
 
 

@@ -157,3 +157,12 @@ def test_question_shapes(nlp):
     assert not analyse_question("What did Iraqi parties call for after the killing?", nlp).quotes
     role = analyse_question("What rank or role did the commander killed on Jan. 4 hold in his group?", nlp)
     assert "rank" not in role.topic_words and "role" not in role.topic_words
+
+
+def test_a_whole_is_shown_but_never_weighed_against_a_figure(nlp):
+    sentence = "A civilian car had been targeted in eastern Baghdad, killing all of its occupants."
+    assert values(nlp, "How many people were killed in the strike?", sentence) == ["all of its occupants"]
+    whole = Value("all of its occupants", "all of its occupants", "count", 1.0, 1)
+    result = compare([SourceValue("washington-post", "WaPo", whole), SourceValue("nyt", "NYT", _count("3", 3, 2))],
+                     "Killed")
+    assert not result.flag
