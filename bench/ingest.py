@@ -31,11 +31,14 @@ def peak_rss_mb() -> float:
 
 
 def synthetic_corpus(folder: Path, sentences: list[str], total: int, per_article: int = 50) -> None:
-    """Articles of bundled sentences in new orders: realistic text, every article new."""
+    """Articles of bundled sentences in new orders: realistic text, every article new.
+
+    No sentence twice in one article: cleaning would drop the repeat as a headline printed twice.
+    """
     rng = random.Random(2024)
     folder.mkdir(parents=True)
     for n in range(0, total, per_article):
-        chosen = [rng.choice(sentences) for _ in range(min(per_article, total - n))]
+        chosen = rng.sample(sentences, min(per_article, total - n))
         (folder / f"synthetic-{n // per_article:05}.txt").write_text("\n".join(chosen) + "\n")
 
 

@@ -17,7 +17,7 @@ from .store import DB_NAME, IndexNotFound, StoreWriter, default_index_dir
 # progress(done, total): sentences analysed and embedded so far, out of all this ingest embeds.
 Progress = Callable[[int, int], None]
 
-BATCH = 64
+CHUNK = 256   # sentences per progress step; the model batches within it
 
 
 @dataclass
@@ -117,11 +117,15 @@ def _one_per_text(articles: list[Article], report: IngestReport) -> list[Article
 def _embed(articles: list[Article], embedder: Embedder, progress: Progress | None):
     texts = [span.text for article in articles for span in article.sentences]
     vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    analyses = []
-    for at in range(0, len(texts), BATCH):
-        batch = texts[at:at + BATCH]
-        vectors[at:at + len(batch)] = embedder.encode(batch)
-        analyses.extend(analyse(batch))
+    analyses: list = [None] * len(texts)
+    # Shortest first, as model.encode orders a single call: batches of like lengths pad least.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for at in range(0, len(order), CHUNK):
+        rows = order[at:at + CHUNK]
+        batch = [texts[i] for i in rows]
+        vectors[rows] = embedder.encode(batch)
+        for i, analysis in zip(rows, analyse(batch)):
+            analyses[i] = analysis
         if progress is not None:
-            progress(at + len(batch), len(texts))
+            progress(at + len(rows), len(texts))
     return vectors, analyses
