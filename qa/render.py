@@ -48,5 +48,6 @@ def as_text(answer: Answer) -> str:
         lines.append("")
     for citation, source in citations:
         when = f", {source.published}" if source.published else ""
-        lines.append(f"[{citation.n}] {source.outlet}{when}: \u201c{citation.text}\u201d")
+        # No quotation marks of ours: many sentences open or close a quotation of their own.
+        lines.append(f"[{citation.n}] {source.outlet}{when}: {citation.text}")
     return "\n".join(lines)

@@ -121,7 +121,7 @@ def test_rendered_text_maps_each_number_to_one_sentence(answerer):
     text = as_text(answer)
     for source in answer.sources:
         for c in source.citations:
-            assert f"[{c.n}] {source.outlet}, {source.published}: \u201c{c.text}\u201d" in text
+            assert f"[{c.n}] {source.outlet}, {source.published}: {c.text}\n" in text + "\n"
 
 
 @pytest.mark.parametrize("blank", ["", "   ", "\n\t "])
