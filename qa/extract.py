@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from index import Analysis, Token
 
-from .names import TITLES, fold, name_tokens, same_name
+from .names import TITLES, fold, looks_like_group, name_tokens, same_name
 from .question import EVENT_COUNTERS, EVENT_NOUNS, PEOPLE_NOUNS, PREDICATE_FAMILIES, Question
 
 NUMBER_WORDS = {
@@ -414,6 +414,10 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
     as "at what time of day")."""
     labels = LABELS[question.kind]
     values = _focus_named(tree, question, text, sentence_id) if question.kind == "place" else []
+    aliases: list[tuple[Value, int]] = []      # (alias value, token of the name it aliases)
+    named: list[tuple[Value, list[int]]] = []  # (person value, its tokens)
+    # "Who was killed?": the tokens of that event, whose reporters are not among its participants.
+    event = _predicate_tokens(tree, question) if question.predicate & EVENT_PREDICATES else set()
     for entity in analysis.entities:
         if entity.label not in labels:
             continue
@@ -435,6 +439,8 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
         root = _root_of(tree, ids)
         if question.kind == "place" and not _is_location(tree, root):
             continue
+        if question.kind == "person" and (looks_like_group(shown) or _reports(tree, root, event)):
+            continue   # a militia the tagger called a person; who reports a killing is not who was killed
         near = closeness(tree, root, question, exclude=set(ids))
         nearest = 99
         if question.predicate and question.kind in {"date", "person", "time"}:
@@ -445,8 +451,9 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
             if question.kind == "date" and nearest > 4:
                 continue
         # A day four edges from the asked verb ("on Thursday conducted a strike that killed") is
-        # tied by that verb even when no other question word stands near it.
-        if near < MIN_CLOSENESS and not (question.kind == "date" and nearest <= 4):
+        # tied by that verb even when no other question word stands near it; so is a participant
+        # of the asked event ("Among those killed was Mushtaq ... Al Jawari").
+        if near < MIN_CLOSENESS and not (nearest <= 4 and (question.kind == "date" or event)):
             continue
         tie = 1.0 + near + (1.0 / (1 + nearest) if nearest < 99 else 0.0)
         # "Which Iraqi military spokesman...": the person must stand beside a spokesman, and one
@@ -462,7 +469,55 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
         if question.kind == "date" and not _is_date_answer(key) and not (day_parts and DAY_PARTS.search(key)):
             continue
         if key:
-            values.append(Value(shown, key, question.kind, tie, sentence_id))
+            value = Value(shown, key, question.kind, tie, sentence_id)
+            values.append(value)
+            if question.kind == "person":
+                named.append((value, ids))
+                aliased = _aliased_name(tree, root)
+                if aliased is not None:
+                    aliases.append((value, aliased))
+    return _fold_aliases(values, aliases, named)
+
+
+# Verbs whose subject reports an event rather than takes part in it ("Ryder said ... killed").
+REPORTING_VERBS = {"say", "tell", "confirm", "add", "announce", "report", "state", "declare", "note",
+                   "acknowledge", "insist", "explain", "brief"}
+# Predicates of events with participants: "who was killed" asks for one of them.
+EVENT_PREDICATES = frozenset().union(*PREDICATE_FAMILIES)
+
+
+def _reports(tree: Tree, root: int, event: set[int]) -> bool:
+    """Whether the name at `root` is the subject of a reporting verb that governs the event
+    ("General Ryder said the strike had also killed ..."): the reporter, not a participant."""
+    token = tree.tokens[root]
+    if token.dep != "nsubj" or _lemma(tree.tokens[token.head]) not in REPORTING_VERBS:
+        return False
+    return any(token.head in tree.ancestors(e) for e in event)
+
+
+def _aliased_name(tree: Tree, root: int) -> int | None:
+    """In "al-Jawari, who was also known as Abu Taqwa", the token (Jawari) of the name that the
+    name at `root` (Taqwa) is an alias of; None when it is no alias ("a commander known as X" is)."""
+    prep = tree.tokens[root].head
+    if tree.tokens[root].dep != "pobj" or tree.tokens[prep].text.lower() != "as":
+        return None
+    known = tree.tokens[prep].head
+    if _lemma(tree.tokens[known]) != "know" or tree.tokens[known].dep not in {"relcl", "acl"}:
+        return None
+    return tree.tokens[known].head
+
+
+def _fold_aliases(values: list[Value], aliases: list[tuple[Value, int]],
+                  named: list[tuple[Value, list[int]]]) -> list[Value]:
+    """An alias beside the full name it stands for is not a second answer: the full name is the
+    answer, as firmly tied as the better tied of the two. An alias can be shared by different men
+    (two outlets call different commanders "Abu Taqwa"), so it must not decide who is who."""
+    for alias, token in aliases:
+        main = next((v for v, ids in named if token in ids and v is not alias), None)
+        if main is None or main not in values:
+            continue
+        values.remove(alias)
+        values[values.index(main)] = replace(main, tie=max(main.tie, alias.tie))
     return values
 
 

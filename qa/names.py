@@ -20,6 +20,15 @@ TITLES = {
 }
 # Arabic article and particles written attached or apart: "al-Jawari" = "Al Jawari" = "Jawari".
 PARTICLES = {"al", "el", "bin", "ibn", "of", "and"}
+# Words that make a name a group's, not a person's: spaCy's small model often calls a militia a
+# PERSON ("Harakat al-Nujaba", "al-Hashd al-Shaabi"). Arabic ones first: harakat (movement),
+# kataib (brigades), hashd (mobilisation), hezbollah (party of God), asaib (leagues), saraya
+# (companies), jaish (army), liwa (brigade), ansar (supporters).
+GROUP_WORDS = {
+    "harakat", "kataib", "hashd", "hezbollah", "hizballah", "asaib", "saraya", "jaish", "liwa", "ansar",
+    "militia", "brigade", "brigades", "force", "forces", "movement", "group", "party", "front", "army",
+    "organization", "organisation", "coalition", "council", "ministry", "mobilization", "mobilisation",
+}
 
 
 def fold(text: str) -> str:
@@ -84,6 +93,11 @@ def same_name(a: str, b: str) -> bool:
         return False
     # A single shared given name is not enough ("Mushtaq" alone); the last word must agree.
     return _word_match(short[-1], long_[-1]) or len(short) == 1 and short[0] == long_[-1]
+
+
+def looks_like_group(name: str) -> bool:
+    """ "Harakat-al-Nujaba", "the Hashd": a group's name, whatever label the tagger gave it."""
+    return bool(GROUP_WORDS & set(fold(name).split()))
 
 
 def fullest(names: list[str]) -> str:

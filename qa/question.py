@@ -164,6 +164,10 @@ def analyse_question(text: str, nlp) -> Question:
                    and bool(person_names) and person_names[0].start == 2)
     kind, focus = _kind(doc, who_is_name)
     verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in {"say", "tell", "report", "have", "do", "accord", "base"}]
+    if any(t.lemma_.lower() == "do" and t.pos_ == "AUX" for t in doc):
+        # After "did" the verb is in its base form: a finite one ("did the U.S. airstrikes ... hit")
+        # is a noun the tagger took for a verb.
+        verbs = [t for t in verbs if t.tag_ not in {"VBZ", "VBD"}] or verbs
     predicate = family(verbs[0].lemma_) if verbs else frozenset()
     if kind == "count" and focus:
         predicate = predicate or family(focus)

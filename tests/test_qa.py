@@ -50,6 +50,20 @@ def test_spokesman_cites_every_outlet_naming_him_and_flags_nothing(answerer):
     assert not answer.disagreement.flag
 
 
+def test_commander_name_groups_outlets_by_the_man_they_name(answerer):
+    """Three outlets name al-Jawari, two al-Saidi; both men are called "Abu Taqwa", so the alias
+    must not decide, the spokesman who reported the killing is not the one killed, and a militia
+    the tagger labels a person is no name."""
+    answer = answerer.ask("What was the name of the commander killed in the Jan. 4 strike in Baghdad?")
+    assert answer.disagreement.flag
+    assert groups(answer) == {"Mushtaq Jawad Kazim al-Jawari": {"upi", "nyt", "the-national"},
+                              "Mushtaq Talib al-Saidi": {"washington-post", "afp"}}
+    by_doc = {s.doc_id: s.answer for s in answer.sources}
+    assert by_doc == {"nyt": "al-Jawari", "upi": "Mushtaq Jawad Kazim al-Jawari",
+                      "the-national": "Mushtaq Jawad Kazim Al Jawari", "afp": "Mushtaq Talib al-Saidi",
+                      "washington-post": "Mushtaq Talib al-Saidi"}
+
+
 def test_question_no_article_answers_cites_nothing(answerer):
     answer = answerer.ask("Who won the Super Bowl?")
     assert answer.sources == []

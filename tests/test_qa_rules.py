@@ -10,7 +10,7 @@ from index.analysis import analysis_of, load_nlp
 from qa.dates import resolve
 from qa.disagreement import SourceValue, compare
 from qa.extract import Value, values_in
-from qa.names import same_name
+from qa.names import looks_like_group, same_name
 from qa.question import analyse_question
 from qa.retrieval import top_per_document
 
@@ -166,3 +166,41 @@ def test_a_whole_is_shown_but_never_weighed_against_a_figure(nlp):
     result = compare([SourceValue("washington-post", "WaPo", whole), SourceValue("nyt", "NYT", _count("3", 3, 2))],
                      "Killed")
     assert not result.flag
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    # The alias stands for the full name beside it: the full name is the answer.
+    ("Who was killed in the strike?", "The strike killed Mushtaq Jawad Kazim al-Jawari, who was also known as "
+     "Abu Taqwa, the leader of the group.", "Mushtaq Jawad Kazim al-Jawari"),
+    # An alias with no name beside it is the only name the sentence gives.
+    ("Who was killed in the strike?", "The strike killed a brigade commander known as Abu Taqwa.", "Abu Taqwa"),
+    # Who reports a killing is not who was killed.
+    ("Who was killed in the strike?", "General Ryder said the strike had also killed another militant "
+     "traveling with Mr. al-Jawari.", "al-Jawari"),
+    # A participant four edges from the verb ("among those killed was X").
+    ("Who was killed in the strike?", "Among those killed was Mushtaq Jawad Kazim Al Jawari, who was a senior "
+     "member of the militia.", "Mushtaq Jawad Kazim Al Jawari"),
+])
+def test_person_answers_for_an_event(nlp, question, sentence, expected):
+    found = values(nlp, question, sentence)
+    assert found[0] == expected
+    assert "Ryder" not in found and "Abu Taqwa" not in found[1:]
+
+
+def test_reporter_is_the_answer_when_the_question_is_not_about_an_event(nlp):
+    assert values(nlp, "Who is the Pentagon spokesman?", "General Ryder, the Pentagon spokesman, said the strike "
+                  "had also killed another militant.") == ["Ryder"]
+
+
+@pytest.mark.parametrize("name, group", [
+    ("Harakat-al-Nujaba", True), ("al-Hashd al-Shaabi", True), ("Kata'ib Hezbollah", True),
+    ("Popular Mobilisation Forces", True), ("Mushtaq Jawad Kazim al-Jawari", False), ("Pat Ryder", False),
+])
+def test_group_names_are_told_from_people(name, group):
+    assert looks_like_group(name) is group
+
+
+def test_a_finite_verb_after_did_is_a_noun_the_tagger_mistook(nlp):
+    q = analyse_question("How many targets did the U.S. airstrikes in Iraq and Syria on the Friday night "
+                         "before the Feb. 7 strike hit?", nlp)
+    assert "hit" in q.predicate and "airstrike" not in q.predicate
