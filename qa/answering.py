@@ -330,6 +330,8 @@ def addresses(cands: list[Candidate], q: Question, setting: thresholds.Setting) 
     threshold = setting.threshold if q.wants_value else setting.open_threshold
     if not cands or cands[0].score < threshold:
         return False
+    if q.kind == "count" and not any(c.values for c in cands):
+        return False   # "How old was Abu Taqwa?": a source that states no figure does not answer it
     if q.days:
         return any(c.on_asked_day and c.score >= threshold for c in cands)
     return True

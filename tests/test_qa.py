@@ -64,6 +64,15 @@ def test_commander_name_groups_outlets_by_the_man_they_name(answerer):
                       "washington-post": "Mushtaq Talib al-Saidi"}
 
 
+@pytest.mark.parametrize("question", ["How old was Abu Taqwa?", "What is the population of Baghdad?"])
+def test_count_question_is_not_answered_by_sentences_without_a_figure(answerer, question):
+    # The National names Abu Taqwa and The New York Times speaks of Baghdad's "population density":
+    # close in meaning, but neither states the figure asked for.
+    answer = answerer.ask(question)
+    assert answer.sources == []
+    assert answer.summary == "No source addresses this question."
+
+
 def test_question_no_article_answers_cites_nothing(answerer):
     answer = answerer.ask("Who won the Super Bowl?")
     assert answer.sources == []
