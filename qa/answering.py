@@ -330,11 +330,17 @@ def addresses(cands: list[Candidate], q: Question, setting: thresholds.Setting) 
     threshold = setting.threshold if q.wants_value else setting.open_threshold
     if not cands or cands[0].score < threshold:
         return False
-    if q.kind == "count" and not any(c.values for c in cands):
-        return False   # "How old was Abu Taqwa?": a source that states no figure does not answer it
+    if not states_needed_value(cands, q):
+        return False
     if q.days:
         return any(c.on_asked_day and c.score >= threshold for c in cands)
     return True
+
+
+def states_needed_value(cands: list[Candidate], q: Question) -> bool:
+    """False when the question asks for a figure and no candidate states one: "How old was Abu
+    Taqwa?" is not answered by a sentence that names him, however close in meaning."""
+    return q.kind != "count" or any(c.values for c in cands)
 
 
 def citations_for(eligible: list[Candidate], values: list[Value], setting: thresholds.Setting) -> list[Candidate]:
