@@ -416,8 +416,9 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
     values = _focus_named(tree, question, text, sentence_id) if question.kind == "place" else []
     aliases: list[tuple[Value, int]] = []      # (alias value, token of the name it aliases)
     named: list[tuple[Value, list[int]]] = []  # (person value, its tokens)
+    asked = _predicate_tokens(tree, question) if question.predicate else set()
     # "Who was killed?": the tokens of that event, whose reporters are not among its participants.
-    event = _predicate_tokens(tree, question) if question.predicate & EVENT_PREDICATES else set()
+    event = asked if question.predicate & EVENT_PREDICATES else set()
     for entity in analysis.entities:
         if entity.label not in labels:
             continue
@@ -445,7 +446,6 @@ def entity_values(tree: Tree, question: Question, text: str, analysis: Analysis,
         nearest = 99
         if question.predicate and question.kind in {"date", "person", "time"}:
             # "On what day was he killed?" / "Who was killed?": the value must sit by that verb.
-            asked = _predicate_tokens(tree, question)
             dist = tree.distances(root)
             nearest = min((dist[j] for j in asked), default=99)
             if question.kind == "date" and nearest > 4:
@@ -513,11 +513,14 @@ def _fold_aliases(values: list[Value], aliases: list[tuple[Value, int]],
     answer, as firmly tied as the better tied of the two. An alias can be shared by different men
     (two outlets call different commanders "Abu Taqwa"), so it must not decide who is who."""
     for alias, token in aliases:
-        main = next((v for v, ids in named if token in ids and v is not alias), None)
-        if main is None or main not in values:
+        at = next((i for i, (v, ids) in enumerate(named) if token in ids and v is not alias), None)
+        if at is None or alias not in values:
             continue
+        main, ids = named[at]
+        merged = replace(main, tie=max(main.tie, alias.tie))
+        values[values.index(main)] = merged
+        named[at] = (merged, ids)   # a second alias of the same name folds into it too
         values.remove(alias)
-        values[values.index(main)] = replace(main, tie=max(main.tie, alias.tie))
     return values
 
 
