@@ -6,6 +6,13 @@
 The figure is the ratio of the two times: how much the pipeline (reading, cleaning, splitting,
 spaCy analysis, embedding, writing FAISS and SQLite) costs over the model alone. Model loading
 is excluded from both: it is paid once, before either is timed.
+
+spaCy's analysis of every sentence (tokens, dependencies, entities, stored so that no question
+parses article text) is timed alone in the same run, and the last column gives the ratio with
+that time taken out: what the rest of the pipeline adds over the model. On 2 cores spaCy's
+small English pipeline costs about as much CPU as MiniLM itself, and running the two side by
+side gains nothing (torch's two threads already keep both cores busy), so the spaCy time adds
+to the model's.
 """
 from __future__ import annotations
 
@@ -89,13 +96,15 @@ def main() -> None:
 
     print()
     print(f"{'corpus':<18} {'sentences':>9} {'pipeline/s':>11} {'encode/s':>9} {'ratio':>6} "
-          f"{'read+split':>10} {'spaCy':>7} {'peak RSS':>9}")
+          f"{'read+split':>10} {'spaCy':>7} {'peak RSS':>9} {'ratio w/o spaCy':>16}")
     for r in rows:
         ratio = r["pipeline_s"] / r["encode_s"]
+        rest = (r["pipeline_s"] - r["analyse_s"]) / r["encode_s"]
         print(f"{r['name']:<18} {r['sentences']:>9} {r['sentences'] / r['pipeline_s']:>11.1f} "
               f"{r['sentences'] / r['encode_s']:>9.1f} {ratio:>6.2f} {r['read_s']:>9.2f}s "
-              f"{r['analyse_s']:>6.1f}s {r['peak_mb']:>6.0f} MB")
-    print("\nratio = pipeline time / bare model.encode time on the same sentences (goal: <= 1.10)")
+              f"{r['analyse_s']:>6.1f}s {r['peak_mb']:>6.0f} MB {rest:>16.2f}")
+    print("\nratio = pipeline time / bare model.encode time on the same sentences (goal: <= 1.10);"
+          "\nratio w/o spaCy = (pipeline time - spaCy analysis time, measured alone) / bare model.encode time")
 
 
 if __name__ == "__main__":
