@@ -59,6 +59,7 @@ class Candidate:
     days: list[date] = field(default_factory=list)
     event: date | None = None          # the day this sentence is about (its own, else its article's)
     on_asked_day: bool | None = None   # None: the question names no day
+    specific: bool = True              # it uses one of the question's most specific words
 
 
 class Answerer:
@@ -108,7 +109,7 @@ class Answerer:
         text, notices = clean_question(question)
         q = self._question(text)
         scores = self._scores(text, mode)
-        candidates = self._candidates(q, scores, mode, self.lexical.rarest_terms(text))
+        candidates = self._candidates(q, scores, mode, self.specific_terms(q))
         allowed = self.allowed_docs(q, candidates)
         for doc in list(candidates):
             if doc not in allowed:
@@ -117,6 +118,10 @@ class Answerer:
         self._fill_sources(answer, q, candidates, mode)
         summarize(answer, q)
         return answer
+
+    def specific_terms(self, q: Question) -> list[str]:
+        """The two rarest content words of the question, stemmed: what a sentence about it uses."""
+        return self.lexical.rarest_terms(q.text, content={stem(w) for w in q.words})
 
     # -- retrieval ---------------------------------------------------------------------------
     def _encode_uncached(self, text: str) -> np.ndarray:
@@ -207,7 +212,8 @@ class Answerer:
         c.event = c.days[0] if c.days else self._article_event(c.doc)
         c.values = values_in(q, self._analyses[c.sentence_id], sentence.text, c.sentence_id, facts.resolved,
                              rare, facts.tree) if q.wants_value else []
-        if q.kind == "yesno" and rare and not set(rare) & facts.stems:
+        c.specific = not rare or bool(set(rare) & facts.stems)
+        if q.kind == "yesno" and not c.specific:
             c.values = []   # a yes or a no only from a sentence about the question's own subject
         c.score = c.fused
         if c.values:
@@ -330,16 +336,23 @@ def addresses(cands: list[Candidate], q: Question, setting: thresholds.Setting) 
     threshold = setting.threshold if q.wants_value else setting.open_threshold
     if not cands or cands[0].score < threshold:
         return False
-    if not states_needed_value(cands, q):
+    if not can_address(cands, q):
         return False
     if q.days:
         return any(c.on_asked_day and c.score >= threshold for c in cands)
     return True
 
 
-def states_needed_value(cands: list[Candidate], q: Question) -> bool:
-    """False when the question asks for a figure and no candidate states one: "How old was Abu
-    Taqwa?" is not answered by a sentence that names him, however close in meaning."""
+def can_address(cands: list[Candidate], q: Question) -> bool:
+    """Whether a document's candidates can address the question at all, whatever their scores.
+
+    A question that asks for a figure needs a sentence stating one: "How old was Abu Taqwa?" is not
+    answered by a sentence that names him, however close in meaning. A question that asks for no
+    short value ("Why has the U.S. avoided striking inside Baghdad?") needs a sentence using one of
+    its two rarest content words: sentences about Baghdad in general are not about that.
+    """
+    if not q.wants_value:
+        return any(c.specific for c in cands)
     return q.kind != "count" or any(c.values for c in cands)
 
 

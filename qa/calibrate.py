@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from . import thresholds
-from .answering import Answerer, states_needed_value
+from .answering import Answerer, can_address
 from .retrieval import MODES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,11 +61,11 @@ def collect(answerer: Answerer, gold: list[dict], mode: str) -> list[tuple[bool,
         for item in gold:
             text = item["question"]
             q = answerer._question(text)
-            by_doc = answerer._candidates(q, answerer._scores(text, mode), mode, answerer.lexical.rarest_terms(text))
+            by_doc = answerer._candidates(q, answerer._scores(text, mode), mode, answerer.specific_terms(q))
             allowed = answerer.allowed_docs(q, by_doc)
             for doc, document in enumerate(answerer.store.documents):
                 cands = by_doc.get(doc, []) if doc in allowed else []
-                if not states_needed_value(cands, q):
+                if not can_address(cands, q):
                     cands = []   # never addresses it, whatever the threshold
                 rows = [(c.fused, bool(c.values), c.on_asked_day is not False) for c in cands]
                 pairs.append((document.doc_id in item["sources"], q.wants_value, bool(q.days),

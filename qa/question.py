@@ -69,6 +69,7 @@ class Question:
     event_singular: bool = False                     # "the strike" (one event), not "a series of strikes"
     topic_words: tuple[str, ...] = ()                # its common nouns/adjectives outside the wh phrase
     quotes: bool = False                             # "what did X call / say": the words X used
+    words: frozenset[str] = frozenset()              # its content words as written ("avoided", "parties")
 
     @property
     def wants_value(self) -> bool:
@@ -172,10 +173,9 @@ def analyse_question(text: str, nlp) -> Question:
     if kind == "count" and focus:
         predicate = predicate or family(focus)
     skip = {"how", "many", "much", "what", "which", "who", "when", "where", "why", "whom", "whose"}
-    content = frozenset(
-        t.lemma_.lower() for t in doc
-        if not t.is_stop and not t.is_punct and t.lower_ not in skip and t.ent_type_ not in {"DATE", "TIME"}
-    )
+    content_tokens = [t for t in doc if not t.is_stop and not t.is_punct and t.lower_ not in skip
+                      and t.ent_type_ not in {"DATE", "TIME"}]
+    content = frozenset(t.lemma_.lower() for t in content_tokens)
     modifiers: set[str] = set()
     if focus:
         head = next((t for t in doc if t.lemma_.lower() == focus and t.pos_ in {"NOUN", "PROPN"}), None)
@@ -203,7 +203,7 @@ def analyse_question(text: str, nlp) -> Question:
                     strict_focus=not any(t.lemma_.lower() == "name" for t in doc),
                     weekdays=frozenset(WEEKDAYS[t.lower_] for t in doc if t.lower_ in WEEKDAYS),
                     places=_asked_places(doc), event_plural=event_plural, event_singular=event_singular,
-                    topic_words=topic_words,
+                    topic_words=topic_words, words=frozenset(t.lower_ for t in content_tokens),
                     quotes=kind == "other" and _asks_words(doc))
 
 

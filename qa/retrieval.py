@@ -101,10 +101,15 @@ class LexicalIndex:
         stop = set(self.stopwords)
         return stem_all([w for w in words if w not in stop])
 
-    def rarest_terms(self, question: str, n: int = 2) -> list[str]:
-        """The question's n most specific words (highest IDF) that some sentence has, stemmed, rarest first."""
+    def rarest_terms(self, question: str, n: int = 2, content: set[str] | None = None) -> list[str]:
+        """The question's n most specific words (highest IDF) that some sentence has, stemmed, rarest first.
+
+        `content`: stems of the question's content words, when known; a rare function word
+        ("doing", "been") says nothing of what is asked.
+        """
         dated = set(stem_all(list(MONTH_WORDS)))   # "Jan. 4" names a day, not what is asked about
-        known = sorted({t for t in self.query_terms(question) if t in self.vocab and t not in dated},
+        known = sorted({t for t in self.query_terms(question) if t in self.vocab and t not in dated
+                        and (content is None or t in content)},
                        key=lambda t: (-self.idf[self.vocab[t]], t))
         return known[:n]
 

@@ -73,6 +73,19 @@ def test_count_question_is_not_answered_by_sentences_without_a_figure(answerer, 
     assert answer.summary == "No source addresses this question."
 
 
+def test_open_question_is_not_padded_with_outlets_that_never_touch_it(answerer):
+    # Every outlet writes about Baghdad; only The New York Times says why the U.S. avoided it.
+    answer = answerer.ask("Why has the U.S. generally avoided striking targets inside Baghdad?")
+    assert [s.doc_id for s in answer.sources] == ["nyt"]
+    assert any("population density" in c.text for c in answer.sources[0].citations)
+
+
+def test_specific_terms_are_content_words(answerer):
+    # "doing" and "been" are rare in the corpus but say nothing of what is asked.
+    q = answerer._question("What did the Pentagon say the commander killed on Jan. 4 had been doing?")
+    assert answerer.specific_terms(q) == ["pentagon", "command"]
+
+
 def test_question_no_article_answers_cites_nothing(answerer):
     answer = answerer.ask("Who won the Super Bowl?")
     assert answer.sources == []
