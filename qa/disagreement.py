@@ -14,13 +14,14 @@ from .names import fullest, same_name
 
 KIND_LABEL = {
     "count": "Count", "person": "Name", "org": "Group", "place": "Place", "date": "Date", "time": "Time",
-    "role": "Role", "yesno": "Answer",
+    "role": "Role", "kind": "Kind", "yesno": "Answer",
 }
 
 
 # Groups and places are named differently by outlets that agree (Hashd al-Shaabi is the PMF; a
-# street, a district and a city can all be right): their groups are shown, never flagged.
-UNFLAGGED_KINDS = {"org", "place"}
+# street, a district and a city can all be right), and so are kinds (a drone strike is an
+# airstrike): their groups are shown, never flagged.
+UNFLAGGED_KINDS = {"org", "place", "kind"}
 _CLOCK = re.compile(r"\d{2}:\d{2}")
 
 

@@ -684,6 +684,56 @@ def roles_compatible(a: str, b: str) -> bool:
     return a_deputy == b_deputy and a_head == b_head
 
 
+# -- kinds -------------------------------------------------------------------------------------
+def kind_values(tree: Tree, question: Question, text: str, analysis: Analysis, sentence_id: int) -> list[Value]:
+    """ "What kind of strike?": the words that make the asked noun a kind of it ("drone strike",
+    "airstrike"), or what it is said to be ("the blackened vehicle, a Jeep"). Where it stands in a
+    country ("U.S.", "Iraqi") says whose, not which kind, and is left out."""
+    from .question import SYNONYMS
+
+    tokens = tree.tokens
+    focus = question.focus or ""
+    alike = {focus}.union(*(words for words in SYNONYMS if focus in words))
+    whose = {j for e in analysis.entities if e.label in {"GPE", "NORP"} for j in _entity_tokens(tree, e.start, e.end)}
+    out = []
+    for i, t in enumerate(tokens):
+        lemma = _lemma(t)
+        # "airstrike" is a strike of a kind; "strike" and "attack" alone are not
+        compound_word = any(lemma != w and lemma.endswith(w) for w in alike)
+        if t.pos not in {"NOUN", "PROPN"} or not (lemma in alike or compound_word):
+            continue
+        # "the blackened vehicle, a Jeep": an appositive right after the noun, naming a thing
+        appos = [c for c in tree.children[i] if tokens[c].dep == "appos" and tokens[c].pos in {"NOUN", "PROPN"}
+                 and 0 < c - i <= 4 and tokens[c].ent not in {"PERSON", "GPE", "NORP"}]   # a Jeep is an ORG
+        if appos:
+            ids = [j for j in tree.children[appos[0]] if tokens[j].dep in {"compound", "amod"}] + [appos[0]]
+        else:
+            # "a rare drone strike", "this unjustified attack": a noun says the kind, an adjective
+            # mostly says what the writer thinks of it.
+            ids = [j for j in tree.subtree(i) if j < i and j not in whose and tokens[j].pos in {"NOUN", "PROPN"}
+                   and tokens[j].dep == "compound" and _in_compound_chain(tree, j, i)] + [i]
+            if len(ids) == 1 and not compound_word:
+                continue   # the bare noun ("strike", "attacks") says no kind; "airstrike" does
+        ids = sorted(ids)
+        # The asked noun itself ties the sentence to the question; other question words near it more so.
+        near = closeness(tree, i, question, exclude=set(ids) - {i})
+        if near < MIN_CLOSENESS:
+            continue
+        shown = _span_text(text, tree, ids)
+        out.append(Value(shown, fold(shown), "kind", 1.0 + near, sentence_id))
+    return out
+
+
+def _in_compound_chain(tree: Tree, j: int, head: int) -> bool:
+    """Whether j modifies `head` through compounds only ("U.S. Special Operations drone strike"),
+    not through a clause or a preposition."""
+    while j != head:
+        if tree.tokens[j].dep != "compound":
+            return False
+        j = tree.tokens[j].head
+    return True
+
+
 # -- yes / no ----------------------------------------------------------------------------------
 def yes_no_value(tree: Tree, question: Question, sentence_id: int, specific: list[str]) -> list[Value]:
     """ "no civilians were harmed" answers "were any civilians harmed?" with no: a negation whose
@@ -727,6 +777,8 @@ def values_in(question: Question, analysis: Analysis, text: str, sentence_id: in
                 if DAY_PARTS.search(v.text.lower())]
     elif question.kind == "role":
         found = role_values(tree, question, text, sentence_id)
+    elif question.kind == "kind":
+        found = kind_values(tree, question, text, analysis, sentence_id)
     elif question.kind == "yesno":
         found = yes_no_value(tree, question, sentence_id, specific or [])
     else:

@@ -39,6 +39,7 @@ PLACE_NOUNS = {"street", "city", "town", "neighborhood", "neighbourhood", "count
                "district", "province", "region", "location", "site"}
 ROLE_NOUNS = {"rank", "role", "position", "title", "job", "post"}
 DATE_NOUNS = {"day", "date", "year", "month", "week"}
+KIND_NOUNS = {"kind", "type", "sort"}
 # "What is the population of Baghdad?" asks for a figure as surely as "how many" does.
 MEASURE_NOUNS = {"population", "number", "cost", "price", "size", "toll", "total", "amount", "budget", "age"}
 # Nouns naming events; "the earlier strikes" (plural) are a series, not the one strike of the day.
@@ -54,7 +55,7 @@ YES_NO_STARTS = {"is", "was", "were", "are", "did", "does", "do", "has", "have",
 @dataclass(frozen=True)
 class Question:
     text: str
-    kind: str                        # count, person, org, place, date, time, role, yesno, other
+    kind: str                        # count, person, org, place, date, time, role, kind, yesno, other
     predicate: frozenset[str]        # lemma family of what is asked about ({"kill", "die", ...})
     focus: str | None                # the noun a count or a "which" asks about ("people", "group")
     days: tuple[MonthDay, ...]       # days the question names ("the Jan. 4 strike")
@@ -133,6 +134,11 @@ def _kind(doc, question_who_is_name: bool) -> tuple[str, str | None]:
     if wh not in {"what", "which"}:
         return "other", None
     noun = _wh_noun(doc, wh_at)
+    if noun in KIND_NOUNS:
+        # "What kind of strike ...": the answer says which kind ("drone strike", "a Jeep").
+        of = next((t for t in doc if t.lower_ == "of" and t.head.lemma_.lower() == noun), None)
+        what = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        return ("kind", what.lemma_.lower()) if what is not None else ("other", noun)
     if noun in {"time", "hour"}:
         return "time", noun
     if noun in DATE_NOUNS:

@@ -86,6 +86,15 @@ def test_specific_terms_are_content_words(answerer):
     assert answerer.specific_terms(q) == ["pentagon", "command"]
 
 
+def test_kind_of_strike_per_outlet_and_no_outlet_without_one(answerer):
+    answer = answerer.ask("What kind of strike killed the commander in Baghdad on Jan. 4?")
+    by_doc = {s.doc_id: s.answer for s in answer.sources}
+    assert by_doc == {"upi": "drone strike", "nyt": "U.S. Special Operations drone strike", "afp": "airstrike",
+                      "washington-post": "airstrike"}
+    assert answer.not_mentioned == ["the-national"]   # it never says what kind of strike it was
+    assert not answer.disagreement.flag   # a drone strike is an airstrike
+
+
 def test_question_no_article_answers_cites_nothing(answerer):
     answer = answerer.ask("Who won the Super Bowl?")
     assert answer.sources == []

@@ -204,3 +204,22 @@ def test_a_finite_verb_after_did_is_a_noun_the_tagger_mistook(nlp):
     q = analyse_question("How many targets did the U.S. airstrikes in Iraq and Syria on the Friday night "
                          "before the Feb. 7 strike hit?", nlp)
     assert "hit" in q.predicate and "airstrike" not in q.predicate
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("What kind of strike killed the commander?", "A U.S. Special Operations drone strike in Baghdad on Thursday "
+     "killed a senior figure in the group.", ["U.S. Special Operations drone strike"]),
+    ("What kind of strike killed the commander?", "The U.S. military conducted a rare drone strike in Baghdad that "
+     "killed the leader of an Iranian proxy group.", ["drone strike"]),
+    # A compound word is a kind; the bare noun or a synonym of it is not, nor what the writer thinks of it.
+    ("What kind of strike killed the commander?", "The Pentagon said a commander was killed in a U.S. airstrike in "
+     "Baghdad.", ["airstrike"]),
+    ("What kind of strike killed the commander?", "The strike killed the commander in this unjustified attack.", []),
+    # An appositive says what the thing was; a name set beside it by the parser does not.
+    ("What kind of vehicle was hit?", "Crowds later gathered around the blackened vehicle, a Jeep, after it was hit.",
+     ["Jeep"]),
+])
+def test_kind_is_the_noun_that_makes_it_one(nlp, question, sentence, expected):
+    q = analyse_question(question, nlp)
+    assert (q.kind, q.focus) == ("kind", question.split()[3].rstrip("?"))
+    assert values(nlp, question, sentence) == expected
