@@ -343,21 +343,22 @@ def addresses(cands: list[Candidate], q: Question, setting: thresholds.Setting) 
     return True
 
 
+# Questions a source answers only by stating the value: a figure, or which kind of thing it was.
+NEEDS_A_VALUE = {"count", "kind"}
+
+
 def can_address(cands: list[Candidate], q: Question) -> bool:
     """Whether a document's candidates can address the question at all, whatever their scores.
 
-    A question that asks for a figure needs a sentence stating one: "How old was Abu Taqwa?" is not
-    answered by a sentence that names him, however close in meaning; likewise "what kind of". A question that asks for no
-    short value ("Why has the U.S. avoided striking inside Baghdad?") needs a sentence using one of
-    its two rarest content words: sentences about Baghdad in general are not about that.
+    A question that asks for a figure or a kind needs a sentence stating one: "How old was Abu
+    Taqwa?" is not answered by a sentence that names him, however close in meaning. A question
+    that asks for no short value ("Why has the U.S. avoided striking inside Baghdad?") needs a
+    sentence using one of its two rarest content words: sentences about Baghdad in general are not
+    about that.
     """
     if not q.wants_value:
         return any(c.specific for c in cands)
     return q.kind not in NEEDS_A_VALUE or any(c.values for c in cands)
-
-
-# Questions a source answers only by stating the value: a figure, or which kind of thing it was.
-NEEDS_A_VALUE = {"count", "kind"}
 
 
 def citations_for(eligible: list[Candidate], values: list[Value], setting: thresholds.Setting) -> list[Candidate]:
