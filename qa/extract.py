@@ -313,15 +313,50 @@ def age_values(text: str, question: Question, sentence_id: int) -> list[Value]:
 
 
 def amount_values(tree: Tree, question: Question, text: str, entities, sentence_id: int) -> list[Value]:
-    """ "How much did it cost?": a sum of money or a quantity near what is asked, never a head count."""
+    """ "How much did it cost?": a sum of money or a quantity near what is asked, never a head count.
+
+    The small model often leaves the unit out of a figure ("4 million" CARDINAL, "euros"): a
+    cardinal followed by the noun it counts is an amount too.
+    """
     out = []
     for e in entities:
-        if e.label not in {"MONEY", "QUANTITY", "PERCENT"}:
+        if e.label not in {"MONEY", "QUANTITY", "PERCENT", "CARDINAL"}:
             continue
         ids = _entity_tokens(tree, e.start, e.end)
-        if ids and closeness(tree, _root_of(tree, ids), question, set(ids)) >= MIN_CLOSENESS:
-            out.append(Value(e.text, fold(e.text), "count", 1.0, sentence_id))
+        if not ids:
+            continue
+        if e.label == "CARDINAL":
+            unit = tree.tokens[_root_of(tree, ids)].head
+            if unit != ids[-1] + 1 or _lemma(tree.tokens[unit]) not in UNITS:
+                continue   # "two people", "168 times": a head count, no amount
+            ids = ids + [unit]
+        root = _root_of(tree, ids)
+        near = closeness(tree, root, question, set(ids))
+        if near >= MIN_CLOSENESS:
+            shown = _span_text(text, tree, ids)
+            out.append(Value(shown, fold(shown), "count", 1.0 + near, sentence_id, number=_amount(tree, ids)))
     return out
+
+
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+# What an amount is measured in, where the tagger leaves it outside the figure: currencies and measures.
+UNITS = {
+    "dollar", "euro", "pound", "dinar", "riyal", "rial", "dirham", "shekel", "lira", "yen", "yuan", "rupee",
+    "ruble", "rouble", "franc", "peso", "cent", "tonne", "ton", "kilogram", "kg", "gram", "ounce",
+    "litre", "liter", "gallon", "barrel", "metre", "meter", "kilometre", "kilometer", "km", "mile", "foot",
+    "feet", "acre", "hectare", "percent", "megawatt", "kilowatt", "calorie",
+}
+
+
+def _amount(tree: Tree, ids: list[int]) -> float | None:
+    """ "4 million euros" -> 4e6, "3,000 tonnes" -> 3000: the figure, so that two sums can be compared."""
+    words = [tree.tokens[j].text.lower() for j in ids]
+    scale = next((_SCALE[w] for w in words if w in _SCALE), None)
+    figure = next((n for j, w in zip(ids, words) if w not in _SCALE and (n := number_of(tree.tokens[j])) is not None),
+                  None)
+    if figure is None:
+        return scale   # "a million"
+    return figure * (scale or 1.0)
 
 
 def _all_of(tree: Tree, question: Question, asked: set[int], text: str, sentence_id: int) -> list[Value]:
@@ -335,8 +370,8 @@ def _all_of(tree: Tree, question: Question, asked: set[int], text: str, sentence
         if t.text.lower() != "all" or not asked & ({t.head} | set(tree.ancestors(i, 2))):
             continue
         span = [i] + [j for j in tree.subtree(i) if j > i]
-        if len(span) < 2 or len(span) > 6:
-            continue
+        if len(span) < 2 or len(span) > 6 or not any(tokens[j].pos == "NOUN" for j in span):
+            continue   # "all of its occupants" is a whole; "all of which" is a pronoun
         shown = _span_text(text, tree, span)
         out.append(Value(shown, fold(shown), "count", 1.0 + closeness(tree, i, question, {i}), sentence_id))
     return out

@@ -114,8 +114,8 @@ def _kind(doc, question_who_is_name: bool) -> tuple[str, str | None]:
     nxt = words[wh_at + 1] if wh_at + 1 < len(words) else ""
     if wh == "how" and nxt == "old":
         return "count", "age"
-    if wh == "how" and nxt == "much" and wh_at + 2 < len(words) and doc[wh_at + 2].pos_ in {"AUX", "VERB"}:
-        return "count", "amount"   # "How much did the drone cost?": a sum, not a head count
+    if wh == "how" and nxt == "much":
+        return "count", "amount"   # "How much did the drone cost?", "how much wheat": a sum, not a head count
     if wh == "how" and nxt in {"many", "much", "long"}:
         return "count", _wh_noun(doc, wh_at + 1)
     if wh in {"who", "whom", "whose"}:

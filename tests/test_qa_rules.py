@@ -223,3 +223,19 @@ def test_kind_is_the_noun_that_makes_it_one(nlp, question, sentence, expected):
     q = analyse_question(question, nlp)
     assert (q.kind, q.focus) == ("kind", question.split()[3].rstrip("?"))
     assert values(nlp, question, sentence) == expected
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    # The tagger leaves the unit outside the figure ("4 million" CARDINAL, "euros"): still an amount.
+    ("How much will the new library cost?", "The library will cost 4 million euros and open in 2026, mayor "
+     "Tomas Berg said.", [("4 million euros", 4e6)]),
+    ("How much wheat did the warehouse hold?", "The warehouse held 3,000 tonnes of wheat, all of which was lost.",
+     [("3,000 tonnes", 3000.0)]),
+    ("How much did the drone cost?", "The drone cost $2.5 million, officials said.", [("$2.5 million", 2.5e6)]),
+    # A head count is no amount; "all of which" is a pronoun, not a whole.
+    ("How much did the drone cost?", "The drone strike killed two people.", []),
+])
+def test_amounts_with_their_figure(nlp, question, sentence, expected):
+    q = analyse_question(question, nlp)
+    assert (q.kind, q.focus) == ("count", "amount")
+    assert [(v.text, v.number) for v in values_in(q, analysis_of(nlp(sentence)), sentence, 1, {})] == expected
