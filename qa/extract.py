@@ -592,6 +592,8 @@ def _focus_fit(tree: Tree, root: int, ids: list[int], question: Question) -> flo
     if question.focus_modifiers:
         near = {_lemma(tree.tokens[k]) for n in nouns for k, d in enumerate(tree.distances(n)) if d <= 2}
         near |= {_lemma(tree.tokens[k]) for k in range(max(0, ids[0] - 4), ids[0])}
+        # "Chief Maggie Olsen of the fire brigade": what describes her hangs off her name.
+        near |= {_lemma(tree.tokens[k]) for k, d in enumerate(dist) if d <= 3}
         if not near & question.focus_modifiers:
             return None
     return 1.0

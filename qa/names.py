@@ -14,7 +14,7 @@ import unicodedata
 # Titles, ranks and honorifics written before a name; they are not part of the name.
 TITLES = {
     "mr", "mrs", "ms", "dr", "sir", "gen", "general", "maj", "major", "lt", "lieutenant", "col", "colonel",
-    "capt", "captain", "sgt", "sergeant", "adm", "admiral", "brig", "cmdr", "commander", "president",
+    "capt", "captain", "sgt", "sergeant", "adm", "admiral", "brig", "cmdr", "commander", "chief", "president",
     "prime", "minister", "secretary", "press", "spokesman", "spokeswoman", "spokesperson", "sheikh",
     "gov", "governor", "sen", "senator", "rep", "the", "u.s.", "us", "pentagon", "iraqi", "iranian",
 }
@@ -58,9 +58,21 @@ def name_tokens(name: str) -> list[str]:
     return [_word(w) for w in words if w not in PARTICLES]
 
 
+# Given names and the familiar forms that are no prefix of them (Pat = Patrick needs no entry).
+NICKNAMES = {
+    "maggie": "margaret", "meg": "margaret", "peggy": "margaret", "bill": "william", "will": "william",
+    "bob": "robert", "rob": "robert", "bobby": "robert", "dick": "richard", "rick": "richard", "jim": "james",
+    "jimmy": "james", "mike": "michael", "tom": "thomas", "tony": "anthony", "liz": "elizabeth",
+    "beth": "elizabeth", "betty": "elizabeth", "kate": "katherine", "katie": "katherine", "kathy": "katherine",
+    "jack": "john", "johnny": "john", "ted": "edward", "ned": "edward", "harry": "henry", "hank": "henry",
+    "chuck": "charle", "sasha": "alexander", "sandy": "alexandra", "peg": "margaret", "sue": "susan",
+    "jenny": "jennifer", "jen": "jennifer", "becky": "rebecca", "larry": "lawrence", "andy": "andrew",
+}
+
+
 def _word_match(a: str, b: str) -> bool:
-    """Pat = Patrick: one word a prefix of the other (3+ letters)."""
-    if a == b:
+    """Pat = Patrick: one word a prefix of the other (3+ letters); Maggie = Margaret: a nickname."""
+    if a == b or NICKNAMES.get(a) == b or NICKNAMES.get(b) == a:
         return True
     short, long_ = sorted((a, b), key=len)
     return len(short) >= 3 and long_.startswith(short)

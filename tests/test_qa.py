@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -93,6 +94,27 @@ def test_kind_of_strike_per_outlet_and_no_outlet_without_one(answerer):
                       "washington-post": "airstrike"}
     assert answer.not_mentioned == ["the-national"]   # it never says what kind of strike it was
     assert not answer.disagreement.flag   # a drone strike is an airstrike
+
+
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory) -> Answerer:
+    """Another story (tests/fixtures/eval/corpus): the rules must hold beyond the bundled articles."""
+    folder = tmp_path_factory.mktemp("harbour-index")
+    assert index.ingest([Path(__file__).parent / "fixtures" / "eval" / "corpus"], folder).ok
+    return Answerer.open(folder)
+
+
+def test_another_story_nicknames_amounts_and_a_disagreement(harbour):
+    chief = harbour.ask("Who is the fire chief?")
+    assert {s.doc_id: s.answer for s in chief.sources} == {"harbour-daily": "Margaret Olsen",
+                                                           "coast-tribune": "Maggie Olsen"}
+    assert not chief.disagreement.flag   # Maggie is Margaret
+    cost = harbour.ask("How much will the new library cost?")
+    assert [(s.doc_id, s.answer) for s in cost.sources] == [("valley-news", "4 million euros")]
+    wheat = harbour.ask("How much wheat did the warehouse hold?")
+    assert [(s.doc_id, s.answer) for s in wheat.sources] == [("harbour-daily", "3,000 tonnes")]
+    injured = harbour.ask("How many workers were injured in the warehouse fire?")
+    assert groups(injured) == {"4": {"harbour-daily"}, "2": {"coast-tribune"}} and injured.disagreement.flag
 
 
 def test_question_no_article_answers_cites_nothing(answerer):

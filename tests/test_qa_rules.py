@@ -239,3 +239,16 @@ def test_amounts_with_their_figure(nlp, question, sentence, expected):
     q = analyse_question(question, nlp)
     assert (q.kind, q.focus) == ("count", "amount")
     assert [(v.text, v.number) for v in values_in(q, analysis_of(nlp(sentence)), sentence, 1, {})] == expected
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Maggie Olsen", "Margaret Olsen", True), ("Bill Clinton", "William Clinton", True),
+    ("Pat Ryder", "Patrick Ryder", True), ("Maggie Olsen", "Mary Olsen", False),
+])
+def test_nicknames_are_one_name(a, b, same):
+    assert same_name(a, b) is same
+
+
+def test_a_chief_described_after_the_name(nlp):
+    assert values(nlp, "Who is the fire chief?", "Chief Maggie Olsen of the fire brigade told reporters that a "
+                  "faulty conveyor motor caused the fire.") == ["Maggie Olsen"]
