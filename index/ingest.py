@@ -120,6 +120,8 @@ def _embed(articles: list[Article], embedder: Embedder, progress: Progress | Non
     analyses: list = [None] * len(texts)
     # Shortest first, as model.encode orders a single call: batches of like lengths pad least.
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    if progress is not None:
+        progress(0, len(texts))   # the bar starts before the first chunk, so its rate is true
     for at in range(0, len(order), CHUNK):
         rows = order[at:at + CHUNK]
         batch = [texts[i] for i in rows]

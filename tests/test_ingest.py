@@ -194,3 +194,10 @@ def test_missing_index_says_how_to_ingest(tmp_path):
     with pytest.raises(IndexNotFound):
         remove("nyt", tmp_path / "none")
     assert not (tmp_path / "none").exists()
+
+
+def test_progress_starts_at_zero_and_ends_at_every_sentence(tmp_path):
+    calls = []
+    report = ingest([BUNDLED_CORPUS], tmp_path / "index", progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, report.sentences) and calls[-1] == (report.sentences, report.sentences)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
