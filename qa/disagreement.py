@@ -12,12 +12,6 @@ from .answer import Disagreement, DisagreementValue
 from .extract import Value, roles_compatible
 from .names import fullest, same_name
 
-KIND_LABEL = {
-    "count": "Count", "person": "Name", "org": "Group", "place": "Place", "date": "Date", "time": "Time",
-    "role": "Role", "kind": "Kind", "yesno": "Answer",
-}
-
-
 # Groups and places are named differently by outlets that agree (Hashd al-Shaabi is the PMF; a
 # street, a district and a city can all be right), and so are kinds (a drone strike is an
 # airstrike): their groups are shown, never flagged.

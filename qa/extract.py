@@ -726,11 +726,8 @@ def kind_values(tree: Tree, question: Question, text: str, analysis: Analysis, s
     """ "What kind of strike?": the words that make the asked noun a kind of it ("drone strike",
     "airstrike"), or what it is said to be ("the blackened vehicle, a Jeep"). Where it stands in a
     country ("U.S.", "Iraqi") says whose, not which kind, and is left out."""
-    from .question import SYNONYMS
-
     tokens = tree.tokens
-    focus = question.focus or ""
-    alike = {focus}.union(*(words for words in SYNONYMS if focus in words))
+    alike = _focus_family(question)
     whose = {j for e in analysis.entities if e.label in {"GPE", "NORP"} for j in _entity_tokens(tree, e.start, e.end)}
     out = []
     for i, t in enumerate(tokens):

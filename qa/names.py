@@ -58,7 +58,8 @@ def name_tokens(name: str) -> list[str]:
     return [_word(w) for w in words if w not in PARTICLES]
 
 
-# Given names and the familiar forms that are no prefix of them (Pat = Patrick needs no entry).
+# Given names and the familiar forms that are no prefix of them (Pat = Patrick needs no entry),
+# spelled as `_word` leaves them ("charles" -> "charle").
 NICKNAMES = {
     "maggie": "margaret", "meg": "margaret", "peggy": "margaret", "bill": "william", "will": "william",
     "bob": "robert", "rob": "robert", "bobby": "robert", "dick": "richard", "rick": "richard", "jim": "james",

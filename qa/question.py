@@ -116,7 +116,7 @@ def _kind(doc, question_who_is_name: bool) -> tuple[str, str | None]:
         return "count", "age"
     if wh == "how" and nxt == "much":
         return "count", "amount"   # "How much did the drone cost?", "how much wheat": a sum, not a head count
-    if wh == "how" and nxt in {"many", "much", "long"}:
+    if wh == "how" and nxt in {"many", "long"}:
         return "count", _wh_noun(doc, wh_at + 1)
     if wh in {"who", "whom", "whose"}:
         if question_who_is_name:
