@@ -70,14 +70,27 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
 
 
+SHORT_SLACK = 4   # a short value may be at most this many tokens longer than the gold answer it matches
+
+
+def length(toks: list[str]) -> int:
+    """Tokens that count for the length cap: words and numbers, not punctuation."""
+    return sum(1 for t in toks if t[0].isalnum())
+
+
 def answer_matches(value: str | None, gold_answers: list[str]) -> bool:
-    """The short value contains a gold answer, or a gold answer contains it (as whole tokens)."""
+    """The short value contains a gold answer, or a gold answer contains it (as whole tokens), and
+    the value is short: at most SHORT_SLACK tokens longer than that gold answer."""
     if value is None:
         return False
     got = tokens(value)
     if not got:
         return False
-    return any(_contains(got, tokens(g)) or _contains(tokens(g), got) for g in gold_answers)
+    for gold in gold_answers:
+        want = tokens(gold)
+        if (_contains(got, want) or _contains(want, got)) and length(got) <= length(want) + SHORT_SLACK:
+            return True
+    return False
 
 
 def evidence_in(sentence: str, evidence: list[str]) -> bool:

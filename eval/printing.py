@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import click
 
-from .gold import GoldQuestion
-
 LEGEND = ("marks per gold source doc:EA - E: a gold evidence sentence among its first 3 citations, "
           "A: short answer right, '-': wrong, '..': source not cited; +doc: cited but not in gold")
 
@@ -29,8 +27,8 @@ def flag_mark(row: dict) -> str:
     return f"{said:<3} {'MISSED' if row['disagree'] else 'FALSE'}"
 
 
-def print_table(golds: list[GoldQuestion], rows: list[dict]) -> None:
-    width = min(max(len(g.id) for g in golds), 32)
+def print_table(rows: list[dict]) -> None:
+    width = min(max(len(row["id"]) for row in rows), 40)
     click.echo(f"{'id':<{width}}  {'flag':<10} {'ms':>7}  sources")
     for row in rows:
         latency = f"{row['latency_ms']:.1f}" if row["latency_ms"] is not None else "-"
@@ -65,9 +63,10 @@ def print_compare(runs: dict[str, dict]) -> None:
     """Summary metrics as columns, one per retrieval mode."""
     names = list(runs)
     columns = [summary_lines(runs[name]) for name in names]
-    click.echo(f"{'':<24}" + "".join(f"{name:>9}" for name in names))
+    widths = [max(9, len(name) + 2) for name in names]
+    click.echo(f"{'':<24}" + "".join(f"{name:>{w}}" for name, w in zip(names, widths)))
     for i, (label, _) in enumerate(columns[0]):
-        click.echo(f"{label:<24}" + "".join(f"{column[i][1]:>9}" for column in columns))
+        click.echo(f"{label:<24}" + "".join(f"{column[i][1]:>{w}}" for column, w in zip(columns, widths)))
 
 
 def _ratio(value: float | None) -> str:
@@ -76,3 +75,26 @@ def _ratio(value: float | None) -> str:
 
 def _ms(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
+
+
+def print_stories(suite: dict) -> None:
+    """One row per story (and the pooled row): the system's metrics, the baselines' beside them."""
+    baselines = list(suite.get("baselines") or {})
+    width = min(max([len(name) for name in suite["stories"]] + [6]), 34)
+    head = (f"{'story':<{width}} {'q':>4} {'ev.rec':>7} {'ans.acc':>7} {'src.prec':>8} {'no-ans':>7} "
+            f"{'dis.P':>6} {'dis.F1':>6}")
+    for name in baselines:
+        head += f" | {name + ' ev.rec':>17} {'src.prec':>8}"
+    click.echo(head)
+    rows = list(suite["stories"].items()) + [("pooled", suite)]
+    for name, run in rows:
+        if name == "pooled":
+            click.echo("-" * len(head))
+        d = run["disagreement"]
+        line = (f"{name[:width]:<{width}} {run['questions']:>4} {_ratio(run['evidence_recall']):>7} "
+                f"{_ratio(run['answer_accuracy']):>7} {_ratio(run['source_precision']):>8} "
+                f"{_ratio(run['no_answer_accuracy']):>7} {_ratio(d['precision']):>6} {_ratio(d['f1']):>6}")
+        for baseline in baselines:
+            other = run["baselines"][baseline]
+            line += f" | {_ratio(other['evidence_recall']):>17} {_ratio(other['source_precision']):>8}"
+        click.echo(line)

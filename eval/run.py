@@ -1,4 +1,6 @@
-"""Evaluate ClaimQA on a gold QA file: `python eval/run.py [--gold FILE] [--corpus DIR] [--index DIR] [--json OUT]`.
+"""Evaluate ClaimQA on a gold QA file: `python eval/run.py [--gold FILE] [--corpus DIR] [--index DIR] [--json OUT]`,
+on suites of stories (`--suite DIR`, each story indexed alone) or on RAMDocs (`--ramdocs FILE`),
+beside plain dense-retrieval baselines with `--baseline`.
 
 Exit status: 0 when it ran (whatever the scores), 1 when a floor given as an option was missed,
 2 when it could not run (bad gold file, missing corpus or index); every failure is one line on stderr.
@@ -22,8 +24,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import click  # noqa: E402
 
 from eval.gold import GoldError, check_sources, load_gold  # noqa: E402
-from eval.printing import print_compare, print_summary, print_table  # noqa: E402
-from eval.running import MODES, EvalError, evaluate, prepare_index  # noqa: E402
+from eval.printing import print_compare, print_stories, print_summary, print_table  # noqa: E402
+from eval.running import MODES, EvalError, evaluate, evaluate_stories, prepare_index  # noqa: E402
+from eval.suites import ramdocs_stories, suite_stories  # noqa: E402
 
 DEFAULT_GOLD = ROOT / "eval" / "gold.jsonl"
 BUNDLED_CORPUS = ROOT / "data" / "articles"
@@ -62,15 +65,28 @@ def floor_option(name: str, label: str):
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Bar chart (PNG) of the summary metrics per mode.")
 @click.option("--quiet", is_flag=True, help="Summary only, no per-question table.")
+@click.option("--suite", "suites", type=click.Path(), multiple=True,
+              help="A folder of story folders (articles + gold.jsonl), each indexed alone; repeatable.")
+@click.option("--ramdocs", "ramdocs", type=click.Path(dir_okay=False), default=None,
+              help="A RAMDocs JSON Lines file: one fresh index per question.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="With --ramdocs: the first N questions only.")
+@click.option("--baseline", is_flag=True, help="Score plain dense retrieval (per-doc-3, global-5) beside the system.")
 @floor_option("min_evidence_recall", "evidence recall")
 @floor_option("min_answer_accuracy", "answer accuracy")
 @floor_option("min_source_precision", "source precision")
 @floor_option("min_no_answer_accuracy", "no-answer accuracy")
 @floor_option("min_disagreement_f1", "disagreement F1")
 def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: str | None, mode: str | None,
-         compare: bool, plot_path: str | None, quiet: bool, **floors: float | None) -> None:
+         compare: bool, plot_path: str | None, quiet: bool, suites: tuple[str, ...], ramdocs: str | None,
+         limit: int | None, baseline: bool, **floors: float | None) -> None:
     """Score qa.ask against a gold QA set: a row per question, then the contract's summary."""
     started = time.perf_counter()
+    if suites or ramdocs:
+        many_stories(suites, ramdocs, limit, mode, baseline, compare, corpus, index_dir, json_out, plot_path,
+                     quiet, floors, started)
+        return
+    if limit is not None:
+        fail("--limit goes with --ramdocs")
     if corpus and index_dir:
         fail("give --corpus (index it afresh) or --index (use it as built), not both")
     if compare and mode:
@@ -84,6 +100,11 @@ def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: st
             modes = list(MODES) if compare else [mode]
             timings = {"index": round(time.perf_counter() - started, 2)}
             runs = evaluate(target.path, golds, modes, timings)
+            if baseline:
+                from eval.baselines import answer_all
+                from eval.scoring import report as score
+                baselines = {name: score(golds, *done)
+                             for name, done in answer_all(target.path, [g.question for g in golds]).items()}
         except (GoldError, EvalError) as error:
             fail(str(error))
         primary = runs[modes[-1]]   # hybrid when comparing: what the app runs
@@ -92,10 +113,14 @@ def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: st
                       seconds=round(time.perf_counter() - started, 2), timings_s=timings)
         if compare:
             report["modes"] = {name: run for name, run in runs.items()}
+        if baseline:
+            report["baselines"] = baselines
         if not quiet:
-            print_table(golds, primary["per_question"])
+            print_table(primary["per_question"])
         if compare:
             print_compare({name: run for name, run in runs.items()})
+        elif baseline:
+            print_compare({"system": primary, **baselines})
         else:
             print_summary(primary)
         click.echo(f"{len(golds)} questions x {len(modes)} mode(s) on {target.label} in {report['seconds']:.1f} s "
@@ -107,6 +132,48 @@ def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: st
             from eval.plotting import plot_modes
             plot_modes({name or "default": run for name, run in runs.items()}, plot_path)
     missed = missed_floors(primary, floors)
+    if missed:
+        fail("floor missed: " + "; ".join(missed), code=1)
+
+
+def many_stories(suites: tuple[str, ...], ramdocs: str | None, limit: int | None, mode: str | None,
+                 baseline: bool, compare: bool, corpus: str | None, index_dir: str | None, json_out: str | None,
+                 plot_path: str | None, quiet: bool, floors: dict[str, float | None], started: float) -> None:
+    """--suite and --ramdocs: every story indexed alone, the report pooled and per story."""
+    if corpus or index_dir:
+        fail("--suite and --ramdocs index each story afresh; leave out --corpus and --index")
+    if compare:
+        fail("--compare goes with one corpus; give --mode to run a suite in another retrieval mode")
+    if limit is not None and not ramdocs:
+        fail("--limit goes with --ramdocs")
+    try:
+        stories = suite_stories(list(suites)) if suites else []
+        if ramdocs:
+            stories += ramdocs_stories(ramdocs, limit)
+        log = lambda line: click.echo(line, err=True)   # noqa: E731
+        report = evaluate_stories(stories, mode, baseline, log, progress=sys.stderr.isatty() or bool(ramdocs),
+                                  id_prefix=bool(suites))
+    except (GoldError, EvalError) as error:
+        fail(str(error))
+    report.update(mode=mode or "default", suites=list(suites), ramdocs=ramdocs,
+                  seconds=round(time.perf_counter() - started, 2))
+    if not quiet:
+        print_table(report["per_question"])
+    print_stories(report)
+    click.echo("")
+    if baseline:
+        print_compare({"system": report, **report["baselines"]})
+    else:
+        print_summary(report)
+    t = report["timings_s"]
+    click.echo(f"{report['questions']} questions in {len(report['stories'])} stories in {report['seconds']:.1f} s "
+               f"(indexing {t['index']:.1f} s, answering {t['answer']:.1f} s, baselines {t['baseline']:.1f} s)")
+    if json_out:
+        _write_json(json_out, report)
+    if plot_path:
+        from eval.plotting import plot_suite
+        plot_suite(report, plot_path)
+    missed = missed_floors(report, floors)
     if missed:
         fail("floor missed: " + "; ".join(missed), code=1)
 

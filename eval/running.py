@@ -146,3 +146,88 @@ def _ask(answerer, question: str, mode: str | None, gold: GoldQuestion | None) -
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+# -- many stories, each indexed alone -----------------------------------------------------------
+
+def evaluate_stories(stories: list, mode: str | None, baseline: bool, log: Callable[[str], None],
+                     progress: bool = True, id_prefix: bool = True) -> dict:
+    """Index each story alone in a temporary folder and ask its gold questions there.
+
+    The report: the contract's keys pooled over every question of every story (ids `story/id`
+    when `id_prefix`), `stories` with each story's own report, and with `baseline` the plain
+    retrieval baselines' pooled reports under `baselines` (and each story's under its own).
+    """
+    import dataclasses
+
+    import torch
+    from tqdm import tqdm
+
+    from index import ingest
+
+    from .baselines import BASELINES, answer_all
+    from .suites import write_documents
+
+    ingest_threads = torch.get_num_threads()   # answering sets one thread; ingest embeds with all
+    pooled_golds: list[GoldQuestion] = []
+    pooled: dict[str, tuple[list[dict], list[float]]] = {name: ([], []) for name in ("system",) + BASELINES}
+    per_story: dict[str, dict] = {}
+    timings = {"index": 0.0, "answer": 0.0, "baseline": 0.0}
+    warmed = False
+    bar = tqdm(stories, desc="stories", unit="story", disable=not progress, leave=False)
+    for story in bar:
+        with tempfile.TemporaryDirectory(prefix="claimqa-suite-") as tmp:
+            started = time.perf_counter()
+            corpus = story.folder or write_documents(story, Path(tmp) / "corpus")
+            torch.set_num_threads(ingest_threads)
+            built = ingest([corpus], Path(tmp) / "index")
+            for refusal in built.refused:
+                log(f"eval: {story.name}: refused {refusal}")
+            indexed = bool(built.added or built.updated or built.unchanged)
+            timings["index"] += time.perf_counter() - started
+            golds = [dataclasses.replace(g, id=f"{story.name}/{g.id}") if id_prefix else g for g in story.golds]
+            started = time.perf_counter()
+            if indexed:
+                answerer = _open_answerer(Path(tmp) / "index")
+                if not warmed:   # models and lazy parts load before any question is timed
+                    _ask(answerer, WARM_UP, mode, None)
+                    warmed = True
+                runs = {"system": _answer_golds(answerer, golds, mode)}
+            else:   # nothing could be indexed: every question goes unanswered
+                runs = {"system": ([_empty_answer(g.question) for g in golds], [0.0] * len(golds))}
+            timings["answer"] += time.perf_counter() - started
+            if baseline:
+                started = time.perf_counter()
+                if indexed:
+                    runs.update(answer_all(Path(tmp) / "index", [g.question for g in golds]))
+                else:
+                    runs.update({name: runs["system"] for name in BASELINES})
+                timings["baseline"] += time.perf_counter() - started
+        pooled_golds.extend(golds)
+        story_report = report(golds, *runs["system"])
+        if baseline:
+            story_report["baselines"] = {name: report(golds, *runs[name]) for name in BASELINES}
+        per_story[story.name] = story_report
+        for name, (answers, latencies) in runs.items():
+            pooled[name][0].extend(answers)
+            pooled[name][1].extend(latencies)
+    out = report(pooled_golds, *pooled["system"])
+    out["stories"] = per_story
+    if baseline:
+        out["baselines"] = {name: report(pooled_golds, *pooled[name]) for name in BASELINES}
+    out["timings_s"] = {key: round(value, 2) for key, value in timings.items()}
+    return out
+
+
+def _answer_golds(answerer, golds: list[GoldQuestion], mode: str | None) -> tuple[list[dict], list[float]]:
+    answers, latencies = [], []
+    for gold in golds:
+        started = time.perf_counter()
+        answers.append(_ask(answerer, gold.question, mode, gold))
+        latencies.append(round((time.perf_counter() - started) * 1000, 2))
+    return answers, latencies
+
+
+def _empty_answer(question: str) -> dict:
+    return {"question": question, "sources": [], "not_mentioned": [],
+            "disagreement": {"flag": False, "summary": "", "values": []}}

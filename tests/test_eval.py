@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,7 @@ def test_normalise_folds_quotes_dashes_space_and_case():
     ("about 2,500", ["2500"]), ("2500", ["about 2,500"]), ("twenty-five", ["25"]), ("more than a dozen", ["12"]),
     ("Maj. Gen. Patrick Ryder", ["Ryder"]), ("Kata\u2019ib Hezbollah", ["Kata'ib Hezbollah"]),
     ("Ryder", ["Pat Ryder"]),   # the gold answer contains the value
+    ("at least 41 people", ["41"]), ("7:52 a.m. on Monday", ["7:52"]),   # 4 tokens longer at most
 ])
 def test_answer_matches(value, gold):
     assert answer_matches(value, gold)
@@ -46,6 +48,9 @@ def test_answer_matches(value, gold):
 @pytest.mark.parametrize("value,gold", [
     ("2,500", ["2"]), ("sixty", ["six"]), ("two", ["three", "3"]), ("al-Saedi", ["al-Saidi"]),
     (None, ["three"]), ("", ["three"]), ("   ", ["no"]),
+    # a whole sentence holding the gold answer is not a short answer (more than 4 tokens longer)
+    ("Iraqi security officials said two people were killed in the drone attack", ["two", "2"]),
+    ("The fire was brought under control late on Tuesday by crews", ["Tuesday"]),
 ])
 def test_answer_does_not_match(value, gold):
     assert not answer_matches(value, gold)
@@ -311,3 +316,101 @@ def test_bundled_index_is_recognised_and_others_are_not(bundled_index, tmp_path)
     assert _holds_exactly(bundled_index, ROOT / "data" / "articles")
     assert not _holds_exactly(bundled_index, CORPUS)
     assert not _holds_exactly(tmp_path / "missing", ROOT / "data" / "articles")
+
+
+# ---------------------------------------------------------------- suites, RAMDocs, baselines
+
+def ramdocs_line(question: str, *documents: tuple[str, str, str]) -> str:
+    return json.dumps({"question": question, "documents": [{"text": t, "type": k, "answer": a} for t, k, a in documents],
+                       "gold_answers": [], "wrong_answers": []})
+
+
+def test_ramdocs_maps_onto_gold(tmp_path):
+    from eval.suites import ramdocs_stories
+
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join([
+        ramdocs_line("When was the bridge built?", ("The bridge was built in 1902.", "correct", "1902"),
+                     ("Built in 1885, the bridge spans the river.", "misinfo", "1885"),
+                     ("Tickets and opening hours.", "noise", "unknown")),
+        ramdocs_line("What sport does Ana Ruiz play?", ("Ana Ruiz plays tennis.", "correct", "Tennis"),
+                     ("Ana Ruiz is a tennis player.", "correct", "tennis")),
+        ramdocs_line("Third?", ("x", "noise", "unknown"))]) + "\n", encoding="utf-8")
+    stories = ramdocs_stories(path, limit=2)
+    assert [s.name for s in stories] == ["1", "2"]
+    first, second = stories[0].golds[0], stories[1].golds[0]
+    assert list(stories[0].documents) == ["d0", "d1", "d2"]
+    assert set(first.sources) == {"d0", "d1"} and first.disagree              # noise is no source; 1902 vs 1885
+    assert first.sources["d1"].answer == ["1885"] == first.sources["d1"].evidence
+    assert not second.disagree                                                 # "Tennis" = "tennis"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(ramdocs_line("Q?", ("t", "rumour", "x")) + "\n", encoding="utf-8")
+    with pytest.raises(GoldError, match=r"bad.jsonl:1: documents\[0\].type"):
+        ramdocs_stories(bad)
+
+
+@pytest.fixture(scope="module")
+def suite_run(tmp_path_factory):
+    """A suite of two stories (the fixture corpus twice, under two names) and a RAMDocs file, with baselines."""
+    folder = tmp_path_factory.mktemp("suite")
+    for name in ("fire-one", "fire-two"):
+        shutil.copytree(CORPUS, folder / "suite" / name)
+        shutil.copy(GOLD, folder / "suite" / name / "gold.jsonl")
+    done = run_eval("--suite", folder / "suite", "--baseline", "--json", folder / "suite.json",
+                    "--plot", folder / "suite.png")
+    return done, folder
+
+
+def test_suite_pools_stories_and_reports_each(suite_run):
+    done, folder = suite_run
+    assert done.returncode == 0, done.stderr
+    report = json.loads((folder / "suite.json").read_text(encoding="utf-8"))
+    assert SUMMARY_KEYS <= set(report) and report["questions"] == 12
+    assert list(report["stories"]) == ["fire-one", "fire-two"]
+    assert [row["id"] for row in report["per_question"]][:2] == ["fire-one/injured", "fire-one/fire-chief"]
+    one, two = report["stories"]["fire-one"], report["stories"]["fire-two"]
+    assert one["evidence_recall"] == two["evidence_recall"] == report["evidence_recall"]   # same story twice
+    assert set(report["baselines"]) == {"per-doc-3", "global-5"}
+    per_doc = report["baselines"]["per-doc-3"]
+    assert per_doc["answer_accuracy"] == 0.0 and per_doc["disagreement"]["f1"] == 0.0   # no value, no flag
+    assert per_doc["no_answer_accuracy"] == 0.0          # it cites every document, answerable or not
+    assert (folder / "suite.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("fire-two ") and "|" in line for line in lines)
+    assert any(line.startswith("pooled ") for line in lines)
+
+
+def test_per_doc_baseline_cites_every_document_with_three_sentences(suite_run):
+    _, folder = suite_run
+    report = json.loads((folder / "suite.json").read_text(encoding="utf-8"))
+    row = report["baselines"]["per-doc-3"]["per_question"][0]
+    assert sorted(row["extra_sources"] + list(row["sources"])) == ["coast-tribune", "harbour-daily", "valley-news"]
+
+
+def test_ramdocs_run_indexes_each_question_alone(tmp_path):
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join([
+        ramdocs_line("When was the Old Mill bridge built?", ("The Old Mill bridge was built in 1902 by the county.", "correct", "1902"),
+                     ("Records say the Old Mill bridge was built in 1885.", "misinfo", "1885"),
+                     ("Opening hours of the museum shop are from nine to five.", "noise", "unknown")),
+        ramdocs_line("What sport does Ana Ruiz play?", ("Ana Ruiz plays tennis for the national team.", "correct", "tennis"))]) + "\n",
+        encoding="utf-8")
+    done = run_eval("--ramdocs", path, "--baseline", "--json", tmp_path / "r.json", "--quiet")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [row["id"] for row in report["per_question"]] == ["1", "2"]
+    assert list(report["per_question"][0]["sources"]) == ["d0", "d1"]
+    assert report["baselines"]["per-doc-3"]["evidence_recall"] == 1.0   # each document's best sentences
+    # the per-doc baseline cites the noise document too; global-5 cites every document of 3 sentences
+    assert report["baselines"]["per-doc-3"]["per_question"][0]["extra_sources"] == ["d2"]
+
+
+def test_suite_errors_are_one_line(tmp_path):
+    (tmp_path / "empty").mkdir()
+    for args, reason in [(("--suite", tmp_path / "nope"), "suite folder not found"),
+                         (("--suite", tmp_path / "empty"), "no story folder"),
+                         (("--ramdocs", tmp_path / "none.jsonl"), "no such RAMDocs file"),
+                         (("--limit", "3"), "--limit goes with --ramdocs")]:
+        done = run_eval(*args)
+        assert done.returncode == 2, args
+        assert done.stderr.startswith("eval: ") and done.stderr.count("\n") == 1 and reason in done.stderr, done.stderr
