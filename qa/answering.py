@@ -1,94 +1,93 @@
 """One question in, one Answer out: every source's evidence, short answer and the disagreements.
 
-Steps: analyse the question; score all sentences (dense + BM25); keep each document's best
-candidates; re-rank them by whether they give the kind of value asked for and are about the
-day asked about; decide per document whether it addresses the question (calibrated threshold);
-extract each source's values from its cited sentences; compare the values across sources.
+Stages, each a function with a typed hand-off:
+  retrieve   question -> fused sentence scores (dense + BM25) -> each document's best candidates
+  extract    candidates -> typed values per sentence (`qa.extract.values`), scored by fit
+  decide     per document: its evidence score against the calibrated threshold -> addresses or not
+  cite       per addressing document: the sentence of its value first, then close runners-up
+  compare    the sources' confident values -> groups that cannot all be true -> disagreement flag
+  render     `qa.render.summarize`
 """
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import threading
-from collections import Counter
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Collection
 
 import numpy as np
 
 from index import Analysis, Embedder, SentenceStore, default_index_dir, load_nlp
 from index.store import DB_NAME
 
-from . import thresholds
+from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
-from .dates import MonthDay, parse_iso, resolve, sentence_days
 from .disagreement import SourceValue, compare
-from .extract import Tree, Value, values_in
-from .question import SYNONYMS, Question, analyse_question
+from .extract import Sentence, Tree, values
+from .question import Question, analyse_question
 from .render import summarize
-from .names import fold, name_tokens
-from .retrieval import MODES, LexicalIndex, fuse, stem, stem_all, top_per_document
+from .retrieval import MODES, LexicalIndex, top_per_document
+from .settings import Settings
+from .retrieval import stem
+from .values import Value, date_values, fold_name, name_words
 
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
-CANDIDATES_PER_DOC = 16     # sentences per document looked at closely (values, dates) before choosing 3
-MAX_CITATIONS = 3
-LEAD_SENTENCES = 6          # where an article states the day of the event it reports
-
-
-@dataclass
-class SentenceFacts:
-    """What a sentence says whatever the question: its parse tree, its days, its stems."""
-
-    tree: Tree
-    days: list[date]
-    resolved: dict[str, str]      # DATE entity text -> ISO day
-    stems: set[str]
+FACT_CACHE = 50_000         # sentences whose analysis and tree are kept between questions
 
 
 @dataclass
 class Candidate:
+    """One sentence of one document, as the question sees it."""
+
     row: int
     sentence_id: int
     doc: int
     fused: float
-    score: float = 0.0
     values: list[Value] = field(default_factory=list)
-    days: list[date] = field(default_factory=list)
-    event: date | None = None          # the day this sentence is about (its own, else its article's)
-    on_asked_day: bool | None = None   # None: the question names no day
-    specific: bool = True              # it uses one of the question's most specific words
+    coverage: float = 0.0              # IDF-weighted share of the question's words the sentence uses
+
+    def evidence(self, s: Settings) -> float:
+        return self.fused + (s.value_weight * self.values[0].score if self.values else 0.0)
+
+
+# What the address model reads of a document (see `decide` and `qa.calibrate`).
+FEATURES = ("fused", "fit", "has_value", "wants_value", "names", "dates", "gap", "coverage", "best_fused")
+
+
+@dataclass
+class Decision:
+    """What the engine decided for one document."""
+
+    doc: int
+    score: float                     # its evidence score
+    candidates: list[Candidate]      # best first
+    value: Value | None = None       # its short answer
+    addresses: bool = False
+    features: dict[str, float] = field(default_factory=dict)
 
 
 class Answerer:
     """Loads the index snapshot, the embedder, BM25 and spaCy once; answers many questions."""
 
-    def __init__(self, store: SentenceStore, embedder: Embedder, nlp):
+    def __init__(self, store: SentenceStore, embedder: Embedder, nlp, settings: Settings | None = None):
         self.store = store
         self.embedder = embedder
         self.nlp = nlp
+        self.settings = settings
         self.lexical = LexicalIndex([s.text for s in store.sentences])
-        self._docs_with: dict[str, set[int]] = {}   # folded word -> documents that use it
-        self._docs_with_stem: dict[str, set[int]] = {}   # stemmed word -> documents that use it
-        for doc, document in enumerate(store.documents):
-            text = store.text(document.doc_id)
-            for word in set(fold(text).split()):
-                self._docs_with.setdefault(word, set()).add(doc)
-            for word in set(stem_all(sorted(set(re.findall(r"(?u)\b\w\w+\b", text.lower()))))):
-                self._docs_with_stem.setdefault(word, set()).add(doc)
-        self._analyses: dict[int, Analysis] = {}
-        self._facts: dict[int, SentenceFacts] = {}
-        self._events: dict[int, date | None] = {}
+        self._facts: OrderedDict[int, tuple[Analysis, Tree]] = OrderedDict()
         self._lock = threading.Lock()
-        self._encode = lru_cache(maxsize=1024)(self._encode_uncached)
+        self._encode = lru_cache(maxsize=4096)(self._encode_uncached)
         self._question = lru_cache(maxsize=1024)(lambda text: analyse_question(text, self.nlp))
 
     @classmethod
-    def open(cls, index_dir: str | os.PathLike | None = None) -> "Answerer":
+    def open(cls, index_dir: str | os.PathLike | None = None, settings: Settings | None = None) -> "Answerer":
         store = SentenceStore.open(index_dir)   # raises IndexNotFound, saying how to ingest
-        return cls(store, Embedder(store.model, threads=1), load_nlp())
+        return cls(store, Embedder(store.model, threads=1), load_nlp(), settings)
 
     def is_current(self) -> bool:
         """False once an ingest or removal has committed a newer generation of the index."""
@@ -103,340 +102,225 @@ class Answerer:
         return row is not None and int(row[0]) == self.store.generation
 
     # -- the one public verb ---------------------------------------------------------------
-    def ask(self, question: str, mode: str = "hybrid") -> Answer:
+    def ask(self, question: str, mode: str = "hybrid", doc_ids: Collection[str] | None = None) -> Answer:
+        """Answer from every document (or only `doc_ids`): who says what, cited, and where they clash."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         text, notices = clean_question(question)
-        q = self._question(text)
-        scores = self._scores(text, mode)
-        candidates = self._candidates(q, scores, mode, self.specific_terms(q))
-        allowed = self.allowed_docs(q, candidates)
-        for doc in list(candidates):
-            if doc not in allowed:
-                del candidates[doc]
+        q, s, decisions = self.decisions(text, mode, doc_ids)
         answer = Answer(question=text, notices=notices)
-        self._fill_sources(answer, q, candidates, mode)
+        self._cite(answer, decisions, s)
+        primary = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses and d.value}
+        answer.disagreement = compare(
+            [SourceValue(src.doc_id, src.outlet, primary[src.doc_id].value,
+                         comparable=_confident(primary[src.doc_id], s))
+             for src in answer.sources if src.doc_id in primary], topic_of(q))
         summarize(answer, q)
         return answer
 
-    def specific_terms(self, q: Question) -> list[str]:
-        """The two rarest content words of the question, stemmed: what a sentence about it uses."""
-        return self.lexical.rarest_terms(q.text, content={stem(w) for w in q.words})
+    def decisions(self, text: str, mode: str = "hybrid", doc_ids: Collection[str] | None = None
+                  ) -> tuple[Question, Settings, list[Decision]]:
+        """Retrieve, extract and decide for every document: what `ask` renders, and what
+        `qa.calibrate` fits the thresholds on."""
+        s = settings_module.for_mode(mode, self.settings)
+        q = self._question(text)
+        docs = self._docs(doc_ids)
+        candidates = self._retrieve(self._scores(text, s), docs, s)
+        self._extract(q, candidates, s)
+        mentions = {doc: self._mentions(q, doc) for doc in candidates}
+        return q, s, decide(q, candidates, docs, s, mentions)
 
-    # -- retrieval ---------------------------------------------------------------------------
+    # -- retrieve ------------------------------------------------------------------------------
+    def _docs(self, doc_ids: Collection[str] | None) -> list[int]:
+        if doc_ids is None:
+            return list(range(len(self.store.documents)))
+        wanted = set(doc_ids)
+        return [i for i, d in enumerate(self.store.documents) if d.doc_id in wanted]
+
     def _encode_uncached(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
 
-    def _scores(self, text: str, mode: str) -> np.ndarray:
+    def _scores(self, text: str, s: Settings) -> np.ndarray:
         n = len(self.store.sentences)
-        dense = self.store.vectors @ self._encode(text) if mode != "bm25" else np.zeros(n, np.float32)
-        lexical = self.lexical.scores(text) if mode != "dense" else np.zeros(n, np.float32)
-        return fuse(dense, lexical, mode)
+        dense = self.store.vectors @ self._encode(text) if s.lexical_weight < 1 else np.zeros(n, np.float32)
+        lexical = self.lexical.scores(text) if s.lexical_weight > 0 else np.zeros(n, np.float32)
+        return (1.0 - s.lexical_weight) * dense + s.lexical_weight * lexical
 
-    def _naming_docs(self, q: Question) -> set[int]:
-        """Documents that can address a question naming something rare ("Erbil", "John Kirby").
-
-        A name used by fewer than half of the documents is specific: a document that never uses
-        it is about something else, however close its sentences come. Common names ("Iraq",
-        "Harakat al-Nujaba" in this corpus) restrict nothing.
-        """
-        every = set(range(len(self.store.documents)))
-        allowed = set(every)
-        for name in q.names:
-            words = name_tokens(name) or fold(name).split()
-            if not words:
-                continue
-            word = max(reversed(words), key=len)
-            having = self._docs_with.get(word, set())
-            if len(having) < len(every) / 2:
-                allowed &= having
-        return allowed
-
-    def allowed_docs(self, q: Question, candidates: dict[int, list]) -> set[int]:
-        """Documents that may address the question: those using its specific names (see
-        `_naming_docs`) and its specific topic words.
-
-        A common noun or adjective of the question ("journalists", "population", "weapons") that
-        fewer than half of the documents in view use is what the question is about: a document
-        that never uses it (nor a synonym) is about something else, however close its sentences
-        come in meaning. A word no document uses is a paraphrase and restricts nothing.
-        """
-        allowed = self._naming_docs(q)
-        in_view = set(candidates) & allowed
-        for word in q.topic_words:
-            stems = {stem(w) for w in _synonyms(word)}
-            having = set().union(*(self._docs_with_stem.get(s, set()) for s in stems)) & in_view
-            if having and len(having) < len(in_view) / 2:
-                allowed &= having
-        return allowed
-
-    def _candidates(self, q: Question, scores: np.ndarray, mode: str, rare: list[str] | None = None
-                    ) -> dict[int, list[Candidate]]:
-        """Per document index, its best sentences re-ranked by the value they give and their day."""
-        setting = thresholds.for_mode(mode)
-        rows, _ = top_per_document(scores, self.store.sentence_doc, CANDIDATES_PER_DOC)
-        rows = rows[scores[rows] >= setting.floor]   # clearly off-topic: not worth a closer look
-        ids = self.store.sentence_ids[rows]
-        self._load_analyses(ids)
+    def _retrieve(self, scores: np.ndarray, docs: list[int], s: Settings) -> dict[int, list[Candidate]]:
+        rows, _ = top_per_document(scores, self.store.sentence_doc, s.candidates_per_doc)
+        allowed = np.zeros(len(self.store.documents), dtype=bool)
+        allowed[docs] = True
+        rows = rows[(scores[rows] >= s.floor) & allowed[self.store.sentence_doc[rows]]]
         by_doc: dict[int, list[Candidate]] = {}
-        for row, sid in zip(rows.tolist(), ids.tolist()):
-            doc = int(self.store.sentence_doc[row])
-            c = Candidate(row, sid, doc, float(scores[row]))
-            self._judge(c, q, setting, rare)
-            by_doc.setdefault(doc, []).append(c)
-        for cands in by_doc.values():
-            cands.sort(key=lambda c: -c.score)
+        for row in rows.tolist():
+            c = Candidate(row, int(self.store.sentence_ids[row]), int(self.store.sentence_doc[row]), float(scores[row]))
+            by_doc.setdefault(c.doc, []).append(c)
         return by_doc
 
-    def _sentence_facts(self, c: Candidate) -> SentenceFacts:
-        facts = self._facts.get(c.sentence_id)
-        if facts is None:
-            sentence = self.store.sentences[c.row]
-            analysis = self._analyses[c.sentence_id]
-            published = parse_iso(self.store.documents[c.doc].published)
-            date_texts = [e.text for e in analysis.entities if e.label == "DATE"]
-            facts = SentenceFacts(
-                tree=Tree(analysis),
-                days=sentence_days(sentence.text, date_texts, published),
-                resolved={e: d.isoformat() for e in date_texts if (d := resolve(e, published)) is not None},
-                stems=set(stem_all([t.text.lower() for t in analysis.tokens])))
-            if len(self._facts) > 200_000:
-                self._facts.clear()
-            self._facts[c.sentence_id] = facts
-        return facts
+    # -- extract -------------------------------------------------------------------------------
+    def _facts_of(self, sentence_ids: list[int]) -> dict[int, tuple[Analysis, Tree]]:
+        with self._lock:
+            missing = [i for i in sentence_ids if i not in self._facts]
+        fetched = self.store.analysis(missing) if missing else {}
+        with self._lock:
+            for sid, analysis in fetched.items():
+                self._facts[sid] = (analysis, Tree(analysis))
+            out = {}
+            for sid in sentence_ids:
+                if sid in self._facts:
+                    self._facts.move_to_end(sid)
+                    out[sid] = self._facts[sid]
+            while len(self._facts) > FACT_CACHE:
+                self._facts.popitem(last=False)
+        return out
 
-    def _judge(self, c: Candidate, q: Question, setting: thresholds.Setting, rare: list[str] | None) -> None:
-        sentence = self.store.sentences[c.row]
-        facts = self._sentence_facts(c)
-        c.days = facts.days
-        c.event = c.days[0] if c.days else self._article_event(c.doc)
-        c.values = values_in(q, self._analyses[c.sentence_id], sentence.text, c.sentence_id, facts.resolved,
-                             rare, facts.tree) if q.wants_value else []
-        c.specific = not rare or bool(set(rare) & facts.stems)
-        if q.kind == "yesno" and not c.specific:
-            c.values = []   # a yes or a no only from a sentence about the question's own subject
-        c.score = c.fused
-        if c.values:
-            c.score += setting.value_bonus
-        if q.days:
-            c.on_asked_day = _on_day(c.days, c.event, q.days, q.weekdays)
-            if not c.on_asked_day:
-                c.score -= setting.other_day_penalty
+    def _mentions(self, q: Question, doc: int) -> tuple[float, float]:
+        """Whether a document names what the question names: (share of its names, 1.0 when it
+        names every day the question names). A document that never names them is about
+        something else, however close its sentences come in meaning."""
+        text = fold_name(self.store.text(self.store.documents[doc].doc_id))
+        words = set(text.split())
+        names = [n for n in q.names if not date_values(n)]
+        named = [any(w in words for w in name_words(n)) for n in names]
+        days = [v.fields for n in q.names for v in date_values(n) if "day" in v.fields]
+        dated = 1.0
+        if days:
+            found = {(v.fields.get("month"), v.fields.get("day")) for v in date_values(self.store.text(
+                self.store.documents[doc].doc_id)) if "day" in v.fields}
+            dated = float(any((f.get("month"), f["day"]) in found for f in days))
+        return (sum(named) / len(named) if named else 1.0), dated
 
-    def _article_event(self, doc: int) -> date | None:
-        """The day an article's story is about: the first day its lead names, else its date."""
-        if doc not in self._events:
-            document = self.store.documents[doc]
-            published = parse_iso(document.published)
-            lead = self._lead(doc)
-            self._load_analyses([s.sentence_id for s in lead])
-            event = None
-            for s in lead:
-                dates = [e.text for e in self._analyses[s.sentence_id].entities if e.label == "DATE"]
-                days = sentence_days(s.text, dates, published)
-                if days:
-                    event = days[0]
-                    break
-            self._events[doc] = event or published
-        return self._events[doc]
+    def _coverage(self, q: Question, tree: Tree) -> float:
+        stems = {stem(w) for w in q.content}
+        if not stems:
+            return 0.0
+        weight = {t: self.lexical.idf_of(t) for t in stems}
+        have = {stem(t.lemma.lower()) for t in tree.tokens} | {stem(t.text.lower()) for t in tree.tokens}
+        total = sum(weight.values())
+        return sum(w for t, w in weight.items() if t in have) / total if total else 0.0
 
-    def _lead(self, doc: int) -> list:
-        rows = np.flatnonzero(self.store.sentence_doc == doc)[:LEAD_SENTENCES]   # rows follow positions
-        return [self.store.sentences[r] for r in rows]
+    def _extract(self, q: Question, by_doc: dict[int, list[Candidate]], s: Settings) -> None:
+        every = [c for cands in by_doc.values() for c in cands]
+        facts = self._facts_of([c.sentence_id for c in every])
+        for c in every:
+            if c.sentence_id not in facts:
+                continue
+            analysis, tree = facts[c.sentence_id]
+            c.coverage = self._coverage(q, tree)
+            if q.wants_value:
+                c.values = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree)
+        if q.kind == "thing" and q.focus:
+            self._fit_things(q, every, s)
 
-    def _load_analyses(self, sentence_ids) -> None:
-        missing = [int(s) for s in sentence_ids if int(s) not in self._analyses]
-        if missing:
-            with self._lock:
-                if len(self._analyses) > 200_000:   # bound memory on a huge corpus
-                    self._analyses.clear()
-                self._analyses.update(self.store.analysis(missing))
+    def _fit_things(self, q: Question, every: list[Candidate], s: Settings) -> None:
+        """'What sport': a phrase fits as much as it means a kind of the focus ('American football').
 
-    # -- per source ---------------------------------------------------------------------------
-    def _fill_sources(self, answer: Answer, q: Question, by_doc: dict[int, list[Candidate]], mode: str) -> None:
-        setting = thresholds.for_mode(mode)
-        chosen: list[tuple[float, SourceAnswer, list[Candidate]]] = []
-        for doc, document in enumerate(self.store.documents):
-            cands = by_doc.get(doc, [])
-            if not addresses(cands, q, setting):
+        Only the phrases of each document's best few sentences are embedded, at most
+        `thing_phrases` of them: the cost follows what the question retrieved."""
+        every = [c for c in every if c.values]
+        best = {}
+        for c in sorted(every, key=lambda c: -c.fused):
+            best.setdefault(c.doc, []).append(c)
+        kept = [c for cands in best.values() for c in cands[:s.thing_sentences]]
+        for c in every:
+            if c not in kept:
+                c.values = []
+        every = kept
+        texts = sorted({v.text for c in every for v in c.values}, key=lambda t: t)[:s.thing_phrases]
+        for c in every:
+            c.values = [v for v in c.values if v.text in set(texts)]
+        if not texts:
+            return
+        focus = self._encode(q.focus)
+        vectors = self.embedder.encode(texts)
+        fit = dict(zip(texts, (vectors @ focus).tolist()))
+        for c in every:
+            for v in c.values:
+                v.score = 0.5 * v.score + s.thing_weight * fit[v.text]
+            c.values.sort(key=lambda v: -v.score)
+
+    # -- cite ----------------------------------------------------------------------------------
+    def _cite(self, answer: Answer, decisions: list[Decision], s: Settings) -> None:
+        n = 0
+        for d in sorted(decisions, key=lambda d: -d.score):
+            document = self.store.documents[d.doc]
+            if not d.addresses:
                 answer.not_mentioned.append(document.doc_id)
                 continue
-            eligible = [c for c in cands if c.score >= cands[0].score - setting.cite_margin
-                        and (c.on_asked_day is not False)] or cands[:1]
-            values = source_values(eligible[:MAX_CITATIONS])
-            cited = citations_for(eligible, values, setting)
+            cited = citations_for(d, s)
             source = SourceAnswer(doc_id=document.doc_id, outlet=document.outlet, published=document.published,
-                                  answer=None)
-            source.citations = [Citation(n=0, sentence_id=c.sentence_id, text=self.store.sentences[c.row].text,
-                                         score=round(c.score, 4), start=self.store.sentences[c.row].start,
-                                         end=self.store.sentences[c.row].end) for c in cited]
-            chosen.append((cands[0].score, source, cited, values))
-        chosen.sort(key=lambda x: -x[0])
-        primary: dict[str, Value] = {}
-        n = 0
-        for _, source, cited, values in chosen:
-            for citation in source.citations:
+                                  answer=d.value.text if d.value else None)
+            source.values = [d.value.text] if d.value else []
+            for c in cited:
                 n += 1
-                citation.n = n
-            source.values = [v.text for v in values]
-            source.answer = "; ".join(source.values) if values else None
-            if not values and q.quotes:
-                quoted = first_quote([c.text for c in source.citations])
-                source.answer = quoted
-                source.values = [quoted] if quoted else []
-            if values:
-                primary[source.doc_id] = values[0]
-                primary_event = next(c.event for c in cited if c.sentence_id == values[0].sentence_id)
-                source.event = primary_event.isoformat() if primary_event else None
+                sentence = self.store.sentences[c.row]
+                source.citations.append(Citation(n=n, sentence_id=c.sentence_id, text=sentence.text,
+                                                 score=round(c.fused, 4), start=sentence.start, end=sentence.end))
             answer.sources.append(source)
-        answer.disagreement = compare(comparable(answer, q, primary), topic_of(q))
 
 
-def _synonyms(word: str) -> set[str]:
-    out = {word}
-    for words in SYNONYMS:
-        if word in words or stem(word) in {stem(w) for w in words}:
-            out |= words
-    return out
+# -- decide ----------------------------------------------------------------------------------------
+def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: Settings,
+           mentions: dict[int, tuple[float, float]] | None = None) -> list[Decision]:
+    """Per document: its evidence, its best value, and whether it addresses the question.
 
-
-def comparable(answer: Answer, q: Question, primary: dict[str, Value]) -> list[SourceValue]:
-    """Each source's main value; those about another day than the question's (or than most
-    sources', when the question names none) are kept out of the comparison."""
-    if not primary:
-        return []
-    consensus = Counter(s.event for s in answer.sources if s.doc_id in primary).most_common(1)[0][0]
-    out = []
-    for source in answer.sources:
-        if source.doc_id not in primary:
+    With a fitted address model (`Settings.weights`), a document's score is the model's
+    probability that it addresses the question, from FEATURES; without one, its evidence score
+    (best sentence's fused score plus its value's fit, less a penalty when a value question
+    finds no value)."""
+    decisions = []
+    for doc in docs:
+        cands = by_doc.get(doc, [])
+        if not cands:
+            decisions.append(Decision(doc, 0.0, []))
             continue
-        if q.days:
-            same = source.event is not None and any(d.matches(date.fromisoformat(source.event)) for d in q.days)
-        else:
-            same = source.event == consensus
-        out.append(SourceValue(source.doc_id, source.outlet, primary[source.doc_id], comparable=same))
-    return out
+        cands.sort(key=lambda c: -c.evidence(s))
+        best = cands[0]
+        score = best.evidence(s)
+        value = best.values[0] if best.values else None
+        if q.wants_value and value is None:
+            score -= s.no_value_penalty
+        names, dates = (mentions or {}).get(doc, (1.0, 1.0))
+        features = {"fused": best.fused, "fit": value.score if value else 0.0, "has_value": float(value is not None),
+                    "wants_value": float(q.wants_value), "names": names, "dates": dates,
+                    "coverage": max(c.coverage for c in cands[:3]), "best_fused": max(c.fused for c in cands),
+                    "gap": 0.0}
+        decisions.append(Decision(doc, score, cands, value, features=features))
+    top_fused = max((d.features["best_fused"] for d in decisions if d.candidates), default=0.0)
+    for d in decisions:
+        if d.candidates:
+            d.features["gap"] = d.features["best_fused"] - top_fused
+            if s.weights:
+                d.score = address_probability(d.features, s.weights)
+    top = max((d.score for d in decisions), default=0.0)
+    threshold = s.threshold if q.wants_value else s.open_threshold
+    for d in decisions:
+        d.addresses = bool(d.candidates) and d.score >= threshold and d.score >= s.relative * top
+    return decisions
 
 
-def _on_day(days: list[date], event: date | None, asked: tuple[MonthDay, ...], weekdays: frozenset[int]) -> bool:
-    """Whether a sentence is about a day the question names. "The Friday before the Feb. 7 strike"
-    also names the Friday of the week around Feb. 7."""
-    def named(day: date) -> bool:
-        return any(a.matches(day) for a in asked) or day.weekday() in weekdays and any(
-            abs((day - date(day.year, a.month, a.day)).days) <= 7 for a in asked)
-
-    if days:
-        return any(named(d) for d in days)
-    return event is not None and named(event)
+def address_probability(features: dict[str, float], weights: tuple[float, ...]) -> float:
+    """The address model: logistic regression over FEATURES (weights[-1] is the bias)."""
+    z = weights[-1] + sum(w * features[name] for name, w in zip(FEATURES, weights))
+    return 1.0 / (1.0 + float(np.exp(-z)))
 
 
-def addresses(cands: list[Candidate], q: Question, setting: thresholds.Setting) -> bool:
-    """Whether a document addresses the question: its best sentence clears the calibrated threshold,
-    and, when the question names a day, some clearing sentence is about that day."""
-    threshold = setting.threshold if q.wants_value else setting.open_threshold
-    if not cands or cands[0].score < threshold:
-        return False
-    if not can_address(cands, q):
-        return False
-    if q.days:
-        return any(c.on_asked_day and c.score >= threshold for c in cands)
-    return True
+def citations_for(d: Decision, s: Settings) -> list[Candidate]:
+    """The source's best sentences by evidence (the sentence of its value first), those within
+    the margin of the best, at most `max_citations`."""
+    best = d.candidates[0].evidence(s)
+    return [c for c in d.candidates if c.evidence(s) >= best - s.cite_margin][:s.max_citations]
 
 
-# Questions a source answers only by stating the value: a figure, or which kind of thing it was.
-NEEDS_A_VALUE = {"count", "kind"}
-
-
-def can_address(cands: list[Candidate], q: Question) -> bool:
-    """Whether a document's candidates can address the question at all, whatever their scores.
-
-    A question that asks for a figure or a kind needs a sentence stating one: "How old was Abu
-    Taqwa?" is not answered by a sentence that names him, however close in meaning. A question
-    that asks for no short value ("Why has the U.S. avoided striking inside Baghdad?") needs a
-    sentence using one of its two rarest content words: sentences about Baghdad in general are not
-    about that.
-    """
-    if not q.wants_value:
-        return any(c.specific for c in cands)
-    return q.kind not in NEEDS_A_VALUE or any(c.values for c in cands)
-
-
-def citations_for(eligible: list[Candidate], values: list[Value], setting: thresholds.Setting) -> list[Candidate]:
-    """The sentences a source is cited by, at most MAX_CITATIONS, in rank order.
-
-    The first is always its best sentence. Further ones must support what the answer says for
-    it: when the source gives values, sentences that carry one of them; otherwise (the question
-    asks for no short value, or none was found, or it is a yes or no) sentences whose score is
-    within `cite_relative` of the best one's, so that a source is never padded with its
-    least-bad sentences.
-    """
-    best = eligible[0]
-    floor = best.score * (1.0 - setting.cite_relative)
-    cited = [best]
-    for c in eligible[1:]:
-        if len(cited) == MAX_CITATIONS:
-            break
-        if values and values[0].kind != "yesno":
-            keep = any(_same_value(v, w) for v in c.values for w in values)
-        else:
-            keep = c.score >= floor and (not values or any(v.key == values[0].key for v in c.values))
-        if keep:
-            cited.append(c)
-    return cited
-
-
-_QUOTE = re.compile(r"[\u201c\"]([^\u201c\u201d\"]{3,300})[\u201d\"]")
-
-
-def first_quote(texts: list[str]) -> str | None:
-    """The first quoted phrase of the first sentence that quotes one ("calling it a "criminal act""):
-    what a "what did X call / say" question asks for, in the source's own words."""
-    for text in texts:
-        for m in _QUOTE.finditer(text):
-            phrase = m.group(1).strip(" ,.;:")
-            if len(phrase.split()) >= 1 and any(ch.isalpha() for ch in phrase):
-                return phrase
-    return None
-
-
-def source_values(cited: list[Candidate]) -> list[Value]:
-    """A source's values, main one first: figures it states before figures inferred, then the
-    firmest tie to the question, then the better-ranked sentence.
-
-    Only counts may give a second value (The National's headline says three killed, the Pentagon
-    quote it prints implies two); for names, days and roles the best-tied one is the answer.
-    """
-    found = [(v, rank) for rank, c in enumerate(cited) for v in c.values]
-    if not found:
-        return []
-    if found[0][0].kind == "yesno":
-        return [found[0][0]]   # yes or no: what the most relevant sentence says
-    found.sort(key=lambda x: (x[0].derived, -x[0].tie + 0.3 * x[1]))
-    out = [found[0][0]]
-    if out[0].kind == "count":
-        for v, _ in found[1:]:
-            if not any(_same_value(v, o) for o in out) and v.sentence_id != out[0].sentence_id:
-                out.append(v)
-                break
-    return out
-
-
-def _same_value(a: Value, b: Value) -> bool:
-    from .disagreement import compatible
-
-    return a.key == b.key or (a.kind == "count" and a.number == b.number) or (
-        a.kind in {"person", "org", "place"} and compatible(a, b))
+def _confident(d: Decision, s: Settings) -> bool:
+    return d.value is not None and d.value.score >= s.flag_value_fit and d.candidates[0].fused >= s.flag_fused
 
 
 def topic_of(q: Question) -> str:
-    if q.kind == "count":
-        if {"kill", "die"} & q.predicate:
-            return "Killed"
-        if {"injure", "wound"} & q.predicate:
-            return "Injured"
-        return (q.focus or "count").capitalize() + ("s" if q.focus and not q.focus.endswith("s") else "")
-    return {"person": "Who", "org": "Which group", "place": "Where", "date": "When", "time": "What time",
-            "role": "Role", "kind": f"Kind of {q.focus}", "yesno": "Yes or no"}.get(q.kind, "Answer")
+    label = {"count": "How many", "money": "How much", "percent": "What share", "time": "What time",
+             "date": "When", "duration": "How long", "measure": "How much", "age": "How old", "person": "Who",
+             "org": "Which organisation", "place": "Where", "role": "Role", "thing": "What"}.get(q.kind, "Answer")
+    return f"{label} ({q.focus})" if q.focus and q.kind in {"count", "thing", "org", "measure"} else label
 
 
 def clean_question(question: str) -> tuple[str, list[str]]:

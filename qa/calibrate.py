@@ -1,235 +1,288 @@
-"""Calibrate the "addresses the question" thresholds and the citation margin of each retrieval mode.
+"""Fit the engine's cut-offs on all the material the team may see, and say how well they hold.
 
-    python -m qa.calibrate [--gold eval/gold.jsonl] [--index DIR] [--mode M] [--cv]
+    python -m qa.calibrate [--suite DIR ...] [--ramdocs FILE] [--limit N] [--mode hybrid]
 
-For every gold question and every document, it records the document's candidate sentences with
-their relevance, whether they give a value of the asked kind and whether they are about the day
-asked; then it searches the grid of (threshold, open threshold, value bonus, other-day penalty)
-for the highest F-beta of "document addresses the question" against the gold `sources`. With
-those settings it picks `cite_relative`, the smallest relative margin that keeps the most gold
-evidence among a source's citations (further sentences are cited only within that share of the
-best one's score, when a source gives no values). It prints the settings per mode for
-`qa/thresholds.py`.
+Material: every story of the suites (default: eval/suite, the bundled story, and
+../shared/stories) and the RAMDocs dev file, each story indexed alone. The engine runs once per
+question with permissive settings (every document with a candidate sentence "addresses"), and
+the per-document evidence, values and scores are kept; every fit below is then a cheap search
+over them:
+- `value_weight`, `no_value_penalty`, `threshold`, `open_threshold`, `relative`: the ones that
+  maximise the F1 of "this document addresses the question" over every (question, document)
+  pair, averaged over the two kinds of material (news stories; RAMDocs web pages), so that
+  neither outweighs the other by its size;
+- `flag_value_fit`, `flag_fused`: the ones that maximise the F0.5 of the disagreement flag
+  (precision weighted: a false banner hurts a reader more than a missed one).
 
-`--cv` adds an honest estimate: a 2-fold cross-validation with a fixed split by a hash of the
-question id. Settings calibrated on one half answer the other half, and the other way round;
-the scores of the held-out halves (pooled) are printed beside the in-sample ones (calibrated
-and scored on all questions), so the gap shows how much the thresholds fit this gold set.
+Held out (`leave-one-story-out`): each story is answered with settings fitted on every other
+story (RAMDocs counts as one more material, split in two halves by line number parity), and the
+contract's metrics are computed on those answers, per story and pooled.
 """
 from __future__ import annotations
 
-import argparse
+import dataclasses
 import itertools
-import json
-import zlib
-from dataclasses import replace
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import numpy as np
 
-from . import thresholds
-from .answering import Answerer, can_address
-from .retrieval import MODES
-
 ROOT = Path(__file__).resolve().parent.parent
-# F-beta with beta 2: hiding an outlet that does address the question costs a reader more than
-# showing one that does not (its sentences are there to judge), so recall weighs twice. It is also
-# the steadier choice: with beta 1 the 2-fold open thresholds swung from 0.21 to 0.52.
-BETA = 2.0
-BONUSES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
-PENALTIES = (0.0, 0.1, 0.2, 0.3)
-RELATIVE_MARGINS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+
+from .disagreement import SourceValue, compare  # noqa: E402
+from .settings import Settings, for_mode  # noqa: E402
+
+PERMISSIVE = dict(threshold=-9.0, open_threshold=-9.0, relative=0.0, no_value_penalty=0.0, weights=())
+THRESHOLDS = tuple(np.round(np.arange(0.05, 0.96, 0.01), 2))
+RELATIVES = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8)
+FLAG_FITS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
+FLAG_FUSED = (0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+L2 = 1.0   # ridge penalty of the address model (on standardised features)
 
 
-def _load_gold(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+@dataclass
+class DocRecord:
+    gold: bool
+    features: np.ndarray | None   # FEATURES, None when the document had no candidate sentence
+    value: object                 # its chosen Value or None
+    fused: float                  # the fused score of the value's sentence
 
 
-def fold_of(question_id: str) -> int:
-    """The fixed cross-validation half of a question: a hash of its id, stable across runs and machines."""
-    return zlib.crc32(question_id.encode("utf-8")) % 2
+@dataclass
+class QuestionRecord:
+    story: str
+    material: str              # "news" or "ramdocs"
+    wants_value: bool
+    disagree: bool
+    docs: list[DocRecord]
+    outlets: list[str]
 
 
-def collect(answerer: Answerer, gold: list[dict], mode: str) -> list[tuple[bool, bool, bool, np.ndarray]]:
-    """Per (question, document): gold says it addresses it, the question wants a short value,
-    names a day, and its candidates as rows [relevance, gives a value, about the day asked]."""
-    neutral = replace(thresholds.for_mode(mode), value_bonus=0.0, other_day_penalty=0.0)
-    saved = thresholds.SETTINGS[mode]
-    thresholds.SETTINGS[mode] = neutral
-    try:
-        pairs = []
-        for item in gold:
-            text = item["question"]
-            q = answerer._question(text)
-            by_doc = answerer._candidates(q, answerer._scores(text, mode), mode, answerer.specific_terms(q))
-            allowed = answerer.allowed_docs(q, by_doc)
-            for doc, document in enumerate(answerer.store.documents):
-                cands = by_doc.get(doc, []) if doc in allowed else []
-                if not can_address(cands, q):
-                    cands = []   # never addresses it, whatever the threshold
-                rows = [(c.fused, bool(c.values), c.on_asked_day is not False) for c in cands]
-                pairs.append((document.doc_id in item["sources"], q.wants_value, bool(q.days),
-                              np.array(rows, dtype=np.float64).reshape(-1, 3)))
-        return pairs
-    finally:
-        thresholds.SETTINGS[mode] = saved
+def collect(stories, material: str, mode: str, log, cache: Path | None = None) -> tuple[list[QuestionRecord], dict]:
+    """Run every question of every story once with permissive settings; keep what the fits need.
+    Also returns (material, story) -> (index folder, golds), kept for the held-out runs."""
+    import qa
+    from eval.suites import write_documents
+    from index import ingest
+
+    from .answering import FEATURES
+
+    records: list[QuestionRecord] = []
+    kept = {}
+    base = dataclasses.replace(for_mode(mode), **PERMISSIVE)
+    tmp = cache or Path(tempfile.mkdtemp(prefix="claimqa-calibrate-"))
+    for n, story in enumerate(stories, start=1):
+        folder = tmp / material / story.name
+        if not (folder / "index" / "claimqa.sqlite").is_file():   # a cache folder keeps the indexes between runs
+            corpus = story.folder or write_documents(story, folder / "corpus")
+            built = ingest([corpus], folder / "index")
+            if not (built.added or built.unchanged):
+                continue
+        answerer = qa.Answerer.open(folder / "index", base)
+        kept[(material, story.name)] = (folder / "index", story.golds)
+        for gold in story.golds:
+            q, s, decisions = answerer.decisions(gold.question, mode)
+            docs = [DocRecord(gold=answerer.store.documents[d.doc].doc_id in gold.sources,
+                              features=np.array([d.features[f] for f in FEATURES], dtype=np.float64)
+                              if d.candidates else None,
+                              value=d.value, fused=d.candidates[0].fused if d.candidates else 0.0)
+                    for d in decisions]
+            records.append(QuestionRecord(story.name, material, q.wants_value, gold.disagree, docs,
+                                          [answerer.store.documents[d.doc].outlet for d in decisions]))
+        if n % 50 == 0:
+            log(f"calibrate: {material}: {n}/{len(stories)} stories")
+    return records, kept
 
 
-def pair_scores(pairs, bonus: float, penalty: float) -> np.ndarray:
-    """Each pair's deciding score: its best candidate (its best on the asked day, if one is named)."""
-    out = np.full(len(pairs), -np.inf)
-    for i, (_, wants, dated, rows) in enumerate(pairs):
-        if rows.size:
-            scores = rows[:, 0] + (bonus * rows[:, 1] if wants else 0.0) - penalty * (1 - rows[:, 2])
-            if dated:
-                scores = scores[rows[:, 2] > 0]
-            if scores.size:
-                out[i] = scores.max()
-    return out
+def f_beta(tp: int, fp: int, fn: int, beta: float = 1.0) -> float:
+    b2 = beta * beta
+    return (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0
 
 
-def best_setting(pairs, beta: float = BETA) -> tuple[float, float, float, float, float]:
-    """(F-beta, threshold, open threshold, bonus, penalty) maximising F-beta of "addresses"."""
-    gold = np.array([p[0] for p in pairs])
-    wants = np.array([p[1] for p in pairs])
-    grid = np.round(np.arange(0.05, 1.0, 0.01), 2)
-    best = (-1.0, 0.0, 0.0, 0.0, 0.0)
-    for bonus, penalty in itertools.product(BONUSES, PENALTIES):
-        s = pair_scores(pairs, bonus, penalty)
-        # predicted[t] for each threshold t, separately for the two kinds of question
-        hit_v = (s[wants][None, :] >= grid[:, None])
-        hit_o = (s[~wants][None, :] >= grid[:, None])
-        tp_v, fp_v = (hit_v & gold[wants]).sum(1), (hit_v & ~gold[wants]).sum(1)
-        tp_o, fp_o = (hit_o & gold[~wants]).sum(1), (hit_o & ~gold[~wants]).sum(1)
-        tp = tp_v[:, None] + tp_o[None, :]
-        fp = fp_v[:, None] + fp_o[None, :]
-        fn = gold.sum() - tp
-        f = (1 + beta**2) * tp / np.maximum((1 + beta**2) * tp + beta**2 * fn + fp, 1)
-        i, j = np.unravel_index(np.argmax(f), f.shape)   # first maximum: the lowest thresholds
-        if f[i, j] > best[0] + 1e-9:
-            best = (float(f[i, j]), float(grid[i]), float(grid[j]), bonus, penalty)
-    return best
+def train_model(records: list[QuestionRecord]) -> tuple[float, ...]:
+    """Logistic regression of 'addresses' on FEATURES, each material weighing the same in total."""
+    rows, labels, weights = [], [], []
+    totals = {}
+    for r in records:
+        totals[r.material] = totals.get(r.material, 0) + sum(d.features is not None for d in r.docs)
+    for r in records:
+        for d in r.docs:
+            if d.features is not None:
+                rows.append(d.features)
+                labels.append(float(d.gold))
+                weights.append(1.0 / totals[r.material])
+    x, y, sw = np.array(rows), np.array(labels), np.array(weights)
+    sw = sw / sw.mean()
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / std
+    w, b = np.zeros(z.shape[1]), 0.0
+    for _ in range(3000):   # gradient descent on the weighted, ridge-penalised log loss (convex)
+        p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
+        g = sw * (p - y)
+        w -= 0.5 * (z.T @ g / len(y) + L2 * w / len(y))
+        b -= 0.5 * g.mean()
+    raw = w / std
+    return tuple(float(round(v, 5)) for v in raw) + (float(round(b - float((w * mean / std).sum()), 5)),)
 
 
-def _evidence_hits(answerer: Answerer, gold: list[dict], mode: str) -> tuple[int, int]:
-    """(gold sources with an evidence string among their citations, citations in all)."""
-    from eval.matching import evidence_in   # the contract's matching, as the eval applies it
-
-    hits = cited = 0
-    for item in gold:
-        answer = answerer.ask(item["question"], mode=mode)
-        for source in answer.sources:
-            cited += len(source.citations)
-            if source.doc_id in item["sources"]:
-                evidence = item["sources"][source.doc_id]["evidence"]
-                hits += any(evidence_in(c.text, evidence) for c in source.citations)
-    return hits, cited
+def probabilities(rec: QuestionRecord, weights: tuple[float, ...]) -> np.ndarray:
+    w, b = np.array(weights[:-1]), weights[-1]
+    return np.array([1.0 / (1.0 + np.exp(-(d.features @ w + b))) if d.features is not None else 0.0
+                     for d in rec.docs])
 
 
-def best_relative(answerer: Answerer, gold: list[dict], mode: str) -> float:
-    """The smallest relative citation margin that keeps the most gold evidence cited."""
-    saved = thresholds.SETTINGS[mode]
-    try:
-        results = []
-        for margin in RELATIVE_MARGINS:
-            thresholds.SETTINGS[mode] = replace(saved, cite_relative=margin)
-            hits, cited = _evidence_hits(answerer, gold, mode)
-            results.append((-hits, margin))
-        return min(results)[1]
-    finally:
-        thresholds.SETTINGS[mode] = saved
+def _addressed(rec, probs, settings: Settings) -> np.ndarray:
+    t = settings.threshold if rec.wants_value else settings.open_threshold
+    top = probs.max() if probs.size else 0.0
+    return (probs >= t) & (probs >= settings.relative * top) & np.array([d.features is not None for d in rec.docs])
 
 
-def calibrate(answerer: Answerer, gold: list[dict], mode: str, beta: float = BETA) -> tuple[float, thresholds.Setting]:
-    """(F-beta of "addresses", the calibrated Setting) for `mode` on these gold questions."""
-    f, threshold, open_threshold, bonus, penalty = best_setting(collect(answerer, gold, mode), beta)
-    setting = replace(thresholds.SETTINGS[mode], threshold=threshold, open_threshold=open_threshold,
-                      value_bonus=bonus, other_day_penalty=penalty)
-    saved = thresholds.SETTINGS[mode]
-    thresholds.SETTINGS[mode] = setting
-    try:
-        setting = replace(setting, cite_relative=best_relative(answerer, gold, mode))
-    finally:
-        thresholds.SETTINGS[mode] = saved
-    return f, setting
+def _counts(prepared, settings: Settings, material=None, wants=None):
+    tp = fp = fn = 0
+    for rec, probs in prepared:
+        if material and rec.material != material or wants is not None and rec.wants_value != wants:
+            continue
+        said = _addressed(rec, probs, settings)
+        gold = np.array([d.gold for d in rec.docs])
+        tp += int((said & gold).sum())
+        fp += int((said & ~gold).sum())
+        fn += int((~said & gold).sum())
+    return tp, fp, fn
 
 
-def answers_with(answerer: Answerer, gold: list[dict], mode: str, setting: thresholds.Setting) -> list[dict]:
-    saved = thresholds.SETTINGS[mode]
-    thresholds.SETTINGS[mode] = setting
-    try:
-        return [answerer.ask(item["question"], mode=mode).to_dict() for item in gold]
-    finally:
-        thresholds.SETTINGS[mode] = saved
+def fit_addressing(records: list[QuestionRecord], base: Settings) -> Settings:
+    """The address model, then the thresholds on its probability that maximise pair F1
+    (averaged over the materials present)."""
+    weights = train_model(records)
+    prepared = [(r, probabilities(r, weights)) for r in records]
+    materials = sorted({r.material for r in records})
+    best = (-1.0, base)
+    for rel in RELATIVES:
+        settings = dataclasses.replace(base, weights=weights, relative=rel)
+        for wants, key in ((True, "threshold"), (False, "open_threshold")):
+            scored = []
+            for t in THRESHOLDS:
+                trial = dataclasses.replace(settings, **{key: float(t)})
+                f = [f_beta(*_counts(prepared, trial, m, wants)) for m in materials
+                     if any(r.material == m and r.wants_value == wants for r in records)]
+                scored.append((float(np.mean(f)) if f else 0.0, float(t)))
+            settings = dataclasses.replace(settings, **{key: max(scored)[1]})
+        objective = float(np.mean([f_beta(*_counts(prepared, settings, m)) for m in materials]))
+        if objective > best[0]:
+            best = (objective, settings)
+    return best[1]
 
 
-def report_of(gold: list[dict], answers: list[dict]) -> dict[str, float | None]:
-    """The eval's figures (eval.scoring, the contract's definitions) of these answers."""
-    from eval.gold import parse_line
+def flags(records, settings: Settings, fit_min: float, fused_min: float) -> tuple[int, int, int]:
+    tp = fp = fn = 0
+    for rec in records:
+        said = _addressed(rec, probabilities(rec, settings.weights), settings)
+        values = [SourceValue(str(i), rec.outlets[i], d.value,
+                              comparable=d.value.score >= fit_min and d.fused >= fused_min)
+                  for i, d in enumerate(rec.docs) if said[i] and d.value is not None]
+        flag = compare(values, "").flag
+        tp += flag and rec.disagree
+        fp += flag and not rec.disagree
+        fn += (not flag) and rec.disagree
+    return tp, fp, fn
+
+
+def fit_flags(records, settings: Settings) -> Settings:
+    best = (-1.0, settings)
+    for fit_min, fused_min in itertools.product(FLAG_FITS, FLAG_FUSED):
+        value = f_beta(*flags(records, settings, fit_min, fused_min), beta=0.5)
+        if value > best[0]:
+            best = (value, dataclasses.replace(settings, flag_value_fit=fit_min, flag_fused=fused_min))
+    return best[1]
+
+
+def fit(records, mode: str) -> Settings:
+    return fit_flags(records, fit_addressing(records, for_mode(mode)))
+
+
+def held_out(records, kept, mode: str, log) -> dict:
+    """Each story answered by settings fitted without it; the contract's report, per story and pooled."""
+    import qa
     from eval.scoring import report
 
-    golds = [parse_line(json.dumps(item), f"gold:{n + 1}") for n, item in enumerate(gold)]
-    full = report(golds, answers, [0.0] * len(gold))
-    figures = {k: full[k] for k in METRICS}
-    figures["disagreement_f1"] = full["disagreement"]["f1"]
-    return figures
+    folds = {}
+    for rec in records:
+        key = (rec.material, rec.story if rec.material == "news" else f"ramdocs-{int(rec.story) % 2}")
+        folds.setdefault(key, set()).add(rec.story)
+    per_story = {}
+    pooled: dict[str, tuple[list, list]] = {"news": ([], []), "ramdocs": ([], [])}
+    for (material, fold), names in sorted(folds.items()):
+        train = [r for r in records if not (r.material == material and r.story in names)]
+        settings = fit(train, mode)
+        golds_all, answers_all = [], []
+        for name in sorted(names, key=lambda x: (len(x), x)):
+            index_dir, golds = kept[(material, name)]
+            answerer = qa.Answerer.open(index_dir, settings)
+            golds = [dataclasses.replace(g, id=f"{name}/{g.id}") for g in golds]
+            golds_all += golds
+            answers_all += [answerer.ask(g.question, mode=mode).to_dict() for g in golds]
+        per_story[fold] = report(golds_all, answers_all, [0.0] * len(golds_all))
+        per_story[fold]["settings"] = dataclasses.asdict(settings)
+        pooled[material][0].extend(golds_all)
+        pooled[material][1].extend(answers_all)
+        log(f"calibrate: held out {fold}: fitted on {len(train)} questions")
+    return {"stories": per_story,
+            "pooled": {m: report(g, a, [0.0] * len(g)) for m, (g, a) in pooled.items() if g}}
 
 
-METRICS = ("evidence_recall", "answer_accuracy", "source_precision", "no_answer_accuracy")
+def _row(name: str, r: dict) -> str:
+    d = r["disagreement"]
+    f = lambda x: "  n/a" if x is None else f"{x:.3f}"   # noqa: E731
+    return (f"{name:<34} {r['questions']:>4} {f(r['evidence_recall']):>7} {f(r['answer_accuracy']):>7} "
+            f"{f(r['source_precision']):>8} {f(r['no_answer_accuracy']):>7} {f(d['precision']):>6} {f(d['f1']):>6}")
 
 
-def cross_validate(answerer: Answerer, gold: list[dict], mode: str, beta: float = BETA) -> dict:
-    """In-sample and 2-fold held-out figures of `mode`, plus each half's calibrated settings.
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--suite", "suites", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="Suite folders [default: eval/suite and ../shared/stories].")
+@click.option("--ramdocs", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="RAMDocs file [default: ../shared/benchmarks/ramdocs/dev.jsonl when present].")
+@click.option("--limit", type=int, default=None, help="RAMDocs: first N questions only.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid")
+@click.option("--no-held-out", is_flag=True, help="Fit only; skip the leave-one-story-out runs.")
+@click.option("--cache", type=click.Path(file_okay=False), default=None,
+              help="Keep each story's index here and reuse it on the next run.")
+def main(suites, ramdocs, limit, mode, no_held_out, cache):
+    """Fit the thresholds on every story and RAMDocs; print them and the held-out figures."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from eval.suites import ramdocs_stories, suite_stories
 
-    Held-out: every question is answered with the settings calibrated on the half it is not in,
-    and the figures are computed once over all those answers (so each ratio keeps its own
-    denominator, e.g. the seven unanswerable questions for no-answer accuracy)."""
-    _, everything = calibrate(answerer, gold, mode, beta)
-    in_sample = report_of(gold, answers_with(answerer, gold, mode, everything))
-    held: dict[str, dict] = {}
-    settings = []
-    for half in (0, 1):
-        train = [item for item in gold if fold_of(item["id"]) != half]
-        test = [item for item in gold if fold_of(item["id"]) == half]
-        _, setting = calibrate(answerer, train, mode, beta)
-        settings.append(setting)
-        for item, answer in zip(test, answers_with(answerer, test, mode, setting)):
-            held[item["id"]] = answer
-    held_out = report_of(gold, [held[item["id"]] for item in gold])
-    return {"setting": everything, "in_sample": in_sample, "held_out": held_out, "fold_settings": settings}
-
-
-def _show(setting: thresholds.Setting) -> str:
-    return (f"threshold={setting.threshold:.2f}  open_threshold={setting.open_threshold:.2f}  "
-            f"value_bonus={setting.value_bonus:.2f}  other_day_penalty={setting.other_day_penalty:.2f}  "
-            f"cite_relative={setting.cite_relative:.2f}")
-
-
-def _figures(figures: dict) -> str:
-    return "  ".join(f"{k}={'-' if v is None else f'{v:.3f}'}" for k, v in figures.items())
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", default=str(ROOT / "eval" / "gold.jsonl"))
-    parser.add_argument("--index", default=None)
-    parser.add_argument("--mode", choices=MODES, default=None, help="one mode (default: all)")
-    parser.add_argument("--beta", type=float, default=BETA, help="F-beta of 'addresses' to maximise")
-    parser.add_argument("--cv", action="store_true", help="also 2-fold cross-validate (held-out figures)")
-    args = parser.parse_args()
-    answerer = Answerer.open(args.index)
-    gold = _load_gold(Path(args.gold))
-    for mode in [args.mode] if args.mode else MODES:
-        if not args.cv:
-            f, setting = calibrate(answerer, gold, mode, args.beta)
-            print(f"{mode:6}  {_show(setting)}  addresses-F{args.beta:g}={f:.3f}")
-            continue
-        result = cross_validate(answerer, gold, mode, args.beta)
-        print(f"{mode:6}  {_show(result['setting'])}")
-        print(f"        in-sample  {_figures(result['in_sample'])}")
-        print(f"        held-out   {_figures(result['held_out'])}")
-        for n, setting in enumerate(result["fold_settings"]):
-            print(f"        fold {n} held out, calibrated on the other: {_show(setting)}")
+    shared = ROOT.parent / "shared"
+    suites = list(suites) or [str(ROOT / "eval" / "suite")] + ([str(shared / "stories")] if (shared / "stories").is_dir() else [])
+    default_ramdocs = shared / "benchmarks" / "ramdocs" / "dev.jsonl"
+    ramdocs = ramdocs or (str(default_ramdocs) if default_ramdocs.is_file() else None)
+    log = lambda line: click.echo(line, err=True)   # noqa: E731
+    cache = Path(cache) if cache else None
+    records, kept = collect(suite_stories(suites), "news", mode, log, cache)
+    if ramdocs:
+        more, kept_more = collect(ramdocs_stories(ramdocs, limit), "ramdocs", mode, log, cache)
+        records += more
+        kept.update(kept_more)
+    settings = fit(records, mode)
+    click.echo(f"fitted on {len(records)} questions ({mode}):")
+    for key, value in dataclasses.asdict(settings).items():
+        click.echo(f"  {key} = {value}")
+    if no_held_out:
+        return
+    result = held_out(records, kept, mode, log)
+    click.echo("")
+    click.echo("held out (each story answered by settings fitted without it):")
+    click.echo(f"{'story':<34} {'q':>4} {'ev.rec':>7} {'ans.acc':>7} {'src.prec':>8} {'no-ans':>7} {'dis.P':>6} {'dis.F1':>6}")
+    for name, r in result["stories"].items():
+        click.echo(_row(name, r))
+    for material, r in result["pooled"].items():
+        click.echo(_row(f"pooled {material}", r))
 
 
 if __name__ == "__main__":

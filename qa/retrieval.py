@@ -96,6 +96,11 @@ class LexicalIndex:
         self.idf = np.log1p((self.n - df + 0.5) / (df + 0.5))
         self.unseen_idf = math.log1p((self.n + 0.5) / 0.5)   # a word no sentence has is rarer than any
 
+    def idf_of(self, term: str) -> float:
+        """IDF of a stemmed term over the sentences (a term no sentence has: the rarest)."""
+        at = self.vocab.get(term)
+        return float(self.idf[at]) if at is not None else self.unseen_idf
+
     def query_terms(self, question: str) -> list[str]:
         words = re.findall(r"(?u)\b\w\w+\b", question.lower())
         stop = set(self.stopwords)

@@ -1,0 +1,134 @@
+"""General English the answering engine reads: question words, numbers, qualifiers, units, currencies.
+
+One place for every word list of the engine. Nothing here names anything of one story (a person,
+group, place or outlet): these are words any English news text uses.
+"""
+from __future__ import annotations
+
+# -- numbers -------------------------------------------------------------------------------------
+UNITS_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+               "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+TENS_WORDS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORDS: dict[str, float] = {w: float(n) for n, w in enumerate(UNITS_WORDS)}
+NUMBER_WORDS.update({w: float(10 * n) for n, w in enumerate(TENS_WORDS) if w})
+NUMBER_WORDS.update({"a dozen": 12.0, "dozen": 12.0, "a hundred": 100.0, "a thousand": 1000.0, "hundred": 100.0,
+                     "thousand": 1000.0, "half": 0.5, "a": 1.0, "an": 1.0, "single": 1.0, "both": 2.0,
+                     "a couple of": 2.0, "a pair of": 2.0})
+SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
+          "trillion": 1e12, "tn": 1e12}
+ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                 "eighth": 8, "ninth": 9, "tenth": 10}
+
+# Qualifiers say how exact a figure is: an interval around it, never another figure.
+APPROXIMATE = ["approximately", "approx.", "approx", "about", "around", "some", "roughly", "nearly", "almost",
+               "close to", "an estimated", "estimated", "just under", "just over", "up to", "circa", "c."]
+AT_LEAST = ["more than", "over", "at least", "upwards of", "in excess of", "no fewer than", "a minimum of",
+            "above"]
+AT_MOST = ["fewer than", "less than", "under", "at most", "no more than", "below"]
+
+# -- units --------------------------------------------------------------------------------------
+# unit word -> (dimension, factor to the dimension's base unit)
+MEASURES: dict[str, tuple[str, float]] = {
+    "hectares": ("area", 1.0), "hectare": ("area", 1.0), "ha": ("area", 1.0),
+    "acres": ("area", 0.404686), "acre": ("area", 0.404686),
+    "square kilometres": ("area", 100.0), "square kilometers": ("area", 100.0), "sq km": ("area", 100.0),
+    "km2": ("area", 100.0), "km²": ("area", 100.0), "square miles": ("area", 258.999), "sq miles": ("area", 258.999),
+    "kilometres": ("length", 1000.0), "kilometers": ("length", 1000.0), "km": ("length", 1000.0),
+    "miles": ("length", 1609.34), "mile": ("length", 1609.34), "metres": ("length", 1.0), "meters": ("length", 1.0),
+    "feet": ("length", 0.3048), "foot": ("length", 0.3048),
+    "tonnes": ("mass", 1000.0), "tons": ("mass", 907.185), "kilograms": ("mass", 1.0), "kg": ("mass", 1.0),
+    "litres": ("volume", 1.0), "liters": ("volume", 1.0), "gallons": ("volume", 3.78541), "barrels": ("volume", 158.987),
+    "degrees": ("temperature", 1.0),
+}
+DURATIONS: dict[str, float] = {   # unit word -> days
+    "second": 1 / 86400, "seconds": 1 / 86400, "minute": 1 / 1440, "minutes": 1 / 1440, "hour": 1 / 24,
+    "hours": 1 / 24, "day": 1.0, "days": 1.0, "week": 7.0, "weeks": 7.0, "fortnight": 14.0, "month": 30.44,
+    "months": 30.44, "year": 365.25, "years": 365.25, "decade": 3652.5, "decades": 3652.5,
+}
+# currency symbol or word -> ISO-like code
+CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "c$": "CAD",
+                    "a$": "AUD"}
+CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "usd": "USD", "u.s. dollars": "USD", "us dollars": "USD",
+                  "pounds": "GBP", "pound": "GBP", "sterling": "GBP", "gbp": "GBP", "euros": "EUR", "euro": "EUR",
+                  "eur": "EUR", "yen": "JPY", "rupees": "INR", "francs": "CHF", "kronor": "SEK", "krona": "SEK",
+                  "pesos": "MXN", "yuan": "CNY", "rand": "ZAR"}
+
+# -- clock and calendar --------------------------------------------------------------------------
+MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+          "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+          "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12}
+WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "thursday": 3,
+            "thu": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6}
+CLOCK_WORDS = {"noon": 12 * 60, "midday": 12 * 60, "midnight": 0}
+TIME_QUALIFIERS = {"shortly after": (0, 30), "just after": (0, 20), "soon after": (0, 45), "after": (0, 60),
+                   "shortly before": (-30, 0), "just before": (-20, 0), "before": (-60, 0), "around": (-15, 15),
+                   "about": (-15, 15), "approximately": (-15, 15), "roughly": (-15, 15), "at about": (-15, 15),
+                   "at around": (-15, 15)}
+
+# -- what a question asks for ---------------------------------------------------------------------
+# Focus nouns that make a "which/what X" question ask for a kind of entity.
+ORG_NOUNS = {"company", "group", "organisation", "organization", "agency", "body", "bank", "firm", "party",
+             "team", "club", "union", "authority", "department", "ministry", "unit", "office", "network",
+             "university", "institution", "institute", "corporation", "government", "court", "regulator",
+             "committee", "board", "commission", "council", "outlet", "newspaper", "broadcaster", "charity",
+             "operator", "airline", "manufacturer", "maker", "label", "publisher", "studio", "band", "school",
+             "college", "league", "faction", "movement", "coalition", "alliance", "army", "force", "service"}
+PLACE_NOUNS = {"city", "town", "village", "country", "nation", "state", "province", "region", "county",
+               "district", "place", "location", "station", "street", "road", "venue", "site", "area",
+               "neighbourhood", "neighborhood", "island", "river", "port", "airport", "square", "building",
+               "continent", "capital", "headquarters", "hq", "where"}
+ROLE_NOUNS = {"rank", "job", "title", "position", "post", "role", "occupation", "office"}
+PERSON_NOUNS = {"person", "man", "woman", "name", "spokesman", "spokeswoman", "spokesperson", "lawyer",
+                "attorney", "leader", "head", "chief", "director", "researcher", "scientist", "driver", "pilot",
+                "official", "clerk", "mayor", "minister", "president", "executive", "officer", "captain",
+                "author", "writer", "director", "actor", "actress", "singer", "player", "coach", "manager",
+                "founder", "owner", "ceo", "chairman", "chairwoman", "chair", "governor", "judge", "victim",
+                "suspect", "employee", "worker", "doctor", "nurse", "teacher", "student", "journalist",
+                "reporter", "firefighter", "soldier", "commander", "composer", "producer", "creator",
+                "inventor", "architect", "designer", "politician", "candidate", "winner", "husband", "wife",
+                "father", "mother", "son", "daughter", "child", "parent", "brother", "sister", "king", "queen",
+                "prince", "princess", "emperor", "pope", "bishop", "priest", "presenter", "host", "artist",
+                "painter", "poet", "novelist", "screenwriter", "performer", "vocalist", "guitarist",
+                "drummer", "member", "partner", "successor", "predecessor", "spouse"}
+MONEY_NOUNS = {"money", "cost", "price", "value", "revenue", "profit", "loss", "sales", "income", "budget",
+               "ransom", "fine", "fee", "salary", "wage", "pay", "bonus", "dividend", "compensation",
+               "damages", "bill", "debt", "deficit", "spending", "investment", "funding", "grant", "award",
+               "prize", "bail", "valuation", "offer", "bid", "payout", "earnings", "turnover", "worth",
+               "fare", "rent", "tax", "subsidy", "donation", "fund", "capital"}
+PERCENT_NOUNS = {"percentage", "percent", "proportion", "share", "rate", "efficacy", "effectiveness",
+                 "margin", "level", "protection"}
+COUNT_NOUNS = {"number", "population", "total", "count", "toll", "tally", "attendance", "crowd", "headcount",
+               "figure", "turnout", "membership", "enrollment", "enrolment"}
+DURATION_NOUNS = {"duration", "period", "term", "sentence", "delay"}
+MEASURE_NOUNS = {"temperature", "length", "height", "distance", "area", "size", "weight", "depth", "width",
+                 "elevation", "altitude", "land", "speed", "capacity", "volume"}
+DATE_NOUNS = {"date", "day", "year", "month", "week", "season", "decade", "century", "era"}
+TIME_NOUNS = {"time", "hour"}
+AGE_NOUNS = {"age"}
+CAUSE_WORDS = {"cause", "caused", "causes", "start", "started", "spark", "sparked", "trigger", "triggered",
+               "reason", "wrong", "lead", "led"}
+KIND_NOUNS = {"kind", "type", "sort", "form", "variety", "category", "genre", "brand", "model", "make",
+              "style", "breed", "species", "class"}
+
+# Question words and function words: never a clue of what a sentence is about.
+QUESTION_WORDS = {"how", "many", "much", "what", "which", "who", "whom", "whose", "when", "where", "why",
+                  "whats", "whos", "is", "are", "was", "were", "be", "been", "did", "does", "do", "has", "have",
+                  "had", "the", "a", "an", "of", "in", "on", "at", "to", "for", "by", "with", "from", "and",
+                  "or", "that", "this", "it", "its", "their", "there", "as", "according", "say", "said",
+                  "says", "tell", "report", "reported", "will", "would", "can", "could", "should", "may",
+                  "might", "shall", "must", "name", "called", "associated", "known", "s", "'s", "?",
+                  "time", "year", "day", "date", "long", "old", "kind", "type", "percentage", "percent",
+                  "number", "place", "people"}
+# Titles and honorifics before a name: not part of the name.
+NAME_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "rev",
+               "gen", "general", "maj", "major", "lt", "lieutenant", "col", "colonel", "capt", "captain", "sgt",
+               "sergeant", "adm", "admiral", "cmdr", "commander", "chief", "president", "minister",
+               "secretary", "spokesman", "spokeswoman", "spokesperson", "gov", "governor", "sen", "senator",
+               "rep", "mayor", "judge", "justice", "officer", "inspector", "detective", "constable", "supt",
+               "superintendent", "the", "st", "saint", "jr", "sr", "mp", "phd", "md"}
+# Words after which a number is not a count of the focus ("a 12-year-old", "No. 4", "Route 9").
+NUMBER_LABELS = {"no", "no.", "number", "nos", "route", "page", "chapter", "section", "article", "precinct",
+                 "ward", "gate", "platform", "flight", "line", "room", "apartment", "unit", "lot", "level",
+                 "phase", "stage", "grade", "class", "season", "episode", "volume", "vol", "series", "round",
+                 "game", "exit", "highway", "interstate", "district", "zone", "channel", "version", "model",
+                 "type", "covid", "covid-"}

@@ -1,0 +1,48 @@
+"""Every cut-off and weight of the answering engine, as one typed object passed in.
+
+`Settings()` holds the defaults calibrated by `python -m qa.calibrate` on all the material the
+team may see (the bundled story, the seven dev stories of ../shared/stories and the RAMDocs dev
+file); `for_mode(mode)` gives the calibrated settings of a retrieval mode. Leave-one-story-out
+figures of the calibration are in `qa/calibration.md`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Settings:
+    lexical_weight: float = 0.3      # weight of normalised BM25 in the hybrid score (dense takes the rest)
+    candidates_per_doc: int = 8      # sentences per document looked at closely
+    floor: float = 0.15              # sentences below this fused score are not looked at
+    threshold: float = 0.39          # a document's evidence score must reach this to address a value question
+    open_threshold: float = 0.26     # the same for questions that ask for no short value
+    relative: float = 0.5            # ... and be at least this share of the best document's score
+    value_weight: float = 0.25       # evidence score = fused + value_weight x the best value's fit
+    no_value_penalty: float = 0.10   # a value question's document that states no value of the asked kind
+    thing_weight: float = 0.6        # 'what X' candidates: weight of their similarity to X
+    thing_sentences: int = 2         # ... taken from this many best sentences per document
+    thing_phrases: int = 48          # ... at most this many phrases embedded per question
+    cite_margin: float = 0.12        # cite further sentences whose fused score is within this of the best
+    max_citations: int = 3
+    flag_value_fit: float = 0.0      # a value takes part in a disagreement only when its fit reaches this
+    flag_fused: float = 0.45         # ... and its sentence's fused score reaches this
+    weights: tuple[float, ...] = (5.00656, 0.79092, 0.8914, 0.00682, -0.55392, 1.12961, 2.49587, 1.3373, -0.47152, -2.78342)  # the fitted address model over qa.answering.FEATURES (+ bias); () = evidence score
+
+
+MODE_SETTINGS = {
+    "hybrid": Settings(),
+    "dense": Settings(lexical_weight=0.0),
+    "bm25": Settings(lexical_weight=1.0, threshold=0.2, open_threshold=0.15, floor=0.02, flag_fused=0.15),
+}
+
+
+def for_mode(mode: str, base: Settings | None = None) -> Settings:
+    """The settings of a retrieval mode (its fusion weight and calibrated thresholds)."""
+    if mode not in MODE_SETTINGS:
+        raise ValueError(f"mode must be one of {', '.join(MODE_SETTINGS)}, not {mode!r}")
+    return base if base is not None else MODE_SETTINGS[mode]
+
+
+def with_changes(settings: Settings, **changes) -> Settings:
+    return replace(settings, **changes)

@@ -1,0 +1,397 @@
+"""Typed values in sentence text, and when two of them can both be true.
+
+A `Value` is what a source says in answer: its text as written, its kind, and a normalised form
+to compare by: an interval of numbers in a base unit (counts, money, percentages, durations,
+measures, ages, clock times) or fields (dates), or a folded name. Qualifiers make intervals
+("about 9,400" and "some 9,400" are one figure; "more than 40" is compatible with 41), units
+convert ("10,400 acres" = "4,200 hectares", "two years" = "24 months", "$2.3bn" = "2.3 billion
+dollars"), and clock times read words ("twenty to seven" = 6:40 a.m.).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from . import lexicon as lx
+
+NUMERIC = {"count", "money", "percent", "duration", "measure", "age", "time", "year"}
+NAMES = {"person", "org", "place"}
+
+
+@dataclass
+class Value:
+    kind: str                 # count, money, percent, duration, measure, age, time, date, person, org, place, role, thing
+    text: str                 # as written in the sentence
+    start: int = 0            # character span in the sentence
+    end: int = 0
+    low: float | None = None  # numeric kinds: the interval the text allows, in the base unit
+    high: float | None = None
+    unit: str = ""            # currency code, measure dimension, "" for plain numbers
+    fields: dict = field(default_factory=dict)   # dates: year, month, day, weekday
+    head: int | None = None   # token index of the value's root in the sentence (set by extraction)
+    score: float = 0.0        # how well it answers the question (set by extraction)
+    sentence_id: int = -1
+
+    @property
+    def key(self) -> str:
+        """A short canonical form for grouping and display."""
+        if self.kind in NUMERIC and self.low is not None:
+            mid = self.low if self.high == self.low else (self.low + (self.high if self.high != float("inf") else self.low)) / 2
+            return f"{self.unit}{_show(mid)}"
+        if self.kind == "date":
+            return "-".join(str(self.fields.get(k, "")) for k in ("year", "month", "day", "weekday"))
+        return fold_name(self.text)
+
+
+def _show(x: float) -> str:
+    return str(int(round(x))) if abs(x - round(x)) < 1e-9 else f"{x:.6g}"
+
+
+# -- numbers ------------------------------------------------------------------------------------
+_WORD_NUM = "|".join(sorted((re.escape(w) for w in lx.NUMBER_WORDS if w not in {"a", "an", "half", "both",
+                                                                                  "single"}), key=len, reverse=True))
+_TENS_UNITS = (r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|"
+               r"eight|nine)")
+NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_TENS_UNITS}|(?:{_WORD_NUM}))"
+SCALE = r"(?:thousand|million|billion|trillion|bn|mn|tn|m|k|b)"
+_QUALS = sorted(lx.APPROXIMATE + lx.AT_LEAST + lx.AT_MOST, key=len, reverse=True)
+QUAL = "(?:" + "|".join(re.escape(q) for q in _QUALS) + r")\s+"
+
+
+def number(text: str) -> float | None:
+    """'2,500' -> 2500, 'forty-one' -> 41, 'a dozen' -> 12, '2.3 billion' -> 2.3e9."""
+    t = text.lower().strip().replace("\u2013", "-")
+    m = re.fullmatch(rf"({NUM})(?:\s*-?\s*({SCALE}))?", t)
+    if not m:
+        return None
+    base = m.group(1)
+    if base[0].isdigit():
+        value = float(base.replace(",", ""))
+    elif "-" in base and base.split("-")[0] in lx.NUMBER_WORDS:
+        tens, units = base.split("-")
+        value = lx.NUMBER_WORDS[tens] + lx.NUMBER_WORDS.get(units, 0.0)
+    else:
+        value = lx.NUMBER_WORDS.get(base)
+        if value is None:
+            return None
+    if m.group(2):
+        value *= lx.SCALES[m.group(2)]
+    return value
+
+
+def _precision(text: str) -> float:
+    """Half the last written digit's place: '612' -> 0.5, '612.3' -> 0.05; words are exact."""
+    digits = re.search(r"\d[\d,]*(?:\.(\d+))?", text)
+    if not digits:
+        return 0.0
+    decimals = len(digits.group(1) or "")
+    if decimals == 0:
+        whole = digits.group(0).replace(",", "")
+        if len(whole) >= 4:   # '10,400' is rounded to the hundred; '112' is exact
+            zeros = len(whole) - len(whole.rstrip("0"))
+            return 0.5 * 10 ** min(zeros, len(whole) - 1)
+    return 0.5 * 10 ** (-decimals)
+
+
+def interval(value: float, qualifier: str | None, written: str, scale: float = 1.0) -> tuple[float, float]:
+    """The figures a qualified, rounded number allows."""
+    q = (qualifier or "").lower().strip()
+    if q in lx.AT_LEAST:
+        return value, value * 1.5 + 1
+    if q in lx.AT_MOST:
+        return max(0.0, value * 0.5), value
+    if q in lx.APPROXIMATE:
+        return value * 0.94, value * 1.06
+    slack = _precision(written) * scale
+    return value - slack, value + slack
+
+
+def _qualifier_before(text: str, start: int) -> tuple[str | None, int]:
+    """The qualifier written just before `start` ('more than 40'), and where it begins."""
+    before = text[:start].lower()
+    for q in _QUALS:
+        m = re.search(rf"(?:^|(?<=[^\w])){re.escape(q)}\s+$", before)
+        if m:
+            return q, m.start()
+    return None, start
+
+
+# -- patterns per kind ----------------------------------------------------------------------------
+_CUR_SYM = "|".join(re.escape(s) for s in sorted(lx.CURRENCY_SYMBOLS, key=len, reverse=True))
+_CUR_WORD = "|".join(re.escape(w) for w in sorted(lx.CURRENCY_WORDS, key=len, reverse=True))
+MONEY_RE = re.compile(rf"(?i)(?<![\w$])(?P<sym>{_CUR_SYM})\s?(?P<num>{NUM})(?:\s*-?\s*(?P<scale>{SCALE})\b)?"
+                      rf"|(?<![\w.])(?P<num2>{NUM})(?:\s*-?\s*(?P<scale2>{SCALE}))?\s+(?P<word>{_CUR_WORD})\b")
+PERCENT_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})\s*(?:%|per\s?cent\b|percent\b|percentage points?\b|pc\b)")
+_MEASURE = "|".join(re.escape(u) for u in sorted(lx.MEASURES, key=len, reverse=True))
+MEASURE_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})(?:\s*(?P<scale>thousand|million|billion))?\s*(?P<unit>{_MEASURE})\b")
+_DUR = "|".join(sorted(lx.DURATIONS, key=len, reverse=True))
+DURATION_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM}|a|an|half an?|a few|several)\s*-?\s*(?P<unit>{_DUR})\b(?!\s*-?\s*old)")
+AGE_RE = re.compile(r"(?i)(?<![\w.])(?P<num>\d{1,3})\s*-?\s*years?\s*-?\s*old|\baged\s+(?P<num2>\d{1,3})\b"
+                    r"|\bage\s+(?P<num3>\d{1,3})\b")
+_AMPM = r"(?:a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b)"
+CLOCK_RE = re.compile(
+    rf"(?i)(?<![\w.:])(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*(?P<ampm>{_AMPM})"
+    rf"|(?<![\w.:])(?P<h2>\d{{1,2}}):(?P<m2>\d{{2}})(?!\d)(?:\s*(?P<ampm2>{_AMPM}))?"
+    rf"|\b(?P<wm>{_WORD_NUM}|quarter|half|twenty-five)\s+(?P<rel>past|to|after)\s+(?P<wh>{_WORD_NUM}|\d{{1,2}})\b"
+    rf"|\b(?P<oc>{_WORD_NUM}|\d{{1,2}})\s+o'?clock\b"
+    rf"|\b(?P<word>noon|midday|midnight)\b")
+_MONTH = "|".join(sorted(lx.MONTHS, key=len, reverse=True))
+_WEEKDAY = "|".join(sorted(lx.WEEKDAYS, key=len, reverse=True))
+DATE_RE = re.compile(
+    rf"(?i)\b(?:(?P<wd>{_WEEKDAY})\.?,?\s+)?(?:(?P<mon>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<yr>\d{{4}}))?"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MONTH})\.?(?:,?\s+(?P<yr2>\d{{4}}))?"
+    rf"|(?P<mon3>{_MONTH})\.?\s+(?P<yr3>\d{{4}}))\b"
+    rf"|\b(?P<wd2>{_WEEKDAY})\b"
+    rf"|(?<![\w.,$])(?P<yr4>1[5-9]\d\d|20\d\d)(?![\w%])")
+
+
+def money_values(text: str) -> list[Value]:
+    out = []
+    for m in MONEY_RE.finditer(text):
+        raw = m.group("num") or m.group("num2")
+        scale_word = (m.group("scale") or m.group("scale2") or "").lower()
+        amount = number(raw)
+        if amount is None:
+            continue
+        scale = lx.SCALES.get(scale_word, 1.0)
+        code = lx.CURRENCY_SYMBOLS.get((m.group("sym") or "").lower()) or lx.CURRENCY_WORDS.get((m.group("word") or "").lower(), "")
+        start = m.start()
+        qualifier, qstart = _qualifier_before(text, start)
+        low, high = interval(amount * scale, qualifier, raw, scale)
+        out.append(Value("money", text[qstart if qualifier else start:m.end()], qstart if qualifier else start, m.end(),
+                         low, high, unit=code))
+    return out
+
+
+def percent_values(text: str) -> list[Value]:
+    return [_number_value("percent", text, m, "%") for m in PERCENT_RE.finditer(text) if number(m.group("num")) is not None]
+
+
+def measure_values(text: str) -> list[Value]:
+    out = []
+    for m in MEASURE_RE.finditer(text):
+        amount = number(m.group("num"))
+        if amount is None:
+            continue
+        dim, factor = lx.MEASURES[m.group("unit").lower()]
+        scale = lx.SCALES.get((m.group("scale") or "").lower(), 1.0)
+        qualifier, qstart = _qualifier_before(text, m.start())
+        low, high = interval(amount * scale * factor, qualifier, m.group("num"), scale * factor)
+        start = qstart if qualifier else m.start()
+        out.append(Value("measure", text[start:m.end()], start, m.end(), low, high, unit=dim))
+    return out
+
+
+def duration_values(text: str) -> list[Value]:
+    out = []
+    for m in DURATION_RE.finditer(text):
+        raw = m.group("num").lower()
+        amount = {"a": 1.0, "an": 1.0, "half a": 0.5, "half an": 0.5, "a few": 3.0, "several": 4.0}.get(raw)
+        amount = amount if amount is not None else number(raw)
+        if amount is None:
+            continue
+        days = lx.DURATIONS[m.group("unit").lower()]
+        qualifier, qstart = _qualifier_before(text, m.start())
+        vague = raw in {"a few", "several"}
+        low, high = interval(amount * days, "about" if vague else qualifier, m.group("num"), days)
+        start = qstart if qualifier else m.start()
+        out.append(Value("duration", text[start:m.end()], start, m.end(), low, high, unit="days"))
+    return out
+
+
+def age_values(text: str) -> list[Value]:
+    out = []
+    for m in AGE_RE.finditer(text):
+        raw = m.group("num") or m.group("num2") or m.group("num3")
+        n = float(raw)
+        out.append(Value("age", text[m.start():m.end()], m.start(), m.end(), n, n))
+    return out
+
+
+def clock_values(text: str) -> list[Value]:
+    out = []
+    for m in CLOCK_RE.finditer(text):
+        minutes = _minutes(m)
+        if minutes is None:
+            continue
+        lows = minutes
+        start = m.start()
+        before = text[:start].lower()
+        shift = (-5, 5)
+        for q, span in sorted(lx.TIME_QUALIFIERS.items(), key=lambda kv: -len(kv[0])):
+            if re.search(rf"(?:^|\W){re.escape(q)}\s+$", before):
+                shift = (span[0] - 5, span[1] + 5)
+                start = len(before.rstrip()) - len(q)
+                break
+        # Each reading of the clock (a.m. or p.m. when the text does not say) is one interval.
+        readings = [(t + shift[0], t + shift[1]) for t in lows]
+        v = Value("time", text[start:m.end()], start, m.end(), readings[0][0], readings[0][1], unit="min")
+        v.fields = {"readings": readings}
+        out.append(v)
+    return out
+
+
+def _minutes(m: re.Match) -> list[int] | None:
+    """Minutes after midnight of every reading of a clock time."""
+    if m.group("word"):
+        return [lx.CLOCK_WORDS[m.group("word").lower()]]
+    if m.group("h") is not None:
+        h, mins, ampm = int(m.group("h")), int(m.group("m") or 0), m.group("ampm").lower()
+    elif m.group("h2") is not None:
+        h, mins, ampm = int(m.group("h2")), int(m.group("m2")), (m.group("ampm2") or "").lower()
+    elif m.group("oc") is not None:
+        h = int(number(m.group("oc")) or 0)
+        mins, ampm = 0, ""
+    else:
+        hour = number(m.group("wh"))
+        part = {"quarter": 15, "half": 30, "twenty-five": 25}.get(m.group("wm").lower())
+        part = part if part is not None else number(m.group("wm"))
+        if hour is None or part is None or not 1 <= hour <= 12 or not 0 < part < 60:
+            return None
+        h, mins, ampm = int(hour), int(part), ""
+        if m.group("rel").lower() == "to":
+            h, mins = (h - 1) % 12 or 12, 60 - mins
+    if h > 24 or mins > 59:
+        return None
+    if ampm.startswith("p") and h < 12:
+        h += 12
+    if ampm.startswith("a") and h == 12:
+        h = 0
+    if ampm or h > 12 or h == 0:
+        return [h * 60 + mins]
+    return [h * 60 + mins, ((h + 12) % 24) * 60 + mins]
+
+
+def date_values(text: str) -> list[Value]:
+    out = []
+    for m in DATE_RE.finditer(text):
+        f: dict = {}
+        mon = m.group("mon") or m.group("mon2") or m.group("mon3")
+        if mon:
+            f["month"] = lx.MONTHS[mon.lower()]
+        day = m.group("day") or m.group("day2")
+        if day:
+            if not 1 <= int(day) <= 31:
+                continue
+            f["day"] = int(day)
+        yr = m.group("yr") or m.group("yr2") or m.group("yr3") or m.group("yr4")
+        if yr:
+            f["year"] = int(yr)
+        wd = m.group("wd") or m.group("wd2")
+        if wd:
+            f["weekday"] = lx.WEEKDAYS[wd.lower()]
+        if mon and mon.lower() in {"may", "mar", "sat", "sun", "wed"} and not day and not yr:
+            continue
+        if wd and wd.lower() in {"sat", "sun", "wed", "mon", "tue", "thu", "fri"} and not mon:
+            continue   # "sun", "wed" alone are words
+        out.append(Value("date", m.group(0).strip(), m.start(), m.end(), fields=f))
+    return out
+
+
+def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
+    """Plain numbers (digits or words) outside the spans of the other kinds."""
+    out = []
+    pattern = re.compile(rf"(?i)(?<![\w.$£€%:/-])(?P<num>{NUM})(?:\s+(?P<scale>thousand|million|billion))?(?![\w%:/]|\.\d)")
+    for m in pattern.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        raw = m.group("num")
+        amount = number(raw)
+        if amount is None:
+            continue
+        prev = text[:m.start()].lower().split()[-1:] if text[:m.start()].strip() else []
+        if prev and prev[0].strip(".,:#(") in lx.NUMBER_LABELS:
+            continue
+        if raw.lower() in {"one"} and not re.match(r"\s+(?:person|man|woman|people|of)\b", text[m.end():]):
+            continue   # "one" is mostly a pronoun or "one of"
+        scale = lx.SCALES.get((m.group("scale") or "").lower(), 1.0)
+        qualifier, qstart = _qualifier_before(text, m.start())
+        low, high = interval(amount * scale, qualifier, raw, scale)
+        start = qstart if qualifier else m.start()
+        out.append(Value("count", text[start:m.end()], start, m.end(), low, high))
+    return out
+
+
+def _number_value(kind: str, text: str, m: re.Match, unit: str) -> Value:
+    raw = m.group("num")
+    qualifier, qstart = _qualifier_before(text, m.start())
+    low, high = interval(number(raw), qualifier, raw)
+    start = qstart if qualifier else m.start()
+    return Value(kind, text[start:m.end()], start, m.end(), low, high, unit=unit)
+
+
+def typed_values(text: str) -> dict[str, list[Value]]:
+    """Every numeric and calendar value of a sentence, by kind; a span belongs to one kind."""
+    out: dict[str, list[Value]] = {}
+    taken: list[tuple[int, int]] = []
+    for kind, find in (("money", money_values), ("percent", percent_values), ("age", age_values),
+                       ("time", clock_values), ("measure", measure_values), ("duration", duration_values),
+                       ("date", date_values)):
+        found = [v for v in find(text) if not any(s < v.end and v.start < e for s, e in taken)]
+        out[kind] = found
+        taken += [(v.start, v.end) for v in found]
+    out["count"] = count_values(text, taken)
+    return out
+
+
+# -- names -------------------------------------------------------------------------------------------
+def fold_name(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['\u2019]s\b", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def name_words(text: str) -> list[str]:
+    return [w for w in fold_name(text).split() if w not in lx.NAME_TITLES and w not in {"of", "and", "in", "at", "for"}]
+
+
+def _word_alike(a: str, b: str) -> bool:
+    return a == b or (min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= 0.8)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Spellings of one name: 'Euan Strachley' = 'Ewan Strachley', 'Dr Henrike Vossberg' = 'Henrike
+    Vossberg', 'Ashby Memorial in Tresham' = 'Ashby Memorial Hospital in Tresham'."""
+    wa, wb = name_words(a), name_words(b)
+    if not wa or not wb:
+        return fold_name(a) == fold_name(b)
+    short, long_ = sorted((wa, wb), key=len)
+    matched = sum(any(_word_alike(w, x) for x in long_) for w in short)
+    if matched == len(short):
+        return True
+    return len(short) >= 2 and matched >= len(short) - 1 and _word_alike(short[-1], long_[-1]) and len(short) == len(long_)
+
+
+def same_role(a: str, b: str) -> bool:
+    return " ".join(name_words_role(a)) == " ".join(name_words_role(b))
+
+
+def name_words_role(text: str) -> list[str]:
+    return [w for w in fold_name(text).split() if w not in {"the", "a", "an", "its", "his", "her", "their"}]
+
+
+# -- compatibility ------------------------------------------------------------------------------------
+def compatible(a: Value, b: Value) -> bool:
+    """Whether both values can be true at once (the same figure, name, day or time)."""
+    if a.kind in NAMES and b.kind in NAMES:
+        return same_name(a.text, b.text)
+    if a.kind != b.kind:
+        return True   # not comparable: no clash can be shown
+    if a.kind == "role":
+        return same_role(a.text, b.text)
+    if a.kind == "time":
+        ra, rb = a.fields.get("readings") or [(a.low, a.high)], b.fields.get("readings") or [(b.low, b.high)]
+        return any(x[0] <= y[1] and y[0] <= x[1] for x in ra for y in rb)
+    if a.kind in NUMERIC:
+        if a.unit != b.unit or a.low is None or b.low is None:
+            return True
+        tolerance = 0.01 * max(abs(a.high), abs(b.high)) if a.kind == "measure" else 1e-9   # converted units round
+        return a.low <= b.high + tolerance and b.low <= a.high + tolerance
+    if a.kind == "date":
+        return all(a.fields[k] == b.fields[k] for k in ("year", "month", "day", "weekday")
+                   if k in a.fields and k in b.fields)
+    return fold_name(a.text) == fold_name(b.text) or same_name(a.text, b.text)
