@@ -49,13 +49,15 @@ class Candidate:
     fused: float
     values: list[Value] = field(default_factory=list)
     coverage: float = 0.0              # IDF-weighted share of the question's words the sentence uses
+    rare: float = 0.0                  # 1.0 when it uses the question's rarest word
 
     def evidence(self, s: Settings) -> float:
         return self.fused + (s.value_weight * self.values[0].score if self.values else 0.0)
 
 
 # What the address model reads of a document (see `decide` and `qa.calibrate`).
-FEATURES = ("fused", "fit", "has_value", "wants_value", "names", "dates", "gap", "coverage", "best_fused")
+FEATURES = ("fused", "fit", "has_value", "wants_value", "names", "dates", "gap", "coverage", "best_fused", "rare",
+            "rare_doc")
 
 
 @dataclass
@@ -82,7 +84,10 @@ class Answerer:
         self._facts: OrderedDict[int, tuple[Analysis, Tree]] = OrderedDict()
         self._lock = threading.Lock()
         self._encode = lru_cache(maxsize=4096)(self._encode_uncached)
+        self._words: OrderedDict[str, np.ndarray] = OrderedDict()   # word -> vector, for predicate fits
         self._question = lru_cache(maxsize=1024)(lambda text: analyse_question(text, self.nlp))
+        # The outlets are who reports, never what is reported: their names are no answer.
+        self._outlets = {fold_name(d.outlet) for d in store.documents} | {fold_name(d.doc_id) for d in store.documents}
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, settings: Settings | None = None) -> "Answerer":
@@ -126,8 +131,9 @@ class Answerer:
         q = self._question(text)
         docs = self._docs(doc_ids)
         candidates = self._retrieve(self._scores(text, s), docs, s)
-        self._extract(q, candidates, s)
-        mentions = {doc: self._mentions(q, doc) for doc in candidates}
+        rarest = self._rarest(q)
+        self._extract(q, candidates, s, rarest)
+        mentions = {doc: self._mentions(q, doc, rarest) for doc in candidates}
         return q, s, decide(q, candidates, docs, s, mentions)
 
     # -- retrieve ------------------------------------------------------------------------------
@@ -174,12 +180,20 @@ class Answerer:
                 self._facts.popitem(last=False)
         return out
 
-    def _mentions(self, q: Question, doc: int) -> tuple[float, float]:
+    def _rarest(self, q: Question) -> str | None:
+        """The question's rarest content word (stemmed) that is no name: what a sentence answering
+        it is most likely to use ("livestock" in "how many head of livestock were lost")."""
+        terms = {stem(w) for w in q.content if w not in q.name_words and len(w) > 2} & set(self.lexical.vocab)
+        return max(sorted(terms), key=self.lexical.idf_of, default=None)   # a word no sentence uses says nothing
+
+    def _mentions(self, q: Question, doc: int, rarest: str | None = None) -> tuple[float, float, float]:
         """Whether a document names what the question names: (share of its names, 1.0 when it
-        names every day the question names). A document that never names them is about
-        something else, however close its sentences come in meaning."""
+        names every day the question names, 1.0 when it uses the question's rarest word). A
+        document that never names them is about something else, however close its sentences
+        come in meaning."""
         text = fold_name(self.store.text(self.store.documents[doc].doc_id))
         words = set(text.split())
+        rare_doc = 1.0 if rarest is None or rarest in {stem(w) for w in words} else 0.0
         names = [n for n in q.names if not date_values(n)]
         named = [any(w in words for w in name_words(n)) for n in names]
         days = [v.fields for n in q.names for v in date_values(n) if "day" in v.fields]
@@ -188,7 +202,7 @@ class Answerer:
             found = {(v.fields.get("month"), v.fields.get("day")) for v in date_values(self.store.text(
                 self.store.documents[doc].doc_id)) if "day" in v.fields}
             dated = float(any((f.get("month"), f["day"]) in found for f in days))
-        return (sum(named) / len(named) if named else 1.0), dated
+        return (sum(named) / len(named) if named else 1.0), dated, rare_doc
 
     def _coverage(self, q: Question, tree: Tree) -> float:
         stems = {stem(w) for w in q.content}
@@ -199,7 +213,7 @@ class Answerer:
         total = sum(weight.values())
         return sum(w for t, w in weight.items() if t in have) / total if total else 0.0
 
-    def _extract(self, q: Question, by_doc: dict[int, list[Candidate]], s: Settings) -> None:
+    def _extract(self, q: Question, by_doc: dict[int, list[Candidate]], s: Settings, rarest: str | None = None) -> None:
         every = [c for cands in by_doc.values() for c in cands]
         facts = self._facts_of([c.sentence_id for c in every])
         for c in every:
@@ -207,10 +221,39 @@ class Answerer:
                 continue
             analysis, tree = facts[c.sentence_id]
             c.coverage = self._coverage(q, tree)
+            if rarest is not None:
+                c.rare = float(any(stem(t.lemma.lower()) == rarest or stem(t.text.lower()) == rarest for t in tree.tokens))
             if q.wants_value:
-                c.values = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree)
+                found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree)
+                c.values = [v for v in found if fold_name(v.text) not in self._outlets]
         if q.kind == "thing" and q.focus:
             self._fit_things(q, every, s)
+        if q.verbs and s.predicate_weight:
+            self._fit_predicates(q, every, s)
+
+    def _word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
+        missing = [w for w in dict.fromkeys(words) if w not in self._words]
+        if missing:
+            for w, v in zip(missing, self.embedder.encode(missing)):
+                self._words[w] = v
+            while len(self._words) > 20_000:
+                self._words.popitem(last=False)
+        return {w: self._words[w] for w in words}
+
+    def _fit_predicates(self, q: Question, every: list[Candidate], s: Settings) -> None:
+        """A value hanging from a verb that means what the question's verb means fits better:
+        'at least 41 others were wounded' for 'how many were hurt', not 'two people died'."""
+        verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields})
+        if not verbs:
+            return
+        vectors = self._word_vectors(verbs + list(q.verbs))
+        for c in every:
+            for v in c.values:
+                verb = v.fields.get("verb")
+                if verb is not None:
+                    sim = max(float(vectors[verb] @ vectors[qv]) for qv in q.verbs)
+                    v.score += s.predicate_weight * (sim - 0.5)
+            c.values.sort(key=lambda v: -v.score)
 
     def _fit_things(self, q: Question, every: list[Candidate], s: Settings) -> None:
         """'What sport': a phrase fits as much as it means a kind of the focus ('American football').
@@ -261,7 +304,7 @@ class Answerer:
 
 # -- decide ----------------------------------------------------------------------------------------
 def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: Settings,
-           mentions: dict[int, tuple[float, float]] | None = None) -> list[Decision]:
+           mentions: dict[int, tuple[float, float, float]] | None = None) -> list[Decision]:
     """Per document: its evidence, its best value, and whether it addresses the question.
 
     With a fitted address model (`Settings.weights`), a document's score is the model's
@@ -275,16 +318,20 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
             decisions.append(Decision(doc, 0.0, []))
             continue
         cands.sort(key=lambda c: -c.evidence(s))
+        valued = [c for c in cands if c.values]
+        if valued and valued[0] is not cands[0]:   # the answer's sentence leads the citations
+            cands.remove(valued[0])
+            cands.insert(0, valued[0])
         best = cands[0]
         score = best.evidence(s)
         value = best.values[0] if best.values else None
         if q.wants_value and value is None:
             score -= s.no_value_penalty
-        names, dates = (mentions or {}).get(doc, (1.0, 1.0))
+        names, dates, rare_doc = (mentions or {}).get(doc, (1.0, 1.0, 1.0))
         features = {"fused": best.fused, "fit": value.score if value else 0.0, "has_value": float(value is not None),
                     "wants_value": float(q.wants_value), "names": names, "dates": dates,
                     "coverage": max(c.coverage for c in cands[:3]), "best_fused": max(c.fused for c in cands),
-                    "gap": 0.0}
+                    "gap": 0.0, "rare": max(c.rare for c in cands[:3]), "rare_doc": rare_doc}
         decisions.append(Decision(doc, score, cands, value, features=features))
     top_fused = max((d.features["best_fused"] for d in decisions if d.candidates), default=0.0)
     for d in decisions:

@@ -192,9 +192,14 @@ def flags(records, settings: Settings, fit_min: float, fused_min: float) -> tupl
 
 
 def fit_flags(records, settings: Settings) -> Settings:
+    """The flag cut-offs that maximise the flag's F0.5, averaged over the materials present."""
+    by_material = {}
+    for r in records:
+        by_material.setdefault(r.material, []).append(r)
     best = (-1.0, settings)
     for fit_min, fused_min in itertools.product(FLAG_FITS, FLAG_FUSED):
-        value = f_beta(*flags(records, settings, fit_min, fused_min), beta=0.5)
+        value = float(np.mean([f_beta(*flags(group, settings, fit_min, fused_min), beta=0.5)
+                               for group in by_material.values()]))
         if value > best[0]:
             best = (value, dataclasses.replace(settings, flag_value_fit=fit_min, flag_fused=fused_min))
     return best[1]

@@ -23,8 +23,7 @@ from .values import Value, fold_name, typed_values
 # How well a spaCy entity label fits a kind of name (the small model often mislabels names:
 # a group as PERSON, a person as PRODUCT): the expected label fits best, other names less.
 LABEL_FIT = {
-    "person": {"PERSON": 0.3, "ORG": -0.1, "PRODUCT": -0.1, "NORP": -0.2, "WORK_OF_ART": -0.1, "GPE": -0.3,
-               "FAC": -0.3, "LOC": -0.3},
+    "person": {"PERSON": 0.3, "ORG": -0.3, "PRODUCT": -0.1, "WORK_OF_ART": -0.2},
     "org": {"ORG": 0.3, "NORP": 0.1, "PERSON": -0.05, "PRODUCT": 0.0, "GPE": -0.2, "FAC": -0.2, "WORK_OF_ART": -0.1},
     "place": {"GPE": 0.3, "LOC": 0.3, "FAC": 0.3, "ORG": -0.1, "PERSON": -0.3, "NORP": -0.3},
 }
@@ -80,9 +79,18 @@ class Tree:
         return ids[0] if ids else None
 
 
-def anchors(tree: Tree, q: Question) -> set[int]:
-    """Tokens of the sentence that use one of the question's content words (by stem)."""
+def anchors(tree: Tree, q: Question, without_focus: bool = False, names: bool | None = None) -> set[int]:
+    """Tokens of the sentence that use one of the question's content words (by stem); for a
+    count, its focus is left out: "54 PEOPLE were hurt" is no nearer to "killed" for "people".
+    `names`: only the words of names the question gives (True), only its other words (False)."""
     wanted = {stem(w) for w in q.content} | {stem(w) for w in q.words}
+    if without_focus and q.focus:
+        wanted.discard(stem(q.focus))
+    named = {stem(w) for w in q.name_words}
+    if names is True:
+        wanted &= named
+    elif names is False:
+        wanted -= named
     return {i for i, t in enumerate(tree.tokens)
             if stem(t.lemma.lower()) in wanted or stem(t.text.lower()) in wanted}
 
@@ -96,7 +104,12 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     if not found:
         return []
     near = anchors(tree, q)
-    dist = tree.distances(near) if near else [FAR] * len(tree.tokens)
+    # Nearness to the question's own words counts fully, to the names it gives half: "City Clerk
+    # Harriet Ogunbo" answers "who is Brennock's city clerk" before "Brennock Mayor Corinne Lasko".
+    words = anchors(tree, q, without_focus=q.kind == "count", names=False)
+    named = anchors(tree, q, names=True)
+    dist = tree.distances(words) if words else [FAR] * len(tree.tokens)
+    dist_named = tree.distances(named) if named else [FAR] * len(tree.tokens)
     out = []
     for v in found:
         if _named_by_question(v, q):
@@ -107,15 +120,33 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         if any(i in near for i in ids) and v.kind not in NUMERIC_KINDS | {"role"}:
             continue   # a span made of the question's own words is what it asks about, not the answer
         v.head = tree.root_of(ids)
-        d = min(dist[i] for i in ids)
-        v.score = 1.0 / (1.0 + d)
+        v.score = max(1.0 / (1.0 + min(dist[i] for i in ids)), 0.5 / (1.0 + min(dist_named[i] for i in ids)))
+        verb = _governing_verb(tree, v.head)
+        if verb is not None:
+            v.fields = {**v.fields, "verb": tree.tokens[verb].lemma.lower()}
         if v.kind == "count":
             v.score += _count_fit(tree, v, q, ids)
+        if v.kind == "date":
+            v.score += _date_fit(v, q)
         v.score += v.fields.get("label_fit", 0.0) if isinstance(v.fields, dict) else 0.0
         v.sentence_id = sentence.sentence_id
         out.append(v)
     out.sort(key=lambda v: -v.score)
     return out
+
+
+def _governing_verb(tree: Tree, at: int | None) -> int | None:
+    """The verb a value hangs from: 'killing two people' -> kill, 'were hurt' -> hurt."""
+    for _ in range(4):
+        if at is None:
+            return None
+        t = tree.tokens[at]
+        if t.pos == "VERB" or t.pos == "ADJ" and t.dep in {"acomp", "ROOT"}:
+            return at
+        if t.head == at:
+            return None
+        at = t.head
+    return None
 
 
 def _named_by_question(v: Value, q: Question) -> bool:
@@ -195,12 +226,18 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
     t = tree.tokens[counted]
     focus = stem(q.focus)
     if stem(t.lemma.lower()) == focus or stem(t.text.lower()) == focus:
-        return 0.5
-    if q.focus in {"people", "person"} and t.pos in {"NOUN"} and t.lemma.lower() in lx.PERSON_NOUNS | {
-            "passenger", "resident", "patient", "participant", "protester", "worker", "other", "civilian",
-            "child", "adult", "employee", "staff", "individual", "voter", "fan", "customer", "visitor"}:
-        return 0.35
-    return -0.25 if t.pos == "NOUN" else 0.0
+        return 0.3
+    if q.focus in {"people", "person"} and t.pos in {"NOUN"} and t.lemma.lower() in lx.PEOPLE_NOUNS:
+        return 0.2
+    return -0.5 if t.pos == "NOUN" else 0.0
+
+
+def _date_fit(v: Value, q: Question) -> float:
+    """A 'which day' question wants a day, a 'what year' one a year: a value of the asked grain fits."""
+    grain = {"day": ("day", "weekday"), "date": ("day",), "year": ("year",), "month": ("month",)}.get(q.focus or "")
+    if not grain:
+        return 0.1 * len(v.fields)   # the fuller date is the likelier answer
+    return 0.2 if any(g in v.fields for g in grain) else -0.4
 
 
 def _counted_noun(tree: Tree, ids: list[int]) -> int | None:

@@ -90,6 +90,11 @@ PERSON_NOUNS = {"person", "man", "woman", "name", "spokesman", "spokeswoman", "s
                 "prince", "princess", "emperor", "pope", "bishop", "priest", "presenter", "host", "artist",
                 "painter", "poet", "novelist", "screenwriter", "performer", "vocalist", "guitarist",
                 "drummer", "member", "partner", "successor", "predecessor", "spouse"}
+# Nouns that stand for people when a question counts "people".
+PEOPLE_NOUNS = {"people", "person", "man", "men", "woman", "women", "passenger", "resident", "patient",
+                "participant", "protester", "worker", "other", "civilian", "child", "adult", "employee", "staff",
+                "individual", "voter", "fan", "customer", "visitor", "victim", "student", "citizen", "migrant",
+                "refugee", "casualty", "survivor", "inhabitant", "pilgrim", "tourist", "spectator", "member"}
 MONEY_NOUNS = {"money", "cost", "price", "value", "revenue", "profit", "loss", "sales", "income", "budget",
                "ransom", "fine", "fee", "salary", "wage", "pay", "bonus", "dividend", "compensation",
                "damages", "bill", "debt", "deficit", "spending", "investment", "funding", "grant", "award",

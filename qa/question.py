@@ -25,6 +25,7 @@ class Question:
     names: tuple[str, ...]             # names the question gives (never its answer)
     name_words: frozenset[str]         # their folded words
     words: tuple[str, ...] = ()        # content words as written, lower case
+    verbs: tuple[str, ...] = ()        # the lemmas of its main verbs ("kill" in "how many were killed")
 
     @property
     def wants_value(self) -> bool:
@@ -54,8 +55,10 @@ def analyse_question(text: str, nlp) -> Question:
             words.append(t.text.lower())
     if focus and focus not in content:
         content.append(focus)
+    verbs = tuple(dict.fromkeys(t.lemma_.lower() for t in tokens if t.pos_ == "VERB"
+                                and t.lemma_.lower() not in lx.QUESTION_WORDS and t.dep_ != "aux"))
     return Question(text=text, kind=kind, focus=focus, content=tuple(dict.fromkeys(content)), names=names,
-                    name_words=name_words, words=tuple(dict.fromkeys(words)))
+                    name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs)
 
 
 def _proper_runs(tokens) -> list[str]:

@@ -15,25 +15,28 @@ class Settings:
     lexical_weight: float = 0.3      # weight of normalised BM25 in the hybrid score (dense takes the rest)
     candidates_per_doc: int = 8      # sentences per document looked at closely
     floor: float = 0.15              # sentences below this fused score are not looked at
-    threshold: float = 0.39          # a document's evidence score must reach this to address a value question
-    open_threshold: float = 0.26     # the same for questions that ask for no short value
-    relative: float = 0.5            # ... and be at least this share of the best document's score
+    threshold: float = 0.38          # a document's evidence score must reach this to address a value question
+    open_threshold: float = 0.15     # the same for questions that ask for no short value
+    relative: float = 0.0            # ... and be at least this share of the best document's score
     value_weight: float = 0.25       # evidence score = fused + value_weight x the best value's fit
     no_value_penalty: float = 0.10   # a value question's document that states no value of the asked kind
+    predicate_weight: float = 0.5    # a value's fit gains this x (similarity of its verb to the question's - 0.5)
     thing_weight: float = 0.6        # 'what X' candidates: weight of their similarity to X
     thing_sentences: int = 2         # ... taken from this many best sentences per document
     thing_phrases: int = 48          # ... at most this many phrases embedded per question
     cite_margin: float = 0.12        # cite further sentences whose fused score is within this of the best
     max_citations: int = 3
     flag_value_fit: float = 0.0      # a value takes part in a disagreement only when its fit reaches this
-    flag_fused: float = 0.45         # ... and its sentence's fused score reaches this
-    weights: tuple[float, ...] = (5.00656, 0.79092, 0.8914, 0.00682, -0.55392, 1.12961, 2.49587, 1.3373, -0.47152, -2.78342)  # the fitted address model over qa.answering.FEATURES (+ bias); () = evidence score
+    flag_fused: float = 0.30         # ... and its sentence's fused score reaches this
+    # The fitted address model over qa.answering.FEATURES, bias last; () scores by evidence alone.
+    weights: tuple[float, ...] = (3.04628, 1.10694, 1.03142, -0.38939, -0.58627, 1.28821, 1.29569, 1.24254,
+                                  1.15698, -0.19373, 0.41501, -2.86147)
 
 
 MODE_SETTINGS = {
     "hybrid": Settings(),
     "dense": Settings(lexical_weight=0.0),
-    "bm25": Settings(lexical_weight=1.0, threshold=0.2, open_threshold=0.15, floor=0.02, flag_fused=0.15),
+    "bm25": Settings(lexical_weight=1.0, floor=0.02),
 }
 
 

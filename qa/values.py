@@ -389,8 +389,12 @@ def compatible(a: Value, b: Value) -> bool:
     if a.kind in NUMERIC:
         if a.unit != b.unit or a.low is None or b.low is None:
             return True
-        tolerance = 0.01 * max(abs(a.high), abs(b.high)) if a.kind == "measure" else 1e-9   # converted units round
-        return a.low <= b.high + tolerance and b.low <= a.high + tolerance
+        if a.low == a.high and b.low == b.high:
+            return a.low == b.low
+        # Rounding intervals are half-open ('5' is [4.5, 5.5), '6' is [5.5, 6.5)); figures in
+        # converted units round, so they get 1% of slack.
+        tolerance = 0.01 * max(abs(a.high), abs(b.high)) if a.kind == "measure" else -1e-9
+        return a.low < b.high + tolerance and b.low < a.high + tolerance
     if a.kind == "date":
         return all(a.fields[k] == b.fields[k] for k in ("year", "month", "day", "weekday")
                    if k in a.fields and k in b.fields)
