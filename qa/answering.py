@@ -298,7 +298,8 @@ class Answerer:
                 n += 1
                 sentence = self.store.sentences[c.row]
                 source.citations.append(Citation(n=n, sentence_id=c.sentence_id, text=sentence.text,
-                                                 score=round(c.fused, 4), start=sentence.start, end=sentence.end))
+                                                 score=round(c.evidence(s), 4), start=sentence.start,
+                                                 end=sentence.end))
             answer.sources.append(source)
 
 
@@ -353,10 +354,15 @@ def address_probability(features: dict[str, float], weights: tuple[float, ...]) 
 
 
 def citations_for(d: Decision, s: Settings) -> list[Candidate]:
-    """The source's best sentences by evidence (the sentence of its value first), those within
-    the margin of the best, at most `max_citations`."""
-    best = d.candidates[0].evidence(s)
-    return [c for c in d.candidates if c.evidence(s) >= best - s.cite_margin][:s.max_citations]
+    """The source's best sentences by evidence, those within the margin of the best, at most
+    `max_citations`, in rank order; the sentence its short answer comes from is always among them."""
+    ranked = sorted(d.candidates, key=lambda c: -c.evidence(s))
+    best = ranked[0].evidence(s)
+    cited = [c for c in ranked if c.evidence(s) >= best - s.cite_margin][:s.max_citations]
+    first = d.candidates[0]   # decide() puts the answer's sentence first
+    if first not in cited:
+        cited = sorted(cited[:s.max_citations - 1] + [first], key=lambda c: -c.evidence(s))
+    return cited
 
 
 def _confident(d: Decision, s: Settings) -> bool:

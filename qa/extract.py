@@ -221,14 +221,14 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
     if not q.focus:
         return 0.0
     counted = _counted_noun(tree, ids)
-    if counted is None:
-        return 0.0
+    if counted is None:   # "54 were injured": the noun is left out, the number stands for it
+        return 0.3 if any(tree.tokens[i].dep in {"nsubj", "nsubjpass", "dobj"} for i in ids) else 0.0
     t = tree.tokens[counted]
     focus = stem(q.focus)
     if stem(t.lemma.lower()) == focus or stem(t.text.lower()) == focus:
         return 0.3
     if q.focus in {"people", "person"} and t.pos in {"NOUN"} and t.lemma.lower() in lx.PEOPLE_NOUNS:
-        return 0.2
+        return 0.3   # "how many people": passengers, others, residents are people
     return -0.5 if t.pos == "NOUN" else 0.0
 
 

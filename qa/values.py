@@ -95,11 +95,13 @@ def _precision(text: str) -> float:
     return 0.5 * 10 ** (-decimals)
 
 
-def interval(value: float, qualifier: str | None, written: str, scale: float = 1.0) -> tuple[float, float]:
-    """The figures a qualified, rounded number allows."""
+def interval(value: float, qualifier: str | None, written: str, scale: float = 1.0,
+             reach: float = 1.25) -> tuple[float, float]:
+    """The figures a qualified, rounded number allows: "more than 40" is 40 to 51 (a writer who
+    knew of 54 would say "more than 50"), `reach` widens that for looser measures."""
     q = (qualifier or "").lower().strip()
     if q in lx.AT_LEAST:
-        return value, value * 1.5 + 1
+        return value, value * reach + 1
     if q in lx.AT_MOST:
         return max(0.0, value * 0.5), value
     if q in lx.APPROXIMATE:
@@ -195,7 +197,7 @@ def duration_values(text: str) -> list[Value]:
         days = lx.DURATIONS[m.group("unit").lower()]
         qualifier, qstart = _qualifier_before(text, m.start())
         vague = raw in {"a few", "several"}
-        low, high = interval(amount * days, "about" if vague else qualifier, m.group("num"), days)
+        low, high = interval(amount * days, "about" if vague else qualifier, m.group("num"), days, reach=1.5)
         start = qstart if qualifier else m.start()
         out.append(Value("duration", text[start:m.end()], start, m.end(), low, high, unit="days"))
     return out
