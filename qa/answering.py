@@ -82,6 +82,8 @@ class Answerer:
         self._facts: dict[int, SentenceFacts] = {}
         self._events: dict[int, date | None] = {}
         self._lock = threading.Lock()
+        self._within: dict[frozenset, Answerer] = {}   # doc_ids -> an answerer over them alone
+        self._within_lock = threading.Lock()
         self._encode = lru_cache(maxsize=1024)(self._encode_uncached)
         self._question = lru_cache(maxsize=1024)(lambda text: analyse_question(text, self.nlp))
 
@@ -103,7 +105,11 @@ class Answerer:
         return row is not None and int(row[0]) == self.store.generation
 
     # -- the one public verb ---------------------------------------------------------------
-    def ask(self, question: str, mode: str = "hybrid") -> Answer:
+    def ask(self, question: str, mode: str = "hybrid", doc_ids=None) -> Answer:
+        """The answer from every document, or, with `doc_ids`, from those only (sources and
+        not_mentioned both), judged as if they had been indexed alone."""
+        if doc_ids is not None:
+            return self.within(doc_ids).ask(question, mode=mode)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         text, notices = clean_question(question)
@@ -118,6 +124,25 @@ class Answerer:
         self._fill_sources(answer, q, candidates, mode)
         summarize(answer, q)
         return answer
+
+    def within(self, doc_ids) -> "Answerer":
+        """An answerer over these documents alone: its own BM25 and its own counts of which names
+        and words are rare, so that one story's answer does not depend on the other stories.
+        Made once per set of documents (a few, kept)."""
+        key = frozenset(doc_ids)
+        if key == {d.doc_id for d in self.store.documents}:
+            return self
+        with self._within_lock:
+            found = self._within.get(key)
+            if found is None:
+                unknown = sorted(key - {d.doc_id for d in self.store.documents})
+                if unknown or not key:
+                    raise ValueError(f"doc_ids: {unknown[0] if unknown else 'none given'}: "
+                                     f"not a document of {self.store.index_dir}")
+                if len(self._within) >= 64:
+                    self._within.pop(next(iter(self._within)))
+                found = self._within[key] = Answerer(self.store.subset(key), self.embedder, self.nlp)
+            return found
 
     def specific_terms(self, q: Question) -> list[str]:
         """The two rarest content words of the question, stemmed: what a sentence about it uses."""
