@@ -12,6 +12,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,9 @@ class ChoiceSettings:
     # Another story counts as touched when one of its sentences is this close to the best hit's
     # cosine: near enough that the question might be about it.
     touch_margin: float = 0.08
+    # When the chosen story has no source for the question, answer within the first touched
+    # story that has one (the reader asked about "the strike" of another story, say).
+    fall_back: bool = False
 
 
 @dataclass
@@ -82,6 +86,7 @@ class StoryAnswerer:
         self.answerer = answerer
         self.settings = settings
         self._vocabulary: dict[str, set[str]] | None = None   # story_id -> the words its articles use
+        self._encode = lru_cache(maxsize=1024)(lambda text: answerer.embedder.encode([text])[0])
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None) -> "StoryAnswerer":
@@ -105,16 +110,32 @@ class StoryAnswerer:
             answer = self.answerer.ask(question, mode=mode)
             answer.story_id = stories[0].story_id if stories and answer.sources else None
             return answer
-        choice = choose(self.store, self.answerer.embedder.encode([text])[0], self.settings, self.naming(text))
-        chosen = self.store.story(fixed) if fixed else self.store.story(choice.story_id)
-        others = [s for s in ([choice.story_id] if fixed else []) + choice.touched
-                  if s is not None and s != chosen.story_id]
-        whole = len(chosen.doc_ids) == len(self.store.documents)
-        answer = self.answerer.ask(question, mode=mode, doc_ids=None if whole else list(chosen.doc_ids))
-        answer.story_id = chosen.story_id if answer.sources else None
+        choice = self.choice(text)
+        chosen = fixed or choice.story_id
+        others = [s for s in [choice.story_id] + choice.touched if s is not None and s != chosen]
+        answer = self._within(chosen, question, mode)
+        if not answer.sources and fixed is None and self.settings.fall_back:
+            for other in others:
+                tried = self._within(other, question, mode)
+                if tried.sources:
+                    answer, chosen = tried, other
+                    others = [s for s in [choice.story_id] + choice.touched if s != chosen]
+                    break
+        story = self.store.story(chosen)
+        answer.story_id = chosen if answer.sources else None
         answer.other_stories = others
-        answer.notices.append(story_notice(chosen, [self.store.story(s) for s in others], bool(answer.sources)))
+        answer.notices.append(story_notice(story, [self.store.story(s) for s in others], bool(answer.sources)))
         return answer
+
+    def choice(self, question: str) -> StoryChoice:
+        """Which story the question's best hits point to, and which others they touch."""
+        text, _ = clean_question(question)
+        return choose(self.store, self._encode(text), self.settings, self.naming(text))
+
+    def _within(self, story_id: str, question: str, mode: str) -> Answer:
+        story = self.store.story(story_id)
+        whole = len(story.doc_ids) == len(self.store.documents)
+        return self.answerer.ask(question, mode=mode, doc_ids=None if whole else list(story.doc_ids))
 
     def naming(self, text: str) -> set[str] | None:
         """The stories a question naming something ("Keston", "Ilse Brandvold") can be about: those
