@@ -142,6 +142,8 @@ class Answerer:
                 if len(self._within) >= 64:
                     self._within.pop(next(iter(self._within)))
                 found = self._within[key] = Answerer(self.store.subset(key), self.embedder, self.nlp)
+                # A question is encoded and parsed once, whichever documents answer it.
+                found._encode, found._question = self._encode, self._question
             return found
 
     def specific_terms(self, q: Question) -> list[str]:

@@ -12,15 +12,12 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from index import default_index_dir
-from index.analysis import analysis_of
 from index.store import Story
-from index.stories import name_words
 
 from .answer import Answer
 from .answering import Answerer, clean_question
@@ -86,7 +83,7 @@ class StoryAnswerer:
         self.answerer = answerer
         self.settings = settings
         self._vocabulary: dict[str, set[str]] | None = None   # story_id -> the words its articles use
-        self._encode = lru_cache(maxsize=1024)(lambda text: answerer.embedder.encode([text])[0])
+        self._encode = answerer._encode   # the answerer's cache: the question is encoded once
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None) -> "StoryAnswerer":
@@ -141,7 +138,8 @@ class StoryAnswerer:
         """The stories a question naming something ("Keston", "Ilse Brandvold") can be about: those
         whose articles use the most of its names' words. None when no name narrows it (no story
         uses them, or every story does)."""
-        words = set(name_words([analysis_of(self.answerer.nlp(text))]))
+        names = self.answerer._question(text).names   # the answerer's parse, cached: parsed once
+        words = {w for name in names for w in _words(name)}
         if not words:
             return None
         if self._vocabulary is None:
