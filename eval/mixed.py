@@ -84,6 +84,37 @@ def prefixed(story: str, golds: list[GoldQuestion]) -> list[GoldQuestion]:
                                 sources={f"{story}{SEPARATOR}{d}": s for d, s in g.sources.items()}) for g in golds]
 
 
+def grouping_robustness(store, truth: dict[str, str], orders: int) -> dict:
+    """B-cubed F1 of the grouping when the articles arrive one by one in random orders, and across
+    a range of the join threshold around its setting: a setting fitted to these stories would show
+    a narrow peak."""
+    import itertools
+    import random
+
+    from index.stories import DEFAULT_SETTINGS, assign
+
+    profiles = [store.profile(d.doc_id) for d in store.documents]
+
+    def f1(sequence, settings=DEFAULT_SETTINGS) -> float:
+        groups, counter = [], itertools.count(1)
+        placed = {}
+        for profile in sequence:   # one at a time: each its own arrival
+            placed.update(assign([profile], groups, lambda: f"g{next(counter)}", settings))
+        return bcubed(placed, truth)["f1"]
+
+    rng = random.Random(11)
+    shuffled = []
+    for _ in range(orders):
+        sequence = profiles[:]
+        rng.shuffle(sequence)
+        shuffled.append(f1(sequence))
+    by_date = sorted(profiles, key=lambda p: (p.day is None, p.day, p.doc_id))
+    sweep = {f"{t:.2f}": f1(by_date, dataclasses.replace(DEFAULT_SETTINGS, join_at=t))
+             for t in (0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.55)}
+    return {"random_orders": orders, "f1_min": min(shuffled), "f1_mean": sum(shuffled) / len(shuffled),
+            "join_at_sweep": sweep}
+
+
 def timed(ask, golds: list[GoldQuestion]) -> tuple[list[dict], list[float]]:
     ask("How many people were killed?")   # models and BM25 loaded before anything is timed
     answers, latencies = [], []
@@ -130,7 +161,8 @@ def print_tables(results: dict, pooled: dict) -> None:
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write both reports per story, pooled, and the B-cubed figures here.")
 @click.option("--fall-back", is_flag=True, help="Answer within a touched story when the chosen one has no source.")
-def main(stories_dir: Path, json_out: Path | None, fall_back: bool) -> None:
+@click.option("--orders", default=20, show_default=True, help="Random arrival orders to group the articles in.")
+def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int) -> None:
     from index import ingest
     from qa import Answerer
     from qa.stories import ChoiceSettings, StoryAnswerer
@@ -155,6 +187,11 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool) -> None:
         click.echo(f"grouping: {len(store.documents)} articles of {len(stories)} stories into "
                    f"{len(store.stories)} stories; B-cubed precision {grouping['precision']:.3f}, "
                    f"recall {grouping['recall']:.3f}, F1 {grouping['f1']:.3f}")
+        robust = grouping_robustness(store, truth, orders)
+        grouping["robustness"] = robust
+        click.echo(f"grouping over {orders} random arrival orders: F1 min {robust['f1_min']:.3f}, mean "
+                   f"{robust['f1_mean']:.3f}; F1 by join_at: " +
+                   ", ".join(f"{t} {v:.3f}" for t, v in robust["join_at_sweep"].items()))
         results: dict[str, dict] = {}
         all_golds, all_alone, all_mixed, lat_alone, lat_mixed = [], [], [], [], []
         leaks = 0
