@@ -442,6 +442,7 @@ class StoreWriter:
         self._meta = meta
         self._profiles: dict[str, grouping.Profile] = {}   # documents (re)embedded by this write
         self._placed: dict[str, str] = {}                  # doc_id -> collection, as the user asked
+        self._touched: set[str] = set()                    # stories whose articles this write changes
         if self.rebuild or "model" not in meta or not has_documents:
             self.conn.execute("DELETE FROM sentences")
             self.conn.execute("DELETE FROM documents")
@@ -483,6 +484,8 @@ class StoreWriter:
     def update_metadata(self, article: Article) -> None:
         """The text is unchanged; only what sources.csv (or the file's name) says of it changed."""
         self._upsert_document(article)
+        self._touched.update(r[0] for r in self.conn.execute(   # its title may be its story's
+            "SELECT story_id FROM story_documents WHERE doc_id = ?", (article.doc_id,)))
 
     def remove(self, doc_id: str) -> bool:
         self._drop_sentences(doc_id)
@@ -507,6 +510,7 @@ class StoreWriter:
         self.conn.execute("UPDATE story_documents SET story_id = ?, by_hand = 1 WHERE story_id IN (?, ?)",
                           (into, into, other))
         self.conn.execute("DELETE FROM stories WHERE story_id = ?", (other,))
+        self._touched.add(into)
 
     def split_story(self, story_id: str, doc_ids: list[str]) -> str:
         """These articles of the story leave it for a new story; returns the new story's id."""
@@ -526,6 +530,7 @@ class StoreWriter:
         self.conn.execute("UPDATE story_documents SET by_hand = 1 WHERE story_id = ?", (story_id,))
         self.conn.executemany("UPDATE story_documents SET story_id = ? WHERE doc_id = ?",
                               [(new_id, d) for d in doc_ids])
+        self._touched.update({story_id, new_id})
         return new_id
 
     def _story_ids(self) -> set[str]:
@@ -545,6 +550,9 @@ class StoreWriter:
         """Every document in exactly one story: gone documents leave theirs, re-embedded ones are
         placed again (unless the user placed them), new ones join the story they fit or start one."""
         c = self.conn
+        touched = self._touched   # stories whose articles change: their titles are chosen again
+        touched.update(r[0] for r in c.execute(
+            "SELECT story_id FROM story_documents WHERE doc_id NOT IN (SELECT doc_id FROM documents)"))
         c.execute("DELETE FROM story_documents WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
         published = dict(c.execute("SELECT doc_id, published FROM documents"))
         by_hand = dict(c.execute("SELECT doc_id, by_hand FROM story_documents"))
@@ -555,11 +563,15 @@ class StoreWriter:
                 c.execute("UPDATE story_documents SET centroid = ?, names = ? WHERE doc_id = ?",
                           (_blob(profile), json.dumps(profile.names_json()), doc_id))
             else:
+                touched.update(r[0] for r in c.execute("SELECT story_id FROM story_documents WHERE doc_id = ?",
+                                                       (doc_id,)))
                 c.execute("DELETE FROM story_documents WHERE doc_id = ?", (doc_id,))
                 del by_hand[doc_id]
         for doc_id, collection in self._placed.items():
             if doc_id not in published:
                 continue
+            touched.update(r[0] for r in c.execute("SELECT story_id FROM story_documents WHERE doc_id = ?",
+                                                   (doc_id,)))
             c.execute("INSERT INTO stories (story_id, title, collection) VALUES (?, ?, 1)"
                       " ON CONFLICT(story_id) DO NOTHING", (collection, collection))
             profile = self._profiles.get(doc_id) or self._stored_profile(doc_id) or self._profile_of(doc_id)
@@ -579,8 +591,11 @@ class StoreWriter:
             c.execute("INSERT INTO story_documents (doc_id, story_id, by_hand, centroid, names) VALUES (?, ?, 0, ?, ?)",
                       (profile.doc_id, story_id, _blob(profile), json.dumps(profile.names_json())))
             profiles[profile.doc_id] = profile
+            touched.add(story_id)
         c.execute("DELETE FROM stories WHERE story_id NOT IN (SELECT story_id FROM story_documents)")
-        self._title_stories(profiles)
+        touched.update(r[0] for r in c.execute("SELECT story_id FROM stories WHERE title IS NULL"))
+        self._title_stories(profiles, touched)
+        touched.clear()
 
     def _groups(self, published: dict[str, str | None]) -> tuple[list[grouping.Group], dict[str, grouping.Profile]]:
         """The stories as the grouping sees them, and every placed document's profile."""
@@ -595,11 +610,14 @@ class StoreWriter:
             group.add(profile)
         return sorted(groups.values(), key=lambda g: _story_key(g.story_id)), profiles
 
-    def _title_stories(self, profiles: dict[str, grouping.Profile]) -> None:
+    def _title_stories(self, profiles: dict[str, grouping.Profile], touched: set[str]) -> None:
         members: dict[str, list[grouping.Profile]] = {}
         for doc_id, story_id in self.conn.execute("SELECT doc_id, story_id FROM story_documents"):
-            members.setdefault(story_id, []).append(profiles.get(doc_id) or self._stored_profile(doc_id))
+            if story_id in touched:
+                members.setdefault(story_id, []).append(profiles.get(doc_id) or self._stored_profile(doc_id))
         for story_id, in list(self.conn.execute("SELECT story_id FROM stories WHERE collection = 0")):
+            if story_id not in touched:
+                continue
             best = grouping.representative(members.get(story_id, []))
             if best is None:
                 continue

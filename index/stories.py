@@ -39,6 +39,9 @@ class StorySettings:
     # An article published this many days away from every dated article of a story is another
     # event, however alike (the same canyon burning again next year). None: dates never decide.
     max_gap_days: int | None = 120
+    # Names are compared with this many stories, those closest in meaning: placing an article in a
+    # large archive costs one matrix product, not a comparison with every story.
+    shortlist: int = 32
 
 
 DEFAULT_SETTINGS = StorySettings()
@@ -147,19 +150,84 @@ def arrival_order(profiles: Iterable[Profile]) -> list[Profile]:
     return sorted(profiles, key=lambda p: (p.day is None, p.day or date.min, p.doc_id))
 
 
+BLOCK = 256   # articles whose meaning is compared with every story in one matrix product
+
+
 def assign(profiles: Iterable[Profile], groups: list[Group], new_id, settings: StorySettings = DEFAULT_SETTINGS
            ) -> dict[str, str]:
     """Place each article, in arrival order, into the best open story or a new one (`new_id()`
     names it). `groups` grows in place; returns doc_id -> story_id for the articles placed."""
     placed = {}
-    for profile in arrival_order(profiles):
-        group, _ = best_group(profile, groups, settings)
-        if group is None:
-            group = Group(new_id())
-            groups.append(group)
-        group.add(profile)
-        placed[profile.doc_id] = group.story_id
+    table = _Meanings(groups)
+    ordered = arrival_order(profiles)
+    for start in range(0, len(ordered), BLOCK):
+        block = ordered[start:start + BLOCK]
+        table.begin(block)
+        for at, profile in enumerate(block):
+            shortlist = [groups[i] for i in table.closest(at, profile.centroid, settings.shortlist)]
+            group, _ = best_group(profile, shortlist, settings)
+            if group is None:
+                group = Group(new_id())
+                groups.append(group)
+            group.add(profile)
+            table.update(group)
+            placed[profile.doc_id] = group.story_id
     return placed
+
+
+class _Meanings:
+    """The stories' mean vectors (unit length) as one matrix, rows in the order of `groups`.
+
+    A block of articles is compared with every story in one product; the few stories that change
+    within the block are compared again, one by one.
+    """
+
+    def __init__(self, groups: list[Group]):
+        self.groups = groups
+        dims = {g.vector_sum.shape[0] for g in groups if g.vector_sum is not None}
+        self.dim = max(dims) if dims else None
+        self.rows = np.zeros((max(len(groups), 16), self.dim or 1), dtype=np.float32)
+        self.row = {}
+        for g in groups:
+            self._put(g)
+
+    def _put(self, group: Group) -> None:
+        at = self.row.setdefault(id(group), len(self.row))
+        if at >= len(self.rows):
+            self.rows = np.vstack([self.rows, np.zeros_like(self.rows)])
+        if group.vector_sum is not None and self.dim is not None and group.vector_sum.shape[0] == self.dim:
+            self.rows[at] = group.centroid
+
+    def begin(self, block: list[Profile]) -> None:
+        if self.dim is None:
+            dims = [p.centroid.shape[0] for p in block if p.centroid.shape[0] > 1]
+            if dims:
+                self.dim = dims[0]
+                self.rows = np.zeros((len(self.rows), self.dim), dtype=np.float32)
+                for g in self.groups:
+                    self._put(g)
+        self.known = len(self.row)
+        self.changed: set[int] = set()
+        queries = np.zeros((len(block), self.dim or 1), dtype=np.float32)
+        for i, p in enumerate(block):
+            if p.centroid.shape[0] == queries.shape[1]:
+                queries[i] = p.centroid
+        self.block_cosines = queries @ self.rows[:self.known].T   # (block, stories at its start)
+
+    def closest(self, at: int, centroid: np.ndarray, k: int) -> list[int]:
+        n = len(self.row)
+        if n <= k or self.dim is None or centroid.shape[0] != self.dim:
+            return list(range(n))
+        cosines = np.full(n, -2.0, dtype=np.float32)
+        cosines[:self.known] = self.block_cosines[at]
+        fresh = sorted(self.changed | set(range(self.known, n)))
+        if fresh:
+            cosines[fresh] = self.rows[fresh] @ centroid
+        return np.argpartition(-cosines, k)[:k].tolist()
+
+    def update(self, group: Group) -> None:
+        self._put(group)
+        self.changed.add(self.row[id(group)])
 
 
 def representative(group_profiles: list[Profile]) -> str | None:
