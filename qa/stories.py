@@ -59,9 +59,11 @@ def choose(store, query: np.ndarray, settings: ChoiceSettings = ChoiceSettings()
     ranked = {s: sum(t[:settings.per_story]) / settings.per_story for s, t in tops.items()
               if eligible is None or s in eligible}
     if not ranked and eligible:   # the named stories are not among the hits: judge them on their own
+        closeness = store.vectors @ query
         for story_id in eligible:
-            rows = [store.row_of(sid) for d in store.story(story_id).doc_ids for sid in _ids_of(store, d)]
-            best = np.sort(store.vectors[rows] @ query)[::-1][:settings.per_story]
+            members = set(store.story(story_id).doc_ids)
+            rows = [r for r, s in enumerate(store.sentences) if s.doc_id in members]
+            best = np.sort(closeness[rows])[::-1][:settings.per_story]
             ranked[story_id] = float(best.sum()) / settings.per_story
     if not ranked:
         return StoryChoice(None)
@@ -70,10 +72,6 @@ def choose(store, query: np.ndarray, settings: ChoiceSettings = ChoiceSettings()
     touched = [s for s in sorted(tops, key=lambda s: -tops[s][0])
                if s != chosen and tops[s][0] >= top - settings.touch_margin]
     return StoryChoice(chosen, touched, ranked)
-
-
-def _ids_of(store, doc_id: str) -> list[int]:
-    return [s.sentence_id for s in store.sentences if s.doc_id == doc_id]
 
 
 class StoryAnswerer:

@@ -246,3 +246,16 @@ def test_merge_and_split_by_hand(archive_copy):
                           (["split", new_id, "valley-news"], "would leave the story empty")):
         result = runner.invoke(main, ["stories", *args, "--index", str(archive_copy)])
         assert result.exit_code != 0 and message in result.output, result.output
+
+
+def test_a_named_story_out_of_the_hits_is_still_judged(answerer):
+    """When the question names what only one story names but none of its sentences is among the
+    hits, that story is judged on its own sentences, not dropped."""
+    from qa.stories import ChoiceSettings, choose
+
+    store = answerer.store
+    library = story_with(store, "valley-news")
+    query = answerer.answerer.embedder.encode([KILLED])[0]
+    assert choose(store, query, ChoiceSettings(hits=1)).story_id == story_with(store, "nyt")
+    named = choose(store, query, ChoiceSettings(hits=1), eligible={library})
+    assert named.story_id == library and set(named.scores) == {library}
