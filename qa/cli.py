@@ -71,7 +71,8 @@ def sources(index_dir: str, as_json: bool) -> None:
     except (index.IndexNotFound, index.IndexConflict) as error:
         fail(str(error))
     if as_json:
-        click.echo(json.dumps([asdict(d) for d in store.documents], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([dict(asdict(d), story_id=store.story_of(d.doc_id)) for d in store.documents],
+                              indent=2, ensure_ascii=False))
         return
     if not store.documents:
         click.echo(f"the index at {index_dir} holds no documents")

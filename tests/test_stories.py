@@ -88,6 +88,11 @@ def test_stories_json_is_the_contract(archive):
     # Every document in exactly one story.
     every = [d for s in listed for d in s["doc_ids"]]
     assert sorted(every) == sorted(BUNDLED | FIRE | LIBRARY)
+    # `claimqa sources --json` names each document's story too.
+    result = CliRunner().invoke(main, ["sources", "--index", str(archive), "--json"])
+    assert result.exit_code == 0, result.output
+    assert {d["doc_id"]: d["story_id"] for d in json.loads(result.output)} == {
+        d: s["story_id"] for s in listed for d in s["doc_ids"]}
 
 
 def test_an_index_from_before_stories_is_grouped_on_reading_and_kept_at_its_next_write(archive_copy):
