@@ -539,8 +539,7 @@ class StoreWriter:
     def _new_story_id(self) -> str:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'next_story'").fetchone()
         n = int(row[0]) if row else 1
-        taken = self._story_ids()
-        while f"s{n}" in taken:
+        while self.conn.execute("SELECT 1 FROM stories WHERE story_id = ?", (f"s{n}",)).fetchone():
             n += 1
         self.conn.execute("INSERT INTO meta (key, value) VALUES ('next_story', ?)"
                           " ON CONFLICT(key) DO UPDATE SET value=excluded.value", (str(n + 1),))
