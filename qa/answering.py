@@ -136,9 +136,10 @@ class Answerer:
             found = self._within.get(key)
             if found is None:
                 unknown = sorted(key - {d.doc_id for d in self.store.documents})
-                if unknown or not key:
-                    raise ValueError(f"doc_ids: {unknown[0] if unknown else 'none given'}: "
-                                     f"not a document of {self.store.index_dir}")
+                if unknown:
+                    raise ValueError(f"doc_ids: {unknown[0]}: not a document of {self.store.index_dir}")
+                if not key:
+                    raise ValueError("doc_ids: empty; give at least one document, or None for all")
                 if len(self._within) >= 64:
                     self._within.pop(next(iter(self._within)))
                 found = self._within[key] = Answerer(self.store.subset(key), self.embedder, self.nlp)
