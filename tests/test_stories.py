@@ -274,3 +274,17 @@ def test_doc_ids_must_name_documents_of_the_index(answerer):
     # Restricted to two outlets: only they are sources or silent.
     answer = answerer.answerer.ask(KILLED, doc_ids=["nyt", "valley-news"])
     assert [s.doc_id for s in answer.sources] == ["nyt"] and answer.not_mentioned == ["valley-news"]
+
+
+def test_the_page_s_example_questions_come_from_the_stories(archive):
+    import app
+
+    store = index.SentenceStore.open(archive)
+    examples = app.example_questions(store)
+    newest_first = sorted(store.stories, key=lambda s: (s.last or "", s.story_id), reverse=True)
+    assert len(examples) == 3
+    for example, story in zip(examples, newest_first):
+        assert story.title[:40] in example, (example, story.title)
+    panel = app.render_stories(store)
+    assert panel.count('<details class="cq-story"') == 3 and " open" not in panel
+    assert panel.index("Harbour Daily") > panel.index("cq-story-title")
