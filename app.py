@@ -31,6 +31,7 @@ import gradio as gr
 import index
 import qa
 from qa.answer import Answer, Citation, SourceAnswer
+from qa.stories import StoryAnswerer
 
 ROOT = Path(__file__).resolve().parent
 BUNDLED_CORPUS = ROOT / "data" / "articles"
@@ -40,16 +41,6 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024       # per file; a long article as HTML is w
 GRADIO_MAX_FILE_SIZE = "20mb"            # Gradio's own hard cap, above ours so that we can say why
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}")
 ASK_CONCURRENCY = 4                      # 2 cores: a few answers in flight keep both busy
-
-EXAMPLES = [
-    "How many people were killed in the January 4 strike?",
-    "Who was the commander killed in the strike?",
-    "How many people were injured?",
-    "Who is the Pentagon spokesman?",
-    "How many attacks on US forces have there been since October?",
-    "What time did the strike happen?",
-]
-
 
 # -- the library behind the page ------------------------------------------------------------
 
@@ -65,14 +56,14 @@ class Library:
         self.uploads_dir = uploads_dir
         self._swap = threading.Lock()
         self._ingest = threading.Lock()   # one upload at a time (ingest also holds a file lock)
-        self.answerer = qa.Answerer.open(index_dir)
+        self.answerer = open_answerer(index_dir)
 
-    def ask(self, question: str) -> tuple[Answer, "qa.Answerer"]:
+    def ask(self, question: str, story: str | None = None) -> tuple[Answer, "StoryAnswerer"]:
         answerer = self.answerer          # one snapshot for the answer and for its context
-        return answerer.ask(question), answerer
+        return answerer.ask(question, story=story or None), answerer
 
     def reload(self) -> None:
-        fresh = qa.Answerer.open(self.index_dir)   # built before the swap: readers never wait on it
+        fresh = open_answerer(self.index_dir)   # built before the swap: readers never wait on it
         with self._swap:
             self.answerer = fresh
 
@@ -80,6 +71,11 @@ class Library:
         """Check, save and ingest uploaded files; returns one line per file saying what happened."""
         with self._ingest:
             return add_uploads(self, [Path(p) for p in paths], progress)
+
+    def remove(self, doc_id: str) -> str:
+        """Take an uploaded article out of the index and the uploads folder; one line saying so."""
+        with self._ingest:
+            return remove_upload(self, doc_id)
 
 
 @dataclass
@@ -445,13 +441,7 @@ def _context(citation: Citation, source: SourceAnswer, store) -> str:
 
 
 def render_sources(store) -> str:
-    rows = "".join(
-        f'<tr><td><div class="cq-src-outlet">{esc(d.outlet)}</div>'
-        f'<div class="cq-src-title">{esc(d.title) if d.title else ""}<span class="cq-muted"> {esc(d.doc_id)}</span></div></td>'
-        f'<td class="cq-src-date">{esc(nice_date(d.published))}</td><td class="cq-src-n">{d.sentences}</td></tr>'
-        for d in store.documents)
-    return (f'<table class="cq-sources"><thead><tr><th>Outlet and title</th><th>Date</th>'
-            f'<th class="cq-src-n">Sentences</th></tr></thead><tbody>{rows}</tbody></table>')
+    return render_stories(store)
 
 
 def render_report(lines: list[str]) -> str:
@@ -462,6 +452,93 @@ def render_report(lines: list[str]) -> str:
 
 def render_error(message: str) -> str:
     return f'<div class="cq-answer"><div class="cq-notice">{esc(message)}</div></div>'
+
+
+# -- stories on the page: which story an answer is from, the others, uploads to remove ---------
+
+EXAMPLE_COUNT = 6
+
+
+def open_answerer(index_dir: Path) -> StoryAnswerer:
+    """Answers within the story a question is about (qa.stories), over one snapshot of the index."""
+    return StoryAnswerer(qa.Answerer.open(index_dir))
+
+
+def remove_upload(library: Library, doc_id: str) -> str:
+    """Only an uploaded article can be removed from the page; its file goes with it, so that the
+    next upload (which ingests the whole uploads folder) does not bring it back."""
+    store = library.answerer.store
+    try:
+        document = store.document(doc_id)
+    except KeyError:
+        return f"refused: {doc_id or '(none chosen)'}: no such article in the index"
+    if not _is_upload(library, document.path):
+        return f"refused: {doc_id}: not an uploaded article (only uploads can be removed here)"
+    if not index.remove(doc_id, library.index_dir):
+        return f"refused: {doc_id}: no such article in the index"
+    Path(document.path).unlink(missing_ok=True)
+    library.reload()
+    return f"removed: {doc_id}"
+
+
+def uploaded_choices(library: Library) -> list[tuple[str, str]]:
+    """(label, doc_id) of every uploaded article, for the remove menu."""
+    return [(f"{d.outlet} – {d.title or d.doc_id}", d.doc_id)
+            for d in library.answerer.store.documents if _is_upload(library, d.path)]
+
+
+def example_questions(store, count: int = EXAMPLE_COUNT) -> list[str]:
+    """One question per story, newest stories first, from its title: the examples follow the index."""
+    stories = sorted(store.stories, key=lambda s: (s.last or "", s.story_id), reverse=True)
+    out = []
+    for story in stories[:count]:
+        title = " ".join((story.title or story.story_id).split()).rstrip(".?!:")
+        if len(title) > 70:
+            title = title[:70].rsplit(" ", 1)[0] + "…"
+        out.append(f"What do the outlets report on “{title}”?")
+    return out
+
+
+def story_choices(answer: Answer, store) -> list[tuple[str, str]]:
+    """(label, story_id) of the other stories the question touched, for switching to one."""
+    out = []
+    for story_id in answer.other_stories:
+        try:
+            story = store.story(story_id)
+        except KeyError:
+            continue
+        out.append((f"{story.title or story_id} ({len(story.doc_ids)} articles)", story_id))
+    return out
+
+
+def story_switch_update(answer: Answer | None, store):
+    """The 'other stories' menu after an answer: shown only when the question touched others."""
+    choices = story_choices(answer, store) if answer is not None else []
+    return gr.update(choices=choices, value=None, visible=bool(choices))
+
+
+def render_stories(store) -> str:
+    """The sources panel: one collapsible entry per story, its articles inside."""
+    stories = store.stories
+    parts = []
+    for story in stories:
+        span = nice_date(story.first) if story.first == story.last else \
+            f"{nice_date(story.first)} – {nice_date(story.last)}"
+        kind = '<span class="cq-muted"> collection</span>' if story.collection else ""
+        rows = "".join(
+            f'<tr><td><div class="cq-src-outlet">{esc(d.outlet)}</div>'
+            f'<div class="cq-src-title">{esc(d.title) if d.title else ""}<span class="cq-muted"> {esc(d.doc_id)}</span></div></td>'
+            f'<td class="cq-src-date">{esc(nice_date(d.published))}</td><td class="cq-src-n">{d.sentences}</td></tr>'
+            for d in (store.document(doc_id) for doc_id in story.doc_ids))
+        opened = " open" if len(stories) == 1 else ""
+        parts.append(
+            f'<details class="cq-story" data-story="{esc(story.story_id)}"{opened}><summary>'
+            f'<span class="cq-story-title">{esc(story.title or story.story_id)}</span>{kind}'
+            f'<div class="cq-story-meta">{len(story.doc_ids)} article{"s" if len(story.doc_ids) != 1 else ""} '
+            f'&middot; {esc(span)} &middot; {esc(", ".join(story.outlets))}</div></summary>'
+            f'<table class="cq-sources"><thead><tr><th>Outlet and title</th><th>Date</th>'
+            f'<th class="cq-src-n">Sentences</th></tr></thead><tbody>{rows}</tbody></table></details>')
+    return "".join(parts)
 
 
 # -- the page ----------------------------------------------------------------------------------
@@ -520,6 +597,10 @@ button.cq-example:hover { border-color: #2563eb; }
 #cq-sources table, #cq-sources tr { border: none !important; padding: 0 !important; margin: 0 !important; }
 #cq-sources th, #cq-sources td { border: none !important; border-bottom: 1px solid var(--border-color-primary, #e4e4e7) !important; }
 #cq-sources th { font-weight: 600; opacity: .75; background: transparent !important; }
+details.cq-story { border-bottom: 1px solid var(--border-color-primary, #e4e4e7); padding: .35rem 0; }
+details.cq-story > summary { cursor: pointer; }
+.cq-story-title { font-weight: 600; }
+.cq-story-meta { font-size: .8em; opacity: .7; margin-left: 1rem; }
 """
 
 THEME = gr.themes.Soft(
@@ -534,11 +615,13 @@ def build(library: Library) -> gr.Blocks:
     def respond(message: str, history: list, previous: str | None):
         message = (message or "").strip()
         if not message:
-            return "", history, previous
+            return "", history, previous, []
         asked = resolve_follow_up(message, previous)
+        touched = []
         try:
             answer, answerer = library.ask(asked)
             reply = render_answer(answer, answerer.store)
+            touched = story_choices(answer, answerer.store)
         except Exception as error:   # a bad question is an answer too: say why, keep the chat going
             reply = render_error(str(error) or type(error).__name__)
             asked = previous or None
@@ -546,15 +629,46 @@ def build(library: Library) -> gr.Blocks:
             {"role": "user", "content": render_question(message, asked)},
             {"role": "assistant", "content": reply},
         ]
-        return "", history, asked
+        return "", history, asked, touched
 
-    def ask(question: str) -> dict:
-        """Answer a question from every source: the contract's answer object."""
+    def ask(question: str, story: str = "") -> dict:
+        """Answer a question from every source of the story it is about (or of `story`, an id): the
+        contract's answer object."""
         try:
-            answer, _ = library.ask(question)
+            answer, _ = library.ask(question, story=story or None)
         except Exception as error:
             raise gr.Error(str(error) or type(error).__name__)
         return answer.to_dict()
+
+    def switch_story(story_id: str | None, history: list, previous: str | None):
+        """The previous question again, within another story it touched."""
+        if not story_id or not previous:
+            return history, previous, []
+        try:
+            answer, answerer = library.ask(previous, story=story_id)
+            reply = render_answer(answer, answerer.store)
+            touched = story_choices(answer, answerer.store)
+            title = answerer.store.story(story_id).title or story_id
+        except Exception as error:
+            reply, touched, title = render_error(str(error) or type(error).__name__), [], story_id
+        history = list(history or []) + [
+            {"role": "user", "content": render_question(previous) +
+             f'<div class="cq-asked">within the story: {esc(title)}</div>'},
+            {"role": "assistant", "content": reply},
+        ]
+        return history, previous, touched
+
+    def remove(doc_id: str | None):
+        line = library.remove(doc_id or "")
+        return render_report([line]), render_sources(library.answerer.store), gr.update(
+            choices=uploaded_choices(library), value=None)
+
+    def refresh_panels():
+        """What depends on the index: example questions per story, the uploads one may remove."""
+        examples = example_questions(library.answerer.store)
+        updates = [gr.update(value=examples[i], visible=True) if i < len(examples) else gr.update(visible=False)
+                   for i in range(EXAMPLE_COUNT)]
+        return *updates, gr.update(choices=uploaded_choices(library), value=None)
 
     def upload(files: list[str] | None, progress=gr.Progress()):
         lines = library.add(list(files or []), progress=progress)
@@ -565,23 +679,28 @@ def build(library: Library) -> gr.Blocks:
                     "that say it, and where the outlets disagree. Click a sentence to read it in context.",
                     elem_id="cq-title")
         previous = gr.State(None)
+        touched = gr.State([])   # (label, story_id) of the other stories the last answer touched
         with gr.Row(equal_height=False):
             with gr.Column(scale=7):
                 chat = gr.Chatbot(
                     elem_id="cq-chat", height="calc(100vh - 250px)", min_height=480, show_label=False, layout="panel",
                     sanitize_html=True, render_markdown=True, latex_delimiters=[],   # "$2 million" is no formula
                     line_breaks=False, feedback_options=None, buttons=[],
-                    placeholder="Ask about the strike: who, how many, when. Follow-ups work: \"and the injured?\"")
+                    placeholder="Ask about a story: who, how many, when. Follow-ups work: \"and the injured?\"")
                 with gr.Row():
                     box = gr.Textbox(elem_id="cq-question", show_label=False, scale=5, max_lines=4,
                                      placeholder="How many people were killed in the January 4 strike?")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
+                switch = gr.Radio([], label="This question also touches these stories: answer within one of them",
+                                  visible=False, elem_id="cq-switch")
                 clear = gr.Button("New conversation", size="sm", variant="secondary")
             with gr.Column(scale=3, min_width=340):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render_sources(library.answerer.store), elem_id="cq-sources")
                 gr.Markdown("### Try")
-                buttons = [gr.Button(q, size="sm", elem_classes=["cq-example"]) for q in EXAMPLES]
+                examples = example_questions(library.answerer.store)
+                buttons = [gr.Button(examples[i] if i < len(examples) else "", size="sm", elem_classes=["cq-example"],
+                                     visible=i < len(examples)) for i in range(EXAMPLE_COUNT)]
                 gr.Markdown(f"### Add articles\n.txt, .md, .html or a `sources.csv` (outlet, date, title per "
                             f"file), up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB each.")
                 # No file_types here: Gradio would refuse the whole batch with its own message;
@@ -589,18 +708,33 @@ def build(library: Library) -> gr.Blocks:
                 files = gr.File(file_count="multiple", type="filepath", show_label=False, elem_id="cq-upload", height=120)
                 add = gr.Button("Add to the index", elem_id="cq-add")
                 report = gr.HTML(elem_id="cq-report")
+                with gr.Row():
+                    removable = gr.Dropdown(uploaded_choices(library), value=None, label="Remove an uploaded article",
+                                            allow_custom_value=True, scale=3, elem_id="cq-remove-pick")
+                    drop = gr.Button("Remove", scale=1, elem_id="cq-remove")
 
-        talk = dict(fn=respond, inputs=[box, chat, previous], outputs=[box, chat, previous],
+        show_switch = dict(fn=lambda t: gr.update(choices=t, value=None, visible=bool(t)), inputs=touched,
+                           outputs=switch, api_visibility="private", queue=False)
+        talk = dict(fn=respond, inputs=[box, chat, previous], outputs=[box, chat, previous, touched],
                     concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
         # The chat's own endpoint: not in the API docs (/ask is the API), but callable, so tests see the HTML.
-        box.submit(**talk, api_name="chat", api_visibility="undocumented")
-        send.click(**talk, api_visibility="private")
-        for button, question in zip(buttons, EXAMPLES):
-            button.click(lambda q=question: q, outputs=box, api_visibility="private", queue=False).then(
-                **talk, api_visibility="private")
-        clear.click(lambda: ([], None, ""), outputs=[chat, previous, box], api_visibility="private", queue=False)
+        box.submit(**talk, api_name="chat", api_visibility="undocumented").then(**show_switch)
+        send.click(**talk, api_visibility="private").then(**show_switch)
+        for button in buttons:
+            button.click(lambda q: q, inputs=button, outputs=box, api_visibility="private", queue=False).then(
+                **talk, api_visibility="private").then(**show_switch)
+        switch.input(switch_story, inputs=[switch, chat, previous], outputs=[chat, previous, touched],
+                     api_visibility="private", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer").then(
+            **show_switch)
+        clear.click(lambda: ([], None, "", gr.update(visible=False)), outputs=[chat, previous, box, switch],
+                    api_visibility="private", queue=False)
         add.click(upload, inputs=files, outputs=[report, sources, files], api_name="upload",
-                  concurrency_limit=1, concurrency_id="upload")
+                  concurrency_limit=1, concurrency_id="upload").then(
+            refresh_panels, outputs=[*buttons, removable], api_visibility="private")
+        drop.click(remove, inputs=removable, outputs=[report, sources, removable], api_name="remove",
+                   concurrency_limit=1, concurrency_id="upload").then(
+            refresh_panels, outputs=[*buttons, removable], api_visibility="private")
+        demo.load(refresh_panels, outputs=[*buttons, removable], api_visibility="private")
         gr.api(ask, api_name="ask", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
     return demo
 

@@ -9,7 +9,8 @@ from importlib import import_module
 _HOMES = {
     "Analysis": "analysis", "Entity": "analysis", "Token": "analysis", "load_nlp": "analysis",
     "DEFAULT_MODEL": "embedding", "Embedder": "embedding", "model_setting": "embedding",
-    "IngestReport": "ingest", "ingest": "ingest", "remove": "ingest",
+    "IngestReport": "ingest", "ingest": "ingest", "merge_stories": "ingest", "remove": "ingest",
+    "split_story": "ingest", "Story": "store", "StorySettings": "stories",
     "Article": "reading", "Refusal": "reading", "SentenceSpan": "reading", "read_articles": "reading",
     "Document": "store", "IndexConflict": "store", "IndexNotFound": "store", "Sentence": "store",
     "SentenceStore": "store", "default_index_dir": "store",

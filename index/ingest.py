@@ -12,7 +12,7 @@ import numpy as np
 from .analysis import analyse
 from .embedding import Embedder, model_setting
 from .reading import Article, Refusal, read_articles
-from .store import DB_NAME, IndexNotFound, StoreWriter, default_index_dir
+from .store import DB_NAME, IndexNotFound, StoreWriter, check_collection, default_index_dir
 
 # progress(done, total): sentences analysed and embedded so far, out of all this ingest embeds.
 Progress = Callable[[int, int], None]
@@ -40,12 +40,17 @@ class IngestReport:
 
 
 def ingest(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike | None = None,
-           rebuild: bool = False, model: str | None = None, progress: Progress | None = None) -> IngestReport:
+           rebuild: bool = False, model: str | None = None, progress: Progress | None = None,
+           collection: str | None = None) -> IngestReport:
     """Add or update the articles at `paths`: files or folders of .txt, .md, .html.
 
     Only documents whose text changed are embedded again. Refused files are reported and
     skipped; the rest land together in one atomic write, or, on any failure, not at all.
+    Each new article joins the story it fits (index.stories), or, with `collection`, the named
+    collection (made if new; ValueError for a name that cannot be one).
     """
+    if collection is not None:
+        check_collection(collection)
     started = time.perf_counter()
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
     report = IngestReport()
@@ -83,7 +88,10 @@ def ingest(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike | No
                 writer.put(article, vectors[at:at + n], analyses[at:at + n])
                 at += n
             report.sentences = at
-        if to_embed or report.updated:
+        if collection is not None:
+            indexed_now = set(report.added + report.updated + report.unchanged)
+            writer.place([a.doc_id for a in articles if a.doc_id in indexed_now], collection)
+        if to_embed or report.updated or (collection is not None and articles):
             writer.commit()
     report.seconds = time.perf_counter() - started
     return report
@@ -99,6 +107,28 @@ def remove(doc_id: str, index_dir: str | os.PathLike | None = None) -> bool:
             return False
         writer.commit()
     return True
+
+
+def merge_stories(into: str, other: str, index_dir: str | os.PathLike | None = None) -> None:
+    """Every article of story `other` joins story `into` (KeyError: no such story)."""
+    with _story_writer(index_dir) as writer:
+        writer.merge_stories(into, other)
+        writer.commit()
+
+
+def split_story(story_id: str, doc_ids: list[str], index_dir: str | os.PathLike | None = None) -> str:
+    """These articles leave the story for a new one; returns its id (KeyError, ValueError: why not)."""
+    with _story_writer(index_dir) as writer:
+        new_id = writer.split_story(story_id, list(doc_ids))
+        writer.commit()
+    return new_id
+
+
+def _story_writer(index_dir: str | os.PathLike | None) -> StoreWriter:
+    index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+    if not (index_dir / DB_NAME).is_file():
+        raise IndexNotFound(f"no index at {index_dir}")
+    return StoreWriter(index_dir, model=None)
 
 
 def _one_per_text(articles: list[Article], report: IngestReport) -> list[Article]:

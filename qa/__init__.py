@@ -8,10 +8,11 @@ from importlib import import_module
 from .answer import Answer, Citation, Disagreement, DisagreementValue, SourceAnswer
 
 # The answering machinery is imported on first use, so that `claimqa sources` starts fast.
-_LAZY = {"MAX_QUESTION_CHARS": "answering", "Answerer": "answering", "ask": "answering", "as_text": "render"}
+_LAZY = {"MAX_QUESTION_CHARS": "answering", "Answerer": "answering", "ask": "answering", "as_text": "render",
+         "StoryAnswerer": "stories"}
 
 __all__ = ["Answer", "Answerer", "Citation", "Disagreement", "DisagreementValue", "MAX_QUESTION_CHARS",
-           "SourceAnswer", "as_text", "ask"]
+           "SourceAnswer", "StoryAnswerer", "as_text", "ask"]
 
 
 def __getattr__(name: str):

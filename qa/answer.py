@@ -46,6 +46,8 @@ class Answer:
     disagreement: Disagreement = field(default_factory=Disagreement)
     summary: str = ""                   # the short paragraph a reader sees first
     notices: list[str] = field(default_factory=list)  # e.g. "question cut to 1,000 characters"
+    story_id: str | None = None         # the story the answer is given within (None: none addresses it)
+    other_stories: list[str] = field(default_factory=list)   # other stories the question's best hits touched
 
     def to_dict(self) -> dict:
         return asdict(self)

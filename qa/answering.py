@@ -85,6 +85,8 @@ class Answerer:
         self._lock = threading.Lock()
         self._encode = lru_cache(maxsize=4096)(self._encode_uncached)
         self._words: OrderedDict[str, np.ndarray] = OrderedDict()   # word -> vector, for predicate fits
+        self._within: dict[frozenset, Answerer] = {}   # doc_ids -> an answerer over them alone
+        self._within_lock = threading.Lock()
         self._question = lru_cache(maxsize=1024)(lambda text: analyse_question(text, self.nlp))
         # The outlets are who reports, never what is reported: their names are no answer.
         self._outlets = {fold_name(d.outlet) for d in store.documents} | {fold_name(d.doc_id) for d in store.documents}
@@ -108,11 +110,15 @@ class Answerer:
 
     # -- the one public verb ---------------------------------------------------------------
     def ask(self, question: str, mode: str = "hybrid", doc_ids: Collection[str] | None = None) -> Answer:
-        """Answer from every document (or only `doc_ids`): who says what, cited, and where they clash."""
+        """Answer from every document, or, with `doc_ids`, from those only (sources and
+        not_mentioned both), judged as if they had been indexed alone: who says what, cited,
+        and where they clash."""
+        if doc_ids is not None:
+            return self.within(doc_ids).ask(question, mode=mode)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         text, notices = clean_question(question)
-        q, s, decisions = self.decisions(text, mode, doc_ids)
+        q, s, decisions = self.decisions(text, mode)
         answer = Answer(question=text, notices=notices)
         self._cite(answer, decisions, s)
         primary = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses and d.value}
@@ -123,13 +129,33 @@ class Answerer:
         summarize(answer, q)
         return answer
 
-    def decisions(self, text: str, mode: str = "hybrid", doc_ids: Collection[str] | None = None
-                  ) -> tuple[Question, Settings, list[Decision]]:
+    def within(self, doc_ids: Collection[str]) -> "Answerer":
+        """An answerer over these documents alone: its own BM25 and its own counts of which words
+        are rare, so that one story's answer does not depend on the other stories. Made once per
+        set of documents (a few, kept); question encodings and parses are shared."""
+        key = frozenset(doc_ids)
+        if key == {d.doc_id for d in self.store.documents}:
+            return self
+        with self._within_lock:
+            found = self._within.get(key)
+            if found is None:
+                unknown = sorted(key - {d.doc_id for d in self.store.documents})
+                if unknown:
+                    raise ValueError(f"doc_ids: {unknown[0]}: not a document of {self.store.index_dir}")
+                if not key:
+                    raise ValueError("doc_ids: empty; give at least one document, or None for all")
+                if len(self._within) >= 64:
+                    self._within.pop(next(iter(self._within)))
+                found = self._within[key] = Answerer(self.store.subset(key), self.embedder, self.nlp, self.settings)
+                found._encode, found._question, found._words = self._encode, self._question, self._words
+            return found
+
+    def decisions(self, text: str, mode: str = "hybrid") -> tuple[Question, Settings, list[Decision]]:
         """Retrieve, extract and decide for every document: what `ask` renders, and what
         `qa.calibrate` fits the thresholds on."""
         s = settings_module.for_mode(mode, self.settings)
         q = self._question(text)
-        docs = self._docs(doc_ids)
+        docs = list(range(len(self.store.documents)))
         candidates = self._retrieve(self._scores(text, s), docs, s)
         rarest = self._rarest(q)
         self._extract(q, candidates, s, rarest)
@@ -137,12 +163,6 @@ class Answerer:
         return q, s, decide(q, candidates, docs, s, mentions)
 
     # -- retrieve ------------------------------------------------------------------------------
-    def _docs(self, doc_ids: Collection[str] | None) -> list[int]:
-        if doc_ids is None:
-            return list(range(len(self.store.documents)))
-        wanted = set(doc_ids)
-        return [i for i, d in enumerate(self.store.documents) if d.doc_id in wanted]
-
     def _encode_uncached(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
 

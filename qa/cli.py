@@ -30,7 +30,10 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Start the index afresh (needed to change the embedding model).")
 @click.option("--model", default=None, envvar="CLAIMQA_MODEL",
               help="Embedding model: a name or a local path [default: all-MiniLM-L6-v2, bundled].")
-def ingest(paths: tuple[str, ...], index_dir: str, rebuild: bool, model: str | None) -> None:
+@click.option("--collection", default=None, metavar="NAME",
+              help="Put these articles into the named collection (a story you control) instead of letting "
+                   "the index group them.")
+def ingest(paths: tuple[str, ...], index_dir: str, rebuild: bool, model: str | None, collection: str | None) -> None:
     """Add or update articles (files or folders of .txt, .md, .html)."""
     from tqdm import tqdm
 
@@ -43,8 +46,9 @@ def ingest(paths: tuple[str, ...], index_dir: str, rebuild: bool, model: str | N
         bar.update(done - bar.n)
 
     try:
-        report = index.ingest(paths, index_dir, rebuild=rebuild, model=model, progress=progress)
-    except (index.IndexConflict, OSError) as error:
+        report = index.ingest(paths, index_dir, rebuild=rebuild, model=model, progress=progress,
+                              collection=collection)
+    except (index.IndexConflict, OSError, ValueError) as error:
         fail(str(error))
     finally:
         if bar is not None:
@@ -67,7 +71,8 @@ def sources(index_dir: str, as_json: bool) -> None:
     except (index.IndexNotFound, index.IndexConflict) as error:
         fail(str(error))
     if as_json:
-        click.echo(json.dumps([asdict(d) for d in store.documents], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([dict(asdict(d), story_id=store.story_of(d.doc_id)) for d in store.documents],
+                              indent=2, ensure_ascii=False))
         return
     if not store.documents:
         click.echo(f"the index at {index_dir} holds no documents")
@@ -84,20 +89,89 @@ def sources(index_dir: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="The answer object as JSON, for scripts.")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True,
               help="Retrieval: dense + BM25 fused, or one of them alone.")
-def ask(question: str, index_dir: str, as_json: bool, mode: str) -> None:
-    """What every outlet says, with cited sentences and the disagreements."""
+@click.option("--story", default=None, metavar="ID", help="Answer within this story (see `claimqa stories`).")
+@click.option("--collection", default=None, metavar="NAME", help="Answer within this collection.")
+def ask(question: str, index_dir: str, as_json: bool, mode: str, story: str | None, collection: str | None) -> None:
+    """What every outlet of the story the question is about says, with cited sentences and the disagreements."""
     # Submodules by name: the package's lazy names are not needed for one question.
-    from qa.answering import ask as answer_question
     from qa.render import as_text
+    from qa.stories import ask as answer_question
 
     try:
-        answer = answer_question(question, index_dir=index_dir, mode=mode)
+        answer = answer_question(question, index_dir=index_dir, mode=mode, story=story, collection=collection)
     except (ValueError, index.IndexNotFound, index.IndexConflict) as error:
         fail(str(error))
     if as_json:
         click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(as_text(answer))
+
+
+@main.group(invoke_without_command=True)
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="A JSON list, for scripts.")
+@click.pass_context
+def stories(ctx: click.Context, index_dir: str, as_json: bool) -> None:
+    """The stories the index has grouped its articles into; `merge` and `split` fix them by hand."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = index_dir
+        return
+    try:
+        store = index.SentenceStore.open(index_dir, allow_empty=True)
+    except (index.IndexNotFound, index.IndexConflict) as error:
+        fail(str(error))
+    found = store.stories
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for s in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo(f"the index at {index_dir} holds no documents")
+        return
+    for s in found:
+        kind = " (collection)" if s.collection else ""
+        span = s.first if s.first == s.last else f"{s.first or '?'} to {s.last or '?'}"
+        click.echo(f"{s.story_id}{kind}  {s.title or ''}")
+        click.echo(f"    {len(s.doc_ids)} article{'s' if len(s.doc_ids) != 1 else ''}, {span or 'undated'}: "
+                   f"{', '.join(s.doc_ids)}")
+
+
+def _story_index(ctx: click.Context, index_dir: str | None) -> str:
+    """--index given after the subcommand wins over one given before it."""
+    return index_dir or ctx.obj or "data/index"
+
+
+@stories.command()
+@click.argument("into")
+@click.argument("other")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None, help="Index folder.")
+@click.pass_context
+def merge(ctx: click.Context, into: str, other: str, index_dir: str | None) -> None:
+    """Move every article of story OTHER into story INTO."""
+    index_dir = _story_index(ctx, index_dir)
+    try:
+        index.merge_stories(into, other, index_dir)
+    except KeyError as error:
+        fail(error.args[0], code=1)
+    except (ValueError, index.IndexNotFound, index.IndexConflict, OSError) as error:
+        fail(str(error))
+    click.echo(f"merged {other} into {into}")
+
+
+@stories.command()
+@click.argument("story_id")
+@click.argument("doc_ids", nargs=-1, required=True)
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None, help="Index folder.")
+@click.pass_context
+def split(ctx: click.Context, story_id: str, doc_ids: tuple[str, ...], index_dir: str | None) -> None:
+    """Move the articles DOC_IDS of story STORY_ID into a new story of their own."""
+    index_dir = _story_index(ctx, index_dir)
+    try:
+        new_id = index.split_story(story_id, list(doc_ids), index_dir)
+    except KeyError as error:
+        fail(error.args[0], code=1)
+    except (ValueError, index.IndexNotFound, index.IndexConflict, OSError) as error:
+        fail(str(error))
+    click.echo(f"split {', '.join(doc_ids)} off {story_id} into {new_id}")
 
 
 @main.command()

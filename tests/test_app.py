@@ -152,9 +152,9 @@ def test_ask_returns_the_contract_answer(client, server):
 
 def test_api_is_the_library_answer(client, server):
     """The endpoint adds nothing and drops nothing: it is qa's answer object as JSON."""
-    import qa
+    from qa.stories import StoryAnswerer
 
-    expected = json.loads(json.dumps(qa.Answerer.open(server.index_dir).ask(SPOKESMAN).to_dict()))
+    expected = json.loads(json.dumps(StoryAnswerer.open(server.index_dir).ask(SPOKESMAN).to_dict()))
     assert client.predict(SPOKESMAN, api_name="/ask") == expected
 
 
@@ -318,6 +318,47 @@ def test_good_upload_is_searchable_at_once_while_others_ask(client, server, tmp_
     _, reply = chat(client, "What did the sign on the Zorvath Bridge read?")
     reply = text_of(reply)
     assert XSS_SHOWN in reply and "<img" not in reply
+
+
+FERRY_ARTICLE = """Ferry capsizes off Dunmore Point, 12 missing
+
+DUNMORE, June 2, 2024 -- The ferry Saint Brendan capsized off Dunmore Point on Sunday, and 12 passengers are missing, the coast guard said.
+Rescuers pulled 31 people from the sea after the ferry overturned in high winds.
+The ferry was carrying 43 passengers and crew when it left Dunmore harbour.
+"""
+FERRY_QUESTION = "How many passengers are missing after the ferry capsized?"
+
+
+def test_an_uploaded_story_stands_apart_and_can_be_removed_from_the_page(client, server, tmp_path):
+    (tmp_path / "dunmore-ferry.txt").write_text(FERRY_ARTICLE)
+    report = upload(client, tmp_path / "dunmore-ferry.txt")
+    assert "added: dunmore-ferry" in report, report
+    bundled = {"afp", "nyt", "the-national", "upi", "washington-post"}
+
+    # The ferry answer is the ferry story's alone: no strike outlet is listed as silent on it.
+    ferry = client.predict(FERRY_QUESTION, api_name="/ask")
+    assert [s["doc_id"] for s in ferry["sources"]] == ["dunmore-ferry"] and ferry["not_mentioned"] == []
+    strike = client.predict(KILLED, api_name="/ask")
+    assert strike["story_id"] != ferry["story_id"]
+    assert set(doc_ids(strike)) | set(strike["not_mentioned"]) <= bundled
+    # The chat says which story the answer is from; the page lists the stories.
+    _, reply = chat(client, KILLED)
+    assert "Answered within story" in text_of(reply)
+    from index import SentenceStore
+
+    assert SentenceStore.open(server.index_dir).story(ferry["story_id"]).doc_ids == ("dunmore-ferry",)
+
+    # Only an upload can be removed; a bundled article stays.
+    refused, sources, _ = client.predict("afp", api_name="/remove")
+    assert "refused: afp: not an uploaded article" in refused
+    assert "afp" in {d for d, _, _ in index_state(server.index_dir)[1]}
+    removed, sources, _ = client.predict("dunmore-ferry", api_name="/remove")
+    assert "removed: dunmore-ferry" in removed
+    assert "Dunmore" not in sources and not (server.uploads_dir / "dunmore-ferry.txt").exists()
+    assert "dunmore-ferry" not in {d for d, _, _ in index_state(server.index_dir)[1]}
+    assert "dunmore-ferry" not in doc_ids(client.predict(FERRY_QUESTION, api_name="/ask"))
+    again, _, _ = client.predict("dunmore-ferry", api_name="/remove")
+    assert again.count("refused: dunmore-ferry") == 1
 
 
 # -- load ----------------------------------------------------------------------------------------

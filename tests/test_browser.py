@@ -125,3 +125,36 @@ def test_upload_then_markup_shows_as_characters_and_runs_nothing(page, tmp_path)
     assert page.dialogs == []
     assert not page.errors, page.errors
     page.screenshot(path=str(ARTIFACTS / "chat-markup-as-text.png"), full_page=True)
+
+
+def test_an_answer_names_its_story_and_switches_to_another_it_touched(page, tmp_path):
+    """Two stories in the index: the injured of the airstrike and of a warehouse fire. The answer
+    is the strike's; the menu offers the fire, and choosing it answers there."""
+    fixture = Path(__file__).resolve().parent / "fixtures" / "eval" / "corpus"
+    files = [fixture / "harbour-daily.txt", fixture / "coast-tribune.txt"]
+    (tmp_path / "sources.csv").write_text("".join(
+        line + "\n" for line in (fixture / "sources.csv").read_text().splitlines() if "valley-news" not in line))
+    page.set_input_files("#cq-upload input[type=file]", [str(f) for f in files] + [str(tmp_path / "sources.csv")])
+    page.click("#cq-add")
+    page.wait_for_function("document.querySelector('#cq-report') && "
+                           "document.querySelector('#cq-report').innerText.includes('coast-tribune')", timeout=120_000)
+    # The sources panel lists the fire as a story of its own, opening on its two articles.
+    fire = page.locator("#cq-sources details.cq-story", has_text="Harbour Daily")
+    assert fire.count() == 1 and "2 articles" in fire.inner_text()
+
+    ask(page, "How many people were injured?")
+    answer = page.locator(".cq-answer").last
+    assert "Answered within story" in answer.inner_text()
+    assert answer.locator(".cq-card").count() >= 2
+    assert answer.locator(".cq-card", has_text="Harbour Daily").count() == 0
+    switch = page.locator("#cq-switch")
+    switch.wait_for(state="visible", timeout=20_000)
+    answers = page.locator(".cq-answer").count()
+    switch.locator("label", has_text="Port Elling").click()
+    page.wait_for_function(f"document.querySelectorAll('.cq-answer').length > {answers}", timeout=60_000)
+    switched = page.locator(".cq-answer").last
+    assert switched.locator(".cq-card", has_text="Harbour Daily").count() == 1, switched.inner_text()[:600]
+    assert switched.locator(".cq-card", has_text="AFP").count() == 0
+    assert "within the story" in page.locator(".cq-asked").last.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "chat-story-switch.png"), full_page=True)
+    assert not page.errors, page.errors

@@ -1,0 +1,196 @@
+"""Answering within one story: the question's closest sentences across the archive choose the story.
+
+An archive holds many events; a question is about one ("How many were killed in the derailment?").
+Its best dense hits over the whole index vote for the stories they belong to; the question is then
+answered by `Answerer.ask(..., doc_ids=...)` over that story's articles alone, so that its sources,
+its `not_mentioned` and what counts as a rare name are the story's, not the archive's. Stories
+the hits also touched are named in the answer (`other_stories`), for the reader to switch to.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index import default_index_dir
+from index.store import Story
+
+from .answer import Answer
+from .answering import Answerer, clean_question
+
+
+@dataclass(frozen=True)
+class ChoiceSettings:
+    """How the hits choose a story."""
+
+    # The question's closest sentences over the whole archive: the pool the stories are judged by.
+    hits: int = 50
+    # A story's score: the mean of its best this-many sentences in the pool (fewer count as 0).
+    # A mean, not a sum, so that a story's size does not outvote a closer, smaller story.
+    per_story: int = 3
+    # Another story counts as touched when one of its sentences is this close to the best hit's
+    # cosine: near enough that the question might be about it.
+    touch_margin: float = 0.08
+    # When the chosen story has no source for the question, answer within the first touched
+    # story that has one (the reader asked about "the strike" of another story, say).
+    fall_back: bool = False
+
+
+@dataclass
+class StoryChoice:
+    story_id: str | None                                # the story the hits point to (None: empty index)
+    touched: list[str] = field(default_factory=list)    # other stories the best hits reach, best first
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def choose(store, query: np.ndarray, settings: ChoiceSettings = ChoiceSettings(),
+           eligible: set[str] | None = None) -> StoryChoice:
+    """The story whose best sentences among the question's `hits` closest come closest to it.
+    With `eligible`, only those stories can be chosen (any story may still be touched)."""
+    scores, ids = store.search(query, settings.hits)
+    tops: dict[str, list[float]] = {}
+    for score, sentence_id in zip(scores[0].tolist(), ids[0].tolist()):
+        if sentence_id >= 0:
+            tops.setdefault(store.story_of(store.sentence(sentence_id).doc_id), []).append(score)
+    ranked = {s: sum(t[:settings.per_story]) / settings.per_story for s, t in tops.items()
+              if eligible is None or s in eligible}
+    if not ranked and eligible:   # the named stories are not among the hits: judge them on their own
+        closeness = store.vectors @ query
+        for story_id in eligible:
+            members = set(store.story(story_id).doc_ids)
+            rows = [r for r, s in enumerate(store.sentences) if s.doc_id in members]
+            best = np.sort(closeness[rows])[::-1][:settings.per_story]
+            ranked[story_id] = float(best.sum()) / settings.per_story
+    if not ranked:
+        return StoryChoice(None)
+    chosen = max(sorted(ranked), key=lambda s: ranked[s])
+    top = max((t[0] for t in tops.values()), default=0.0)
+    touched = [s for s in sorted(tops, key=lambda s: -tops[s][0])
+               if s != chosen and tops[s][0] >= top - settings.touch_margin]
+    return StoryChoice(chosen, touched, ranked)
+
+
+class StoryAnswerer:
+    """An Answerer over the whole archive that answers each question within one story."""
+
+    def __init__(self, answerer: Answerer, settings: ChoiceSettings = ChoiceSettings()):
+        self.answerer = answerer
+        self.settings = settings
+        self._vocabulary: dict[str, set[str]] | None = None   # story_id -> the words its articles use
+        self._encode = answerer._encode   # the answerer's cache: the question is encoded once
+
+    @classmethod
+    def open(cls, index_dir: str | os.PathLike | None = None) -> "StoryAnswerer":
+        return cls(Answerer.open(index_dir))
+
+    @property
+    def store(self):
+        return self.answerer.store
+
+    def is_current(self) -> bool:
+        return self.answerer.is_current()
+
+    def ask(self, question: str, mode: str = "hybrid", story: str | None = None,
+            collection: str | None = None) -> Answer:
+        """The answer within the story the question is about, or within `story` (an id) or
+        `collection` (a name) when given; ValueError naming what is unknown."""
+        text, _ = clean_question(question)
+        stories = self.store.stories
+        fixed = self._fixed(story, collection)
+        if fixed is None and len(stories) <= 1:   # one story: the whole index, exactly as before
+            answer = self.answerer.ask(question, mode=mode)
+            answer.story_id = stories[0].story_id if stories and answer.sources else None
+            return answer
+        choice = self.choice(text)
+        chosen = fixed or choice.story_id
+        others = [s for s in [choice.story_id] + choice.touched if s is not None and s != chosen]
+        answer = self._within(chosen, question, mode)
+        if not answer.sources and fixed is None and self.settings.fall_back:
+            for other in others:
+                tried = self._within(other, question, mode)
+                if tried.sources:
+                    answer, chosen = tried, other
+                    others = [s for s in [choice.story_id] + choice.touched if s != chosen]
+                    break
+        story = self.store.story(chosen)
+        answer.story_id = chosen if answer.sources else None
+        answer.other_stories = others
+        answer.notices.append(story_notice(story, [self.store.story(s) for s in others], bool(answer.sources)))
+        return answer
+
+    def choice(self, question: str) -> StoryChoice:
+        """Which story the question's best hits point to, and which others they touch."""
+        text, _ = clean_question(question)
+        return choose(self.store, self._encode(text), self.settings, self.naming(text))
+
+    def _within(self, story_id: str, question: str, mode: str) -> Answer:
+        story = self.store.story(story_id)
+        whole = len(story.doc_ids) == len(self.store.documents)
+        return self.answerer.ask(question, mode=mode, doc_ids=None if whole else list(story.doc_ids))
+
+    def naming(self, text: str) -> set[str] | None:
+        """The stories a question naming something ("Keston", "Ilse Brandvold") can be about: those
+        whose articles use the most of its names' words. None when no name narrows it (no story
+        uses them, or every story does)."""
+        names = self.answerer._question(text).names   # the answerer's parse, cached: parsed once
+        words = {w for name in names for w in _words(name)}
+        if not words:
+            return None
+        if self._vocabulary is None:
+            self._vocabulary = {story.story_id: set().union(*(_words(self.store.text(d)) for d in story.doc_ids))
+                                for story in self.store.stories}
+        uses = {story_id: len(words & vocabulary) for story_id, vocabulary in self._vocabulary.items()}
+        most = max(uses.values())
+        eligible = {story_id for story_id, n in uses.items() if n == most}
+        return eligible if most and len(eligible) < len(uses) else None
+
+    def _fixed(self, story: str | None, collection: str | None) -> str | None:
+        if story is not None and collection is not None:
+            raise ValueError("give a story or a collection, not both")
+        wanted = story if story is not None else collection
+        if wanted is None:
+            return None
+        try:
+            found = self.store.story(wanted)
+        except KeyError:
+            what = "story" if story is not None else "collection"
+            raise ValueError(f"{wanted}: no such {what} in {self.store.index_dir} (see `claimqa stories`)") from None
+        if collection is not None and not found.collection:
+            raise ValueError(f"{wanted}: a story the index grouped, not a collection; use --story {wanted}")
+        return wanted
+
+
+def story_notice(chosen: Story, others: list[Story], answered: bool) -> str:
+    """One line for the reader: which story the answer is from, which others the question touches."""
+    def named(story: Story) -> str:
+        return f"{story.story_id} \u201c{story.title or story.story_id}\u201d"
+
+    where = f"Answered within story {named(chosen)}" if answered else f"Searched story {named(chosen)}"
+    where += f" ({len(chosen.doc_ids)} article{'s' if len(chosen.doc_ids) != 1 else ''})"
+    if others:
+        where += "; the question also touches " + ", ".join(named(s) for s in others)
+    return where + "."
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d_]{3,}", text.lower()))
+
+
+_answerers: dict[str, StoryAnswerer] = {}
+_answerers_lock = threading.Lock()
+
+
+def ask(question: str, index_dir: str | os.PathLike | None = None, mode: str = "hybrid",
+        story: str | None = None, collection: str | None = None) -> Answer:
+    """`answering.ask` within one story: opened once per index folder, reopened after an ingest."""
+    clean_question(question)
+    key = str(Path(index_dir if index_dir is not None else default_index_dir()).resolve())
+    with _answerers_lock:
+        answerer = _answerers.get(key)
+        if answerer is None or not answerer.is_current():
+            answerer = _answerers[key] = StoryAnswerer.open(index_dir)
+    return answerer.ask(question, mode=mode, story=story, collection=collection)

@@ -1,0 +1,290 @@
+"""Many stories in one index: the grouping, collections, merge and split, and answers kept within one story.
+
+Real model, FAISS, SQLite and spaCy. The index holds the bundled story (five outlets on an airstrike)
+and the tests' second corpus (tests/fixtures/eval/corpus), which is itself two stories: a warehouse
+fire reported by two outlets and a library vote reported by one.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import index
+from eval.grouping import bcubed
+from qa.answering import Answerer
+from qa.cli import main
+from qa.stories import StoryAnswerer
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SECOND = FIXTURES / "eval" / "corpus"
+BUNDLED = {"afp", "nyt", "the-national", "upi", "washington-post"}
+FIRE = {"harbour-daily", "coast-tribune"}
+LIBRARY = {"valley-news"}
+KILLED = "How many people were killed in the January 4 strike?"
+FIRE_INJURED = "How many workers were injured in the warehouse fire?"
+# Both the strike and the fire injured people: a question that touches both stories.
+INJURED = "How many people were injured?"
+
+
+@pytest.fixture(scope="module")
+def archive(bundled_index, tmp_path_factory) -> Path:
+    """The bundled index plus the second corpus, ingested after it (read-only: copy to change)."""
+    folder = tmp_path_factory.mktemp("archive") / "index"
+    shutil.copytree(bundled_index, folder, ignore=shutil.ignore_patterns(".lock"))
+    report = index.ingest([SECOND], folder)
+    assert sorted(report.added) == sorted(FIRE | LIBRARY)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def answerer(archive) -> StoryAnswerer:
+    return StoryAnswerer.open(archive)
+
+
+@pytest.fixture
+def archive_copy(archive, tmp_path) -> Path:
+    target = tmp_path / "index"
+    shutil.copytree(archive, target, ignore=shutil.ignore_patterns(".lock"))
+    return target
+
+
+def groups(store) -> set[frozenset]:
+    return {frozenset(s.doc_ids) for s in store.stories}
+
+
+def stories_json(index_dir: Path) -> list[dict]:
+    result = CliRunner().invoke(main, ["stories", "--index", str(index_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def story_with(store, doc_id: str) -> str:
+    return store.story_of(doc_id)
+
+
+# -- the grouping ----------------------------------------------------------------------------------
+
+def test_articles_are_grouped_into_their_stories(archive):
+    store = index.SentenceStore.open(archive)
+    assert groups(store) == {frozenset(BUNDLED), frozenset(FIRE), frozenset(LIBRARY)}
+
+
+def test_stories_json_is_the_contract(archive):
+    listed = stories_json(archive)
+    assert [sorted(s) for s in listed] == [sorted({"story_id", "title", "doc_ids", "outlets", "first", "last",
+                                                   "collection"})] * 3
+    by_docs = {frozenset(s["doc_ids"]): s for s in listed}
+    fire = by_docs[frozenset(FIRE)]
+    assert fire["outlets"] == ["Harbour Daily", "Coast Tribune"]   # in publication order
+    assert (fire["first"], fire["last"]) == ("2024-03-05", "2024-03-06")
+    assert fire["title"] in {"Fire destroys grain warehouse at Port Elling", "Warehouse blaze at Port Elling docks"}
+    strike = by_docs[frozenset(BUNDLED)]
+    assert (strike["first"], strike["last"]) == ("2024-01-04", "2024-02-07")
+    # Every document in exactly one story.
+    every = [d for s in listed for d in s["doc_ids"]]
+    assert sorted(every) == sorted(BUNDLED | FIRE | LIBRARY)
+    # `claimqa sources --json` names each document's story too.
+    result = CliRunner().invoke(main, ["sources", "--index", str(archive), "--json"])
+    assert result.exit_code == 0, result.output
+    assert {d["doc_id"]: d["story_id"] for d in json.loads(result.output)} == {
+        d: s["story_id"] for s in listed for d in s["doc_ids"]}
+
+
+def test_an_index_from_before_stories_is_grouped_on_reading_and_kept_at_its_next_write(archive_copy):
+    conn = sqlite3.connect(archive_copy / "claimqa.sqlite")
+    conn.executescript("DROP TABLE stories; DROP TABLE story_documents;")
+    conn.close()
+    store = index.SentenceStore.open(archive_copy)
+    assert groups(store) == {frozenset(BUNDLED), frozenset(FIRE), frozenset(LIBRARY)}
+    index.remove("valley-news", archive_copy)   # any write groups and stores
+    conn = sqlite3.connect(archive_copy / "claimqa.sqlite")
+    stored = conn.execute("SELECT story_id, COUNT(*) FROM story_documents GROUP BY story_id").fetchall()
+    conn.close()
+    assert sorted(n for _, n in stored) == [2, 5]
+    assert groups(index.SentenceStore.open(archive_copy)) == {frozenset(BUNDLED), frozenset(FIRE)}
+
+
+def test_bcubed_of_a_known_grouping():
+    truth = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    assert bcubed(dict(truth), truth) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    # One story for all: each item's predicted group is half right; every true group is complete.
+    together = bcubed({k: "one" for k in truth}, truth)
+    assert together == {"precision": 0.5, "recall": 1.0, "f1": pytest.approx(2 / 3)}
+    apart = bcubed({k: k for k in truth}, truth)
+    assert apart == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3)}
+    with pytest.raises(ValueError, match="different items"):
+        bcubed({"a": "x"}, truth)
+
+
+# -- answers within one story ----------------------------------------------------------------------
+
+def test_each_question_is_answered_within_its_own_story(answerer):
+    store = answerer.store
+    strike = answerer.ask(KILLED)
+    assert strike.story_id == story_with(store, "nyt")
+    assert {s.doc_id for s in strike.sources} | set(strike.not_mentioned) <= BUNDLED
+    assert {s.doc_id for s in strike.sources} >= {"nyt", "upi", "afp", "the-national"}
+
+    fire = answerer.ask(FIRE_INJURED)
+    assert fire.story_id == story_with(store, "harbour-daily")
+    assert {s.doc_id for s in fire.sources} == FIRE and fire.not_mentioned == []
+    assert {s.doc_id: s.answer.lower() for s in fire.sources} == {"harbour-daily": "four", "coast-tribune": "two"}
+    assert fire.disagreement.flag
+
+    library = answerer.ask("How much will the new library cost?")
+    assert [s.doc_id for s in library.sources] == ["valley-news"] and library.not_mentioned == []
+
+
+def test_within_its_story_the_answer_is_the_one_of_the_story_indexed_alone(answerer, bundled_index):
+    alone = Answerer.open(bundled_index).ask(KILLED).to_dict()
+    mixed = answerer.ask(KILLED).to_dict()
+    for key in ("sources", "not_mentioned", "disagreement", "summary"):
+        assert mixed[key] == alone[key], key
+
+
+def test_a_question_touching_two_stories_answers_for_one_and_names_the_other(answerer):
+    store = answerer.store
+    answer = answerer.ask(INJURED)
+    strike, fire = story_with(store, "nyt"), story_with(store, "harbour-daily")
+    assert answer.story_id == strike
+    assert answer.other_stories == [fire]
+    assert {s.doc_id for s in answer.sources} | set(answer.not_mentioned) <= BUNDLED
+    assert any(fire in n and "also touches" in n for n in answer.notices), answer.notices
+
+    # The reader switches to the other story: the same question, answered there alone.
+    switched = answerer.ask(INJURED, story=fire)
+    assert switched.story_id == fire and strike in switched.other_stories
+    assert {s.doc_id: s.answer.lower() for s in switched.sources} == {"harbour-daily": "four", "coast-tribune": "two"}
+
+
+def test_a_fixed_story_without_an_answer_names_no_document_of_another(answerer):
+    library = story_with(answerer.store, "valley-news")
+    answer = answerer.ask(KILLED, story=library)
+    assert answer.sources == [] and answer.story_id is None
+    assert answer.not_mentioned == ["valley-news"]
+
+
+def test_unknown_story_or_collection_is_one_line_naming_it(archive):
+    runner = CliRunner()
+    result = runner.invoke(main, ["ask", KILLED, "--index", str(archive), "--story", "s99"])
+    assert result.exit_code == 2 and result.output.strip().splitlines() == [
+        f"claimqa: s99: no such story in {archive} (see `claimqa stories`)"]
+    result = runner.invoke(main, ["ask", KILLED, "--index", str(archive), "--collection", "nope"])
+    assert result.exit_code == 2 and "nope: no such collection" in result.output
+
+
+def test_one_story_answers_exactly_as_the_index_answered_before(bundled_index):
+    stories = StoryAnswerer.open(bundled_index)
+    assert len(stories.store.stories) == 1
+    for question in (KILLED, "Who won the Super Bowl?"):
+        before = Answerer.open(bundled_index).ask(question).to_dict()
+        after = stories.ask(question).to_dict()
+        assert after.pop("story_id") == (stories.store.stories[0].story_id if before["sources"] else None)
+        assert after.pop("other_stories") == [] and before.pop("story_id") is None
+        before.pop("other_stories")
+        assert after == before
+
+
+# -- stories by hand: collections, merge, split -----------------------------------------------------
+
+def test_collection_holds_what_the_user_put_there_and_fixes_the_story(archive_copy, tmp_path):
+    article = tmp_path / "notes" / "desk-memo.txt"
+    article.parent.mkdir()
+    article.write_text("Desk memo on the warehouse fire\n\nThe Port Elling warehouse fire injured "
+                       "three workers, the desk's own count says.\nThe desk will follow the inquiry.\n")
+    runner = CliRunner()
+    result = runner.invoke(main, ["ingest", str(article), "--index", str(archive_copy), "--collection", "desk"])
+    assert result.exit_code == 0, result.output
+    listed = {s["story_id"]: s for s in stories_json(archive_copy)}
+    assert listed["desk"]["doc_ids"] == ["desk-memo"] and listed["desk"]["collection"] is True
+    # Though it is about the fire, the fire story did not take it: the user placed it.
+    fire = next(s for s in listed.values() if "harbour-daily" in s["doc_ids"])
+    assert sorted(fire["doc_ids"]) == sorted(FIRE)
+
+    result = runner.invoke(main, ["ask", FIRE_INJURED, "--index", str(archive_copy), "--collection", "desk", "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["story_id"] == "desk"
+    assert [s["doc_id"] for s in answer["sources"]] == ["desk-memo"] and answer["not_mentioned"] == []
+    assert answer["sources"][0]["answer"].lower() in {"3", "three"}
+
+    bad = runner.invoke(main, ["ingest", str(article), "--index", str(archive_copy), "--collection", "s7"])
+    assert bad.exit_code == 2 and "s7" in bad.output and len(bad.output.strip().splitlines()) == 1
+
+
+def test_merge_and_split_by_hand(archive_copy):
+    store = index.SentenceStore.open(archive_copy)
+    fire, library = story_with(store, "harbour-daily"), story_with(store, "valley-news")
+    runner = CliRunner()
+    result = runner.invoke(main, ["stories", "merge", fire, library, "--index", str(archive_copy)])
+    assert result.exit_code == 0, result.output
+    store = index.SentenceStore.open(archive_copy)
+    assert groups(store) == {frozenset(BUNDLED), frozenset(FIRE | LIBRARY)}
+    # Merged, the library article is in the fire story's answers' view: listed as not mentioning it.
+    answer = StoryAnswerer.open(archive_copy).ask(FIRE_INJURED)
+    assert answer.story_id == fire and answer.not_mentioned == ["valley-news"]
+
+    result = runner.invoke(main, ["stories", "--index", str(archive_copy), "split", fire, "valley-news"])
+    assert result.exit_code == 0, result.output
+    new_id = result.output.split()[-1]
+    store = index.SentenceStore.open(archive_copy)
+    assert groups(store) == {frozenset(BUNDLED), frozenset(FIRE), frozenset(LIBRARY)}
+    assert story_with(store, "valley-news") == new_id != library
+
+    # A later article on the fire still joins the fire story (by-hand stories stay open).
+    more = archive_copy.parent / "more"
+    more.mkdir()
+    (more / "port-gazette.txt").write_text(
+        "Port Elling warehouse fire: grain lost, workers hurt\n\nPORT ELLING, March 6, 2024 -- Fire chief Margaret "
+        "Olsen said the blaze at the Port Elling docks began in a conveyor motor.\nThe grain warehouse and its wheat "
+        "were lost, and workers were hurt, the harbour authority said.\n")
+    index.ingest([more], archive_copy)
+    assert story_with(index.SentenceStore.open(archive_copy), "port-gazette") == fire
+
+    for args, message in ((["merge", fire, "s99"], "s99: no such story"),
+                          (["split", fire, "nyt"], "nyt: not an article of story"),
+                          (["split", new_id, "valley-news"], "would leave the story empty")):
+        result = runner.invoke(main, ["stories", *args, "--index", str(archive_copy)])
+        assert result.exit_code != 0 and message in result.output, result.output
+
+
+def test_a_named_story_out_of_the_hits_is_still_judged(answerer):
+    """When the question names what only one story names but none of its sentences is among the
+    hits, that story is judged on its own sentences, not dropped."""
+    from qa.stories import ChoiceSettings, choose
+
+    store = answerer.store
+    library = story_with(store, "valley-news")
+    query = answerer.answerer.embedder.encode([KILLED])[0]
+    assert choose(store, query, ChoiceSettings(hits=1)).story_id == story_with(store, "nyt")
+    named = choose(store, query, ChoiceSettings(hits=1), eligible={library})
+    assert named.story_id == library and set(named.scores) == {library}
+
+
+def test_doc_ids_must_name_documents_of_the_index(answerer):
+    with pytest.raises(ValueError, match="doc_ids: nowhere: not a document of"):
+        answerer.answerer.ask(KILLED, doc_ids=["nyt", "nowhere"])
+    with pytest.raises(ValueError, match="doc_ids: empty"):
+        answerer.answerer.ask(KILLED, doc_ids=[])
+    # Restricted to two outlets: only they are sources or silent.
+    answer = answerer.answerer.ask(KILLED, doc_ids=["nyt", "valley-news"])
+    assert [s.doc_id for s in answer.sources] == ["nyt"] and answer.not_mentioned == ["valley-news"]
+
+
+def test_the_page_s_example_questions_come_from_the_stories(archive):
+    import app
+
+    store = index.SentenceStore.open(archive)
+    examples = app.example_questions(store)
+    newest_first = sorted(store.stories, key=lambda s: (s.last or "", s.story_id), reverse=True)
+    assert len(examples) == 3
+    for example, story in zip(examples, newest_first):
+        assert story.title[:40] in example, (example, story.title)
+    panel = app.render_stories(store)
+    assert panel.count('<details class="cq-story"') == 3 and " open" not in panel
+    assert panel.index("Harbour Daily") > panel.index("cq-story-title")
