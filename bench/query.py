@@ -64,6 +64,8 @@ def main() -> None:
         for _ in range(args.rounds):
             answerer._encode.cache_clear()
             answerer._question.cache_clear()
+            answerer._words.clear()   # word vectors of the predicate fits
+            answerer._facts.clear()   # sentence analyses read from SQLite
             for q in asked:
                 started = time.perf_counter()
                 answerer.embedder.encode([q])

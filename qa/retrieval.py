@@ -9,13 +9,12 @@ Why a calibrated score fusion rather than reciprocal rank fusion: deciding "this
 address the question" needs an absolute scale (RRF only says which sentence ranks higher). Cosine
 similarity is already absolute; BM25 is made absolute by dividing by the score a sentence would get
 for containing every question term once at average length (the sum of the question terms' IDF),
-so both sit on roughly [0, 1] and one threshold (see `thresholds.py`) applies to any question.
+so both sit on roughly [0, 1] and are fused with `Settings.lexical_weight` (see `qa/settings.py`).
 """
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import bm25s
@@ -30,20 +29,10 @@ QUESTION_STOPWORDS = {
     "do", "was", "were", "is", "are", "has", "have", "had", "say", "said", "according",
 }
 
-# Weight of the lexical score in the hybrid score. The dense score separates topics well; BM25
-# rewards the exact names and numbers a question repeats. Chosen on the gold set (eval/run.py).
-LEXICAL_WEIGHT = 0.3
-
 BM25_K1 = 1.2   # bm25s/Lucene defaults, stated here because the normalisation below depends on them
 BM25_B = 0.75
 
 _stemmer = PorterStemmer()
-MONTH_WORDS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
-               "february", "march", "april", "may", "june", "july", "august", "september", "october",
-               "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-               "sunday"}
-
-
 # British and American spellings of one word ("self-defence", "mobilisation") must meet.
 _SPELLINGS = [(re.compile(r"(def|off|lic|pret)ence$"), r"\1ense"), (re.compile(r"isation(s?)$"), r"ization\1"),
               (re.compile(r"is(e|ed|es|ing)$"), r"iz\1"), (re.compile(r"our$"), "or")]
@@ -69,15 +58,6 @@ def _stopwords() -> list[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
     return sorted(set(STOPWORDS_EN) | QUESTION_STOPWORDS)
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Per-sentence scores (row order of the store), each on an absolute scale."""
-
-    dense: np.ndarray     # cosine similarity
-    lexical: np.ndarray   # BM25 / sum of question-term IDF, clipped to [0, 1]
-    fused: np.ndarray     # what `mode` ranks and thresholds by
 
 
 class LexicalIndex:
@@ -106,18 +86,6 @@ class LexicalIndex:
         stop = set(self.stopwords)
         return stem_all([w for w in words if w not in stop])
 
-    def rarest_terms(self, question: str, n: int = 2, content: set[str] | None = None) -> list[str]:
-        """The question's n most specific words (highest IDF) that some sentence has, stemmed, rarest first.
-
-        `content`: stems of the question's content words, when known; a rare function word
-        ("doing", "been") says nothing of what is asked.
-        """
-        dated = set(stem_all(list(MONTH_WORDS)))   # "Jan. 4" names a day, not what is asked about
-        known = sorted({t for t in self.query_terms(question) if t in self.vocab and t not in dated
-                        and (content is None or t in content)},
-                       key=lambda t: (-self.idf[self.vocab[t]], t))
-        return known[:n]
-
     def scores(self, question: str) -> np.ndarray:
         terms = list(dict.fromkeys(self.query_terms(question)))
         if not terms or self.n == 0:
@@ -128,16 +96,6 @@ class LexicalIndex:
             return np.zeros(self.n, dtype=np.float32)
         raw = self.bm25.get_scores(known)
         return np.clip(raw / ceiling, 0.0, 1.0).astype(np.float32)
-
-
-def fuse(dense: np.ndarray, lexical: np.ndarray, mode: str) -> np.ndarray:
-    if mode == "dense":
-        return dense
-    if mode == "bm25":
-        return lexical
-    if mode == "hybrid":
-        return (1.0 - LEXICAL_WEIGHT) * dense + LEXICAL_WEIGHT * lexical
-    raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
 
 
 def top_per_document(scores: np.ndarray, sentence_doc: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
