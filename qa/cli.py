@@ -14,6 +14,11 @@ index_option = click.option(
     show_default=True, help="Index folder (or set CLAIMQA_INDEX).")
 
 
+def shown(text: str) -> str:
+    """A file name or reason as printable text: a name holding an escape must not drive the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def fail(message: str, code: int = 2) -> None:
     click.echo(f"claimqa: {message}", err=True)
     sys.exit(code)
@@ -42,17 +47,21 @@ def ingest(paths: tuple[str, ...], index_dir: str, rebuild: bool, model: str | N
             bar = tqdm(total=total, unit="sentence", desc="embedding", file=sys.stderr, leave=False)
         bar.update(done - bar.n)
 
+    def waiting(lock) -> None:
+        click.echo(f"waiting: another ingest is writing to {index_dir} (lock {lock}); this one starts when it ends",
+                   err=True)
+
     try:
-        report = index.ingest(paths, index_dir, rebuild=rebuild, model=model, progress=progress)
+        report = index.ingest(paths, index_dir, rebuild=rebuild, model=model, progress=progress, on_wait=waiting)
     except (index.IndexConflict, OSError) as error:
         fail(str(error))
     finally:
         if bar is not None:
             bar.close()
     for refusal in report.refused:
-        click.echo(f"refused: {refusal}", err=True)
+        click.echo(f"refused: {shown(str(refusal))}", err=True)
     for duplicate in report.duplicates:
-        click.echo(f"duplicate: {duplicate}", err=True)
+        click.echo(f"duplicate: {shown(duplicate)}", err=True)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
 
