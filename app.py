@@ -30,15 +30,17 @@ import gradio as gr
 
 import index
 import qa
+from index.reading import MAX_FILE_BYTES
 from qa.answer import Answer, Citation, SourceAnswer
 
 ROOT = Path(__file__).resolve().parent
 BUNDLED_CORPUS = ROOT / "data" / "articles"
 ARTICLE_TYPES = {".txt", ".md", ".html", ".htm"}
 MANIFEST = "sources.csv"
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024       # per file; a long article as HTML is well under 1 MB
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES          # per file, as `claimqa ingest`: 2 MB (index/reading.py says why)
 GRADIO_MAX_FILE_SIZE = "20mb"            # Gradio's own hard cap, above ours so that we can say why
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}")
+UPLOAD_CACHE_SWEEP = 3600               # seconds an upload may wait in Gradio's cache unsubmitted
 ASK_CONCURRENCY = 4                      # 2 cores: a few answers in flight keep both busy
 
 EXAMPLES = [
@@ -53,11 +55,17 @@ EXAMPLES = [
 
 # -- the library behind the page ------------------------------------------------------------
 
+class IndexChanged(Exception):
+    """The index changed under a question (a sentence it was using was removed) twice in a row."""
+
+
 class Library:
     """The current answerer (one index snapshot) and the uploads folder that feeds the index.
 
     Questions read `self.answerer` once and use that snapshot to the end; an upload builds the
     next snapshot on the side and swaps it in under a lock, so nobody sees a half-built index.
+    Before each question the snapshot is checked against the committed generation, so an ingest
+    or removal by `claimqa` in another process is followed too.
     """
 
     def __init__(self, index_dir: Path, uploads_dir: Path):
@@ -67,9 +75,39 @@ class Library:
         self._ingest = threading.Lock()   # one upload at a time (ingest also holds a file lock)
         self.answerer = qa.Answerer.open(index_dir)
 
+    def current(self) -> "qa.Answerer":
+        """The answerer of the committed generation: the one in use, or a fresh one swapped in.
+
+        A question already in flight keeps the snapshot it started with; only new questions see
+        the new one. One thread opens the new snapshot; the others wait for it rather than open
+        their own copy.
+        """
+        answerer = self.answerer
+        if answerer.is_current():          # one small SQLite read
+            return answerer
+        with self._swap:
+            if self.answerer is not answerer:   # another question swapped it in while we waited
+                return self.answerer
+            self.answerer = qa.Answerer.open(self.index_dir)   # raises IndexNotFound on an emptied index
+            logging.info("index generation %s: reopened", self.answerer.store.generation)
+            return self.answerer
+
     def ask(self, question: str) -> tuple[Answer, "qa.Answerer"]:
-        answerer = self.answerer          # one snapshot for the answer and for its context
-        return answerer.ask(question), answerer
+        answerer = self.current()         # one snapshot for the answer and for its context
+        try:
+            return answerer.ask(question), answerer
+        except KeyError:
+            # The snapshot names a sentence the database no longer holds: a removal committed
+            # while this question was being answered. Answer again from the new generation.
+            fresh = self.current()
+            if fresh is answerer:
+                raise IndexChanged("the index changed while this question was answered (an article was "
+                                   "removed or replaced); ask again") from None
+            try:
+                return fresh.ask(question), fresh
+            except KeyError:
+                raise IndexChanged("the index is changing under this question (articles are being removed "
+                                   "or replaced); ask again in a moment") from None
 
     def reload(self) -> None:
         fresh = qa.Answerer.open(self.index_dir)   # built before the swap: readers never wait on it
@@ -78,8 +116,12 @@ class Library:
 
     def add(self, paths: list[str], progress=None) -> list[str]:
         """Check, save and ingest uploaded files; returns one line per file saying what happened."""
-        with self._ingest:
-            return add_uploads(self, [Path(p) for p in paths], progress)
+        try:
+            with self._ingest:
+                self.current()   # a CLI ingest may have changed what is indexed from the uploads folder
+                return add_uploads(self, [Path(p) for p in paths], progress)
+        finally:
+            forget_gradio_copies(paths)
 
 
 @dataclass
@@ -148,13 +190,14 @@ def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]
         if not keep:
             return lines
         saved = _move_in(library.uploads_dir, keep, backups)
+        targets = _to_ingest(library, [target for target, _ in saved])
 
         def report(done: int, total: int) -> None:
             if progress is not None:
                 progress((done, total), desc="Embedding sentences", unit="sentences")
 
         try:
-            result = index.ingest([library.uploads_dir], library.index_dir, progress=report)
+            result = index.ingest(targets, library.index_dir, progress=report)
         except Exception as error:   # the index is as it was (atomic write); put the folder back too
             logging.exception("ingest of uploads failed")
             _move_back(saved)
@@ -198,6 +241,52 @@ def _stage(library: Library, checked: list[Checked], staging: Path, lines: list[
         else:
             keep.append(staging / item.name)
     return keep
+
+
+def _to_ingest(library: Library, saved: list[Path]) -> list[Path]:
+    """The files this upload ingests: the ones just saved, never the whole uploads folder, so a
+    file left there by a crashed upload is not indexed by the next, unrelated one. A new
+    sources.csv also updates the uploads indexed before (it is read beside each of them)."""
+    articles = [path for path in saved if path.name != MANIFEST]
+    if len(articles) < len(saved):
+        done = {path.resolve() for path in articles}
+        articles += [Path(d.path) for d in library.answerer.store.documents
+                     if _is_upload(library, d.path) and Path(d.path).is_file() and Path(d.path).resolve() not in done]
+    return articles
+
+
+def set_aside_leftovers(library: Library) -> list[str]:
+    """Files in the uploads folder that the index does not hold (an upload killed mid-ingest):
+    moved to uploads/.unindexed/, where no ingest reads them. Returns their names."""
+    if not library.uploads_dir.is_dir():
+        return []
+    indexed = {Path(d.path).name for d in library.answerer.store.documents if _is_upload(library, d.path)}
+    aside = library.uploads_dir / ".unindexed"
+    moved = []
+    for path in sorted(library.uploads_dir.iterdir()):
+        if path.is_file() and not path.name.startswith(".") and path.name != MANIFEST and path.name not in indexed:
+            aside.mkdir(exist_ok=True)
+            os.replace(path, aside / path.name)
+            moved.append(path.name)
+    return moved
+
+
+def forget_gradio_copies(paths: list[str]) -> None:
+    """Delete Gradio's cached copies of these uploads once they are read: it would keep them for
+    ever. Only files inside Gradio's upload folder are touched."""
+    cache = Path(gr.utils.get_upload_folder()).resolve()
+    for name in paths:
+        path = Path(name)
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if cache in resolved.parents and resolved.is_file():
+            resolved.unlink(missing_ok=True)
+            try:
+                resolved.parent.rmdir()   # Gradio keeps each upload in a folder of its own
+            except OSError:
+                pass
 
 
 def _is_upload(library: Library, path: str) -> bool:
@@ -460,6 +549,15 @@ def render_report(lines: list[str]) -> str:
     return f'<ul class="cq-report">{items}</ul>'
 
 
+def error_text(error: Exception) -> str:
+    """What the reader is told when a question fails: a sentence, never a bare key like '35'."""
+    if isinstance(error, (ValueError, IndexChanged, index.IndexNotFound, index.IndexConflict)) and str(error):
+        return str(error)
+    logging.error("question failed", exc_info=error)
+    return (f"this question could not be answered ({type(error).__name__}); "
+            "ask again, and if it keeps failing, restart the app")
+
+
 def render_error(message: str) -> str:
     return f'<div class="cq-answer"><div class="cq-notice">{esc(message)}</div></div>'
 
@@ -540,7 +638,7 @@ def build(library: Library) -> gr.Blocks:
             answer, answerer = library.ask(asked)
             reply = render_answer(answer, answerer.store)
         except Exception as error:   # a bad question is an answer too: say why, keep the chat going
-            reply = render_error(str(error) or type(error).__name__)
+            reply = render_error(error_text(error))
             asked = previous or None
         history = list(history or []) + [
             {"role": "user", "content": render_question(message, asked)},
@@ -553,14 +651,23 @@ def build(library: Library) -> gr.Blocks:
         try:
             answer, _ = library.ask(question)
         except Exception as error:
-            raise gr.Error(str(error) or type(error).__name__)
+            raise gr.Error(error_text(error))
         return answer.to_dict()
 
     def upload(files: list[str] | None, progress=gr.Progress()):
         lines = library.add(list(files or []), progress=progress)
-        return render_report(lines), render_sources(library.answerer.store), None
+        return render_report(lines), current_sources(), None
 
-    with gr.Blocks(title="ClaimQA", fill_width=True) as demo:
+    def current_sources() -> str:
+        """The Sources panel as the committed index has it now (a CLI ingest may have changed it)."""
+        try:
+            return render_sources(library.current().store)
+        except index.IndexNotFound as error:
+            return render_error(str(error))
+
+    # delete_cache: files sent to /gradio_api/upload but never submitted are swept after an hour
+    # (the ones submitted are deleted as soon as they are read, by forget_gradio_copies).
+    with gr.Blocks(title="ClaimQA", fill_width=True, delete_cache=(UPLOAD_CACHE_SWEEP, UPLOAD_CACHE_SWEEP)) as demo:
         gr.Markdown("# ClaimQA\nAsk a question of every outlet's article: each outlet's answer, the sentences "
                     "that say it, and where the outlets disagree. Click a sentence to read it in context.",
                     elem_id="cq-title")
@@ -602,6 +709,8 @@ def build(library: Library) -> gr.Blocks:
         add.click(upload, inputs=files, outputs=[report, sources, files], api_name="upload",
                   concurrency_limit=1, concurrency_id="upload")
         gr.api(ask, api_name="ask", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
+        # Built per page load, not frozen at start-up: a reloaded page lists what the index holds now.
+        demo.load(current_sources, outputs=sources, api_name="sources", api_visibility="undocumented", queue=False)
     return demo
 
 
@@ -647,6 +756,9 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None) -> Non
     try:
         ensure_index(index_dir)
         library = Library(index_dir, uploads_dir or index_dir.parent / "uploads")
+        for name in set_aside_leftovers(library):
+            click.echo(f"uploads: {name} was never indexed (an upload cut short); moved to "
+                       f"{library.uploads_dir / '.unindexed'}", err=True)
     except (index.IndexNotFound, index.IndexConflict, OSError) as error:
         click.echo(f"app.py: {error}", err=True)
         sys.exit(2)
