@@ -1,0 +1,129 @@
+"""The web chat's state against the index and the disk: it follows what `claimqa` commits, lists the
+current sources on every page load, never indexes a crashed upload's file, and keeps no uploads."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_app import (BRIDGE_ARTICLE, BRIDGE_MANIFEST, BRIDGE_QUESTION, KILLED, AppServer, chat, copy_index, doc_ids,
+                      index_state, text_of, upload)
+
+FERRY = ("Quill ferry sinks off Lakeport\n\n"
+         "The Quill ferry sank near Lakeport on Monday, killing four people, the coast guard said.\n"
+         "Rescuers pulled 31 passengers from the water.\n")
+LEFTOVER = ("Grain silo fire in Dunmore\n\n"
+            "A grain silo burned for six hours in Dunmore on Tuesday, the fire brigade said.\n")
+
+
+def claimqa(*args: str, index: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args, "--index", str(index)],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def app(bundled_index, tmp_path_factory):
+    """A server whose uploads folder holds a file an upload killed mid-ingest left behind, and whose
+    Gradio upload cache is a folder of its own, to look into."""
+    folder = tmp_path_factory.mktemp("app-state")
+    uploads = folder / "uploads"
+    uploads.mkdir()
+    (uploads / "crashed.txt").write_text(LEFTOVER)
+    cache = folder / "gradio-cache"
+    before = os.environ.get("GRADIO_TEMP_DIR")
+    os.environ["GRADIO_TEMP_DIR"] = str(cache)
+    try:
+        server = AppServer(copy_index(bundled_index, folder), uploads, folder / "app.log")
+    finally:
+        if before is None:
+            os.environ.pop("GRADIO_TEMP_DIR")
+        else:
+            os.environ["GRADIO_TEMP_DIR"] = before
+    server.cache = cache
+    server.wait()
+    yield server
+    server.stop()
+
+
+def test_the_app_follows_removals_and_ingests_made_by_the_cli(app, tmp_path):
+    client = app.client()
+    assert "nyt" in doc_ids(client.predict(KILLED, api_name="/ask"))
+
+    removed = claimqa("remove", "nyt", index=app.index_dir)
+    assert removed.returncode == 0, removed.stderr
+    answer = client.predict(KILLED, api_name="/ask")
+    assert "nyt" not in doc_ids(answer) + answer["not_mentioned"]
+    assert len(answer["sources"]) >= 3 and answer["disagreement"]["flag"]
+    _, reply = chat(client, KILLED)
+    reply = text_of(reply)
+    assert reply.count('class="cq-card"') >= 3 and 'data-doc="nyt"' not in reply, reply[:300]
+
+    (tmp_path / "zorvath.txt").write_text(BRIDGE_ARTICLE)
+    (tmp_path / "sources.csv").write_text(BRIDGE_MANIFEST)
+    added = claimqa("ingest", str(tmp_path), index=app.index_dir)
+    assert added.returncode == 0, added.stderr
+    answer = client.predict(BRIDGE_QUESTION, api_name="/ask")
+    assert answer["sources"][0]["doc_id"] == "zorvath"
+    assert answer["sources"][0]["outlet"] == "Lakeport Ledger"
+
+
+def test_the_sources_panel_is_built_from_the_index_on_every_page_load(app, tmp_path):
+    client = app.client()
+    (tmp_path / "ferry-news.txt").write_text(FERRY)
+    (tmp_path / "sources.csv").write_text("file,outlet,published\nferry-news.txt,Quill Courier,2024-03-05\n")
+    assert claimqa("ingest", str(tmp_path), index=app.index_dir).returncode == 0
+
+    listed = client.predict(api_name="/sources")
+
+    assert "Quill Courier" in listed
+    assert listed.count("<tr>") == 1 + len(index_state(app.index_dir)[1])   # the header row and one per document
+
+
+def test_a_question_whose_sentences_vanish_mid_answer_is_answered_from_the_new_index(index_copy, tmp_path):
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    stale = library.answerer
+    assert claimqa("remove", "nyt", index=index_copy).returncode == 0
+    checks = iter([True])
+    stale.is_current = lambda: next(checks, False)   # it was still current when the question came in
+
+    answer, used = library.ask(KILLED)
+
+    assert used is not stale and used is library.answerer
+    assert "nyt" not in doc_ids(answer.to_dict()) and len(answer.sources) >= 3
+
+
+def test_a_vanished_sentence_is_a_sentence_to_the_reader_never_a_bare_key(index_copy, tmp_path):
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    assert claimqa("remove", "nyt", index=index_copy).returncode == 0
+    library.answerer.is_current = lambda: True        # as if every reopening raced another removal
+
+    with pytest.raises(web.IndexChanged) as error:
+        library.ask(KILLED)
+    assert "the index changed while this question was answered" in web.error_text(error.value)
+    assert "ask again" in web.error_text(KeyError(35)) and "35" not in web.error_text(KeyError(35))
+
+
+def test_a_crashed_upload_s_file_is_never_indexed_and_gradio_keeps_no_copy(app, tmp_path):
+    client = app.client()
+    # Left before the start: set aside, said so in the log.
+    assert "crashed.txt was never indexed" in app.output()
+    assert (app.uploads_dir / ".unindexed" / "crashed.txt").is_file()
+    # Left while the app runs (as a killed worker would): the next upload does not pick it up.
+    (app.uploads_dir / "killed-midway.txt").write_text(LEFTOVER)
+    (tmp_path / "quill-ferry.txt").write_text(FERRY.replace("Monday", "Sunday"))
+
+    report = upload(client, tmp_path / "quill-ferry.txt")
+
+    assert "added: quill-ferry" in report and "refused: " not in report, report
+    assert "killed-midway" not in report and "crashed" not in report
+    indexed = {doc_id for doc_id, _, _ in index_state(app.index_dir)[1]}
+    assert "quill-ferry" in indexed and not {"killed-midway", "crashed"} & indexed
+    kept = [p for p in app.cache.rglob("*") if p.is_file()]
+    assert not [p for p in kept if p.name == "quill-ferry.txt"], kept
