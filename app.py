@@ -434,27 +434,36 @@ def nice_date(iso: str | None) -> str:
     return f"{day:%b} {day.day}, {day.year}"
 
 
+ECHO_CHARS = 280   # a question longer than this is echoed folded: its start, the rest behind a click
+
+
 def render_question(text: str, asked: str | None = None) -> str:
-    shown = f'<div class="cq-question">{esc(text)}</div>'
+    shown = f'<div class="cq-question">{_folded(text)}</div>'
     if asked and asked != text:
-        shown += f'<div class="cq-asked">asked as: {esc(asked)}</div>'
+        shown += f'<div class="cq-asked">asked as: {_folded(asked)}</div>'
     return shown
+
+
+def _folded(text: str) -> str:
+    """Short text as it is; long text as its first ECHO_CHARS characters and a <details> with the rest,
+    so a 5,000-character paste does not flood the chat."""
+    if len(text) <= ECHO_CHARS:
+        return esc(text)
+    cut = text.rfind(" ", ECHO_CHARS // 2, ECHO_CHARS)
+    cut = cut if cut > 0 else ECHO_CHARS
+    return (f'{esc(text[:cut])}<details class="cq-fold"><summary>&hellip; show all {len(text):,} characters'
+            f'</summary>{esc(text[cut:])}</details>')
 
 
 def render_answer(answer: Answer, store) -> str:
     """The answer as one HTML block: banner, summary, a card per outlet, the outlets that are silent."""
     outlet = _outlet_names(answer, store)
     parts = ['<div class="cq-answer">']
+    if answer.disagreement.flag:   # where the answer starts; CSS keeps it in view over the cards
+        parts.append(_banner(answer, outlet))
     for notice in answer.notices:
         parts.append(f'<div class="cq-notice">{esc(notice)}</div>')
-    if answer.disagreement.flag:
-        parts.append(_banner(answer, outlet))
-    summary = answer.summary or ("No source addresses this." if not answer.sources else "")
-    said = answer.disagreement.summary.strip()
-    if answer.disagreement.flag and said and summary.startswith(said):
-        summary = summary[len(said):].strip()   # the banner says it already
-    if summary:
-        parts.append(f'<p class="cq-summary">{esc(summary)}</p>')
+    parts.append(f'<p class="cq-summary">{esc(_overview(answer))}</p>')
     if answer.sources:
         parts.append('<div class="cq-cards">')
         parts.extend(_card(source, store) for source in answer.sources)
@@ -465,6 +474,21 @@ def render_answer(answer: Answer, store) -> str:
     parts.append("</div>")
     # One line, no blank lines: the chatbot's Markdown then leaves the block alone.
     return "".join(parts)
+
+
+def _overview(answer: Answer) -> str:
+    """One line above the cards: how many outlets address the question and, when they agree, the
+    value. The cards show each outlet's value, date and sentences, so the line repeats none of it
+    (qa's own summary, with document ids and ISO dates, stays in the API's answer object)."""
+    addressed = len(answer.sources)
+    if not addressed:
+        return "No source addresses this."
+    total = addressed + len(answer.not_mentioned)
+    line = f"{addressed} of {total} sources address this" if total > 1 else "The source addresses this"
+    values = {source.answer.casefold(): source.answer for source in answer.sources if source.answer}
+    if not answer.disagreement.flag and len(values) == 1 and addressed > 1:
+        line += f"; they agree: {next(iter(values.values()))}"
+    return line + "."
 
 
 def _outlet_names(answer: Answer, store):
@@ -492,7 +516,13 @@ def _banner(answer: Answer, outlet) -> str:
 
 def _card(source: SourceAnswer, store) -> str:
     short = ""
-    if source.answer:
+    values = list(dict.fromkeys(v for v in source.values if v))
+    if len(values) > 1:
+        # One article, two figures ("3; 2"): each is a pill, and a line says so and where each is.
+        pills = "".join(f'<span class="cq-pill">{esc(v)}</span>' for v in values)
+        short = (f'<div class="cq-short">{pills}</div><div class="cq-two">This article gives {_count(len(values))} '
+                 f'different values, {esc(_said_where(values, source.citations))}; its sentences below show each.</div>')
+    elif source.answer:
         # A source that gives two values (a headline and a quote) shows both.
         also = [v for v in dict.fromkeys(source.values) if v and v.lower() not in source.answer.lower()]
         extra = f'<span class="cq-also">also says {esc(", ".join(also))}</span>' if also else ""
@@ -505,6 +535,20 @@ def _card(source: SourceAnswer, store) -> str:
             f'<span class="cq-outlet">{esc(source.outlet)}</span>'
             f'<span class="cq-date">{esc(nice_date(source.published))}</span></div>'
             f'{short}{event}<ol class="cq-cites">{cites}</ol></div>')
+
+
+def _count(n: int) -> str:
+    return {2: "two", 3: "three", 4: "four"}.get(n, str(n))
+
+
+def _said_where(values: list[str], citations: list[Citation]) -> str:
+    """'3 [1] and 2 [3]': each value with the first cited sentence that states it word for word."""
+    parts = []
+    for value in values:
+        pattern = re.compile(rf"(?<!\w){re.escape(value)}(?!\w)", re.IGNORECASE)
+        where = next((c.n for c in citations if pattern.search(c.text)), None)
+        parts.append(f"{value} [{where}]" if where is not None else value)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _citation(citation: Citation, source: SourceAnswer, store) -> str:
@@ -568,7 +612,10 @@ CSS = """
 .cq-question { white-space: pre-wrap; }
 .cq-asked { font-size: .85em; opacity: .75; margin-top: .25em; }
 .cq-answer { display: flex; flex-direction: column; gap: .75rem; line-height: 1.45; }
-.cq-banner { border: 1px solid #d97706; border-left: 6px solid #d97706; background: rgba(245, 158, 11, .12);
+/* The banner opens the answer and stays pinned to the top of the chat while its cards scroll by. */
+.cq-banner { position: sticky; top: 0; z-index: 2; box-shadow: 0 2px 6px rgba(0, 0, 0, .08);
+  background: var(--background-fill-primary, #fff) linear-gradient(rgba(245, 158, 11, .12), rgba(245, 158, 11, .12)); }
+.cq-banner { border: 1px solid #d97706; border-left: 6px solid #d97706;
   border-radius: 8px; padding: .6rem .85rem; }
 .cq-banner-title { font-weight: 700; color: #b45309; text-transform: uppercase; font-size: .8em; letter-spacing: .04em; }
 .cq-banner-summary { margin: .2rem 0 .35rem; font-weight: 600; }
@@ -577,6 +624,10 @@ CSS = """
 .cq-value { font-weight: 700; min-width: 2.5em; padding: 0 .45em; border-radius: 4px; background: rgba(217, 119, 6, .2);
   text-align: center; }
 .cq-summary { margin: 0; font-size: 1.02em; }
+.cq-two { font-size: .85em; margin: .1rem 0 .2rem; }
+.cq-short .cq-pill + .cq-pill { margin-left: .1rem; }
+.cq-fold { display: inline; }
+.cq-fold summary { display: inline; cursor: pointer; opacity: .75; }
 .cq-notice { font-size: .9em; padding: .4rem .6rem; border-radius: 6px; background: rgba(100, 116, 139, .15); }
 .cq-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: .6rem; }
 .cq-card { border: 1px solid var(--border-color-primary, #d4d4d8); border-radius: 10px; padding: .6rem .75rem;
@@ -618,6 +669,14 @@ button.cq-example:hover { border-color: #2563eb; }
 #cq-sources table, #cq-sources tr { border: none !important; padding: 0 !important; margin: 0 !important; }
 #cq-sources th, #cq-sources td { border: none !important; border-bottom: 1px solid var(--border-color-primary, #e4e4e7) !important; }
 #cq-sources th { font-weight: 600; opacity: .75; background: transparent !important; }
+@media (max-width: 640px) {   /* a phone: the question box takes the row, the button goes under it */
+  #cq-ask-row { flex-wrap: wrap !important; }
+  #cq-ask-row > * { min-width: 100% !important; }
+  .cq-cards { grid-template-columns: 1fr; }
+  .gradio-container { padding: 0 .25rem !important; }
+  #cq-side { min-width: 0 !important; }   /* its 340 px minimum is wider than the phone */
+  .cq-banner-summary { display: none; }   /* the values under it say the same, in less height */
+}
 """
 
 THEME = gr.themes.Soft(
@@ -628,10 +687,36 @@ THEME = gr.themes.Soft(
 )
 
 
+EMPTY_QUESTION = ("Type a question first, for instance \"How many people were killed?\" - "
+                  "or pick one under Try.")
+
+
+PLACEHOLDER = ("### Ask what the articles say\n"
+               "Each outlet's answer comes on a card with the sentences that say it; a banner on top says "
+               "where the outlets disagree. Ask who, how many, when, or where; follow-ups work "
+               "(\"and the injured?\"). Pick a question under **Try**, or type one below.")
+
+# After an answer: the chat scrolls (itself only, not the page) to the start of the newest question,
+# so the reader lands on the question and the banner, not on the last card of a long answer.
+SCROLL_TO_ANSWER = """() => { setTimeout(() => {
+  const asked = document.querySelectorAll('#cq-chat .cq-question');
+  const last = asked[asked.length - 1];
+  if (!last) return;
+  for (let box = last.parentElement; box; box = box.parentElement) {
+    const overflow = getComputedStyle(box).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && box.scrollHeight > box.clientHeight) {
+      box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      return;
+    }
+  }
+}, 80); }"""
+
+
 def build(library: Library) -> gr.Blocks:
     def respond(message: str, history: list, previous: str | None):
         message = (message or "").strip()
-        if not message:
+        if not message:   # say so in the chat, rather than nothing happening
+            history = list(history or []) + [{"role": "assistant", "content": render_error(EMPTY_QUESTION)}]
             return "", history, previous
         asked = resolve_follow_up(message, previous)
         try:
@@ -678,13 +763,14 @@ def build(library: Library) -> gr.Blocks:
                     elem_id="cq-chat", height="calc(100vh - 250px)", min_height=480, show_label=False, layout="panel",
                     sanitize_html=True, render_markdown=True, latex_delimiters=[],   # "$2 million" is no formula
                     line_breaks=False, feedback_options=None, buttons=[],
-                    placeholder="Ask about the strike: who, how many, when. Follow-ups work: \"and the injured?\"")
-                with gr.Row():
+                    autoscroll=False,   # SCROLL_TO_ANSWER lands on the answer's start, not its last card
+                    placeholder=PLACEHOLDER)
+                with gr.Row(elem_id="cq-ask-row"):
                     box = gr.Textbox(elem_id="cq-question", show_label=False, scale=5, max_lines=4,
                                      placeholder="How many people were killed in the January 4 strike?")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
                 clear = gr.Button("New conversation", size="sm", variant="secondary")
-            with gr.Column(scale=3, min_width=340):
+            with gr.Column(scale=3, min_width=340, elem_id="cq-side"):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render_sources(library.answerer.store), elem_id="cq-sources")
                 gr.Markdown("### Try")
@@ -700,17 +786,18 @@ def build(library: Library) -> gr.Blocks:
         talk = dict(fn=respond, inputs=[box, chat, previous], outputs=[box, chat, previous],
                     concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
         # The chat's own endpoint: not in the API docs (/ask is the API), but callable, so tests see the HTML.
-        box.submit(**talk, api_name="chat", api_visibility="undocumented")
-        send.click(**talk, api_visibility="private")
+        box.submit(**talk, api_name="chat", api_visibility="undocumented").then(None, js=SCROLL_TO_ANSWER)
+        send.click(**talk, api_visibility="private").then(None, js=SCROLL_TO_ANSWER)
         for button, question in zip(buttons, EXAMPLES):
             button.click(lambda q=question: q, outputs=box, api_visibility="private", queue=False).then(
-                **talk, api_visibility="private")
+                **talk, api_visibility="private").then(None, js=SCROLL_TO_ANSWER)
         clear.click(lambda: ([], None, ""), outputs=[chat, previous, box], api_visibility="private", queue=False)
         add.click(upload, inputs=files, outputs=[report, sources, files], api_name="upload",
                   concurrency_limit=1, concurrency_id="upload")
         gr.api(ask, api_name="ask", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
         # Built per page load, not frozen at start-up: a reloaded page lists what the index holds now.
-        demo.load(current_sources, outputs=sources, api_name="sources", api_visibility="undocumented", queue=False)
+        demo.load(current_sources, outputs=sources, api_name="sources", api_visibility="undocumented", queue=False,
+                  show_progress="hidden")
     return demo
 
 
