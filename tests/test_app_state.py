@@ -3,6 +3,7 @@ current sources on every page load, never indexes a crashed upload's file, and k
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,32 @@ def test_a_crashed_upload_s_file_is_never_indexed_and_gradio_keeps_no_copy(app, 
     assert "quill-ferry" in indexed and not {"killed-midway", "crashed"} & indexed
     kept = [p for p in app.cache.rglob("*") if p.is_file()]
     assert not [p for p in kept if p.name == "quill-ferry.txt"], kept
+
+
+# -- what the chat shows ------------------------------------------------------------------------
+
+def test_an_empty_question_gets_a_reply_in_the_chat(app):
+    history, reply = chat(app.client(), "   ")
+    assert len(history) == 1 and history[0]["role"] == "assistant"
+    assert "Type a question first" in text_of(reply)
+
+
+def test_a_long_question_is_echoed_folded(app):
+    question = "How many people were killed in the strike " + "and what did the officials say about it " * 125
+    history, _ = chat(app.client(), question)
+    echo = text_of(history[-2]["content"])
+    shown, _, folded = echo.partition('<details class="cq-fold">')
+    assert folded, echo[:400]
+    assert len(shown) < 400   # the start of it, then a click for the rest
+    assert f"show all {len(' '.join(question.split())):,} characters" in folded
+
+
+def test_two_values_from_one_outlet_are_explained_on_its_card(app):
+    _, reply = chat(app.client(), KILLED)
+    cards = text_of(reply).split('class="cq-card"')[1:]
+    two = [card for card in cards if 'class="cq-two"' in card]
+    assert two, "no card explains its two values"
+    for card in two:
+        pills = card.count('class="cq-pill"')
+        assert pills >= 2 and f"This article gives {['two', 'three', 'four'][pills - 2]} different values" in card
+    assert not re.search(r'class="cq-pill">[^<]*; ', text_of(reply))   # no "3; 2" pill left unexplained
