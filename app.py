@@ -14,6 +14,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+import functools
 import html
 import logging
 import re
@@ -40,6 +41,9 @@ MANIFEST = "sources.csv"
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES          # per file, as `claimqa ingest`: 2 MB (index/reading.py says why)
 GRADIO_MAX_FILE_SIZE = "20mb"            # Gradio's own hard cap, above ours so that we can say why
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}")
+# Gradio keeps a copy of the page's state per session, and every API call without a session is a
+# new one: about 30 KB each here, 10,000 sessions by default (300 MB). The oldest go beyond this.
+SESSIONS_KEPT = 500
 UPLOAD_CACHE_SWEEP = 3600               # seconds an upload may wait in Gradio's cache unsubmitted
 ASK_CONCURRENCY = 4                      # 2 cores: a few answers in flight keep both busy
 
@@ -365,7 +369,9 @@ def resolve_follow_up(text: str, previous: str | None) -> str:
     return _substitute(rest, previous)
 
 
+@functools.cache
 def _nlp():
+    # Loaded once: spacy.load per follow-up took a second and churned a hundred MB each time.
     return index.load_nlp()
 
 
@@ -772,7 +778,9 @@ def build(library: Library) -> gr.Blocks:
                 clear = gr.Button("New conversation", size="sm", variant="secondary")
             with gr.Column(scale=3, min_width=340, elem_id="cq-side"):
                 gr.Markdown("### Sources")
-                sources = gr.HTML(render_sources(library.answerer.store), elem_id="cq-sources")
+                # Filled by demo.load below. Gradio copies every component's start value into each
+                # session it keeps, so a table here would cost memory per API call, for nothing.
+                sources = gr.HTML("", elem_id="cq-sources")
                 gr.Markdown("### Try")
                 buttons = [gr.Button(q, size="sm", elem_classes=["cq-example"]) for q in EXAMPLES]
                 gr.Markdown(f"### Add articles\n.txt, .md, .html or a `sources.csv` (outlet, date, title per "
@@ -838,7 +846,9 @@ def ensure_index(index_dir: Path) -> None:
               default=ROOT / "data" / "index", help="Index folder (or set CLAIMQA_INDEX).  [default: data/index]")
 @click.option("--uploads", "uploads_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where uploaded articles are kept.  [default: uploads/ beside the index folder]")
-def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None) -> None:
+@click.option("--sessions", default=SESSIONS_KEPT, show_default=True, type=click.IntRange(1),
+              help="Sessions kept in memory (a follow-up needs its session's previous question).")
+def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, sessions: int) -> None:
     """Serve the ClaimQA chat (and the JSON API /ask) on the articles in the index."""
     try:
         ensure_index(index_dir)
@@ -854,7 +864,7 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None) -> Non
     click.echo(f"ClaimQA chat on http://{host}:{port}/ (API: /ask)")
     demo.launch(server_name=host, server_port=port, share=False, show_error=True, quiet=False,
                 max_file_size=GRADIO_MAX_FILE_SIZE, theme=THEME, css=CSS, footer_links=["api"],
-                run_history=False)
+                run_history=False, state_session_capacity=sessions)
 
 
 if __name__ == "__main__":
