@@ -157,3 +157,37 @@ def test_two_values_from_one_outlet_are_explained_on_its_card(app):
         pills = card.count('class="cq-pill"')
         assert pills >= 2 and f"This article gives {['two', 'three', 'four'][pills - 2]} different values" in card
     assert not re.search(r'class="cq-pill">[^<]*; ', text_of(reply))   # no "3; 2" pill left unexplained
+
+
+def test_follow_ups_reuse_one_spacy_pipeline():
+    import app as web
+
+    assert web._nlp() is web._nlp()   # spacy.load once, not on every follow-up
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_memory_per_api_call_is_bounded_by_the_sessions_kept(bundled_index, tmp_path):
+    """Every /ask call without a session is a new Gradio session holding a copy of the page's state;
+    Gradio kept 10,000 of them (about 48 KB a request, on and on). The app keeps --sessions of them."""
+    from test_app import call_over_http
+
+    server = AppServer(copy_index(bundled_index, tmp_path), tmp_path / "uploads", tmp_path / "app.log",
+                       "--sessions", "40")
+    try:
+        server.wait()
+        for _ in range(100):   # past the 40 sessions kept, and past the caches' first fill
+            call_over_http(server.url, "ask", [KILLED])
+        before = rss_kb(server.process.pid)
+        for _ in range(250):
+            call_over_http(server.url, "ask", [KILLED])
+        growth = (rss_kb(server.process.pid) - before) / 250
+    finally:
+        server.stop()
+    print(f"memory growth per /ask call, 40 sessions kept: {growth:.1f} KB")
+    assert growth < 20, f"{growth:.1f} KB per request"   # 48 KB with Gradio's 10,000 sessions
