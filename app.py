@@ -14,6 +14,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+import atexit
 import functools
 import html
 import logging
@@ -32,6 +33,7 @@ import gradio as gr
 import index
 import qa
 from index.reading import MAX_FILE_BYTES
+from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
 
 ROOT = Path(__file__).resolve().parent
@@ -861,6 +863,11 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, sessio
         sys.exit(2)
     demo = build(library)
     demo.queue(default_concurrency_limit=1, max_size=None)
+    # `claimqa ask` on this index hands its question to this app rather than load the models itself.
+    local = "127.0.0.1" if host in {"0.0.0.0", "::", "127.0.0.1", "localhost"} else None
+    if local:
+        served.announce(index_dir, f"http://{local}:{port}/")
+        atexit.register(served.withdraw, index_dir)
     click.echo(f"ClaimQA chat on http://{host}:{port}/ (API: /ask)")
     demo.launch(server_name=host, server_port=port, share=False, show_error=True, quiet=False,
                 max_file_size=GRADIO_MAX_FILE_SIZE, theme=THEME, css=CSS, footer_links=["api"],
