@@ -202,8 +202,12 @@ def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]
             if progress is not None:
                 progress((done, total), desc="Embedding sentences", unit="sentences")
 
+        def waiting(lock: Path) -> None:
+            if progress is not None:
+                progress(0, desc="Waiting for another ingest into this index to finish")
+
         try:
-            result = index.ingest(targets, library.index_dir, progress=report)
+            result = index.ingest(targets, library.index_dir, progress=report, on_wait=waiting)
         except Exception as error:   # the index is as it was (atomic write); put the folder back too
             logging.exception("ingest of uploads failed")
             _move_back(saved)

@@ -237,3 +237,30 @@ def test_an_announcement_left_by_a_dead_app_or_for_another_folder_is_ignored(tmp
     assert served.serving(tmp_path) is None
     (tmp_path / served.ANNOUNCEMENT).write_text(json.dumps({**said, "url": "http://example.com/"}))
     assert served.serving(tmp_path) is None
+
+
+def test_an_upload_into_a_locked_index_says_it_is_waiting(index_copy, tmp_path):
+    import fcntl
+    import threading
+    import time
+
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    (tmp_path / "quill-ferry.txt").write_text(FERRY)
+    said: list = []
+
+    def progress(value, desc=None, **_):
+        said.append(desc)
+
+    with open(index_copy / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)          # as a `claimqa ingest` holds it
+        worker = threading.Thread(target=lambda: said.append(library.add([str(tmp_path / "quill-ferry.txt")], progress)))
+        worker.start()
+        deadline = time.monotonic() + 60
+        while not any(isinstance(d, str) and d.startswith("Waiting for another ingest") for d in said):
+            assert time.monotonic() < deadline, said
+            time.sleep(0.1)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    worker.join(300)
+    assert "added: quill-ferry" in said[-1], said[-1]
