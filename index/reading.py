@@ -147,6 +147,8 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
 def _read_article(path: Path, row: dict[str, str] | None = None) -> Article:
     """One article file, cleaned and split; `row` is its sources.csv row (may be empty).
     Raises _Refused with the reason when the file cannot be used."""
+    if not path.stem.isprintable():   # the id is printed by `claimqa sources` and shown on the page
+        raise _Refused("the file name holds control characters (a terminal escape?); rename the file")
     data = _read_bytes(path)
     text, encoding = _decode(data, html=path.suffix.lower() in (".html", ".htm"))
     text = _blank_controls(text)

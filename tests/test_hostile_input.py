@@ -105,8 +105,12 @@ def test_terminal_escapes_in_metadata_never_reach_the_index(tmp_path, index_copy
     (corpus / "sources.csv").write_text("file,outlet,published,title,url\n"
                                         "good.txt,\x1b[2JLakeport \u202eLedger,2024-03-04,Ferry\x07 sinks,\n")
 
+    (corpus / "\x1b[2Jwiped.txt").write_text(GOOD.replace("four", "five"))
+
     result = claimqa("ingest", str(corpus), index=index_copy)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1 and "\x1b" not in result.stderr, result.stderr
+    assert refusals(result) == [f"refused: {corpus}/\\x1b[2Jwiped.txt: the file name holds control characters "
+                                "(a terminal escape?); rename the file"]
     listed = claimqa("sources", index=index_copy)
     as_json = {d["doc_id"]: d for d in json.loads(claimqa("sources", "--json", index=index_copy).stdout)}
 
