@@ -184,5 +184,5 @@ def test_a_reloaded_page_lists_what_the_index_holds_now(page, server, tmp_path):
                            capture_output=True, text=True, timeout=300)
     assert added.returncode == 0, added.stderr
     page.reload()
-    page.wait_for_function("document.querySelector('#cq-sources').innerText.includes('Quill Courier')",
-                           timeout=30_000)
+    page.wait_for_function("(document.querySelector('#cq-sources')?.innerText || '').includes('Quill Courier')",
+                           timeout=60_000)
