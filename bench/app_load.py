@@ -28,11 +28,15 @@ LEAD_INS = ["", "According to the articles, ", "In the reports, ", "Tell me: ", 
             "Based on the sources, "]
 
 
+# One pooled client for all requests: the load generator runs on the same 2 cores as the app, and
+# a client (and TLS-free TCP connection) per request costs the generator more CPU than Gradio uses.
+CLIENT = httpx.Client(timeout=300, limits=httpx.Limits(max_connections=None, max_keepalive_connections=400))
+
+
 def ask(url: str, question: str) -> float:
     started = time.perf_counter()
-    with httpx.Client(timeout=300) as client:
-        event = client.post(f"{url}gradio_api/call/ask", json={"data": [question]}).json()["event_id"]
-        stream = client.get(f"{url}gradio_api/call/ask/{event}").text
+    event = CLIENT.post(f"{url}gradio_api/call/ask", json={"data": [question]}).json()["event_id"]
+    stream = CLIENT.get(f"{url}gradio_api/call/ask/{event}").text
     if "event: complete" not in stream:
         raise RuntimeError(stream[:200])
     return time.perf_counter() - started
