@@ -681,6 +681,10 @@ button.cq-example:hover { border-color: #2563eb; }
 #cq-sources table, #cq-sources tr { border: none !important; padding: 0 !important; margin: 0 !important; }
 #cq-sources th, #cq-sources td { border: none !important; border-bottom: 1px solid var(--border-color-primary, #e4e4e7) !important; }
 #cq-sources th { font-weight: 600; opacity: .75; background: transparent !important; }
+/* Before the first question the chat is its short how-to, with the question box right under it,
+   not a page-high blank panel; it takes its full height with the first message. */
+#cq-chat:has(.placeholder-content) { height: auto !important; min-height: 0 !important; }
+#cq-chat:has(.placeholder-content) .wrapper { height: auto !important; }
 @media (max-width: 640px) {   /* a phone: the question box takes the row, the button goes under it */
   #cq-ask-row { flex-wrap: wrap !important; }
   #cq-ask-row > * { min-width: 100% !important; }
@@ -786,7 +790,7 @@ def build(library: Library) -> gr.Blocks:
                 gr.Markdown("### Sources")
                 # Filled by demo.load below. Gradio copies every component's start value into each
                 # session it keeps, so a table here would cost memory per API call, for nothing.
-                sources = gr.HTML("", elem_id="cq-sources")
+                sources = gr.HTML('<p class="cq-muted">Reading the index&hellip;</p>', elem_id="cq-sources")
                 gr.Markdown("### Try")
                 buttons = [gr.Button(q, size="sm", elem_classes=["cq-example"]) for q in EXAMPLES]
                 gr.Markdown(f"### Add articles\n.txt, .md, .html or a `sources.csv` (outlet, date, title per "
