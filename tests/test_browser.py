@@ -186,3 +186,19 @@ def test_a_reloaded_page_lists_what_the_index_holds_now(page, server, tmp_path):
     page.reload()
     page.wait_for_function("(document.querySelector('#cq-sources')?.innerText || '').includes('Quill Courier')",
                            timeout=60_000)
+
+
+def test_the_empty_page_puts_the_question_box_under_the_how_to(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(server.url)
+        page.wait_for_selector("#cq-question textarea", timeout=60_000)
+        top = page.locator("#cq-question textarea").bounding_box()["y"]
+        assert top < 400, f"the question box starts {top:.0f} px down an empty page"
+        page.wait_for_function("(document.querySelector('#cq-sources')?.innerText || '').includes('Sentences')",
+                               timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "chat-empty-1280x800.png"))
+        ask(page, KILLED)
+        assert page.locator("#cq-chat").bounding_box()["height"] >= 480   # full height once there is an answer
+    finally:
+        page.close()
