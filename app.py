@@ -14,6 +14,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+import atexit
+import functools
 import html
 import logging
 import re
@@ -30,6 +32,8 @@ import gradio as gr
 
 import index
 import qa
+from index.reading import MAX_FILE_BYTES
+from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
 from qa.stories import StoryAnswerer
 
@@ -37,18 +41,28 @@ ROOT = Path(__file__).resolve().parent
 BUNDLED_CORPUS = ROOT / "data" / "articles"
 ARTICLE_TYPES = {".txt", ".md", ".html", ".htm"}
 MANIFEST = "sources.csv"
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024       # per file; a long article as HTML is well under 1 MB
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES          # per file, as `claimqa ingest`: 2 MB (index/reading.py says why)
 GRADIO_MAX_FILE_SIZE = "20mb"            # Gradio's own hard cap, above ours so that we can say why
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}")
+# Gradio keeps a copy of the page's state per session, and every API call without a session is a
+# new one: about 30 KB each here, 10,000 sessions by default (300 MB). The oldest go beyond this.
+SESSIONS_KEPT = 500
+UPLOAD_CACHE_SWEEP = 3600               # seconds an upload may wait in Gradio's cache unsubmitted
 ASK_CONCURRENCY = 4                      # 2 cores: a few answers in flight keep both busy
 
 # -- the library behind the page ------------------------------------------------------------
+
+class IndexChanged(Exception):
+    """The index changed under a question (a sentence it was using was removed) twice in a row."""
+
 
 class Library:
     """The current answerer (one index snapshot) and the uploads folder that feeds the index.
 
     Questions read `self.answerer` once and use that snapshot to the end; an upload builds the
     next snapshot on the side and swaps it in under a lock, so nobody sees a half-built index.
+    Before each question the snapshot is checked against the committed generation, so an ingest
+    or removal by `claimqa` in another process is followed too.
     """
 
     def __init__(self, index_dir: Path, uploads_dir: Path):
@@ -58,9 +72,39 @@ class Library:
         self._ingest = threading.Lock()   # one upload at a time (ingest also holds a file lock)
         self.answerer = open_answerer(index_dir)
 
+    def current(self) -> "StoryAnswerer":
+        """The answerer of the committed generation: the one in use, or a fresh one swapped in.
+
+        A question already in flight keeps the snapshot it started with; only new questions see
+        the new one. One thread opens the new snapshot; the others wait for it rather than open
+        their own copy.
+        """
+        answerer = self.answerer
+        if answerer.is_current():          # one small SQLite read
+            return answerer
+        with self._swap:
+            if self.answerer is not answerer:   # another question swapped it in while we waited
+                return self.answerer
+            self.answerer = open_answerer(self.index_dir)   # raises IndexNotFound on an emptied index
+            logging.info("index generation %s: reopened", self.answerer.store.generation)
+            return self.answerer
+
     def ask(self, question: str, story: str | None = None) -> tuple[Answer, "StoryAnswerer"]:
-        answerer = self.answerer          # one snapshot for the answer and for its context
-        return answerer.ask(question, story=story or None), answerer
+        answerer = self.current()         # one snapshot for the answer and for its context
+        try:
+            return answerer.ask(question, story=story or None), answerer
+        except KeyError:
+            # The snapshot names a sentence the database no longer holds: a removal committed
+            # while this question was being answered. Answer again from the new generation.
+            fresh = self.current()
+            if fresh is answerer:
+                raise IndexChanged("the index changed while this question was answered (an article was "
+                                   "removed or replaced); ask again") from None
+            try:
+                return fresh.ask(question, story=story or None), fresh
+            except KeyError:
+                raise IndexChanged("the index is changing under this question (articles are being removed "
+                                   "or replaced); ask again in a moment") from None
 
     def reload(self) -> None:
         fresh = open_answerer(self.index_dir)   # built before the swap: readers never wait on it
@@ -69,8 +113,12 @@ class Library:
 
     def add(self, paths: list[str], progress=None) -> list[str]:
         """Check, save and ingest uploaded files; returns one line per file saying what happened."""
-        with self._ingest:
-            return add_uploads(self, [Path(p) for p in paths], progress)
+        try:
+            with self._ingest:
+                self.current()   # a CLI ingest may have changed what is indexed from the uploads folder
+                return add_uploads(self, [Path(p) for p in paths], progress)
+        finally:
+            forget_gradio_copies(paths)
 
     def remove(self, doc_id: str) -> str:
         """Take an uploaded article out of the index and the uploads folder; one line saying so."""
@@ -144,13 +192,18 @@ def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]
         if not keep:
             return lines
         saved = _move_in(library.uploads_dir, keep, backups)
+        targets = _to_ingest(library, [target for target, _ in saved])
 
         def report(done: int, total: int) -> None:
             if progress is not None:
                 progress((done, total), desc="Embedding sentences", unit="sentences")
 
+        def waiting(lock: Path) -> None:
+            if progress is not None:
+                progress(0, desc="Waiting for another ingest into this index to finish")
+
         try:
-            result = index.ingest([library.uploads_dir], library.index_dir, progress=report)
+            result = index.ingest(targets, library.index_dir, progress=report, on_wait=waiting)
         except Exception as error:   # the index is as it was (atomic write); put the folder back too
             logging.exception("ingest of uploads failed")
             _move_back(saved)
@@ -194,6 +247,52 @@ def _stage(library: Library, checked: list[Checked], staging: Path, lines: list[
         else:
             keep.append(staging / item.name)
     return keep
+
+
+def _to_ingest(library: Library, saved: list[Path]) -> list[Path]:
+    """The files this upload ingests: the ones just saved, never the whole uploads folder, so a
+    file left there by a crashed upload is not indexed by the next, unrelated one. A new
+    sources.csv also updates the uploads indexed before (it is read beside each of them)."""
+    articles = [path for path in saved if path.name != MANIFEST]
+    if len(articles) < len(saved):
+        done = {path.resolve() for path in articles}
+        articles += [Path(d.path) for d in library.answerer.store.documents
+                     if _is_upload(library, d.path) and Path(d.path).is_file() and Path(d.path).resolve() not in done]
+    return articles
+
+
+def set_aside_leftovers(library: Library) -> list[str]:
+    """Files in the uploads folder that the index does not hold (an upload killed mid-ingest):
+    moved to uploads/.unindexed/, where no ingest reads them. Returns their names."""
+    if not library.uploads_dir.is_dir():
+        return []
+    indexed = {Path(d.path).name for d in library.answerer.store.documents if _is_upload(library, d.path)}
+    aside = library.uploads_dir / ".unindexed"
+    moved = []
+    for path in sorted(library.uploads_dir.iterdir()):
+        if path.is_file() and not path.name.startswith(".") and path.name != MANIFEST and path.name not in indexed:
+            aside.mkdir(exist_ok=True)
+            os.replace(path, aside / path.name)
+            moved.append(path.name)
+    return moved
+
+
+def forget_gradio_copies(paths: list[str]) -> None:
+    """Delete Gradio's cached copies of these uploads once they are read: it would keep them for
+    ever. Only files inside Gradio's upload folder are touched."""
+    cache = Path(gr.utils.get_upload_folder()).resolve()
+    for name in paths:
+        path = Path(name)
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if cache in resolved.parents and resolved.is_file():
+            resolved.unlink(missing_ok=True)
+            try:
+                resolved.parent.rmdir()   # Gradio keeps each upload in a folder of its own
+            except OSError:
+                pass
 
 
 def _is_upload(library: Library, path: str) -> bool:
@@ -272,7 +371,9 @@ def resolve_follow_up(text: str, previous: str | None) -> str:
     return _substitute(rest, previous)
 
 
+@functools.cache
 def _nlp():
+    # Loaded once: spacy.load per follow-up took a second and churned a hundred MB each time.
     return index.load_nlp()
 
 
@@ -341,27 +442,36 @@ def nice_date(iso: str | None) -> str:
     return f"{day:%b} {day.day}, {day.year}"
 
 
+ECHO_CHARS = 280   # a question longer than this is echoed folded: its start, the rest behind a click
+
+
 def render_question(text: str, asked: str | None = None) -> str:
-    shown = f'<div class="cq-question">{esc(text)}</div>'
+    shown = f'<div class="cq-question">{_folded(text)}</div>'
     if asked and asked != text:
-        shown += f'<div class="cq-asked">asked as: {esc(asked)}</div>'
+        shown += f'<div class="cq-asked">asked as: {_folded(asked)}</div>'
     return shown
+
+
+def _folded(text: str) -> str:
+    """Short text as it is; long text as its first ECHO_CHARS characters and a <details> with the rest,
+    so a 5,000-character paste does not flood the chat."""
+    if len(text) <= ECHO_CHARS:
+        return esc(text)
+    cut = text.rfind(" ", ECHO_CHARS // 2, ECHO_CHARS)
+    cut = cut if cut > 0 else ECHO_CHARS
+    return (f'{esc(text[:cut])}<details class="cq-fold"><summary>&hellip; show all {len(text):,} characters'
+            f'</summary>{esc(text[cut:])}</details>')
 
 
 def render_answer(answer: Answer, store) -> str:
     """The answer as one HTML block: banner, summary, a card per outlet, the outlets that are silent."""
     outlet = _outlet_names(answer, store)
     parts = ['<div class="cq-answer">']
+    if answer.disagreement.flag:   # where the answer starts; CSS keeps it in view over the cards
+        parts.append(_banner(answer, outlet))
     for notice in answer.notices:
         parts.append(f'<div class="cq-notice">{esc(notice)}</div>')
-    if answer.disagreement.flag:
-        parts.append(_banner(answer, outlet))
-    summary = answer.summary or ("No source addresses this." if not answer.sources else "")
-    said = answer.disagreement.summary.strip()
-    if answer.disagreement.flag and said and summary.startswith(said):
-        summary = summary[len(said):].strip()   # the banner says it already
-    if summary:
-        parts.append(f'<p class="cq-summary">{esc(summary)}</p>')
+    parts.append(f'<p class="cq-summary">{esc(_overview(answer))}</p>')
     if answer.sources:
         parts.append('<div class="cq-cards">')
         parts.extend(_card(source, store) for source in answer.sources)
@@ -372,6 +482,21 @@ def render_answer(answer: Answer, store) -> str:
     parts.append("</div>")
     # One line, no blank lines: the chatbot's Markdown then leaves the block alone.
     return "".join(parts)
+
+
+def _overview(answer: Answer) -> str:
+    """One line above the cards: how many outlets address the question and, when they agree, the
+    value. The cards show each outlet's value, date and sentences, so the line repeats none of it
+    (qa's own summary, with document ids and ISO dates, stays in the API's answer object)."""
+    addressed = len(answer.sources)
+    if not addressed:
+        return "No source addresses this."
+    total = addressed + len(answer.not_mentioned)
+    line = f"{addressed} of {total} sources address this" if total > 1 else "The source addresses this"
+    values = {source.answer.casefold(): source.answer for source in answer.sources if source.answer}
+    if not answer.disagreement.flag and len(values) == 1 and addressed > 1:
+        line += f"; they agree: {next(iter(values.values()))}"
+    return line + "."
 
 
 def _outlet_names(answer: Answer, store):
@@ -399,7 +524,13 @@ def _banner(answer: Answer, outlet) -> str:
 
 def _card(source: SourceAnswer, store) -> str:
     short = ""
-    if source.answer:
+    values = list(dict.fromkeys(v for v in source.values if v))
+    if len(values) > 1:
+        # One article, two figures ("3; 2"): each is a pill, and a line says so and where each is.
+        pills = "".join(f'<span class="cq-pill">{esc(v)}</span>' for v in values)
+        short = (f'<div class="cq-short">{pills}</div><div class="cq-two">This article gives {_count(len(values))} '
+                 f'different values, {esc(_said_where(values, source.citations))}; its sentences below show each.</div>')
+    elif source.answer:
         # A source that gives two values (a headline and a quote) shows both.
         also = [v for v in dict.fromkeys(source.values) if v and v.lower() not in source.answer.lower()]
         extra = f'<span class="cq-also">also says {esc(", ".join(also))}</span>' if also else ""
@@ -412,6 +543,20 @@ def _card(source: SourceAnswer, store) -> str:
             f'<span class="cq-outlet">{esc(source.outlet)}</span>'
             f'<span class="cq-date">{esc(nice_date(source.published))}</span></div>'
             f'{short}{event}<ol class="cq-cites">{cites}</ol></div>')
+
+
+def _count(n: int) -> str:
+    return {2: "two", 3: "three", 4: "four"}.get(n, str(n))
+
+
+def _said_where(values: list[str], citations: list[Citation]) -> str:
+    """'3 [1] and 2 [3]': each value with the first cited sentence that states it word for word."""
+    parts = []
+    for value in values:
+        pattern = re.compile(rf"(?<!\w){re.escape(value)}(?!\w)", re.IGNORECASE)
+        where = next((c.n for c in citations if pattern.search(c.text)), None)
+        parts.append(f"{value} [{where}]" if where is not None else value)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _citation(citation: Citation, source: SourceAnswer, store) -> str:
@@ -448,6 +593,15 @@ def render_report(lines: list[str]) -> str:
     items = "".join(
         f'<li class="{"cq-bad" if line.startswith("refused") else "cq-good"}">{esc(line)}</li>' for line in lines)
     return f'<ul class="cq-report">{items}</ul>'
+
+
+def error_text(error: Exception) -> str:
+    """What the reader is told when a question fails: a sentence, never a bare key like '35'."""
+    if isinstance(error, (ValueError, IndexChanged, index.IndexNotFound, index.IndexConflict)) and str(error):
+        return str(error)
+    logging.error("question failed", exc_info=error)
+    return (f"this question could not be answered ({type(error).__name__}); "
+            "ask again, and if it keeps failing, restart the app")
 
 
 def render_error(message: str) -> str:
@@ -547,7 +701,10 @@ CSS = """
 .cq-question { white-space: pre-wrap; }
 .cq-asked { font-size: .85em; opacity: .75; margin-top: .25em; }
 .cq-answer { display: flex; flex-direction: column; gap: .75rem; line-height: 1.45; }
-.cq-banner { border: 1px solid #d97706; border-left: 6px solid #d97706; background: rgba(245, 158, 11, .12);
+/* The banner opens the answer and stays pinned to the top of the chat while its cards scroll by. */
+.cq-banner { position: sticky; top: 0; z-index: 2; box-shadow: 0 2px 6px rgba(0, 0, 0, .08);
+  background: var(--background-fill-primary, #fff) linear-gradient(rgba(245, 158, 11, .12), rgba(245, 158, 11, .12)); }
+.cq-banner { border: 1px solid #d97706; border-left: 6px solid #d97706;
   border-radius: 8px; padding: .6rem .85rem; }
 .cq-banner-title { font-weight: 700; color: #b45309; text-transform: uppercase; font-size: .8em; letter-spacing: .04em; }
 .cq-banner-summary { margin: .2rem 0 .35rem; font-weight: 600; }
@@ -556,6 +713,10 @@ CSS = """
 .cq-value { font-weight: 700; min-width: 2.5em; padding: 0 .45em; border-radius: 4px; background: rgba(217, 119, 6, .2);
   text-align: center; }
 .cq-summary { margin: 0; font-size: 1.02em; }
+.cq-two { font-size: .85em; margin: .1rem 0 .2rem; }
+.cq-short .cq-pill + .cq-pill { margin-left: .1rem; }
+.cq-fold { display: inline; }
+.cq-fold summary { display: inline; cursor: pointer; opacity: .75; }
 .cq-notice { font-size: .9em; padding: .4rem .6rem; border-radius: 6px; background: rgba(100, 116, 139, .15); }
 .cq-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: .6rem; }
 .cq-card { border: 1px solid var(--border-color-primary, #d4d4d8); border-radius: 10px; padding: .6rem .75rem;
@@ -601,6 +762,18 @@ details.cq-story { border-bottom: 1px solid var(--border-color-primary, #e4e4e7)
 details.cq-story > summary { cursor: pointer; }
 .cq-story-title { font-weight: 600; }
 .cq-story-meta { font-size: .8em; opacity: .7; margin-left: 1rem; }
+/* Before the first question the chat is its short how-to, with the question box right under it,
+   not a page-high blank panel; it takes its full height with the first message. */
+#cq-chat:has(.placeholder-content) { height: auto !important; min-height: 0 !important; }
+#cq-chat:has(.placeholder-content) .wrapper { height: auto !important; }
+@media (max-width: 640px) {   /* a phone: the question box takes the row, the button goes under it */
+  #cq-ask-row { flex-wrap: wrap !important; }
+  #cq-ask-row > * { min-width: 100% !important; }
+  .cq-cards { grid-template-columns: 1fr; }
+  .gradio-container { padding: 0 .25rem !important; }
+  #cq-side { min-width: 0 !important; }   /* its 340 px minimum is wider than the phone */
+  .cq-banner-summary { display: none; }   /* the values under it say the same, in less height */
+}
 """
 
 THEME = gr.themes.Soft(
@@ -611,10 +784,36 @@ THEME = gr.themes.Soft(
 )
 
 
+EMPTY_QUESTION = ("Type a question first, for instance \"How many people were killed?\" - "
+                  "or pick one under Try.")
+
+
+PLACEHOLDER = ("### Ask what the articles say\n"
+               "Each outlet's answer comes on a card with the sentences that say it; a banner on top says "
+               "where the outlets disagree. Ask who, how many, when, or where; follow-ups work "
+               "(\"and the injured?\"). Pick a question under **Try**, or type one below.")
+
+# After an answer: the chat scrolls (itself only, not the page) to the start of the newest question,
+# so the reader lands on the question and the banner, not on the last card of a long answer.
+SCROLL_TO_ANSWER = """() => { setTimeout(() => {
+  const asked = document.querySelectorAll('#cq-chat .cq-question');
+  const last = asked[asked.length - 1];
+  if (!last) return;
+  for (let box = last.parentElement; box; box = box.parentElement) {
+    const overflow = getComputedStyle(box).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && box.scrollHeight > box.clientHeight) {
+      box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      return;
+    }
+  }
+}, 80); }"""
+
+
 def build(library: Library) -> gr.Blocks:
     def respond(message: str, history: list, previous: str | None):
         message = (message or "").strip()
-        if not message:
+        if not message:   # say so in the chat, rather than nothing happening
+            history = list(history or []) + [{"role": "assistant", "content": render_error(EMPTY_QUESTION)}]
             return "", history, previous, []
         asked = resolve_follow_up(message, previous)
         touched = []
@@ -623,7 +822,7 @@ def build(library: Library) -> gr.Blocks:
             reply = render_answer(answer, answerer.store)
             touched = story_choices(answer, answerer.store)
         except Exception as error:   # a bad question is an answer too: say why, keep the chat going
-            reply = render_error(str(error) or type(error).__name__)
+            reply = render_error(error_text(error))
             asked = previous or None
         history = list(history or []) + [
             {"role": "user", "content": render_question(message, asked)},
@@ -637,7 +836,7 @@ def build(library: Library) -> gr.Blocks:
         try:
             answer, _ = library.ask(question, story=story or None)
         except Exception as error:
-            raise gr.Error(str(error) or type(error).__name__)
+            raise gr.Error(error_text(error))
         return answer.to_dict()
 
     def switch_story(story_id: str | None, history: list, previous: str | None):
@@ -672,9 +871,18 @@ def build(library: Library) -> gr.Blocks:
 
     def upload(files: list[str] | None, progress=gr.Progress()):
         lines = library.add(list(files or []), progress=progress)
-        return render_report(lines), render_sources(library.answerer.store), None
+        return render_report(lines), current_sources(), None
 
-    with gr.Blocks(title="ClaimQA", fill_width=True) as demo:
+    def current_sources() -> str:
+        """The Sources panel as the committed index has it now (a CLI ingest may have changed it)."""
+        try:
+            return render_sources(library.current().store)
+        except index.IndexNotFound as error:
+            return render_error(str(error))
+
+    # delete_cache: files sent to /gradio_api/upload but never submitted are swept after an hour
+    # (the ones submitted are deleted as soon as they are read, by forget_gradio_copies).
+    with gr.Blocks(title="ClaimQA", fill_width=True, delete_cache=(UPLOAD_CACHE_SWEEP, UPLOAD_CACHE_SWEEP)) as demo:
         gr.Markdown("# ClaimQA\nAsk a question of every outlet's article: each outlet's answer, the sentences "
                     "that say it, and where the outlets disagree. Click a sentence to read it in context.",
                     elem_id="cq-title")
@@ -686,17 +894,20 @@ def build(library: Library) -> gr.Blocks:
                     elem_id="cq-chat", height="calc(100vh - 250px)", min_height=480, show_label=False, layout="panel",
                     sanitize_html=True, render_markdown=True, latex_delimiters=[],   # "$2 million" is no formula
                     line_breaks=False, feedback_options=None, buttons=[],
-                    placeholder="Ask about a story: who, how many, when. Follow-ups work: \"and the injured?\"")
-                with gr.Row():
+                    autoscroll=False,   # SCROLL_TO_ANSWER lands on the answer's start, not its last card
+                    placeholder=PLACEHOLDER)
+                with gr.Row(elem_id="cq-ask-row"):
                     box = gr.Textbox(elem_id="cq-question", show_label=False, scale=5, max_lines=4,
-                                     placeholder="How many people were killed in the January 4 strike?")
+                                     placeholder="Ask who, how many, when or where; e.g. \"How many people were hurt?\"")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
                 switch = gr.Radio([], label="This question also touches these stories: answer within one of them",
                                   visible=False, elem_id="cq-switch")
                 clear = gr.Button("New conversation", size="sm", variant="secondary")
-            with gr.Column(scale=3, min_width=340):
+            with gr.Column(scale=3, min_width=340, elem_id="cq-side"):
                 gr.Markdown("### Sources")
-                sources = gr.HTML(render_sources(library.answerer.store), elem_id="cq-sources")
+                # Filled by demo.load below. Gradio copies every component's start value into each
+                # session it keeps, so a table here would cost memory per API call, for nothing.
+                sources = gr.HTML('<p class="cq-muted">Reading the index&hellip;</p>', elem_id="cq-sources")
                 gr.Markdown("### Try")
                 examples = example_questions(library.answerer.store)
                 buttons = [gr.Button(examples[i] if i < len(examples) else "", size="sm", elem_classes=["cq-example"],
@@ -718,14 +929,15 @@ def build(library: Library) -> gr.Blocks:
         talk = dict(fn=respond, inputs=[box, chat, previous], outputs=[box, chat, previous, touched],
                     concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
         # The chat's own endpoint: not in the API docs (/ask is the API), but callable, so tests see the HTML.
-        box.submit(**talk, api_name="chat", api_visibility="undocumented").then(**show_switch)
-        send.click(**talk, api_visibility="private").then(**show_switch)
+        box.submit(**talk, api_name="chat", api_visibility="undocumented").then(**show_switch).then(
+            None, js=SCROLL_TO_ANSWER)
+        send.click(**talk, api_visibility="private").then(**show_switch).then(None, js=SCROLL_TO_ANSWER)
         for button in buttons:
             button.click(lambda q: q, inputs=button, outputs=box, api_visibility="private", queue=False).then(
-                **talk, api_visibility="private").then(**show_switch)
+                **talk, api_visibility="private").then(**show_switch).then(None, js=SCROLL_TO_ANSWER)
         switch.input(switch_story, inputs=[switch, chat, previous], outputs=[chat, previous, touched],
                      api_visibility="private", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer").then(
-            **show_switch)
+            **show_switch).then(None, js=SCROLL_TO_ANSWER)
         clear.click(lambda: ([], None, "", gr.update(visible=False)), outputs=[chat, previous, box, switch],
                     api_visibility="private", queue=False)
         add.click(upload, inputs=files, outputs=[report, sources, files], api_name="upload",
@@ -736,6 +948,9 @@ def build(library: Library) -> gr.Blocks:
             refresh_panels, outputs=[*buttons, removable], api_visibility="private")
         demo.load(refresh_panels, outputs=[*buttons, removable], api_visibility="private")
         gr.api(ask, api_name="ask", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
+        # Built per page load, not frozen at start-up: a reloaded page lists what the index holds now.
+        demo.load(current_sources, outputs=sources, api_name="sources", api_visibility="undocumented", queue=False,
+                  show_progress="hidden")
     return demo
 
 
@@ -776,20 +991,30 @@ def ensure_index(index_dir: Path) -> None:
               default=ROOT / "data" / "index", help="Index folder (or set CLAIMQA_INDEX).  [default: data/index]")
 @click.option("--uploads", "uploads_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where uploaded articles are kept.  [default: uploads/ beside the index folder]")
-def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None) -> None:
+@click.option("--sessions", default=SESSIONS_KEPT, show_default=True, type=click.IntRange(1),
+              help="Sessions kept in memory (a follow-up needs its session's previous question).")
+def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, sessions: int) -> None:
     """Serve the ClaimQA chat (and the JSON API /ask) on the articles in the index."""
     try:
         ensure_index(index_dir)
         library = Library(index_dir, uploads_dir or index_dir.parent / "uploads")
+        for name in set_aside_leftovers(library):
+            click.echo(f"uploads: {name} was never indexed (an upload cut short); moved to "
+                       f"{library.uploads_dir / '.unindexed'}", err=True)
     except (index.IndexNotFound, index.IndexConflict, OSError) as error:
         click.echo(f"app.py: {error}", err=True)
         sys.exit(2)
     demo = build(library)
     demo.queue(default_concurrency_limit=1, max_size=None)
+    # `claimqa ask` on this index hands its question to this app rather than load the models itself.
+    local = "127.0.0.1" if host in {"0.0.0.0", "::", "127.0.0.1", "localhost"} else None
+    if local:
+        served.announce(index_dir, f"http://{local}:{port}/")
+        atexit.register(served.withdraw, index_dir)
     click.echo(f"ClaimQA chat on http://{host}:{port}/ (API: /ask)")
     demo.launch(server_name=host, server_port=port, share=False, show_error=True, quiet=False,
                 max_file_size=GRADIO_MAX_FILE_SIZE, theme=THEME, css=CSS, footer_links=["api"],
-                run_history=False)
+                run_history=False, state_session_capacity=sessions)
 
 
 if __name__ == "__main__":

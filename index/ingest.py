@@ -11,7 +11,7 @@ import numpy as np
 
 from .analysis import analyse
 from .embedding import Embedder, model_setting
-from .reading import Article, Refusal, read_articles
+from .reading import MANIFEST, Article, Refusal, read_articles
 from .store import DB_NAME, IndexNotFound, StoreWriter, check_collection, default_index_dir
 
 # progress(done, total): sentences analysed and embedded so far, out of all this ingest embeds.
@@ -34,20 +34,29 @@ class IngestReport:
     def ok(self) -> bool:
         return not self.refused
 
+    @property
+    def refused_rows(self) -> list[Refusal]:
+        """Refusals of sources.csv lines (and of a whole manifest), not of articles."""
+        return [r for r in self.refused if Path(r.path).name == MANIFEST]
+
     def summary(self) -> str:
+        rows = len(self.refused_rows)
+        manifest = f", {rows} {MANIFEST} line{'s' if rows != 1 else ''} refused" if rows else ""
         return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-                f"{len(self.refused)} refused, {self.sentences} sentences embedded in {self.seconds:.1f} s")
+                f"{len(self.refused) - rows} refused{manifest}, {self.sentences} sentences embedded in "
+                f"{self.seconds:.1f} s")
 
 
 def ingest(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike | None = None,
            rebuild: bool = False, model: str | None = None, progress: Progress | None = None,
-           collection: str | None = None) -> IngestReport:
+           collection: str | None = None, on_wait: Callable[[Path], None] | None = None) -> IngestReport:
     """Add or update the articles at `paths`: files or folders of .txt, .md, .html.
 
     Only documents whose text changed are embedded again. Refused files are reported and
     skipped; the rest land together in one atomic write, or, on any failure, not at all.
     Each new article joins the story it fits (index.stories), or, with `collection`, the named
     collection (made if new; ValueError for a name that cannot be one).
+    `on_wait(lock file)` is called when another write holds the index and this one must wait.
     """
     if collection is not None:
         check_collection(collection)
@@ -57,7 +66,7 @@ def ingest(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike | No
     articles, report.refused = read_articles(paths)
     articles = _one_per_text(articles, report)
 
-    with StoreWriter(index_dir, model_setting(model), rebuild=rebuild) as writer:
+    with StoreWriter(index_dir, model_setting(model), rebuild=rebuild, on_wait=on_wait) as writer:
         indexed = writer.existing()
         by_hash = {row[0]: doc_id for doc_id, row in indexed.items()}
         to_embed: list[Article] = []

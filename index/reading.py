@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import hashlib
 import io
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -38,6 +40,9 @@ __all__ = ["Article", "Refusal", "SentenceSpan", "read_articles", "MANIFEST", "S
 MANIFEST = "sources.csv"
 SUPPORTED = (".txt", ".md", ".html", ".htm")
 MANIFEST_COLUMNS = ("file", "outlet", "published", "title", "url")
+# The largest file read, article or manifest. A long article is 20-100 KB of text and well under
+# 1 MB as HTML; a 50 MB file is a dump (514,530 sentences, two hours of embedding), not an article.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -80,7 +85,10 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
     checked: dict[Path, Path] = {}   # manifests whose every row is checked: resolved path -> as named
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        broken = _broken_link(path)
+        if broken:
+            refusals.append(Refusal(str(path), broken))
+        elif path.is_dir():
             found = _articles_in(path)
             if not found:
                 refusals.append(Refusal(str(path), f"no {', '.join(SUPPORTED)} files in this folder"))
@@ -106,6 +114,10 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
     seen_files: set[Path] = set()
     taken: dict[str, str] = {}
     for path in files:
+        problem = _broken_link(path)
+        if problem:   # a symlink loop in a folder: one refusal, the rest of the batch is still read
+            refusals.append(Refusal(str(path), problem))
+            continue
         if path.resolve() in seen_files:   # the same file named twice (a folder and the file in it)
             continue
         seen_files.add(path.resolve())
@@ -124,6 +136,9 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
         except _Refused as refused:
             refusals.append(Refusal(str(path), str(refused)))
             continue
+        except (OSError, RuntimeError, ValueError, RecursionError) as error:   # never abort the batch
+            refusals.append(Refusal(str(path), f"cannot read: {error}"))
+            continue
         taken[doc_id] = str(path)
         articles.append(article)
     return articles, refusals
@@ -132,11 +147,11 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
 def _read_article(path: Path, row: dict[str, str] | None = None) -> Article:
     """One article file, cleaned and split; `row` is its sources.csv row (may be empty).
     Raises _Refused with the reason when the file cannot be used."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise _Refused(f"cannot read: {error.strerror or error}") from None
+    if not path.stem.isprintable():   # the id is printed by `claimqa sources` and shown on the page
+        raise _Refused("the file name holds control characters (a terminal escape?); rename the file")
+    data = _read_bytes(path)
     text, encoding = _decode(data, html=path.suffix.lower() in (".html", ".htm"))
+    text = _blank_controls(text)
     if not text.strip():
         raise _Refused("empty file")
     head: dict[str, str] = {}
@@ -153,24 +168,85 @@ def _read_article(path: Path, row: dict[str, str] | None = None) -> Article:
     found = _metadata_from_text(cleaned)
     row = row or {}
     doc_id = path.stem
+
+    def first(key: str, *sources: dict[str, str]) -> str | None:
+        return next((value for value in (plain(source.get(key)) for source in sources) if value), None)
+
     return Article(
         doc_id=doc_id,
         path=str(path),
         text=text,
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        outlet=row.get("outlet") or head.get("outlet") or found.get("outlet") or doc_id,
-        published=row.get("published") or head.get("published") or found.get("published"),
-        title=row.get("title") or head.get("title") or found.get("title"),
-        url=row.get("url") or head.get("url") or None,
-        byline=head.get("byline") or found.get("byline"),
+        outlet=first("outlet", row, head, found) or doc_id,
+        published=first("published", row, head, found),
+        title=first("title", row, head, found),
+        url=first("url", row, head),
+        byline=first("byline", head, found),
         sentences=sentences,
         encoding=encoding,
     )
 
 
+# -- Files to bytes ----------------------------------------------------------------------------
+
+def _broken_link(path: Path) -> str | None:
+    """Why a path that is a symbolic link cannot be followed (a loop, or to nothing), else None."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if path.is_symlink():
+            if error.errno == errno.ELOOP:
+                return "a symbolic link that loops back on itself"
+            return f"a symbolic link to {os.readlink(path)!r}, which does not exist"
+    except (RuntimeError, ValueError) as error:
+        return f"cannot read: {error}"
+    return None
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; raises _Refused saying why not."""
+    try:
+        with open(path, "rb", opener=_open_no_block) as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):   # a FIFO would block the read for ever
+                raise _Refused("not a regular file (a pipe, socket or device)")
+            if info.st_size > MAX_FILE_BYTES:
+                raise _Refused(f"{info.st_size / 1024 / 1024:.1f} MB is over the "
+                               f"{MAX_FILE_BYTES // 1024 // 1024} MB limit per file")
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _Refused(f"cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_FILE_BYTES:   # it grew while we read it
+        raise _Refused(f"over the {MAX_FILE_BYTES // 1024 // 1024} MB limit per file")
+    return data
+
+
+def _open_no_block(name: str, flags: int) -> int:
+    return os.open(name, flags | os.O_NONBLOCK)
+
+
+# Terminal escape sequences (CSI "\x1b[2J", OSC "\x1b]...\x07", two-character ones) and the other
+# characters that are no text: C0/C1 controls, and the bidirectional overrides that reorder text.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -~]?)")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(value: str | None) -> str | None:
+    """Metadata (an outlet, a title, a byline) as one line of printable text, None if nothing is left.
+
+    `claimqa sources` prints these to a terminal and the page shows them: an outlet named
+    "\x1b[2J" must not clear a screen.
+    """
+    if value is None:
+        return None
+    value = _UNPRINTABLE.sub(" ", _ESCAPE_SEQUENCE.sub("", str(value)))
+    return " ".join(value.split()) or None
+
+
 # -- Bytes to text -----------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_ANY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
@@ -205,6 +281,13 @@ def _text_only(text: str) -> str:
     if len(_CONTROL.findall(text)) > max(2, len(text) // 200):
         raise _Refused("binary file (control bytes), not text")
     return text
+
+
+def _blank_controls(text: str) -> str:
+    """Terminal escapes and stray control characters become spaces, one for one, so offsets into
+    the text still hold: a sentence `claimqa ask` prints must not drive the terminal."""
+    text = _ESCAPE_SEQUENCE.sub(lambda m: " " * len(m.group()), text)
+    return _CONTROL_ANY.sub(" ", text)
 
 
 # -- HTML --------------------------------------------------------------------------------------
@@ -510,8 +593,8 @@ def _read_manifest(path: Path) -> _Manifest:
     """Parse sources.csv; every bad line is a problem naming the line, and is ignored."""
     manifest = _Manifest(path)
     try:
-        text, _ = _decode(path.read_bytes())
-    except (OSError, _Refused) as error:
+        text, _ = _decode(_read_bytes(path))
+    except _Refused as error:
         manifest.refuse(1, f"cannot read the manifest: {getattr(error, 'strerror', None) or error}; "
                            "metadata read from the text")
         return manifest
@@ -541,6 +624,9 @@ def _manifest_row(manifest: _Manifest, line: int, columns: list[str], cells: lis
                               "(quote a value that holds a comma); row ignored")
         return
     row = {name: cell.strip() for name, cell in zip(columns, cells)}
+    for key in MANIFEST_COLUMNS[1:]:   # control characters and escapes never reach the index
+        if key in row:
+            row[key] = plain(row[key]) or ""
     name = row.get("file", "")
     if not name:
         manifest.refuse(line, "empty 'file' field; row ignored")

@@ -7,6 +7,7 @@ Nothing is ever downloaded. The tokenizer is built once per process.
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
@@ -114,21 +115,68 @@ def tokenizer() -> tuple[PunktSentenceTokenizer, str]:
     return _SpanPunkt(params, lang_vars=_NewsLanguageVars()), source
 
 
+# The longest sentence kept whole. A news sentence runs to 200-400 characters; a 1,000,000-character
+# line without full stops is no sentence, and spaCy's parse of it takes gigabytes (the embedder reads
+# only its first 256 tokens anyway). Longer spans are cut, at a clause or word boundary where
+# there is one, into pieces of at most this many characters, before any model sees them.
+MAX_SENTENCE_CHARS = 1_000
+# Punkt reads a block in one piece; a longer block is first cut into windows of this size (at a
+# line or word boundary), so neither Punkt nor its regular expressions ever see megabytes at once.
+MAX_BLOCK_CHARS = 100_000
+
+_CLAUSE_END = re.compile(r"[;:,)\]—–](?=\s)|\s[-–—]+\s")
+_SPACE = re.compile(r"\s+")
+
+
 def split_sentences(text: str, blocks: Iterable[tuple[int, int]]) -> list[SentenceSpan]:
     """Sentences of `text` inside `blocks`, in order; each is exactly text[start:end].
 
     A block is a stretch no sentence crosses (a line or paragraph of story text), so a headline
-    without a full stop ends where its line ends.
+    without a full stop ends where its line ends. No span is longer than MAX_SENTENCE_CHARS.
     """
     punkt, _ = tokenizer()
     spans: list[SentenceSpan] = []
     for block_start, block_end in blocks:
-        block = text[block_start:block_end]
-        for start, end in punkt.span_tokenize(block):
-            piece = block[start:end]
-            # Trim white space Punkt may leave at a block's edges, so spans hold only the sentence.
-            start += len(piece) - len(piece.lstrip())
-            end -= len(piece) - len(piece.rstrip())
-            if end > start:
-                spans.append(SentenceSpan(block_start + start, block_start + end, text[block_start + start:block_start + end]))
+        for window_start, window_end in cut_span(text, block_start, block_end, MAX_BLOCK_CHARS):
+            block = text[window_start:window_end]
+            for start, end in punkt.span_tokenize(block):
+                for piece_start, piece_end in cut_span(text, window_start + start, window_start + end,
+                                                        MAX_SENTENCE_CHARS):
+                    spans.append(SentenceSpan(piece_start, piece_end, text[piece_start:piece_end]))
     return spans
+
+
+def cut_span(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """text[start:end] without its outer white space, cut into spans of at most `limit` characters.
+
+    Each cut falls at the last clause mark (";", ",", a dash) in the second half of the window,
+    else at its last white space, else (one unbroken run of letters) at the limit itself.
+    """
+    pieces: list[tuple[int, int]] = []
+    while start < end:
+        while start < end and text[start].isspace():
+            start += 1
+        stop = end
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        if stop <= start:
+            break
+        if stop - start <= limit:
+            pieces.append((start, stop))
+            break
+        window = text[start:start + limit]
+        floor = limit // 2
+        cut = 0
+        for mark in _CLAUSE_END.finditer(window, floor):
+            cut = mark.end()
+        if not cut:
+            for space in _SPACE.finditer(window, floor):
+                cut = space.start()
+        if not cut:
+            cut = limit
+        piece_end = start + cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
+        start += cut
+    return pieces

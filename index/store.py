@@ -417,15 +417,21 @@ class StoreWriter:
     Only one writer at a time (a lock file); readers are never blocked.
     """
 
-    def __init__(self, index_dir: str | os.PathLike, model: str | None, rebuild: bool = False):
-        """`model` None: a write that embeds nothing (a removal) and takes the index's model as it is."""
+    def __init__(self, index_dir: str | os.PathLike, model: str | None, rebuild: bool = False, on_wait=None):
+        """`model` None: a write that embeds nothing (a removal) and takes the index's model as it is.
+        `on_wait(lock path)`: called once if another writer holds the lock, before waiting for it."""
         self.index_dir = Path(index_dir)
-        self.model, self.rebuild = model, rebuild
+        self.model, self.rebuild, self.on_wait = model, rebuild, on_wait
 
     def __enter__(self) -> "StoreWriter":
         self.index_dir.mkdir(parents=True, exist_ok=True)
         self._lock = open(self.index_dir / ".lock", "w")
-        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if self.on_wait is not None:
+                self.on_wait(self.index_dir / ".lock")
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
         self.conn = _connect(self.index_dir / DB_NAME)
         self.conn.executescript(_SCHEMA)
         self.conn.execute("BEGIN IMMEDIATE")

@@ -42,7 +42,7 @@ def free_port() -> int:
 class AppServer:
     """`python app.py` in a subprocess on a free port; `url`, a gradio_client `client()`, `stop()`."""
 
-    def __init__(self, index_dir: Path, uploads_dir: Path, log: Path):
+    def __init__(self, index_dir: Path, uploads_dir: Path, log: Path, *options: str):
         self.index_dir, self.uploads_dir, self.log_path = index_dir, uploads_dir, log
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -53,7 +53,7 @@ class AppServer:
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(self.port),
-             "--index", str(index_dir), "--uploads", str(uploads_dir)],
+             "--index", str(index_dir), "--uploads", str(uploads_dir), *options],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait(self, timeout: float = 240) -> float:

