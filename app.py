@@ -830,9 +830,13 @@ def build(library: Library) -> gr.Blocks:
         ]
         return "", history, asked, touched
 
-    def ask(question: str, story: str = "") -> dict:
-        """Answer a question from every source of the story it is about (or of `story`, an id): the
-        contract's answer object."""
+    def ask(question: str) -> dict:
+        """Answer a question from every source of the story it is about: the contract's answer object."""
+        return ask_in_story(question, "")
+
+    def ask_in_story(question: str, story: str) -> dict:
+        """Answer a question from every source of one story (an id from `claimqa stories`; "" for
+        the story the question is about): the contract's answer object."""
         try:
             answer, _ = library.ask(question, story=story or None)
         except Exception as error:
@@ -948,6 +952,7 @@ def build(library: Library) -> gr.Blocks:
             refresh_panels, outputs=[*buttons, removable], api_visibility="private")
         demo.load(refresh_panels, outputs=[*buttons, removable], api_visibility="private")
         gr.api(ask, api_name="ask", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
+        gr.api(ask_in_story, api_name="ask_in_story", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
         # Built per page load, not frozen at start-up: a reloaded page lists what the index holds now.
         demo.load(current_sources, outputs=sources, api_name="sources", api_visibility="undocumented", queue=False,
                   show_progress="hidden")

@@ -84,7 +84,7 @@ class Answerer:
         self._facts: OrderedDict[int, tuple[Analysis, Tree]] = OrderedDict()
         self._lock = threading.Lock()
         self._encode = lru_cache(maxsize=4096)(self._encode_uncached)
-        self._words: OrderedDict[str, np.ndarray] = OrderedDict()   # word -> vector, for predicate fits
+        self._words: OrderedDict[str, np.ndarray] = OrderedDict()   # word or phrase -> vector
         self._within: dict[frozenset, Answerer] = {}   # doc_ids -> an answerer over them alone
         self._within_lock = threading.Lock()
         self._question = lru_cache(maxsize=1024)(lambda text: analyse_question(text, self.nlp))
@@ -188,6 +188,9 @@ class Answerer:
         with self._lock:
             missing = [i for i in sentence_ids if i not in self._facts]
         fetched = self.store.analysis(missing) if missing else {}
+        gone = [i for i in missing if i not in fetched]
+        if gone:   # a removal committed since this snapshot was opened: the caller asks a fresh one
+            raise KeyError(gone[0])
         with self._lock:
             for sid, analysis in fetched.items():
                 self._facts[sid] = (analysis, Tree(analysis))
@@ -252,6 +255,7 @@ class Answerer:
             self._fit_predicates(q, every, s)
 
     def _word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
+        """Vectors of words and short phrases, kept (least recently used out) between questions."""
         missing = [w for w in dict.fromkeys(words) if w not in self._words]
         if missing:
             for w, v in zip(missing, self.embedder.encode(missing)):
@@ -284,19 +288,21 @@ class Answerer:
         best = {}
         for c in sorted(every, key=lambda c: -c.fused):
             best.setdefault(c.doc, []).append(c)
-        kept = [c for cands in best.values() for c in cands[:s.thing_sentences]]
+        kept = {id(c) for cands in best.values() for c in cands[:s.thing_sentences]}
         for c in every:
-            if c not in kept:
+            if id(c) not in kept:
                 c.values = []
-        every = kept
-        texts = sorted({v.text for c in every for v in c.values}, key=lambda t: t)[:s.thing_phrases]
+        every = [c for c in every if id(c) in kept]
+        ranked = sorted(every, key=lambda c: -c.fused)   # the best sentences' phrases first
+        texts = list(dict.fromkeys(v.text for c in ranked for v in c.values))[:s.thing_phrases]
+        embedded = set(texts)
         for c in every:
-            c.values = [v for v in c.values if v.text in set(texts)]
+            c.values = [v for v in c.values if v.text in embedded]
         if not texts:
             return
         focus = self._encode(q.focus)
-        vectors = self.embedder.encode(texts)
-        fit = dict(zip(texts, (vectors @ focus).tolist()))
+        vectors = self._word_vectors(texts)   # kept between questions: a phrase of the index means one thing
+        fit = {t: float(vectors[t] @ focus) for t in texts}
         for c in every:
             for v in c.values:
                 v.score = 0.5 * v.score + s.thing_weight * fit[v.text]
@@ -363,7 +369,8 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
     top = max((d.score for d in decisions), default=0.0)
     threshold = s.threshold if q.wants_value else s.open_threshold
     for d in decisions:
-        d.addresses = bool(d.candidates) and d.score >= threshold and d.score >= s.relative * top
+        d.addresses = bool(d.candidates) and d.score >= threshold and d.score >= s.relative * top and not (
+            s.require_value and q.wants_value and d.value is None)
     return decisions
 
 

@@ -136,9 +136,12 @@ def probabilities(rec: QuestionRecord, weights: tuple[float, ...]) -> np.ndarray
 
 
 def _addressed(rec, probs, settings: Settings) -> np.ndarray:
+    """What `qa.answering.decide` says of each document of a question, from its record."""
     t = settings.threshold if rec.wants_value else settings.open_threshold
     top = probs.max() if probs.size else 0.0
-    return (probs >= t) & (probs >= settings.relative * top) & np.array([d.features is not None for d in rec.docs])
+    able = [d.features is not None and not (settings.require_value and rec.wants_value and d.value is None)
+            for d in rec.docs]
+    return (probs >= t) & (probs >= settings.relative * top) & np.array(able)
 
 
 def _counts(prepared, settings: Settings, material=None, wants=None):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import index
+
 from test_app import (BRIDGE_ARTICLE, BRIDGE_MANIFEST, BRIDGE_QUESTION, KILLED, AppServer, chat, copy_index, doc_ids,
                       index_state, text_of, upload)
 
@@ -80,7 +82,7 @@ def test_the_sources_panel_is_built_from_the_index_on_every_page_load(app, tmp_p
     listed = client.predict(api_name="/sources")
 
     assert "Quill Courier" in listed
-    assert listed.count("<tr>") == 1 + len(index_state(app.index_dir)[1])   # the header row and one per document
+    assert listed.count('<td class="cq-src-n">') == len(index_state(app.index_dir)[1])   # a row per document
 
 
 def test_a_question_whose_sentences_vanish_mid_answer_is_answered_from_the_new_index(index_copy, tmp_path):
@@ -149,14 +151,23 @@ def test_a_long_question_is_echoed_folded(app):
 
 
 def test_two_values_from_one_outlet_are_explained_on_its_card(app):
-    _, reply = chat(app.client(), KILLED)
-    cards = text_of(reply).split('class="cq-card"')[1:]
+    """An outlet can give two values (a headline's figure and a quote's): its card shows both and says so."""
+    import app as web
+    from qa.answer import Answer, Citation, SourceAnswer
+
+    store = index.SentenceStore.open(app.index_dir)
+    sentence = store.sentences[0]
+    source = SourceAnswer(doc_id=sentence.doc_id, outlet="An Outlet", published=None, answer="3; 2",
+                          citations=[Citation(1, sentence.sentence_id, sentence.text, 0.9, sentence.start, sentence.end)],
+                          values=["3", "2"])
+    html = web.render_answer(Answer(question="How many?", sources=[source]), store)
+    cards = html.split('class="cq-card"')[1:]
     two = [card for card in cards if 'class="cq-two"' in card]
     assert two, "no card explains its two values"
     for card in two:
         pills = card.count('class="cq-pill"')
         assert pills >= 2 and f"This article gives {['two', 'three', 'four'][pills - 2]} different values" in card
-    assert not re.search(r'class="cq-pill">[^<]*; ', text_of(reply))   # no "3; 2" pill left unexplained
+    assert not re.search(r'class="cq-pill">[^<]*; ', html)   # no "3; 2" pill left unexplained
 
 
 def test_follow_ups_reuse_one_spacy_pipeline():

@@ -228,7 +228,7 @@ def test_the_empty_page_puts_the_question_box_under_the_how_to(browser, server):
         page.wait_for_selector("#cq-question textarea", timeout=60_000)
         top = page.locator("#cq-question textarea").bounding_box()["y"]
         assert top < 400, f"the question box starts {top:.0f} px down an empty page"
-        page.wait_for_function("(document.querySelector('#cq-sources')?.innerText || '').includes('Sentences')",
+        page.wait_for_function("(document.querySelector('#cq-sources')?.innerText || '').includes('AFP')",
                                timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "chat-empty-1280x800.png"))
         ask(page, KILLED)
