@@ -30,12 +30,7 @@ def load_gold(path: str | Path, doc_ids: Iterable[str] | None = None) -> list[Go
     """Every question in the file; with `doc_ids`, every source must be one of them."""
     path = Path(path)
     known = set(doc_ids) if doc_ids is not None else None
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise GoldError(f"{path}: no such gold file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise GoldError(f"{path}: cannot read gold file ({error})") from None
+    lines = read_lines(path, "gold file")
     questions: list[GoldQuestion] = []
     seen: dict[str, int] = {}
     for number, text in enumerate(lines, start=1):
@@ -50,6 +45,16 @@ def load_gold(path: str | Path, doc_ids: Iterable[str] | None = None) -> list[Go
     if not questions:
         raise GoldError(f"{path}: the gold file holds no questions")
     return questions
+
+
+def read_lines(path: Path, what: str) -> list[str]:
+    """The lines of a JSON Lines file, or GoldError naming the file and why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise GoldError(f"{path}: no such {what}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise GoldError(f"{path}: cannot read {what} ({error})") from None
 
 
 def check_sources(questions: list[GoldQuestion], path: str | Path, doc_ids: Iterable[str]) -> None:

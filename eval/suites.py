@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gold import GoldError, GoldQuestion, GoldSource, load_gold
+from .gold import GoldError, GoldQuestion, GoldSource, load_gold, read_lines
 from .matching import normalise
 
 GOLD_NAME = "gold.jsonl"
@@ -52,12 +52,7 @@ def suite_stories(folders: list[str | Path]) -> list[Story]:
 def ramdocs_stories(path: str | Path, limit: int | None = None) -> list[Story]:
     """One story per RAMDocs question (the first `limit` when given); ids are 1-based line numbers."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise GoldError(f"{path}: no such RAMDocs file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise GoldError(f"{path}: cannot read RAMDocs file ({error})") from None
+    lines = read_lines(path, "RAMDocs file")
     stories: list[Story] = []
     for number, text in enumerate(lines, start=1):
         if limit is not None and len(stories) >= limit:
