@@ -47,6 +47,7 @@ def main() -> None:
 
     from index import ingest
     from qa.answering import Answerer
+    from qa.values import _typed_values
 
     with tempfile.TemporaryDirectory() as scratch:
         index_dir = args.index
@@ -66,6 +67,8 @@ def main() -> None:
             answerer._question.cache_clear()
             answerer._words.clear()   # word vectors of the predicate fits
             answerer._facts.clear()   # sentence analyses read from SQLite
+            answerer._doc_words.clear()   # the words and days of each document
+            _typed_values.cache_clear()   # the figures, times and dates parsed out of sentences
             for q in asked:
                 started = time.perf_counter()
                 answerer.embedder.encode([q])

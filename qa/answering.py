@@ -37,6 +37,7 @@ from .values import Value, date_values, fold_name, name_words
 
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
 FACT_CACHE = 50_000         # sentences whose analysis and tree are kept between questions
+DOC_CACHE = 2_000           # documents whose words and days are kept between questions
 
 
 @dataclass
@@ -85,6 +86,8 @@ class Answerer:
         self._lock = threading.Lock()
         self._encode = lru_cache(maxsize=4096)(self._encode_uncached)
         self._words: OrderedDict[str, np.ndarray] = OrderedDict()   # word or phrase -> vector
+        self._primed: dict[str, np.ndarray] = {}       # question -> vector encoded with its words
+        self._doc_words: OrderedDict[int, tuple] = OrderedDict()   # document -> its words, stems, days
         self._within: dict[frozenset, Answerer] = {}   # doc_ids -> an answerer over them alone
         self._within_lock = threading.Lock()
         self._question = lru_cache(maxsize=1024)(lambda text: analyse_question(text, self.nlp))
@@ -148,6 +151,7 @@ class Answerer:
                     self._within.pop(next(iter(self._within)))
                 found = self._within[key] = Answerer(self.store.subset(key), self.embedder, self.nlp, self.settings)
                 found._encode, found._question, found._words = self._encode, self._question, self._words
+                found._primed = self._primed
             return found
 
     def decisions(self, text: str, mode: str = "hybrid") -> tuple[Question, Settings, list[Decision]]:
@@ -155,8 +159,10 @@ class Answerer:
         `qa.calibrate` fits the thresholds on."""
         s = settings_module.for_mode(mode, self.settings)
         q = self._question(text)
+        self._prime(text, q, s)
         docs = list(range(len(self.store.documents)))
         candidates = self._retrieve(self._scores(text, s), docs, s)
+        self._primed.pop(text, None)   # the question was cached already: its primed vector is not needed
         rarest = self._rarest(q)
         self._extract(q, candidates, s, rarest)
         mentions = {doc: self._mentions(q, doc, rarest) for doc in candidates}
@@ -164,7 +170,20 @@ class Answerer:
 
     # -- retrieve ------------------------------------------------------------------------------
     def _encode_uncached(self, text: str) -> np.ndarray:
-        return self.embedder.encode([text])[0]
+        primed = self._primed.pop(text, None)
+        return primed if primed is not None else self.embedder.encode([text])[0]
+
+    def _prime(self, text: str, q: Question, s: Settings) -> None:
+        """Encode the question with the words its fits will need (its verbs, a "what X" focus) in
+        one call of the model, not one call each."""
+        words = [w for w in dict.fromkeys((*(q.verbs if s.predicate_weight else ()),
+                                           *((q.focus,) if q.kind == "thing" and q.focus else ())))
+                 if w not in self._words]
+        if not words:
+            return
+        vectors = self.embedder.encode([text] + words)
+        self._primed[text] = vectors[0]   # taken by _encode unless the question is cached already
+        self._keep_words(words, vectors[1:])
 
     def _scores(self, text: str, s: Settings) -> np.ndarray:
         n = len(self.store.sentences)
@@ -209,22 +228,35 @@ class Answerer:
         terms = {stem(w) for w in q.content if w not in q.name_words and len(w) > 2} & set(self.lexical.vocab)
         return max(sorted(terms), key=self.lexical.idf_of, default=None)   # a word no sentence uses says nothing
 
+    def _document_words(self, doc: int) -> tuple[frozenset[str], frozenset[str], frozenset[tuple]]:
+        """A document's folded words, their stems and the (month, day) pairs it names, read once
+        per document a question retrieves and kept (least recently used out)."""
+        with self._lock:
+            found = self._doc_words.get(doc)
+            if found is not None:
+                self._doc_words.move_to_end(doc)
+                return found
+        text = self.store.text(self.store.documents[doc].doc_id)
+        words = frozenset(fold_name(text).split())
+        days = frozenset((v.fields.get("month"), v.fields["day"]) for v in date_values(text) if "day" in v.fields)
+        found = (words, frozenset(stem(w) for w in words), days)
+        with self._lock:
+            self._doc_words[doc] = found
+            while len(self._doc_words) > DOC_CACHE:
+                self._doc_words.popitem(last=False)
+        return found
+
     def _mentions(self, q: Question, doc: int, rarest: str | None = None) -> tuple[float, float, float]:
         """Whether a document names what the question names: (share of its names, 1.0 when it
         names every day the question names, 1.0 when it uses the question's rarest word). A
         document that never names them is about something else, however close its sentences
         come in meaning."""
-        text = fold_name(self.store.text(self.store.documents[doc].doc_id))
-        words = set(text.split())
-        rare_doc = 1.0 if rarest is None or rarest in {stem(w) for w in words} else 0.0
+        words, stems, found = self._document_words(doc)
+        rare_doc = 1.0 if rarest is None or rarest in stems else 0.0
         names = [n for n in q.names if not date_values(n)]
         named = [any(w in words for w in name_words(n)) for n in names]
         days = [v.fields for n in q.names for v in date_values(n) if "day" in v.fields]
-        dated = 1.0
-        if days:
-            found = {(v.fields.get("month"), v.fields.get("day")) for v in date_values(self.store.text(
-                self.store.documents[doc].doc_id)) if "day" in v.fields}
-            dated = float(any((f.get("month"), f["day"]) in found for f in days))
+        dated = float(any((f.get("month"), f["day"]) in found for f in days)) if days else 1.0
         return (sum(named) / len(named) if named else 1.0), dated, rare_doc
 
     def _coverage(self, q: Question, tree: Tree) -> float:
@@ -249,20 +281,27 @@ class Answerer:
             if q.wants_value:
                 found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree)
                 c.values = [v for v in found if fold_name(v.text) not in self._outlets]
-        if q.kind == "thing" and q.focus:
-            self._fit_things(q, every, s)
-        if q.verbs and s.predicate_weight:
+        texts = self._thing_phrases(q, every, s) if q.kind == "thing" and q.focus else []
+        verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \
+            if q.verbs and s.predicate_weight else []
+        self._word_vectors(texts + verbs)   # one call of the model for every word and phrase still missing
+        if texts:
+            self._fit_things(q, every, texts, s)
+        if verbs:
             self._fit_predicates(q, every, s)
 
     def _word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """Vectors of words and short phrases, kept (least recently used out) between questions."""
         missing = [w for w in dict.fromkeys(words) if w not in self._words]
         if missing:
-            for w, v in zip(missing, self.embedder.encode(missing)):
-                self._words[w] = v
-            while len(self._words) > 20_000:
-                self._words.popitem(last=False)
+            self._keep_words(missing, self.embedder.encode(missing))
         return {w: self._words[w] for w in words}
+
+    def _keep_words(self, words: list[str], vectors: np.ndarray) -> None:
+        for w, v in zip(words, vectors):
+            self._words[w] = v
+        while len(self._words) > 20_000:
+            self._words.popitem(last=False)
 
     def _fit_predicates(self, q: Question, every: list[Candidate], s: Settings) -> None:
         """A value hanging from a verb that means what the question's verb means fits better:
@@ -279,29 +318,26 @@ class Answerer:
                     v.score += s.predicate_weight * (sim - 0.5)
             c.values.sort(key=lambda v: -v.score)
 
-    def _fit_things(self, q: Question, every: list[Candidate], s: Settings) -> None:
-        """'What sport': a phrase fits as much as it means a kind of the focus ('American football').
-
-        Only the phrases of each document's best few sentences are embedded, at most
-        `thing_phrases` of them: the cost follows what the question retrieved."""
+    def _thing_phrases(self, q: Question, every: list[Candidate], s: Settings) -> list[str]:
+        """The candidate phrases of a 'what X' question worth embedding: those of each document's
+        best few sentences, at most `thing_phrases`: the cost follows what the question retrieved.
+        Other candidates are dropped."""
         every = [c for c in every if c.values]
         best = {}
         for c in sorted(every, key=lambda c: -c.fused):
             best.setdefault(c.doc, []).append(c)
         kept = {id(c) for cands in best.values() for c in cands[:s.thing_sentences]}
-        for c in every:
-            if id(c) not in kept:
-                c.values = []
-        every = [c for c in every if id(c) in kept]
-        ranked = sorted(every, key=lambda c: -c.fused)   # the best sentences' phrases first
+        ranked = sorted((c for c in every if id(c) in kept), key=lambda c: -c.fused)   # best sentences first
         texts = list(dict.fromkeys(v.text for c in ranked for v in c.values))[:s.thing_phrases]
         embedded = set(texts)
         for c in every:
-            c.values = [v for v in c.values if v.text in embedded]
-        if not texts:
-            return
-        focus = self._encode(q.focus)
-        vectors = self._word_vectors(texts)   # kept between questions: a phrase of the index means one thing
+            c.values = [v for v in c.values if v.text in embedded] if id(c) in kept else []
+        return texts
+
+    def _fit_things(self, q: Question, every: list[Candidate], texts: list[str], s: Settings) -> None:
+        """'What sport': a phrase fits as much as it means a kind of the focus ('American football')."""
+        vectors = self._word_vectors(texts + [q.focus])
+        focus = vectors[q.focus]
         fit = {t: float(vectors[t] @ focus) for t in texts}
         for c in every:
             for v in c.values:

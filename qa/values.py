@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from difflib import SequenceMatcher
 
 from . import lexicon as lx
@@ -325,7 +326,13 @@ def _number_value(kind: str, text: str, m: re.Match, unit: str) -> Value:
 
 
 def typed_values(text: str) -> dict[str, list[Value]]:
-    """Every numeric and calendar value of a sentence, by kind; a span belongs to one kind."""
+    """Every numeric and calendar value of a sentence, by kind; a span belongs to one kind.
+    Fresh objects each call (extraction scores them), read from a bounded cache of the parse."""
+    return {kind: [replace(v, fields=dict(v.fields)) for v in found] for kind, found in _typed_values(text).items()}
+
+
+@lru_cache(maxsize=20_000)
+def _typed_values(text: str) -> dict[str, list[Value]]:
     out: dict[str, list[Value]] = {}
     taken: list[tuple[int, int]] = []
     for kind, find in (("money", money_values), ("percent", percent_values), ("age", age_values),
