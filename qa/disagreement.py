@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .answer import Disagreement, DisagreementValue
-from .values import Value, compatible, same_name
+from .values import Value, compatible
 
 UNFLAGGED_KINDS = {"thing"}   # "what sport": a kind and its sub-kind can both be right
 
@@ -61,5 +61,3 @@ def compare(values: list[SourceValue], topic: str) -> Disagreement:
     summary = f"{topic}: the sources disagree. " + "; ".join(parts) + "."
     return Disagreement(flag=True, summary=summary, values=entries)
 
-
-__all__ = ["SourceValue", "compare", "group", "same_name"]

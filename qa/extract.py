@@ -128,7 +128,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += _count_fit(tree, v, q, ids)
         if v.kind == "date":
             v.score += _date_fit(v, q)
-        v.score += v.fields.get("label_fit", 0.0) if isinstance(v.fields, dict) else 0.0
+        v.score += v.fields.get("label_fit", 0.0)
         v.sentence_id = sentence.sentence_id
         out.append(v)
     out.sort(key=lambda v: -v.score)

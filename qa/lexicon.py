@@ -16,8 +16,6 @@ NUMBER_WORDS.update({"a dozen": 12.0, "dozen": 12.0, "a hundred": 100.0, "a thou
                      "a couple of": 2.0, "a pair of": 2.0})
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
           "trillion": 1e12, "tn": 1e12}
-ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-                 "eighth": 8, "ninth": 9, "tenth": 10}
 
 # Qualifiers say how exact a figure is: an interval around it, never another figure.
 APPROXIMATE = ["approximately", "approx.", "approx", "about", "around", "some", "roughly", "nearly", "almost",
@@ -108,7 +106,6 @@ DURATION_NOUNS = {"duration", "period", "term", "sentence", "delay"}
 MEASURE_NOUNS = {"temperature", "length", "height", "distance", "area", "size", "weight", "depth", "width",
                  "elevation", "altitude", "land", "speed", "capacity", "volume"}
 DATE_NOUNS = {"date", "day", "year", "month", "week", "season", "decade", "century", "era"}
-TIME_NOUNS = {"time", "hour"}
 AGE_NOUNS = {"age"}
 CAUSE_WORDS = {"cause", "caused", "causes", "start", "started", "spark", "sparked", "trigger", "triggered",
                "reason", "wrong", "lead", "led"}

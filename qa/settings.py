@@ -7,7 +7,7 @@ figures of the calibration are in `qa/calibration.md`; only the fields said to b
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,3 @@ def for_mode(mode: str, base: Settings | None = None) -> Settings:
     if mode not in MODE_SETTINGS:
         raise ValueError(f"mode must be one of {', '.join(MODE_SETTINGS)}, not {mode!r}")
     return base if base is not None else MODE_SETTINGS[mode]
-
-
-def with_changes(settings: Settings, **changes) -> Settings:
-    return replace(settings, **changes)

@@ -30,24 +30,11 @@ class Value:
     low: float | None = None  # numeric kinds: the interval the text allows, in the base unit
     high: float | None = None
     unit: str = ""            # currency code, measure dimension, "" for plain numbers
-    fields: dict = field(default_factory=dict)   # dates: year, month, day, weekday
+    fields: dict = field(default_factory=dict)   # dates: year, month, day, weekday; times: readings;
+                                                 # extraction adds label_fit and the governing verb
     head: int | None = None   # token index of the value's root in the sentence (set by extraction)
     score: float = 0.0        # how well it answers the question (set by extraction)
     sentence_id: int = -1
-
-    @property
-    def key(self) -> str:
-        """A short canonical form for grouping and display."""
-        if self.kind in NUMERIC and self.low is not None:
-            mid = self.low if self.high == self.low else (self.low + (self.high if self.high != float("inf") else self.low)) / 2
-            return f"{self.unit}{_show(mid)}"
-        if self.kind == "date":
-            return "-".join(str(self.fields.get(k, "")) for k in ("year", "month", "day", "weekday"))
-        return fold_name(self.text)
-
-
-def _show(x: float) -> str:
-    return str(int(round(x))) if abs(x - round(x)) < 1e-9 else f"{x:.6g}"
 
 
 # -- numbers ------------------------------------------------------------------------------------
