@@ -12,16 +12,12 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import json
-import os
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 LEAD_INS = ["", "According to the articles, ", "In the reports, ", "Tell me: ", "From the coverage, ",
@@ -51,21 +47,7 @@ def main() -> None:
     assert len(set(questions)) == args.concurrent, "not enough distinct questions"
 
     with tempfile.TemporaryDirectory() as work:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index",
-                                   f"{work}/index", "--uploads", f"{work}/uploads"], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, cwd=ROOT,
-                                  env=dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", GRADIO_TEMP_DIR=f"{work}/g"))
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            for _ in range(600):
-                try:
-                    if httpx.get(url, timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
+        with serving(work, f"{work}/index") as (url, server):
             ask(url, "Who is the Pentagon spokesman?")
             started = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(args.concurrent) as pool:
@@ -79,9 +61,6 @@ def main() -> None:
             wall = time.perf_counter() - started
             peak = next(int(line.split()[1]) for line in Path(f"/proc/{server.pid}/status").read_text().splitlines()
                         if line.startswith("VmHWM:"))
-        finally:
-            server.terminate()
-            server.wait(30)
     results.sort()
     p = lambda q: results[min(len(results) - 1, int(q * len(results)))] if results else float("nan")  # noqa: E731
     print(f"{args.concurrent} concurrent /ask, all different: {len(failures)} failed; wall {wall:.1f} s; "

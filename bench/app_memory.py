@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+
+from serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,23 +48,9 @@ def main() -> None:
     questions = [json.loads(line)["question"] for line in (ROOT / "eval" / "gold.jsonl").open() if line.strip()]
 
     with tempfile.TemporaryDirectory() as work:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", GRADIO_TEMP_DIR=f"{work}/gradio")
         log = open(f"{work}/app.log", "w")
-        server = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index",
-                                   f"{work}/index", "--uploads", f"{work}/uploads",
-                                   *(["--sessions", str(args.sessions)] if args.sessions else [])], stdout=log, stderr=subprocess.STDOUT,
-                                  env=env, cwd=ROOT)
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            for _ in range(600):
-                try:
-                    if httpx.get(url, timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
+        sessions = ["--sessions", str(args.sessions)] if args.sessions else []
+        with serving(work, f"{work}/index", *sessions, log=log) as (url, server):
             n = 0
 
             def question() -> str:
@@ -85,9 +69,6 @@ def main() -> None:
                     print(f"  after {done:5d}: RSS {rss_kb(server.pid) / 1024:.0f} MB", flush=True)
             seconds = time.perf_counter() - started
             after = rss_kb(server.pid)
-        finally:
-            server.terminate()
-            server.wait(30)
     kind = "distinct" if args.distinct else "repeated"
     print(f"{args.requests} {kind} /ask requests after {args.warmup} of warm-up: RSS {before / 1024:.0f} MB -> "
           f"{after / 1024:.0f} MB, {(after - before) / args.requests:.1f} KB per request, "

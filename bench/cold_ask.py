@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "How many people were injured?"
@@ -44,26 +45,9 @@ def main() -> None:
         bare = [seconds([sys.executable, "-c", BARE]) for _ in range(args.rounds)]
         alone = [seconds(ask) for _ in range(args.rounds)]
 
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        app = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", index,
-                                "--uploads", f"{work}/uploads"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               cwd=ROOT, env=dict(os.environ, GRADIO_TEMP_DIR=f"{work}/gradio"))
-        try:
-            import urllib.request
-
-            for _ in range(600):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.5)
+        with serving(work, index):
             seconds(ask)   # the app's first answer loads its caches; a user's first ask would pay it once
             handed = [seconds(ask) for _ in range(args.rounds)]
-        finally:
-            app.terminate()
-            app.wait(30)
     floor = statistics.median(bare)
     print(f"bare import sentence_transformers + model load: {floor:.2f} s")
     print(f"claimqa ask, no app running:                    {statistics.median(alone):.2f} s "
