@@ -161,7 +161,7 @@ class Answerer:
         q = self._question(text)
         self._prime(text, q, s)
         docs = list(range(len(self.store.documents)))
-        candidates = self._retrieve(self._scores(text, s), docs, s)
+        candidates = self._retrieve(self._scores(text, s), s)
         self._primed.pop(text, None)   # the question was cached already: its primed vector is not needed
         rarest = self._rarest(q)
         self._extract(q, candidates, s, rarest)
@@ -191,11 +191,9 @@ class Answerer:
         lexical = self.lexical.scores(text) if s.lexical_weight > 0 else np.zeros(n, np.float32)
         return (1.0 - s.lexical_weight) * dense + s.lexical_weight * lexical
 
-    def _retrieve(self, scores: np.ndarray, docs: list[int], s: Settings) -> dict[int, list[Candidate]]:
+    def _retrieve(self, scores: np.ndarray, s: Settings) -> dict[int, list[Candidate]]:
         rows, _ = top_per_document(scores, self.store.sentence_doc, s.candidates_per_doc)
-        allowed = np.zeros(len(self.store.documents), dtype=bool)
-        allowed[docs] = True
-        rows = rows[(scores[rows] >= s.floor) & allowed[self.store.sentence_doc[rows]]]
+        rows = rows[scores[rows] >= s.floor]   # clearly off-topic: not worth a closer look
         by_doc: dict[int, list[Candidate]] = {}
         for row in rows.tolist():
             c = Candidate(row, int(self.store.sentence_ids[row]), int(self.store.sentence_doc[row]), float(scores[row]))

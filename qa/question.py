@@ -138,7 +138,7 @@ def _kind(low: str, focus: str | None, tokens) -> str:
         for nouns, kind in ((lx.ROLE_NOUNS, "role"), (lx.PERCENT_NOUNS, "percent"), (lx.MONEY_NOUNS, "money"),
                             (lx.COUNT_NOUNS, "count"), (lx.DURATION_NOUNS, "duration"), (lx.MEASURE_NOUNS, "measure"), (lx.DATE_NOUNS, "date"), (lx.AGE_NOUNS, "age"),
                             (lx.ORG_NOUNS, "org"), (lx.PLACE_NOUNS, "place"), (lx.PERSON_NOUNS, "person")):
-            if focus in nouns and has(rf"\b(?:what|which|whose)\b"):
+            if focus in nouns and has(r"\b(?:what|which|whose)\b"):
                 if kind == "person" and focus == "name":
                     return _name_of(low)
                 return kind
