@@ -615,7 +615,7 @@ EXAMPLE_COUNT = 6
 
 def open_answerer(index_dir: Path) -> StoryAnswerer:
     """Answers within the story a question is about (qa.stories), over one snapshot of the index."""
-    return StoryAnswerer(qa.Answerer.open(index_dir))
+    return StoryAnswerer.open(index_dir)
 
 
 def remove_upload(library: Library, doc_id: str) -> str:
@@ -671,9 +671,15 @@ def story_switch_update(answer: Answer | None, store):
     return gr.update(choices=choices, value=None, visible=bool(choices))
 
 
-def render_stories(store) -> str:
-    """The sources panel: one collapsible entry per story, its articles inside."""
+STORIES_SHOWN = 100   # the sources panel lists the newest stories; `claimqa stories` lists them all
+
+
+def render_stories(store, shown: int = STORIES_SHOWN) -> str:
+    """The sources panel: one collapsible entry per story, its articles inside (the newest
+    `shown` stories of a larger archive, with a line saying how many more there are)."""
     stories = store.stories
+    if len(stories) > shown:
+        stories = sorted(stories, key=lambda s: (s.last or "", s.story_id), reverse=True)[:shown]
     parts = []
     for story in stories:
         span = nice_date(story.first) if story.first == story.last else \
@@ -692,6 +698,9 @@ def render_stories(store) -> str:
             f'&middot; {esc(span)} &middot; {esc(", ".join(story.outlets))}</div></summary>'
             f'<table class="cq-sources"><thead><tr><th>Outlet and title</th><th>Date</th>'
             f'<th class="cq-src-n">Sentences</th></tr></thead><tbody>{rows}</tbody></table></details>')
+    more = len(store.stories) - len(stories)
+    if more:
+        parts.append(f'<p class="cq-muted">and {more:,} older stories (<code>claimqa stories</code> lists them all)</p>')
     return "".join(parts)
 
 

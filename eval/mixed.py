@@ -180,7 +180,7 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
         built = ingest([corpus], work / "mixed")
         if built.refused:
             raise click.ClickException(f"refused: {built.refused[0]}")
-        mixed = StoryAnswerer(Answerer.open(work / "mixed"), ChoiceSettings(fall_back=fall_back))
+        mixed = StoryAnswerer.open(work / "mixed", choice=ChoiceSettings(fall_back=fall_back))
         store = mixed.store
         truth = {d.doc_id: d.doc_id.split(SEPARATOR)[0] for d in store.documents}
         grouping = bcubed({d: store.story_of(d) for d in truth}, truth)

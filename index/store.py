@@ -1,11 +1,15 @@
-"""The sentence index on disk: SQLite for documents and sentences, FAISS for their vectors.
+"""The sentence index on disk: SQLite for documents and sentences, append-only vector shards.
 
-One folder holds `claimqa.sqlite` and `vectors-<generation>.faiss`. A write builds the next
-generation's FAISS file beside the current one, then commits SQLite with the new generation
-number in one transaction: the commit is the single switch from the old index to the new one.
-A crash before it leaves the old generation in force; a crash after it leaves the new one.
-Readers take an immutable snapshot (`SentenceStore.open`), so an ingest never shows them a
-half-built index.
+One folder holds `claimqa.sqlite` and `vectors/` (index.vectors): each write appends one shard
+file holding its new sentences' vectors, and commits SQLite, with the shard listed and the next
+generation number, in one transaction: the commit is the single switch from the old index to the
+new one. A crash before it leaves the old generation in force (and a shard file nobody lists,
+swept at the next write); a crash after it leaves the new one. No write rewrites an existing
+shard.
+
+Readers open an `Archive`: its meta and its list of shards, nothing over all documents; what a
+question needs (a few sentences, one story's articles) is read by id. `Archive.snapshot(doc_ids)`
+gives a `SentenceStore`, an immutable in-memory view of some documents, as if indexed alone.
 """
 from __future__ import annotations
 
@@ -21,19 +25,23 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import zlib
+from typing import TYPE_CHECKING
+
 import faiss
 import numpy as np
 
-from typing import TYPE_CHECKING
-
 from . import stories as grouping
+from . import vectors as shards_module
 from .analysis import Analysis
+from .vectors import Segment, Shard, ShardSet, VectorSettings
 
 if TYPE_CHECKING:
     from .reading import Article
 
 DB_NAME = "claimqa.sqlite"
-SCHEMA_VERSION = "2"   # 2: stories (an index of version 1 is grouped at its next write)
+SCHEMA_VERSION = "3"   # 2: stories; 3: vectors in append-only shards, compressed analyses
+SQL_CHUNK = 500        # ids per `IN (...)` query: far below SQLite's limit on variables
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,11 +64,19 @@ CREATE TABLE IF NOT EXISTS sentences (
     text        TEXT NOT NULL,
     start       INTEGER NOT NULL,
     end         INTEGER NOT NULL,
-    vector      BLOB NOT NULL,                       -- so FAISS can be rebuilt without re-embedding
-    analysis    TEXT NOT NULL,                       -- spaCy tokens and entities (index.analysis)
+    analysis    BLOB NOT NULL,                       -- spaCy tokens and entities, zlib'd JSON (index.analysis)
     UNIQUE (doc_id, position)
 );
 CREATE INDEX IF NOT EXISTS sentences_by_doc ON sentences(doc_id, position);
+CREATE TABLE IF NOT EXISTS shards (
+    shard      INTEGER PRIMARY KEY,                  -- vectors/<shard>.f16
+    first      INTEGER NOT NULL,                     -- its vectors are those of sentence ids first..first+count-1
+    count      INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS segments (
+    name       TEXT PRIMARY KEY,                     -- vectors/<name>: an IVF-PQ index of shards <= upto
+    upto       INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS stories (
     story_id   TEXT PRIMARY KEY,                     -- "s1", "s2"... or a collection's name
     title      TEXT,
@@ -73,6 +89,7 @@ CREATE TABLE IF NOT EXISTS story_documents (
     centroid   BLOB NOT NULL,                        -- index.stories.Profile, kept to place later articles
     names      TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS story_documents_by_story ON story_documents(story_id);
 """
 
 
@@ -156,8 +173,18 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _faiss_path(index_dir: Path, generation: int) -> Path:
-    return index_dir / f"vectors-{generation}.faiss"
+def encode_analysis(analysis: Analysis) -> bytes:
+    return zlib.compress(analysis.to_json().encode("utf-8"), 6)
+
+
+def decode_analysis(raw: bytes | str) -> Analysis:
+    """A stored analysis: zlib'd JSON, or plain JSON text as an index of schema 2 kept it."""
+    return Analysis.from_json(raw if isinstance(raw, str) else zlib.decompress(raw).decode("utf-8"))
+
+
+def chunks(ids: list, size: int = SQL_CHUNK):
+    for at in range(0, len(ids), size):
+        yield ids[at:at + size]
 
 
 def _ingest_hint(index_dir: Path) -> str:
@@ -199,63 +226,9 @@ class SentenceStore:
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, allow_empty: bool = False) -> "SentenceStore":
-        index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
-        db = index_dir / DB_NAME
-        if not db.is_file():
-            raise IndexNotFound(f"no index at {index_dir}: {_ingest_hint(index_dir)}")
-        for attempt in range(3):
-            try:
-                store = cls._read(index_dir, db)
-                break
-            except FileNotFoundError:
-                # A writer replaced the generation between our two reads; read again.
-                if attempt == 2:
-                    raise
-                time.sleep(0.05)
-        if not store.documents and not allow_empty:
-            raise IndexNotFound(f"the index at {index_dir} is empty: {_ingest_hint(index_dir)}")
-        return store
-
-    @classmethod
-    def _read(cls, index_dir: Path, db: Path) -> "SentenceStore":
-        conn = _connect(db)
-        try:
-            conn.execute("BEGIN")  # one read transaction: one consistent generation
-            meta = dict(conn.execute("SELECT key, value FROM meta"))
-            if "generation" not in meta:
-                raise IndexNotFound(f"no index at {index_dir}: {_ingest_hint(index_dir)}")
-            documents = [
-                Document(doc_id=r[0], outlet=r[1], published=r[2], title=r[3], url=r[4], path=r[5],
-                         content_hash=r[6], sentences=r[7], byline=r[8])
-                for r in conn.execute(
-                    "SELECT d.doc_id, outlet, published, title, url, path, content_hash,"
-                    " (SELECT COUNT(*) FROM sentences s WHERE s.doc_id = d.doc_id), byline"
-                    " FROM documents d ORDER BY d.doc_id")
-            ]
-            texts = dict(conn.execute("SELECT doc_id, text FROM documents"))
-            sentences = [
-                Sentence(*r) for r in conn.execute(
-                    "SELECT sentence_id, doc_id, position, text, start, end FROM sentences"
-                    " ORDER BY sentence_id")
-            ]
-            try:
-                memberships = dict(conn.execute("SELECT doc_id, story_id FROM story_documents"))
-                story_rows = {r[0]: (r[1], bool(r[2])) for r in conn.execute(
-                    "SELECT story_id, title, collection FROM stories")}
-            except sqlite3.OperationalError:   # an index from before stories: grouped on reading
-                memberships, story_rows = {}, {}
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
-        generation = int(meta["generation"])
-        vectors = _read_faiss(index_dir, generation, int(meta["dim"]))
-        ids = faiss.vector_to_array(vectors.id_map) if vectors.ntotal else np.zeros(0, np.int64)
-        expected = np.fromiter((s.sentence_id for s in sentences), dtype=np.int64, count=len(sentences))
-        if not np.array_equal(ids, expected):
-            raise IndexConflict(
-                f"{_faiss_path(index_dir, generation)}: the vectors do not match the sentences in "
-                f"{DB_NAME}; run `claimqa ingest PATH --rebuild`")
-        return cls(index_dir, meta, documents, sentences, vectors, texts, memberships, story_rows)
+        """Every document of the index in memory: for a small index, or for listing it whole.
+        An archive is opened with `Archive.open` and read a story at a time."""
+        return Archive.open(index_dir, allow_empty=allow_empty).snapshot()
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -374,9 +347,17 @@ class SentenceStore:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = _connect(self.index_dir / DB_NAME)
-        marks = ",".join("?" * len(ids))
-        rows = conn.execute(f"SELECT sentence_id, analysis FROM sentences WHERE sentence_id IN ({marks})", ids)
-        return {sid: Analysis.from_json(raw) for sid, raw in rows}
+        return _analyses(conn, ids)
+
+
+def _analyses(conn: sqlite3.Connection, ids: list[int]) -> dict[int, Analysis]:
+    out = {}
+    for part in chunks(ids):
+        marks = ",".join("?" * len(part))
+        for sid, raw in conn.execute(f"SELECT sentence_id, analysis FROM sentences WHERE sentence_id IN ({marks})",
+                                     part):
+            out[sid] = decode_analysis(raw)
+    return out
 
 
 def story_title(document: Document, first_sentence: str | None) -> str:
@@ -399,16 +380,272 @@ def _profile_row(doc_id: str, centroid: bytes, names: str, published: str | None
                             grouping.day_of(published))
 
 
-def _read_faiss(index_dir: Path, generation: int, dim: int) -> faiss.IndexIDMap2:
-    path = _faiss_path(index_dir, generation)
-    if generation == 0 and not path.exists():
-        return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-    if not path.exists():
-        raise FileNotFoundError(path)
-    vectors = faiss.read_index(str(path))  # already an IndexIDMap2; a downcast copy would not own it
-    if not isinstance(vectors, faiss.IndexIDMap2):
-        raise IndexConflict(f"{path}: not a ClaimQA vector file; run `claimqa ingest PATH --rebuild`")
-    return vectors
+def _shard_set(conn: sqlite3.Connection, index_dir: Path, dim: int,
+               settings: VectorSettings = shards_module.DEFAULT) -> ShardSet:
+    shards = [Shard(*r) for r in conn.execute("SELECT shard, first, count FROM shards ORDER BY shard")]
+    segments = [Segment(*r) for r in conn.execute("SELECT name, upto FROM segments ORDER BY upto")]
+    return ShardSet(index_dir, dim, shards, segments, settings)
+
+
+_DOCUMENT_COLUMNS = ("doc_id, outlet, published, title, url, path, content_hash,"
+                     " (SELECT COUNT(*) FROM sentences s WHERE s.doc_id = d.doc_id), byline")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One sentence of a search over the whole archive."""
+
+    score: float
+    sentence_id: int
+    doc_id: str
+    story_id: str | None
+
+
+class Archive:
+    """One generation of the index, read lazily.
+
+    Opening reads the meta and the list of vector shards, nothing over all documents. A search
+    reads the top k of the vectors (index.vectors); documents, sentences and stories are read by id,
+    in chunks. What it reads of SQLite is what is committed when it reads: a removal committed after
+    opening shows as a hit whose sentence is gone (dropped), never as a half-written index.
+    """
+
+    def __init__(self, index_dir: Path, meta: dict, shards: ShardSet, has_documents: bool):
+        self.index_dir = index_dir
+        self.vector_settings = shards.settings
+        self._meta = meta
+        self.model: str = meta.get("model", "")
+        self.generation = int(meta.get("generation", 0))
+        self.shards = shards
+        self.has_documents = has_documents
+        self._local = threading.local()
+        self._stories: list[Story] | None = None
+        self._story_count: int | None = None
+
+    @classmethod
+    def open(cls, index_dir: str | os.PathLike | None = None, allow_empty: bool = False,
+             vectors: VectorSettings = shards_module.DEFAULT) -> "Archive":
+        index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+        db = index_dir / DB_NAME
+        if not db.is_file():
+            raise IndexNotFound(f"no index at {index_dir}: {_ingest_hint(index_dir)}")
+        archive = cls._read(index_dir, db, vectors)
+        if archive._meta.get("schema") not in (None, SCHEMA_VERSION) and archive.has_documents:
+            with StoreWriter(index_dir, model=None, vectors=vectors) as writer:   # an older layout: upgraded once
+                writer.commit()
+            archive = cls._read(index_dir, db, vectors)
+        if not archive.has_documents and not allow_empty:
+            raise IndexNotFound(f"the index at {index_dir} is empty: {_ingest_hint(index_dir)}")
+        return archive
+
+    @classmethod
+    def _read(cls, index_dir: Path, db: Path, settings: VectorSettings) -> "Archive":
+        conn = _connect(db)
+        try:
+            conn.execute("BEGIN")   # one read transaction: one consistent generation
+            try:
+                meta = dict(conn.execute("SELECT key, value FROM meta"))
+            except sqlite3.OperationalError:
+                raise IndexNotFound(f"no index at {index_dir}: {_ingest_hint(index_dir)}") from None
+            if "generation" not in meta:
+                raise IndexNotFound(f"no index at {index_dir}: {_ingest_hint(index_dir)}")
+            try:
+                shards = _shard_set(conn, index_dir, int(meta.get("dim", 0)), settings)
+            except sqlite3.OperationalError:   # schema 2: no shards table yet (upgraded by open)
+                shards = ShardSet(index_dir, int(meta.get("dim", 0)), [], [], settings)
+            has_documents = conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        return cls(index_dir, meta, shards, has_documents)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = _connect(self.index_dir / DB_NAME)
+        return conn
+
+    @property
+    def dim(self) -> int:
+        return self.shards.dim
+
+    def is_current(self) -> bool:
+        """False once an ingest or removal has committed a newer generation of the index."""
+        try:
+            conn = sqlite3.connect(f"file:{self.index_dir / DB_NAME}?mode=ro", uri=True, timeout=5)
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+        return row is not None and int(row[0]) == self.generation
+
+    # -- search ------------------------------------------------------------------------------
+    def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Inner-product top k over every sentence vector: (scores, sentence_ids), -1 where short."""
+        return self.shards.search(query_vectors, k)
+
+    def hits(self, query: np.ndarray, k: int) -> list[Hit]:
+        """The question's k closest sentences, best first, each with its document and story
+        (sentences removed since this generation was opened are left out)."""
+        scores, ids = self.search(query, k)
+        found = [(float(sc), int(i)) for sc, i in zip(scores[0].tolist(), ids[0].tolist()) if i >= 0]
+        where = {}
+        conn = self._conn()
+        for part in chunks([i for _, i in found]):
+            marks = ",".join("?" * len(part))
+            where.update((r[0], (r[1], r[2])) for r in conn.execute(
+                f"SELECT s.sentence_id, s.doc_id, m.story_id FROM sentences s LEFT JOIN story_documents m"
+                f" USING (doc_id) WHERE s.sentence_id IN ({marks})", part))
+        return [Hit(sc, i, *where[i]) for sc, i in found if i in where]
+
+    # -- documents and sentences, by id ---------------------------------------------------------
+    def document(self, doc_id: str) -> Document:
+        row = self._conn().execute(f"SELECT {_DOCUMENT_COLUMNS} FROM documents d WHERE doc_id = ?",
+                                   (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return Document(*row[:7], sentences=row[7], byline=row[8])
+
+    @property
+    def documents(self) -> list[Document]:
+        """Every document (for listing the index: its cost is the archive's size)."""
+        return [Document(*r[:7], sentences=r[7], byline=r[8]) for r in self._conn().execute(
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents d ORDER BY doc_id")]
+
+    def text(self, doc_id: str) -> str:
+        row = self._conn().execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return row[0]
+
+    def sentence(self, sentence_id: int) -> Sentence:
+        row = self._conn().execute("SELECT sentence_id, doc_id, position, text, start, end FROM sentences"
+                                   " WHERE sentence_id = ?", (int(sentence_id),)).fetchone()
+        if row is None:
+            raise KeyError(sentence_id)
+        return Sentence(*row)
+
+    def context(self, sentence_id: int, before: int = 2, after: int = 2) -> list[Sentence]:
+        sentence = self.sentence(sentence_id)
+        return [Sentence(*r) for r in self._conn().execute(
+            "SELECT sentence_id, doc_id, position, text, start, end FROM sentences WHERE doc_id = ?"
+            " AND position BETWEEN ? AND ? ORDER BY position",
+            (sentence.doc_id, sentence.position - before, sentence.position + after))]
+
+    def analysis(self, sentence_ids) -> dict[int, Analysis]:
+        return _analyses(self._conn(), [int(i) for i in sentence_ids])
+
+    # -- stories -------------------------------------------------------------------------------
+    @property
+    def stories(self) -> list[Story]:
+        """Every story (for listing them: its cost is the archive's size; read once per generation)."""
+        if self._stories is None:
+            conn = self._conn()
+            members: dict[str, list[str]] = {}
+            for doc_id, story_id in conn.execute("SELECT doc_id, story_id FROM story_documents"):
+                members.setdefault(story_id, []).append(doc_id)
+            loose = [r[0] for r in conn.execute(
+                "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM story_documents)")]
+            out = [self._story(story_id, doc_ids) for story_id, doc_ids in members.items()]
+            if loose:   # an index written before stories existed: grouped here, as its next write will
+                out += self.snapshot(loose).stories
+            out.sort(key=lambda story: _story_key(story.story_id))
+            self._stories = out
+            self._story_count = len(out)
+        return self._stories
+
+    def story_count(self) -> int:
+        if self._story_count is None:
+            conn = self._conn()
+            loose = conn.execute("SELECT 1 FROM documents WHERE doc_id NOT IN"
+                                 " (SELECT doc_id FROM story_documents) LIMIT 1").fetchone()
+            self._story_count = (len(self.stories) if loose else
+                                 conn.execute("SELECT COUNT(DISTINCT story_id) FROM story_documents").fetchone()[0])
+        return self._story_count
+
+    def story(self, story_id: str) -> Story:
+        """KeyError when the index has no such story."""
+        if self._stories is not None:
+            for story in self._stories:
+                if story.story_id == story_id:
+                    return story
+            raise KeyError(story_id)
+        doc_ids = [r[0] for r in self._conn().execute("SELECT doc_id FROM story_documents WHERE story_id = ?",
+                                                      (story_id,))]
+        if not doc_ids:
+            if self.story_count() != len(self.stories):   # loose documents: grouped on reading
+                return self.story(story_id)
+            raise KeyError(story_id)
+        return self._story(story_id, doc_ids)
+
+    def story_of(self, doc_id: str) -> str:
+        row = self._conn().execute("SELECT story_id FROM story_documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is not None:
+            return row[0]
+        for story in self.stories:
+            if doc_id in story.doc_ids:
+                return story.story_id
+        raise KeyError(doc_id)
+
+    def _story(self, story_id: str, doc_ids: list[str]) -> Story:
+        conn = self._conn()
+        docs = []
+        for part in chunks(sorted(doc_ids)):
+            marks = ",".join("?" * len(part))
+            docs += conn.execute(f"SELECT doc_id, outlet, published FROM documents WHERE doc_id IN ({marks})",
+                                 part).fetchall()
+        docs.sort(key=lambda d: (d[2] or "9999", d[0]))
+        row = conn.execute("SELECT title, collection FROM stories WHERE story_id = ?", (story_id,)).fetchone()
+        dates = sorted(d[2] for d in docs if d[2])
+        return Story(story_id, row[0] if row else None, tuple(d[0] for d in docs),
+                     tuple(dict.fromkeys(d[1] for d in docs)), dates[0] if dates else None,
+                     dates[-1] if dates else None, bool(row[1]) if row else False)
+
+    # -- snapshots -------------------------------------------------------------------------------
+    def snapshot(self, doc_ids=None) -> SentenceStore:
+        """These documents (None: all) in memory, as if indexed alone: their sentences, vectors,
+        texts and stories. Its cost is theirs, not the archive's."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            if doc_ids is None:
+                rows = conn.execute(f"SELECT {_DOCUMENT_COLUMNS}, text FROM documents d ORDER BY doc_id").fetchall()
+                sentences = conn.execute("SELECT sentence_id, doc_id, position, text, start, end FROM sentences"
+                                         " ORDER BY sentence_id").fetchall()
+                memberships = dict(conn.execute("SELECT doc_id, story_id FROM story_documents"))
+            else:
+                rows, sentences, memberships = [], [], {}
+                for part in chunks(sorted(set(doc_ids))):
+                    marks = ",".join("?" * len(part))
+                    rows += conn.execute(f"SELECT {_DOCUMENT_COLUMNS}, text FROM documents d WHERE doc_id IN ({marks})",
+                                         part).fetchall()
+                    sentences += conn.execute("SELECT sentence_id, doc_id, position, text, start, end FROM sentences"
+                                              f" WHERE doc_id IN ({marks})", part).fetchall()
+                    memberships.update(conn.execute(
+                        f"SELECT doc_id, story_id FROM story_documents WHERE doc_id IN ({marks})", part))
+                rows.sort(key=lambda r: r[0])
+                sentences.sort(key=lambda r: r[0])
+            wanted = set(memberships.values())
+            story_rows = {}
+            for part in chunks(sorted(wanted)):
+                marks = ",".join("?" * len(part))
+                story_rows.update((r[0], (r[1], bool(r[2]))) for r in conn.execute(
+                    f"SELECT story_id, title, collection FROM stories WHERE story_id IN ({marks})", part))
+            shards = self.shards
+            if sentences and sentences[-1][0] >= shards.end:   # written after this archive was opened
+                shards = _shard_set(conn, self.index_dir, self.dim, self.vector_settings)
+        finally:
+            conn.execute("COMMIT")
+        documents = [Document(*r[:7], sentences=r[7], byline=r[8]) for r in rows]
+        sentence_rows = [Sentence(*r) for r in sentences]
+        ids = np.fromiter((r[0] for r in sentences), dtype=np.int64, count=len(sentences))
+        flat = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim or 1))
+        if len(ids):
+            flat.add_with_ids(shards.vectors(ids), ids)
+        return SentenceStore(self.index_dir, self._meta, documents, sentence_rows, flat,
+                             {r[0]: r[9] for r in rows}, memberships, story_rows)
 
 
 class StoreWriter:
@@ -417,11 +654,14 @@ class StoreWriter:
     Only one writer at a time (a lock file); readers are never blocked.
     """
 
-    def __init__(self, index_dir: str | os.PathLike, model: str | None, rebuild: bool = False, on_wait=None):
+    def __init__(self, index_dir: str | os.PathLike, model: str | None, rebuild: bool = False, on_wait=None,
+                 vectors: VectorSettings = shards_module.DEFAULT):
         """`model` None: a write that embeds nothing (a removal) and takes the index's model as it is.
-        `on_wait(lock path)`: called once if another writer holds the lock, before waiting for it."""
+        `on_wait(lock path)`: called once if another writer holds the lock, before waiting for it.
+        `vectors`: when the shards get an approximate index (index.vectors)."""
         self.index_dir = Path(index_dir)
         self.model, self.rebuild, self.on_wait = model, rebuild, on_wait
+        self.vector_settings = vectors
 
     def __enter__(self) -> "StoreWriter":
         self.index_dir.mkdir(parents=True, exist_ok=True)
@@ -449,16 +689,63 @@ class StoreWriter:
         self._profiles: dict[str, grouping.Profile] = {}   # documents (re)embedded by this write
         self._placed: dict[str, str] = {}                  # doc_id -> collection, as the user asked
         self._touched: set[str] = set()                    # stories whose articles this write changes
+        self._new_ids: list[int] = []                      # sentences this write adds, in id order
+        self._new_vectors: list[np.ndarray] = []
+        self._written: list[Path] = []                     # files to delete if this write does not commit
+        self._retired: list[str] = []                      # files this write's commit stops using
+        self._upgrade_layout()
+        self._sweep_leftovers()
+        self.dim = int(meta["dim"]) if meta.get("dim") else None
         if self.rebuild or "model" not in meta or not has_documents:
-            self.conn.execute("DELETE FROM sentences")
-            self.conn.execute("DELETE FROM documents")
-            self.conn.execute("DELETE FROM story_documents")
-            self.conn.execute("DELETE FROM stories")
-            self.vectors = None  # made at the first put, when the vectors say their dimension
-        else:
-            self.vectors = _read_faiss(self.index_dir, self.generation, int(meta["dim"]))
-        self._written: Path | None = None
+            for table in ("sentences", "documents", "story_documents", "stories"):
+                self.conn.execute(f"DELETE FROM {table}")
+            self._retired += [f"{r[0]:08d}.f16" for r in self.conn.execute("SELECT shard FROM shards")]
+            self._retired += [r[0] for r in self.conn.execute("SELECT name FROM segments")]
+            if meta.get("template"):
+                self._retired.append(meta["template"])
+                self.conn.execute("DELETE FROM meta WHERE key = 'template'")
+            self.conn.execute("DELETE FROM shards")
+            self.conn.execute("DELETE FROM segments")
+            self.dim = None   # set at the first put, when the vectors say their dimension
         return self
+
+    def _shard_set(self) -> ShardSet:
+        return _shard_set(self.conn, self.index_dir, self.dim or 0, self.vector_settings)
+
+    def _upgrade_layout(self) -> None:
+        """An index of schema 2 (every vector in SQLite and one FAISS file) moves its vectors into a
+        shard and drops them from SQLite, in this write's transaction."""
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(sentences)")}
+        if "vector" not in columns:
+            return
+        rows = self.conn.execute("SELECT sentence_id, vector FROM sentences ORDER BY sentence_id").fetchall()
+        if rows:
+            dim = len(rows[0][1]) // 4
+            first = rows[0][0]
+            block = np.zeros((rows[-1][0] - first + 1, dim), dtype=np.float32)   # removed ids: zero rows
+            for sid, raw in rows:
+                block[sid - first] = np.frombuffer(raw, dtype=np.float32)
+            number = self._next_shard()
+            self._written.append(shards_module.write_shard(self.index_dir, number, block))
+            self.conn.execute("INSERT INTO shards (shard, first, count) VALUES (?, ?, ?)", (number, first, len(block)))
+        self.conn.execute("ALTER TABLE sentences DROP COLUMN vector")
+        self._retired += [p.name for p in self.index_dir.glob("vectors-*.faiss")]
+
+    def _next_shard(self) -> int:
+        return int(self.conn.execute("SELECT COALESCE(MAX(shard), -1) + 1 FROM shards").fetchone()[0])
+
+    def _sweep_leftovers(self) -> None:
+        """Files a write that never committed left behind (it held the lock this write holds now)."""
+        folder = shards_module.folder_of(self.index_dir)
+        if not folder.is_dir():
+            return
+        listed = {f"{r[0]:08d}.f16" for r in self.conn.execute("SELECT shard FROM shards")}
+        listed |= {r[0] for r in self.conn.execute("SELECT name FROM segments")}
+        kept = set(json.loads(self._meta.get("retired", "[]")))   # a reader may still use these
+        kept.add(self._meta.get("template", ""))
+        for path in folder.iterdir():
+            if path.name.endswith(".partial") or (path.name not in listed | kept and path not in self._written):
+                path.unlink(missing_ok=True)
 
     # -- what is there ---------------------------------------------------------------------
     def existing(self) -> dict[str, tuple[str, str, str | None, str | None, str | None, str | None, str]]:
@@ -472,20 +759,18 @@ class StoreWriter:
         assert len(vectors) == len(article.sentences) == len(analyses)
         self._drop_sentences(article.doc_id)
         self._upsert_document(article)
-        ids = []
-        for position, (span, vector, analysis) in enumerate(zip(article.sentences, vectors, analyses)):
+        for position, (span, analysis) in enumerate(zip(article.sentences, analyses)):
             cursor = self.conn.execute(
-                "INSERT INTO sentences (doc_id, position, text, start, end, vector, analysis)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (article.doc_id, position, span.text, span.start, span.end,
-                 np.asarray(vector, dtype=np.float32).tobytes(), analysis.to_json()))
-            ids.append(cursor.lastrowid)
+                "INSERT INTO sentences (doc_id, position, text, start, end, analysis) VALUES (?, ?, ?, ?, ?, ?)",
+                (article.doc_id, position, span.text, span.start, span.end, encode_analysis(analysis)))
+            self._new_ids.append(cursor.lastrowid)
         self._profiles[article.doc_id] = grouping.profile_of(article.doc_id, vectors, analyses, article.published)
-        if ids:
-            if self.vectors is None:
-                self.vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))
-            self.vectors.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
-                                      np.asarray(ids, dtype=np.int64))
+        if len(vectors):
+            if self.dim is None:
+                self.dim = int(vectors.shape[1])
+            elif vectors.shape[1] != self.dim:
+                raise IndexConflict(f"{article.path}: vectors of dimension {vectors.shape[1]}, the index holds {self.dim}")
+            self._new_vectors.append(np.asarray(vectors, dtype=np.float32))
 
     def update_metadata(self, article: Article) -> None:
         """The text is unchanged; only what sources.csv (or the file's name) says of it changed."""
@@ -640,11 +925,20 @@ class StoreWriter:
 
     def _profile_of(self, doc_id: str) -> grouping.Profile:
         """A document indexed before stories existed: its profile from its stored sentences."""
-        rows = self.conn.execute("SELECT vector, analysis FROM sentences WHERE doc_id = ? ORDER BY position",
+        rows = self.conn.execute("SELECT sentence_id, analysis FROM sentences WHERE doc_id = ? ORDER BY position",
                                  (doc_id,)).fetchall()
         published = self.conn.execute("SELECT published FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0]
-        vectors = np.array([np.frombuffer(v, dtype=np.float32) for v, _ in rows], dtype=np.float32)
-        return grouping.profile_of(doc_id, vectors, [Analysis.from_json(a) for _, a in rows], published)
+        vectors = self._vectors_of([sid for sid, _ in rows])
+        return grouping.profile_of(doc_id, vectors, [decode_analysis(a) for _, a in rows], published)
+
+    def _vectors_of(self, ids: list[int]) -> np.ndarray:
+        """Vectors of sentences already committed, or put by this write."""
+        if not ids:
+            return np.zeros((0, self.dim or 1), np.float32)
+        new = dict(zip(self._new_ids, (v for block in self._new_vectors for v in block)))
+        committed = [i for i in ids if i not in new]
+        found = dict(zip(committed, self._shard_set().vectors(committed))) if committed else {}
+        return np.stack([new[i] if i in new else found[i] for i in ids])
 
     def _upsert_document(self, article: Article) -> None:
         self.conn.execute(
@@ -658,47 +952,94 @@ class StoreWriter:
              datetime.now(timezone.utc).isoformat(timespec="seconds")))
 
     def _drop_sentences(self, doc_id: str) -> None:
-        if self.vectors is None:
-            return
-        old = [r[0] for r in self.conn.execute("SELECT sentence_id FROM sentences WHERE doc_id = ?", (doc_id,))]
-        if old:
-            self.vectors.remove_ids(np.asarray(old, dtype=np.int64))
-            self.conn.execute("DELETE FROM sentences WHERE doc_id = ?", (doc_id,))
+        """Its sentences go; their vectors stay in their shards, never found again (a search drops
+        ids with no sentence), until `--rebuild` writes the index anew."""
+        gone = {r[0] for r in self.conn.execute("SELECT sentence_id FROM sentences WHERE doc_id = ?", (doc_id,))}
+        if gone & set(self._new_ids):   # put twice by this write: its first vectors go too
+            keep = [i for i, sid in enumerate(self._new_ids) if sid not in gone]
+            rows = np.concatenate(self._new_vectors) if self._new_vectors else np.zeros((0, self.dim or 1))
+            self._new_ids = [self._new_ids[i] for i in keep]
+            self._new_vectors = [rows[keep]] if keep else []
+        self.conn.execute("DELETE FROM sentences WHERE doc_id = ?", (doc_id,))
 
     # -- the switch ------------------------------------------------------------------------
     def commit(self) -> int:
-        if self.vectors is None:
+        if self.dim is None:
             raise IndexConflict(f"{self.index_dir}: nothing was written, so there is nothing to commit")
         self._sync_stories()
+        if self._new_ids:
+            self._append_shard()
+        self._index_segments()
         generation = self.generation + 1
-        path = _faiss_path(self.index_dir, generation)
-        partial = path.with_name(path.name + ".partial")
-        faiss.write_index(self.vectors, str(partial))
-        with open(partial, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, path)
-        self._written = path
-        for key, value in (("model", self.model), ("dim", str(self.vectors.d)), ("generation", str(generation)),
-                           ("schema", SCHEMA_VERSION)):
+        retired_before = json.loads(self._meta.get("retired", "[]"))
+        for key, value in (("model", self.model), ("dim", str(self.dim)), ("generation", str(generation)),
+                           ("schema", SCHEMA_VERSION), ("retired", json.dumps(self._retired))):
             self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)"
                               " ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
         self.conn.execute("COMMIT")  # the switch: from here on readers see `generation`
-        self._written = None
+        self._written = []
         self.generation = generation
-        self._sweep(keep={generation, generation - 1})  # a reader may still be opening the previous one
+        # Files the previous write retired: no reader opens them any more (one generation of grace).
+        for name in retired_before:
+            if name not in self._retired:
+                (shards_module.folder_of(self.index_dir) / name).unlink(missing_ok=True)
+                (self.index_dir / name).unlink(missing_ok=True)
+        self._meta["retired"] = json.dumps(self._retired)
+        self._retired = []
+        self._new_ids, self._new_vectors = [], []
         return generation
 
-    def _sweep(self, keep: set[int]) -> None:
-        for path in self.index_dir.glob("vectors-*.faiss*"):
-            stem = path.name.split(".")[0].removeprefix("vectors-")
-            if not (stem.isdigit() and int(stem) in keep and path.suffix == ".faiss"):
-                path.unlink(missing_ok=True)
+    def _append_shard(self) -> None:
+        """This write's vectors, as one new shard (ids are consecutive: one writer, AUTOINCREMENT)."""
+        ids = np.asarray(self._new_ids, dtype=np.int64)
+        rows = np.concatenate(self._new_vectors)
+        order = np.argsort(ids)
+        ids, rows = ids[order], rows[order]
+        first = int(ids[0])
+        block = np.zeros((int(ids[-1]) - first + 1, self.dim), dtype=np.float32)
+        block[ids - first] = rows
+        number = self._next_shard()
+        self._written.append(shards_module.write_shard(self.index_dir, number, block))
+        self.conn.execute("INSERT INTO shards (shard, first, count) VALUES (?, ?, ?)", (number, first, len(block)))
+
+    def _index_segments(self) -> None:
+        """Past `exact_up_to` vectors, the shards no segment covers are encoded into a new segment
+        once they hold `segment` vectors; more than `merge_at` segments are merged into one."""
+        settings = self.vector_settings
+        shards = self._shard_set()
+        if shards.total < settings.exact_up_to:
+            return
+        template = self.conn.execute("SELECT value FROM meta WHERE key = 'template'").fetchone()
+        if template is None or not shards.segments:   # the quantizer is trained once, on the first segment's
+            if template is not None:
+                self._retired.append(template[0])
+            name = f"template-{self.generation + 1:08d}.faiss"
+            self._written.append(shards_module.train_template(self.index_dir, name, shards.shards, self.dim, settings))
+            self.conn.execute("INSERT INTO meta (key, value) VALUES ('template', ?)"
+                              " ON CONFLICT(key) DO UPDATE SET value=excluded.value", (name,))
+            template = (name,)
+        tail = [s for s in shards.tail if s.count]
+        if sum(s.count for s in tail) < settings.segment and shards.segments:
+            return
+        merge = shards.segments if len(shards.segments) >= settings.merge_at else []
+        if not tail and not merge:
+            return
+        upto = max(s.number for s in shards.shards)
+        name = f"segment-{self.generation + 1:08d}.faiss"
+        self._written.append(shards_module.write_segment(self.index_dir, name, template[0], tail, self.dim, merge))
+        self._drop_segments(merge)
+        self.conn.execute("INSERT INTO segments (name, upto) VALUES (?, ?)", (name, upto))
+
+    def _drop_segments(self, segments) -> None:
+        for segment in segments:
+            self.conn.execute("DELETE FROM segments WHERE name = ?", (segment.name,))
+            self._retired.append(segment.name)
 
     def __exit__(self, kind, error, trace) -> None:
         if kind is not None and self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
-            if self._written is not None:
-                self._written.unlink(missing_ok=True)
+            for path in self._written:
+                path.unlink(missing_ok=True)
         self._release()
 
     def _release(self) -> None:

@@ -73,10 +73,26 @@ class Decision:
     features: dict[str, float] = field(default_factory=dict)
 
 
+class Caches:
+    """What answerers over parts of one index share: question encodings and parses, word vectors."""
+
+    def __init__(self, embedder: Embedder, nlp):
+        self.embedder = embedder
+        self.words: OrderedDict[str, np.ndarray] = OrderedDict()   # word or phrase -> vector
+        self.primed: dict[str, np.ndarray] = {}       # question -> vector encoded with its words
+        self.encode = lru_cache(maxsize=4096)(self._encode_uncached)
+        self.question = lru_cache(maxsize=1024)(lambda text: analyse_question(text, nlp))
+
+    def _encode_uncached(self, text: str) -> np.ndarray:
+        primed = self.primed.pop(text, None)
+        return primed if primed is not None else self.embedder.encode([text])[0]
+
+
 class Answerer:
     """Loads the index snapshot, the embedder, BM25 and spaCy once; answers many questions."""
 
-    def __init__(self, store: SentenceStore, embedder: Embedder, nlp, settings: Settings | None = None):
+    def __init__(self, store: SentenceStore, embedder: Embedder, nlp, settings: Settings | None = None,
+                 caches: Caches | None = None):
         self.store = store
         self.embedder = embedder
         self.nlp = nlp
@@ -84,13 +100,12 @@ class Answerer:
         self.lexical = LexicalIndex([s.text for s in store.sentences])
         self._facts: OrderedDict[int, tuple[Analysis, Tree]] = OrderedDict()
         self._lock = threading.Lock()
-        self._encode = lru_cache(maxsize=4096)(self._encode_uncached)
-        self._words: OrderedDict[str, np.ndarray] = OrderedDict()   # word or phrase -> vector
-        self._primed: dict[str, np.ndarray] = {}       # question -> vector encoded with its words
+        self.caches = caches or Caches(embedder, nlp)
+        self._encode, self._question = self.caches.encode, self.caches.question
+        self._words, self._primed = self.caches.words, self.caches.primed
         self._doc_words: OrderedDict[int, tuple] = OrderedDict()   # document -> its words, stems, days
         self._within: dict[frozenset, Answerer] = {}   # doc_ids -> an answerer over them alone
         self._within_lock = threading.Lock()
-        self._question = lru_cache(maxsize=1024)(lambda text: analyse_question(text, self.nlp))
         # The outlets are who reports, never what is reported: their names are no answer.
         self._outlets = {fold_name(d.outlet) for d in store.documents} | {fold_name(d.doc_id) for d in store.documents}
 
@@ -149,9 +164,8 @@ class Answerer:
                     raise ValueError("doc_ids: empty; give at least one document, or None for all")
                 if len(self._within) >= 64:
                     self._within.pop(next(iter(self._within)))
-                found = self._within[key] = Answerer(self.store.subset(key), self.embedder, self.nlp, self.settings)
-                found._encode, found._question, found._words = self._encode, self._question, self._words
-                found._primed = self._primed
+                found = self._within[key] = Answerer(self.store.subset(key), self.embedder, self.nlp, self.settings,
+                                                     self.caches)
             return found
 
     def decisions(self, text: str, mode: str = "hybrid") -> tuple[Question, Settings, list[Decision]]:
@@ -169,10 +183,6 @@ class Answerer:
         return q, s, decide(q, candidates, docs, s, mentions)
 
     # -- retrieve ------------------------------------------------------------------------------
-    def _encode_uncached(self, text: str) -> np.ndarray:
-        primed = self._primed.pop(text, None)
-        return primed if primed is not None else self.embedder.encode([text])[0]
-
     def _prime(self, text: str, q: Question, s: Settings) -> None:
         """Encode the question with the words its fits will need (its verbs, a "what X" focus) in
         one call of the model, not one call each."""

@@ -1,26 +1,30 @@
 """Answering within one story: the question's closest sentences across the archive choose the story.
 
 An archive holds many events; a question is about one ("How many were killed in the derailment?").
-Its best dense hits over the whole index vote for the stories they belong to; the question is then
-answered by `Answerer.ask(..., doc_ids=...)` over that story's articles alone, so that its sources,
-its `not_mentioned` and what counts as a rare name are the story's, not the archive's. Stories
-the hits also touched are named in the answer (`other_stories`), for the reader to switch to.
+Its best dense hits over the whole index (the archive's top k, index.vectors) vote for the stories
+they belong to; the question is then answered by an `Answerer` over that story's articles alone,
+read into memory when first asked about (`Archive.snapshot`) and kept among the recently used, so
+that its sources, its `not_mentioned` and what counts as a rare name are the story's, not the
+archive's, and the cost of a question follows its story, not the archive. Stories the hits also
+touched are named in the answer (`other_stories`), for the reader to switch to.
 """
 from __future__ import annotations
 
 import os
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from index import default_index_dir
-from index.store import Story
+from index.store import Archive, Story
 
 from .answer import Answer
-from .answering import Answerer, clean_question
+from .answering import Answerer, Caches, clean_question
+from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class ChoiceSettings:
     # When the chosen story has no source for the question, answer within the first touched
     # story that has one (the reader asked about "the strike" of another story, say).
     fall_back: bool = False
+    # Stories kept in memory, ready to answer (the most recently asked about).
+    kept: int = 32
 
 
 @dataclass
@@ -47,24 +53,18 @@ class StoryChoice:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-def choose(store, query: np.ndarray, settings: ChoiceSettings = ChoiceSettings(),
-           eligible: set[str] | None = None) -> StoryChoice:
+def choose(archive: Archive, query: np.ndarray, settings: ChoiceSettings = ChoiceSettings(),
+           eligible: set[str] | None = None, hits=None) -> StoryChoice:
     """The story whose best sentences among the question's `hits` closest come closest to it.
     With `eligible`, only those stories can be chosen (any story may still be touched)."""
-    scores, ids = store.search(query, settings.hits)
+    if hits is None:
+        hits = archive.hits(query, settings.hits)
     tops: dict[str, list[float]] = {}
-    for score, sentence_id in zip(scores[0].tolist(), ids[0].tolist()):
-        if sentence_id >= 0:
-            tops.setdefault(store.story_of(store.sentence(sentence_id).doc_id), []).append(score)
+    for hit in hits:
+        if hit.story_id is not None:
+            tops.setdefault(hit.story_id, []).append(hit.score)
     ranked = {s: sum(t[:settings.per_story]) / settings.per_story for s, t in tops.items()
               if eligible is None or s in eligible}
-    if not ranked and eligible:   # the named stories are not among the hits: judge them on their own
-        closeness = store.vectors @ query
-        for story_id in eligible:
-            members = set(store.story(story_id).doc_ids)
-            rows = [r for r, s in enumerate(store.sentences) if s.doc_id in members]
-            best = np.sort(closeness[rows])[::-1][:settings.per_story]
-            ranked[story_id] = float(best.sum()) / settings.per_story
     if not ranked:
         return StoryChoice(None)
     chosen = max(sorted(ranked), key=lambda s: ranked[s])
@@ -75,34 +75,55 @@ def choose(store, query: np.ndarray, settings: ChoiceSettings = ChoiceSettings()
 
 
 class StoryAnswerer:
-    """An Answerer over the whole archive that answers each question within one story."""
+    """Answers each question within one story of the archive, with an Answerer over that story."""
 
-    def __init__(self, answerer: Answerer, settings: ChoiceSettings = ChoiceSettings()):
-        self.answerer = answerer
-        self.settings = settings
-        self._vocabulary: dict[str, set[str]] | None = None   # story_id -> the words its articles use
-        self._encode = answerer._encode   # the answerer's cache: the question is encoded once
+    def __init__(self, archive: Archive, embedder, nlp, settings: Settings | None = None,
+                 choice: ChoiceSettings = ChoiceSettings()):
+        self.store = archive
+        self.embedder, self.nlp = embedder, nlp
+        self.answer_settings = settings
+        self.settings = choice
+        self.caches = Caches(embedder, nlp)   # the question is encoded and parsed once, for every story
+        self._encode = self.caches.encode
+        self._answerers: OrderedDict[str, Answerer] = OrderedDict()
+        self._vocabulary: OrderedDict[str, set[str]] = OrderedDict()   # story_id -> the words its articles use
+        self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, index_dir: str | os.PathLike | None = None) -> "StoryAnswerer":
-        return cls(Answerer.open(index_dir))
+    def open(cls, index_dir: str | os.PathLike | None = None, settings: Settings | None = None,
+             choice: ChoiceSettings = ChoiceSettings()) -> "StoryAnswerer":
+        from index import Embedder, load_nlp
 
-    @property
-    def store(self):
-        return self.answerer.store
+        archive = Archive.open(index_dir)   # raises IndexNotFound, saying how to ingest
+        return cls(archive, Embedder(archive.model, threads=1), load_nlp(), settings, choice)
 
     def is_current(self) -> bool:
-        return self.answerer.is_current()
+        return self.store.is_current()
+
+    def answerer(self, story_id: str | None = None) -> Answerer:
+        """The Answerer over one story's articles (None: the whole index, for an index of one story)."""
+        with self._lock:
+            found = self._answerers.get(story_id)
+            if found is not None:
+                self._answerers.move_to_end(story_id)
+                return found
+        doc_ids = None if story_id is None else self.store.story(story_id).doc_ids
+        found = Answerer(self.store.snapshot(doc_ids), self.embedder, self.nlp, self.answer_settings, self.caches)
+        with self._lock:
+            self._answerers[story_id] = found
+            while len(self._answerers) > self.settings.kept:
+                self._answerers.popitem(last=False)
+        return found
 
     def ask(self, question: str, mode: str = "hybrid", story: str | None = None,
             collection: str | None = None) -> Answer:
         """The answer within the story the question is about, or within `story` (an id) or
         `collection` (a name) when given; ValueError naming what is unknown."""
         text, _ = clean_question(question)
-        stories = self.store.stories
         fixed = self._fixed(story, collection)
-        if fixed is None and len(stories) <= 1:   # one story: the whole index, exactly as before
-            answer = self.answerer.ask(question, mode=mode)
+        if fixed is None and self.store.story_count() <= 1:   # one story: the whole index, exactly as before
+            answer = self.answerer().ask(question, mode=mode)
+            stories = self.store.stories
             answer.story_id = stories[0].story_id if stories and answer.sources else None
             return answer
         choice = self.choice(text)
@@ -125,28 +146,36 @@ class StoryAnswerer:
     def choice(self, question: str) -> StoryChoice:
         """Which story the question's best hits point to, and which others they touch."""
         text, _ = clean_question(question)
-        return choose(self.store, self._encode(text), self.settings, self.naming(text))
+        hits = self.store.hits(self._encode(text), self.settings.hits)
+        return choose(self.store, self._encode(text), self.settings,
+                      self.naming(text, {h.story_id for h in hits if h.story_id is not None}), hits)
 
     def _within(self, story_id: str, question: str, mode: str) -> Answer:
-        story = self.store.story(story_id)
-        whole = len(story.doc_ids) == len(self.store.documents)
-        return self.answerer.ask(question, mode=mode, doc_ids=None if whole else list(story.doc_ids))
+        return self.answerer(story_id).ask(question, mode=mode)
 
-    def naming(self, text: str) -> set[str] | None:
-        """The stories a question naming something ("Keston", "Ilse Brandvold") can be about: those
-        whose articles use the most of its names' words. None when no name narrows it (no story
-        uses them, or every story does)."""
-        names = self.answerer._question(text).names   # the answerer's parse, cached: parsed once
+    def naming(self, text: str, among: set[str]) -> set[str] | None:
+        """The stories among `among` (those the question's hits reach) a question naming something
+        ("Keston", "Ilse Brandvold") can be about: those whose articles use the most of its names'
+        words. None when no name narrows it (no story uses them, or every story does)."""
+        names = self.caches.question(text).names   # the answerers' parse, cached: parsed once
         words = {w for name in names for w in _words(name)}
-        if not words:
+        if not words or len(among) < 2:
             return None
-        if self._vocabulary is None:
-            self._vocabulary = {story.story_id: set().union(*(_words(self.store.text(d)) for d in story.doc_ids))
-                                for story in self.store.stories}
-        uses = {story_id: len(words & vocabulary) for story_id, vocabulary in self._vocabulary.items()}
+        uses = {story_id: len(words & self._words_of(story_id)) for story_id in sorted(among)}
         most = max(uses.values())
         eligible = {story_id for story_id, n in uses.items() if n == most}
         return eligible if most and len(eligible) < len(uses) else None
+
+    def _words_of(self, story_id: str) -> set[str]:
+        with self._lock:
+            found = self._vocabulary.get(story_id)
+        if found is None:
+            found = set().union(*(_words(self.store.text(d)) for d in self.store.story(story_id).doc_ids))
+            with self._lock:
+                self._vocabulary[story_id] = found
+                while len(self._vocabulary) > 4 * self.settings.kept:
+                    self._vocabulary.popitem(last=False)
+        return found
 
     def _fixed(self, story: str | None, collection: str | None) -> str | None:
         if story is not None and collection is not None:

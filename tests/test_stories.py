@@ -260,7 +260,7 @@ def test_a_named_story_out_of_the_hits_is_still_judged(answerer):
 
     store = answerer.store
     library = story_with(store, "valley-news")
-    query = answerer.answerer.embedder.encode([KILLED])[0]
+    query = answerer.answerer().embedder.encode([KILLED])[0]
     assert choose(store, query, ChoiceSettings(hits=1)).story_id == story_with(store, "nyt")
     named = choose(store, query, ChoiceSettings(hits=1), eligible={library})
     assert named.story_id == library and set(named.scores) == {library}
@@ -268,11 +268,11 @@ def test_a_named_story_out_of_the_hits_is_still_judged(answerer):
 
 def test_doc_ids_must_name_documents_of_the_index(answerer):
     with pytest.raises(ValueError, match="doc_ids: nowhere: not a document of"):
-        answerer.answerer.ask(KILLED, doc_ids=["nyt", "nowhere"])
+        answerer.answerer().ask(KILLED, doc_ids=["nyt", "nowhere"])
     with pytest.raises(ValueError, match="doc_ids: empty"):
-        answerer.answerer.ask(KILLED, doc_ids=[])
+        answerer.answerer().ask(KILLED, doc_ids=[])
     # Restricted to two outlets: only they are sources or silent.
-    answer = answerer.answerer.ask(KILLED, doc_ids=["nyt", "valley-news"])
+    answer = answerer.answerer().ask(KILLED, doc_ids=["nyt", "valley-news"])
     assert [s.doc_id for s in answer.sources] == ["nyt"] and answer.not_mentioned == ["valley-news"]
 
 

@@ -1,0 +1,270 @@
+"""Sentence vectors on disk: append-only shards, searched exactly while small, by IVF-PQ when large.
+
+A write appends one shard file (`vectors/<n>.f16`: the vectors of the sentence ids first ..
+first + count - 1, in order, as float16) and never rewrites an existing one, so an upload of one
+article writes only its own vectors. Shards are read through memory maps: opening an index reads
+no vector, and a question reads only the vectors it touches.
+
+Search (`ShardSet.search`) is exact over the shards no approximate index covers yet (they are
+small: at most `VectorSettings.segment` vectors before they are encoded into one), and approximate
+over the rest: IVF-PQ segments that share one trained quantizer (`vectors/template.faiss`), each
+covering a run of shards, whose best `rerank` x k hits are scored again exactly from the shards.
+The cost of a question follows k and the probed lists, not the size of the archive.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+FOLDER = "vectors"
+
+
+@dataclass(frozen=True)
+class VectorSettings:
+    """When and how the approximate index is built (none of it changes an exact search)."""
+
+    exact_up_to: int = 100_000   # vectors below which every search is exact
+    segment: int = 50_000        # shards not yet covered are encoded into a segment past this many vectors
+    merge_at: int = 8            # segments merged into one when there are more than this many
+    nlist: int = 1024            # IVF lists of the trained quantizer
+    pq_bytes: int = 48           # PQ code size per vector (dim must divide by it)
+    train_size: int = 100_000    # vectors the quantizer is trained on (a sample of the archive)
+    nprobe: int = 32             # lists probed per question
+    rerank: int = 4              # approximate hits per wanted hit, scored again exactly
+
+
+DEFAULT = VectorSettings()
+
+
+@dataclass(frozen=True)
+class Shard:
+    number: int
+    first: int     # sentence id of its first vector
+    count: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str      # file name in the vectors folder
+    upto: int      # covers every shard numbered <= upto (and above the previous segment's upto)
+
+
+def folder_of(index_dir: Path) -> Path:
+    return Path(index_dir) / FOLDER
+
+
+def shard_path(index_dir: Path, number: int) -> Path:
+    return folder_of(index_dir) / f"{number:08d}.f16"
+
+
+def write_shard(index_dir: Path, number: int, vectors: np.ndarray) -> Path:
+    """Write one shard file, whole or not at all (a temporary name, fsync, rename)."""
+    path = shard_path(index_dir, number)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "wb") as f:
+        f.write(np.ascontiguousarray(vectors, dtype=np.float16).tobytes())
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(partial, path)
+    return path
+
+
+# -- caches shared by every snapshot: shard and segment files never change once written --------
+_lock = threading.Lock()
+_maps: OrderedDict[Path, np.memmap] = OrderedDict()
+_dense: OrderedDict[Path, np.ndarray] = OrderedDict()
+_segments: OrderedDict[Path, faiss.Index] = OrderedDict()
+
+
+def _cached(cache: OrderedDict, key: Path, make, keep: int):
+    with _lock:
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+    made = make()
+    with _lock:
+        cache[key] = made
+        while len(cache) > keep:
+            cache.popitem(last=False)
+    return made
+
+
+def _memmap(path: Path, dim: int) -> np.ndarray:
+    def make():
+        if path.stat().st_size == 0:
+            return np.zeros((0, dim), np.float16)
+        return np.memmap(path, dtype=np.float16, mode="r").reshape(-1, dim)
+    return _cached(_maps, path, make, 4096)
+
+
+def _dense_of(path: Path, dim: int) -> np.ndarray:
+    """A small shard as float32 in memory, for exact search (only shards no segment covers)."""
+    return _cached(_dense, path, lambda: np.asarray(_memmap(path, dim), dtype=np.float32), 256)
+
+
+def _segment(path: Path, nprobe: int) -> faiss.Index:
+    def make():
+        index = faiss.read_index(str(path))
+        index.nprobe = nprobe
+        return index
+    return _cached(_segments, path, make, 64)
+
+
+class ShardSet:
+    """The vectors of one generation of the index: its shards and the segments that cover them."""
+
+    def __init__(self, index_dir: Path, dim: int, shards: list[Shard], segments: list[Segment],
+                 settings: VectorSettings = DEFAULT):
+        self.index_dir = Path(index_dir)
+        self.dim = dim
+        self.shards = sorted(shards, key=lambda s: s.first)
+        self.segments = sorted(segments, key=lambda s: s.upto)
+        self.settings = settings
+        self._firsts = [s.first for s in self.shards]
+        covered = self.segments[-1].upto if self.segments else -1
+        self.tail = [s for s in self.shards if s.number > covered]
+
+    @property
+    def end(self) -> int:
+        """One past the highest sentence id any shard holds."""
+        return max((s.first + s.count for s in self.shards), default=0)
+
+    @property
+    def total(self) -> int:
+        """Vectors in the shards (removed sentences' included until the shards are compacted)."""
+        return sum(s.count for s in self.shards)
+
+    def vectors(self, sentence_ids) -> np.ndarray:
+        """The vectors of these sentence ids (float32, in order); KeyError for an id no shard holds."""
+        ids = np.asarray(sentence_ids, dtype=np.int64).reshape(-1)
+        out = np.zeros((len(ids), self.dim), dtype=np.float32)
+        if not len(ids):
+            return out
+        at = np.searchsorted(np.asarray(self._firsts, dtype=np.int64), ids, side="right") - 1
+        for shard_at in np.unique(at).tolist():
+            rows = np.flatnonzero(at == shard_at)
+            shard = self.shards[shard_at] if shard_at >= 0 else None
+            offsets = ids[rows] - (shard.first if shard else 0)
+            if shard is None or offsets.max() >= shard.count:
+                raise KeyError(int(ids[rows][offsets >= (shard.count if shard else 0)][0]))
+            order = np.argsort(offsets)   # read the memory map in order
+            out[rows[order]] = _memmap(shard_path(self.index_dir, shard.number), self.dim)[offsets[order]]
+        return out
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Inner-product top k over every vector: (scores, sentence_ids), each (queries, k), -1
+        where fewer exist. Exact over the tail, approximate then re-scored over the segments."""
+        queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
+        n = len(queries)
+        pools_ids: list[list[np.ndarray]] = [[] for _ in range(n)]
+        pools_scores: list[list[np.ndarray]] = [[] for _ in range(n)]
+        for shard in self.tail:
+            if not shard.count:
+                continue
+            matrix = _dense_of(shard_path(self.index_dir, shard.number), self.dim)
+            scores = queries @ matrix.T
+            take = min(k, shard.count)
+            best = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+            for i in range(n):
+                pools_ids[i].append(best[i] + shard.first)
+                pools_scores[i].append(scores[i, best[i]])
+        if self.segments:
+            wanted = k * self.settings.rerank
+            found = [set() for _ in range(n)]
+            for segment in self.segments:
+                index = _segment(folder_of(self.index_dir) / segment.name, self.settings.nprobe)
+                _, ids = index.search(queries, wanted)
+                for i in range(n):
+                    found[i].update(int(x) for x in ids[i] if x >= 0)
+            for i in range(n):
+                if found[i]:
+                    ids = np.fromiter(sorted(found[i]), dtype=np.int64)
+                    pools_ids[i].append(ids)
+                    pools_scores[i].append(self.vectors(ids) @ queries[i])
+        scores_out = np.full((n, k), -np.inf, dtype=np.float32)
+        ids_out = np.full((n, k), -1, dtype=np.int64)
+        for i in range(n):
+            if not pools_ids[i]:
+                continue
+            ids = np.concatenate(pools_ids[i])
+            scores = np.concatenate(pools_scores[i]).astype(np.float32)
+            order = np.lexsort((ids, -scores))[:k]
+            scores_out[i, :len(order)] = scores[order]
+            ids_out[i, :len(order)] = ids[order]
+        return scores_out, ids_out
+
+    def exact_search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The same top k by brute force over every shard (to measure the approximate search)."""
+        queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
+        best_scores = np.full((len(queries), 0), -np.inf, np.float32)
+        best_ids = np.zeros((len(queries), 0), np.int64)
+        for shard in self.shards:
+            if not shard.count:
+                continue
+            matrix = _memmap(shard_path(self.index_dir, shard.number), self.dim)
+            for at in range(0, shard.count, 65536):
+                block = np.asarray(matrix[at:at + 65536], dtype=np.float32)
+                scores = np.concatenate([best_scores, queries @ block.T], axis=1)
+                ids = np.concatenate([best_ids, np.broadcast_to(np.arange(at, at + len(block)) + shard.first,
+                                                                (len(queries), len(block)))], axis=1)
+                order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+                best_scores = np.take_along_axis(scores, order, 1)
+                best_ids = np.take_along_axis(ids, order, 1)
+        return best_scores, best_ids
+
+
+# -- building segments (by the writer) -------------------------------------------------------------
+
+def _shard_rows(index_dir: Path, shards: list[Shard], dim: int, block: int = 65536):
+    """(sentence ids, float32 vectors) of these shards, a block at a time."""
+    for shard in shards:
+        matrix = _memmap(shard_path(index_dir, shard.number), dim)
+        for at in range(0, shard.count, block):
+            rows = np.asarray(matrix[at:at + block], dtype=np.float32)
+            yield np.arange(at, at + len(rows), dtype=np.int64) + shard.first, rows
+
+
+def train_template(index_dir: Path, name: str, shards: list[Shard], dim: int,
+                   settings: VectorSettings = DEFAULT) -> Path:
+    """Train the IVF-PQ quantizer once, on an even sample of the shards' vectors."""
+    total = sum(s.count for s in shards)
+    step = max(1, total // settings.train_size)
+    sample = np.concatenate([rows[::step] for _, rows in _shard_rows(index_dir, shards, dim)])[:settings.train_size]
+    nlist = min(settings.nlist, max(1, len(sample) // 39))
+    quantizer = faiss.IndexFlatIP(dim)
+    ivf = faiss.IndexIVFPQ(quantizer, dim, nlist, settings.pq_bytes, 8, faiss.METRIC_INNER_PRODUCT)
+    ivf.train(np.ascontiguousarray(sample))
+    path = folder_of(index_dir) / name
+    _write_index(ivf, path)
+    return path
+
+
+def write_segment(index_dir: Path, name: str, template: str, shards: list[Shard], dim: int,
+                  sources: list[Segment] = ()) -> Path:
+    """A segment covering these shards, and holding these earlier segments' lists (merged, not
+    encoded again), encoded with the template. An IVF index keeps each vector's id in its lists."""
+    folder = folder_of(index_dir)
+    index = faiss.read_index(str(folder / template))
+    for segment in sources:
+        index.merge_from(faiss.read_index(str(folder / segment.name)), 0)
+    for ids, rows in _shard_rows(index_dir, shards, dim):
+        index.add_with_ids(rows, ids)
+    path = folder / name
+    _write_index(index, path)
+    return path
+
+
+def _write_index(index: faiss.Index, path: Path) -> None:
+    partial = path.with_name(path.name + ".partial")
+    faiss.write_index(index, str(partial))
+    with open(partial, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(partial, path)
