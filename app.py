@@ -973,7 +973,7 @@ def build(library: Library) -> gr.Blocks:
 def ensure_index(index_dir: Path) -> None:
     """Build the index of the bundled articles when there is none (or an empty one)."""
     try:
-        index.SentenceStore.open(index_dir)
+        index.Archive.open(index_dir)   # its meta only (an index of an older layout is upgraded here)
         return
     except index.IndexNotFound:
         pass

@@ -13,7 +13,7 @@ _HOMES = {
     "split_story": "ingest", "Story": "store", "StorySettings": "stories",
     "Article": "reading", "Refusal": "reading", "SentenceSpan": "reading", "read_articles": "reading",
     "Document": "store", "IndexConflict": "store", "IndexNotFound": "store", "Sentence": "store",
-    "SentenceStore": "store", "default_index_dir": "store",
+    "SentenceStore": "store", "Archive": "store", "default_index_dir": "store",
 }
 __all__ = sorted(_HOMES)
 

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 DB_NAME = "claimqa.sqlite"
 SCHEMA_VERSION = "3"   # 2: stories; 3: vectors in append-only shards, compressed analyses
 SQL_CHUNK = 500        # ids per `IN (...)` query: far below SQLite's limit on variables
+SHORTLIST_FROM = 2_000  # stories beyond which a new article is compared only with the stories near it
+NEAR_SENTENCES = 64     # ... those of the sentences closest to its mean vector
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -421,6 +423,7 @@ class Archive:
         self._local = threading.local()
         self._stories: list[Story] | None = None
         self._story_count: int | None = None
+        self.grouped = True
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, allow_empty: bool = False,
@@ -454,10 +457,13 @@ class Archive:
             except sqlite3.OperationalError:   # schema 2: no shards table yet (upgraded by open)
                 shards = ShardSet(index_dir, int(meta.get("dim", 0)), [], [], settings)
             has_documents = conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+            grouped = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_documents'").fetchone()
             conn.execute("COMMIT")
         finally:
             conn.close()
-        return cls(index_dir, meta, shards, has_documents)
+        archive = cls(index_dir, meta, shards, has_documents)
+        archive.grouped = grouped is not None   # False: an index from before stories, grouped on reading
+        return archive
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -495,9 +501,13 @@ class Archive:
         conn = self._conn()
         for part in chunks([i for _, i in found]):
             marks = ",".join("?" * len(part))
-            where.update((r[0], (r[1], r[2])) for r in conn.execute(
-                f"SELECT s.sentence_id, s.doc_id, m.story_id FROM sentences s LEFT JOIN story_documents m"
-                f" USING (doc_id) WHERE s.sentence_id IN ({marks})", part))
+            if self.grouped:
+                where.update((r[0], (r[1], r[2])) for r in conn.execute(
+                    f"SELECT s.sentence_id, s.doc_id, m.story_id FROM sentences s LEFT JOIN story_documents m"
+                    f" USING (doc_id) WHERE s.sentence_id IN ({marks})", part))
+            else:
+                where.update((r[0], (r[1], self.story_of(r[1]))) for r in conn.execute(
+                    f"SELECT sentence_id, doc_id FROM sentences WHERE sentence_id IN ({marks})", part))
         return [Hit(sc, i, *where[i]) for sc, i in found if i in where]
 
     # -- documents and sentences, by id ---------------------------------------------------------
@@ -541,6 +551,9 @@ class Archive:
     @property
     def stories(self) -> list[Story]:
         """Every story (for listing them: its cost is the archive's size; read once per generation)."""
+        if self._stories is None and not self.grouped:
+            self._stories = self.snapshot().stories
+            self._story_count = len(self._stories)
         if self._stories is None:
             conn = self._conn()
             members: dict[str, list[str]] = {}
@@ -557,6 +570,8 @@ class Archive:
         return self._stories
 
     def story_count(self) -> int:
+        if self._story_count is None and not self.grouped:
+            return len(self.stories)
         if self._story_count is None:
             conn = self._conn()
             loose = conn.execute("SELECT 1 FROM documents WHERE doc_id NOT IN"
@@ -567,21 +582,24 @@ class Archive:
 
     def story(self, story_id: str) -> Story:
         """KeyError when the index has no such story."""
-        if self._stories is not None:
+        if self._stories is not None or not self.grouped:
+            self.stories
             for story in self._stories:
                 if story.story_id == story_id:
                     return story
             raise KeyError(story_id)
         doc_ids = [r[0] for r in self._conn().execute("SELECT doc_id FROM story_documents WHERE story_id = ?",
                                                       (story_id,))]
-        if not doc_ids:
-            if self.story_count() != len(self.stories):   # loose documents: grouped on reading
-                return self.story(story_id)
+        if not doc_ids:   # no such story, unless loose documents (grouped on reading) make it
+            for story in self.stories:
+                if story.story_id == story_id:
+                    return story
             raise KeyError(story_id)
         return self._story(story_id, doc_ids)
 
     def story_of(self, doc_id: str) -> str:
-        row = self._conn().execute("SELECT story_id FROM story_documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        row = self._conn().execute("SELECT story_id FROM story_documents WHERE doc_id = ?",
+                                   (doc_id,)).fetchone() if self.grouped else None
         if row is not None:
             return row[0]
         for story in self.stories:
@@ -614,7 +632,7 @@ class Archive:
                 rows = conn.execute(f"SELECT {_DOCUMENT_COLUMNS}, text FROM documents d ORDER BY doc_id").fetchall()
                 sentences = conn.execute("SELECT sentence_id, doc_id, position, text, start, end FROM sentences"
                                          " ORDER BY sentence_id").fetchall()
-                memberships = dict(conn.execute("SELECT doc_id, story_id FROM story_documents"))
+                memberships = dict(conn.execute("SELECT doc_id, story_id FROM story_documents")) if self.grouped else {}
             else:
                 rows, sentences, memberships = [], [], {}
                 for part in chunks(sorted(set(doc_ids))):
@@ -623,13 +641,14 @@ class Archive:
                                          part).fetchall()
                     sentences += conn.execute("SELECT sentence_id, doc_id, position, text, start, end FROM sentences"
                                               f" WHERE doc_id IN ({marks})", part).fetchall()
-                    memberships.update(conn.execute(
-                        f"SELECT doc_id, story_id FROM story_documents WHERE doc_id IN ({marks})", part))
+                    if self.grouped:
+                        memberships.update(conn.execute(
+                            f"SELECT doc_id, story_id FROM story_documents WHERE doc_id IN ({marks})", part))
                 rows.sort(key=lambda r: r[0])
                 sentences.sort(key=lambda r: r[0])
             wanted = set(memberships.values())
             story_rows = {}
-            for part in chunks(sorted(wanted)):
+            for part in chunks(sorted(wanted) if self.grouped else []):
                 marks = ",".join("?" * len(part))
                 story_rows.update((r[0], (r[1], bool(r[2]))) for r in conn.execute(
                     f"SELECT story_id, title, collection FROM stories WHERE story_id IN ({marks})", part))
@@ -872,7 +891,7 @@ class StoreWriter:
             by_hand[doc_id] = 1
         self._placed.clear()
         loose = [self._profiles.get(d) or self._profile_of(d) for d in published if d not in by_hand]
-        groups, profiles = self._groups(published)
+        groups, profiles = self._groups(published, self._near_stories(loose))
         placed = grouping.assign(loose, groups, self._new_story_id)
         for profile in loose:
             story_id = placed[profile.doc_id]
@@ -887,13 +906,41 @@ class StoreWriter:
         self._title_stories(profiles, touched)
         touched.clear()
 
-    def _groups(self, published: dict[str, str | None]) -> tuple[list[grouping.Group], dict[str, grouping.Profile]]:
-        """The stories as the grouping sees them, and every placed document's profile."""
+    def _near_stories(self, loose: list[grouping.Profile]) -> set[str] | None:
+        """In an archive of more than `SHORTLIST_FROM` stories, the stories new articles can join:
+        those of the sentences closest to each article's mean vector. None: every story."""
+        if not loose or self.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0] <= SHORTLIST_FROM:
+            return None
+        shards = self._shard_set()
+        queries = np.stack([p.centroid for p in loose if p.centroid.shape[0] == shards.dim] or
+                           [np.zeros(shards.dim, np.float32)])
+        _, ids = shards.search(queries, NEAR_SENTENCES)
+        near: set[str] = set()
+        found = sorted({int(i) for i in ids.reshape(-1) if i >= 0})
+        for part in chunks(found):
+            marks = ",".join("?" * len(part))
+            near.update(r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT m.story_id FROM sentences s JOIN story_documents m USING (doc_id)"
+                f" WHERE s.sentence_id IN ({marks})", part))
+        return near
+
+    def _groups(self, published: dict[str, str | None], near: set[str] | None = None
+                ) -> tuple[list[grouping.Group], dict[str, grouping.Profile]]:
+        """The stories as the grouping sees them (only those `near`, when given), and their
+        documents' profiles."""
         collections = {r[0] for r in self.conn.execute("SELECT story_id FROM stories WHERE collection = 1")}
         groups: dict[str, grouping.Group] = {}
         profiles = {}
-        for doc_id, story_id, centroid, names in self.conn.execute(
-                "SELECT doc_id, story_id, centroid, names FROM story_documents ORDER BY doc_id"):
+        if near is None:
+            rows = self.conn.execute("SELECT doc_id, story_id, centroid, names FROM story_documents ORDER BY doc_id")
+        else:
+            rows = []
+            for part in chunks(sorted(near)):
+                marks = ",".join("?" * len(part))
+                rows += self.conn.execute("SELECT doc_id, story_id, centroid, names FROM story_documents"
+                                          f" WHERE story_id IN ({marks})", part).fetchall()
+            rows.sort()
+        for doc_id, story_id, centroid, names in rows:
             profile = _profile_row(doc_id, centroid, names, published.get(doc_id))
             profiles[doc_id] = profile
             group = groups.setdefault(story_id, grouping.Group(story_id, open=story_id not in collections))
@@ -902,12 +949,15 @@ class StoreWriter:
 
     def _title_stories(self, profiles: dict[str, grouping.Profile], touched: set[str]) -> None:
         members: dict[str, list[grouping.Profile]] = {}
-        for doc_id, story_id in self.conn.execute("SELECT doc_id, story_id FROM story_documents"):
-            if story_id in touched:
+        open_stories = []
+        for part in chunks(sorted(touched)):
+            marks = ",".join("?" * len(part))
+            for doc_id, story_id in self.conn.execute(
+                    f"SELECT doc_id, story_id FROM story_documents WHERE story_id IN ({marks})", part):
                 members.setdefault(story_id, []).append(profiles.get(doc_id) or self._stored_profile(doc_id))
-        for story_id, in list(self.conn.execute("SELECT story_id FROM stories WHERE collection = 0")):
-            if story_id not in touched:
-                continue
+            open_stories += [r[0] for r in self.conn.execute(
+                f"SELECT story_id FROM stories WHERE collection = 0 AND story_id IN ({marks})", part)]
+        for story_id in open_stories:
             best = grouping.representative(members.get(story_id, []))
             if best is None:
                 continue

@@ -76,18 +76,20 @@ def ingest(paths: tuple[str, ...], index_dir: str, rebuild: bool, model: str | N
 def sources(index_dir: str, as_json: bool) -> None:
     """The indexed documents."""
     try:
-        store = index.SentenceStore.open(index_dir, allow_empty=True)
+        archive = index.Archive.open(index_dir, allow_empty=True)   # no vector is read to list documents
     except (index.IndexNotFound, index.IndexConflict) as error:
         fail(str(error))
+    documents = archive.documents
     if as_json:
-        click.echo(json.dumps([dict(asdict(d), story_id=store.story_of(d.doc_id)) for d in store.documents],
+        story_of = {d: s.story_id for s in archive.stories for d in s.doc_ids}
+        click.echo(json.dumps([dict(asdict(d), story_id=story_of.get(d.doc_id)) for d in documents],
                               indent=2, ensure_ascii=False))
         return
-    if not store.documents:
+    if not documents:
         click.echo(f"the index at {index_dir} holds no documents")
         return
-    width = max(len(d.doc_id) for d in store.documents)
-    for d in store.documents:
+    width = max(len(d.doc_id) for d in documents)
+    for d in documents:
         title = f"  {d.title}" if d.title else ""
         click.echo(f"{d.doc_id:<{width}}  {d.outlet:<22} {d.published or '-':<10} {d.sentences:>4} sentences{title}")
 
@@ -136,10 +138,9 @@ def stories(ctx: click.Context, index_dir: str, as_json: bool) -> None:
         ctx.obj = index_dir
         return
     try:
-        store = index.SentenceStore.open(index_dir, allow_empty=True)
+        found = index.Archive.open(index_dir, allow_empty=True).stories
     except (index.IndexNotFound, index.IndexConflict) as error:
         fail(str(error))
-    found = store.stories
     if as_json:
         click.echo(json.dumps([s.to_dict() for s in found], indent=2, ensure_ascii=False))
         return

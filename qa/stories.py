@@ -65,6 +65,11 @@ def choose(archive: Archive, query: np.ndarray, settings: ChoiceSettings = Choic
             tops.setdefault(hit.story_id, []).append(hit.score)
     ranked = {s: sum(t[:settings.per_story]) / settings.per_story for s, t in tops.items()
               if eligible is None or s in eligible}
+    if not ranked and eligible:   # the named stories are not among the hits: judge them on their own
+        for story_id in sorted(eligible):
+            closeness = archive.snapshot(archive.story(story_id).doc_ids).vectors @ query
+            best = np.sort(closeness)[::-1][:settings.per_story]
+            ranked[story_id] = float(best.sum()) / settings.per_story
     if not ranked:
         return StoryChoice(None)
     chosen = max(sorted(ranked), key=lambda s: ranked[s])

@@ -90,6 +90,7 @@ def test_a_question_whose_sentences_vanish_mid_answer_is_answered_from_the_new_i
 
     library = web.Library(index_copy, tmp_path / "uploads")
     stale = library.answerer
+    stale.answerer()   # the story is in memory (stories are read when first asked about)
     assert claimqa("remove", "nyt", index=index_copy).returncode == 0
     checks = iter([True])
     stale.is_current = lambda: next(checks, False)   # it was still current when the question came in
@@ -104,6 +105,7 @@ def test_a_vanished_sentence_is_a_sentence_to_the_reader_never_a_bare_key(index_
     import app as web
 
     library = web.Library(index_copy, tmp_path / "uploads")
+    library.answerer.answerer()   # the story is in memory, with nyt's sentences
     assert claimqa("remove", "nyt", index=index_copy).returncode == 0
     library.answerer.is_current = lambda: True        # as if every reopening raced another removal
 
