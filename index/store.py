@@ -33,7 +33,7 @@ import numpy as np
 
 from . import stories as grouping
 from . import vectors as shards_module
-from .analysis import Analysis
+from .analysis import Analysis, Entity, Token
 from .vectors import Segment, Shard, ShardSet, VectorSettings
 
 if TYPE_CHECKING:
@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 DB_NAME = "claimqa.sqlite"
 SCHEMA_VERSION = "3"   # 2: stories; 3: vectors in append-only shards, compressed analyses
+# A sentence's text, read from its document's (SQLite's substr counts characters, as Python does).
+_SENTENCE_COLUMNS = "s.sentence_id, s.doc_id, s.position, substr(d.text, s.start + 1, s.end - s.start), s.start, s.end"
+_SENTENCES = "sentences s JOIN documents d USING (doc_id)"
 SQL_CHUNK = 500        # ids per `IN (...)` query: far below SQLite's limit on variables
 SHORTLIST_FROM = 2_000  # stories beyond which a new article is compared only with the stories near it
 NEAR_SENTENCES = 64     # ... those of the sentences closest to its mean vector
@@ -63,8 +66,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     sentence_id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: ids stay stable across ingests
     doc_id      TEXT NOT NULL REFERENCES documents(doc_id),
     position    INTEGER NOT NULL,
-    text        TEXT NOT NULL,
-    start       INTEGER NOT NULL,
+    start       INTEGER NOT NULL,                    -- its text is its document's text[start:end]
     end         INTEGER NOT NULL,
     analysis    BLOB NOT NULL,                       -- spaCy tokens and entities, zlib'd JSON (index.analysis)
     UNIQUE (doc_id, position)
@@ -175,13 +177,41 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+# Stored analyses: a version byte, then zlib'd JSON columns (token widths, offsets, heads, lemmas
+# where they differ from the token, tags, entities), primed with a dictionary of spaCy's labels. A
+# token's and an entity's text are read back from the sentence, so they are not stored twice.
+_ANALYSIS_V1 = b"\x01"
+_LABELS = ("ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X SPACE NNP NN NNS "
+           "IN DT JJ VBD VBN VBZ VBG VBP VB CD RB PRP CC TO HYPH POS WDT MD PRP$ NNPS -LRB- -RRB- `` '' "
+           "det nsubj ROOT prep pobj punct compound amod dobj aux advmod nummod poss conj cc ccomp xcomp "
+           "acl relcl appos attr npadvmod nsubjpass auxpass agent mark pcomp advcl acomp quantmod case "
+           "PERSON GPE ORG DATE CARDINAL NORP LOC FAC TIME MONEY PERCENT QUANTITY ORDINAL EVENT PRODUCT LAW")
+_ZDICT = ('{"w":[,"s":[,"h":[,"l":["","p":["' + '","'.join(_LABELS.split()) + '"],"e":[["').encode("utf-8")
+
+
 def encode_analysis(analysis: Analysis) -> bytes:
-    return zlib.compress(analysis.to_json().encode("utf-8"), 6)
+    tokens = analysis.tokens
+    columns = {"w": [len(t.text) for t in tokens], "s": [t.start for t in tokens], "h": [t.head for t in tokens],
+               "l": ["" if t.lemma == t.text else t.lemma for t in tokens], "p": [t.pos for t in tokens],
+               "t": [t.tag for t in tokens], "d": [t.dep for t in tokens], "n": [t.ent for t in tokens],
+               "e": [[e.label, e.start, e.end] for e in analysis.entities]}
+    packer = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_DEFAULT_STRATEGY, _ZDICT)
+    raw = json.dumps(columns, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _ANALYSIS_V1 + packer.compress(raw) + packer.flush()
 
 
-def decode_analysis(raw: bytes | str) -> Analysis:
-    """A stored analysis: zlib'd JSON, or plain JSON text as an index of schema 2 kept it."""
-    return Analysis.from_json(raw if isinstance(raw, str) else zlib.decompress(raw).decode("utf-8"))
+def decode_analysis(raw: bytes | str, sentence: str) -> Analysis:
+    """A stored analysis of this sentence (also as schema 2 kept it: plain JSON text)."""
+    if isinstance(raw, str):
+        return Analysis.from_json(raw)
+    if not raw.startswith(_ANALYSIS_V1):   # zlib'd JSON, as the first layout of schema 3 kept it
+        return Analysis.from_json(zlib.decompress(raw).decode("utf-8"))
+    unpacker = zlib.decompressobj(15, _ZDICT)
+    c = json.loads(unpacker.decompress(raw[1:]) + unpacker.flush())
+    tokens = tuple(Token(sentence[s:s + w], lemma or sentence[s:s + w], pos, tag, dep, head, s, ent)
+                   for w, s, head, lemma, pos, tag, dep, ent in zip(c["w"], c["s"], c["h"], c["l"], c["p"], c["t"],
+                                                                      c["d"], c["n"]))
+    return Analysis(tokens, tuple(Entity(sentence[start:end], label, start, end) for label, start, end in c["e"]))
 
 
 def chunks(ids: list, size: int = SQL_CHUNK):
@@ -356,9 +386,10 @@ def _analyses(conn: sqlite3.Connection, ids: list[int]) -> dict[int, Analysis]:
     out = {}
     for part in chunks(ids):
         marks = ",".join("?" * len(part))
-        for sid, raw in conn.execute(f"SELECT sentence_id, analysis FROM sentences WHERE sentence_id IN ({marks})",
-                                     part):
-            out[sid] = decode_analysis(raw)
+        for sid, raw, text in conn.execute(
+                f"SELECT s.sentence_id, s.analysis, substr(d.text, s.start + 1, s.end - s.start) FROM {_SENTENCES}"
+                f" WHERE s.sentence_id IN ({marks})", part):
+            out[sid] = decode_analysis(raw, text)
     return out
 
 
@@ -531,8 +562,8 @@ class Archive:
         return row[0]
 
     def sentence(self, sentence_id: int) -> Sentence:
-        row = self._conn().execute("SELECT sentence_id, doc_id, position, text, start, end FROM sentences"
-                                   " WHERE sentence_id = ?", (int(sentence_id),)).fetchone()
+        row = self._conn().execute(f"SELECT {_SENTENCE_COLUMNS} FROM {_SENTENCES} WHERE s.sentence_id = ?",
+                                   (int(sentence_id),)).fetchone()
         if row is None:
             raise KeyError(sentence_id)
         return Sentence(*row)
@@ -540,8 +571,8 @@ class Archive:
     def context(self, sentence_id: int, before: int = 2, after: int = 2) -> list[Sentence]:
         sentence = self.sentence(sentence_id)
         return [Sentence(*r) for r in self._conn().execute(
-            "SELECT sentence_id, doc_id, position, text, start, end FROM sentences WHERE doc_id = ?"
-            " AND position BETWEEN ? AND ? ORDER BY position",
+            f"SELECT {_SENTENCE_COLUMNS} FROM {_SENTENCES} WHERE s.doc_id = ?"
+            " AND s.position BETWEEN ? AND ? ORDER BY s.position",
             (sentence.doc_id, sentence.position - before, sentence.position + after))]
 
     def analysis(self, sentence_ids) -> dict[int, Analysis]:
@@ -630,7 +661,7 @@ class Archive:
         try:
             if doc_ids is None:
                 rows = conn.execute(f"SELECT {_DOCUMENT_COLUMNS}, text FROM documents d ORDER BY doc_id").fetchall()
-                sentences = conn.execute("SELECT sentence_id, doc_id, position, text, start, end FROM sentences"
+                sentences = conn.execute("SELECT sentence_id, doc_id, position, start, end FROM sentences"
                                          " ORDER BY sentence_id").fetchall()
                 memberships = dict(conn.execute("SELECT doc_id, story_id FROM story_documents")) if self.grouped else {}
             else:
@@ -639,7 +670,7 @@ class Archive:
                     marks = ",".join("?" * len(part))
                     rows += conn.execute(f"SELECT {_DOCUMENT_COLUMNS}, text FROM documents d WHERE doc_id IN ({marks})",
                                          part).fetchall()
-                    sentences += conn.execute("SELECT sentence_id, doc_id, position, text, start, end FROM sentences"
+                    sentences += conn.execute("SELECT sentence_id, doc_id, position, start, end FROM sentences"
                                               f" WHERE doc_id IN ({marks})", part).fetchall()
                     if self.grouped:
                         memberships.update(conn.execute(
@@ -658,13 +689,15 @@ class Archive:
         finally:
             conn.execute("COMMIT")
         documents = [Document(*r[:7], sentences=r[7], byline=r[8]) for r in rows]
-        sentence_rows = [Sentence(*r) for r in sentences]
+        texts = {r[0]: r[9] for r in rows}
+        sentence_rows = [Sentence(sid, doc, position, texts[doc][start:end], start, end)
+                         for sid, doc, position, start, end in sentences]
         ids = np.fromiter((r[0] for r in sentences), dtype=np.int64, count=len(sentences))
         flat = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim or 1))
         if len(ids):
             flat.add_with_ids(shards.vectors(ids), ids)
-        return SentenceStore(self.index_dir, self._meta, documents, sentence_rows, flat,
-                             {r[0]: r[9] for r in rows}, memberships, story_rows)
+        return SentenceStore(self.index_dir, self._meta, documents, sentence_rows, flat, texts, memberships,
+                             story_rows)
 
 
 class StoreWriter:
@@ -732,9 +765,16 @@ class StoreWriter:
         return _shard_set(self.conn, self.index_dir, self.dim or 0, self.vector_settings)
 
     def _upgrade_layout(self) -> None:
-        """An index of schema 2 (every vector in SQLite and one FAISS file) moves its vectors into a
-        shard and drops them from SQLite, in this write's transaction."""
+        """An index of schema 2 (every vector in SQLite and one FAISS file, every sentence's text
+        twice) moves its vectors into a shard and drops them and the copies of the texts from
+        SQLite, in this write's transaction."""
         columns = {r[1] for r in self.conn.execute("PRAGMA table_info(sentences)")}
+        if "text" in columns:   # read from the document's text since schema 3; analyses stored anew
+            rows = self.conn.execute("SELECT sentence_id, text, analysis FROM sentences").fetchall()
+            self.conn.executemany("UPDATE sentences SET analysis = ? WHERE sentence_id = ?",
+                                  [(encode_analysis(decode_analysis(raw, text)), sid) for sid, text, raw in rows
+                                   if not (isinstance(raw, bytes) and raw.startswith(_ANALYSIS_V1))])
+            self.conn.execute("ALTER TABLE sentences DROP COLUMN text")
         if "vector" not in columns:
             return
         rows = self.conn.execute("SELECT sentence_id, vector FROM sentences ORDER BY sentence_id").fetchall()
@@ -780,8 +820,8 @@ class StoreWriter:
         self._upsert_document(article)
         for position, (span, analysis) in enumerate(zip(article.sentences, analyses)):
             cursor = self.conn.execute(
-                "INSERT INTO sentences (doc_id, position, text, start, end, analysis) VALUES (?, ?, ?, ?, ?, ?)",
-                (article.doc_id, position, span.text, span.start, span.end, encode_analysis(analysis)))
+                "INSERT INTO sentences (doc_id, position, start, end, analysis) VALUES (?, ?, ?, ?, ?)",
+                (article.doc_id, position, span.start, span.end, encode_analysis(analysis)))
             self._new_ids.append(cursor.lastrowid)
         self._profiles[article.doc_id] = grouping.profile_of(article.doc_id, vectors, analyses, article.published)
         if len(vectors):
@@ -963,7 +1003,8 @@ class StoreWriter:
                 continue
             row = self.conn.execute("SELECT doc_id, outlet, published, title, url, path, content_hash, 0, byline"
                                     " FROM documents WHERE doc_id = ?", (best,)).fetchone()
-            first = self.conn.execute("SELECT text FROM sentences WHERE doc_id = ? ORDER BY position LIMIT 1",
+            first = self.conn.execute(f"SELECT substr(d.text, s.start + 1, s.end - s.start) FROM {_SENTENCES}"
+                                      " WHERE s.doc_id = ? ORDER BY s.position LIMIT 1",
                                       (best,)).fetchone()
             self.conn.execute("UPDATE stories SET title = ? WHERE story_id = ?",
                               (story_title(Document(*row), first[0] if first else None), story_id))
@@ -975,11 +1016,11 @@ class StoreWriter:
 
     def _profile_of(self, doc_id: str) -> grouping.Profile:
         """A document indexed before stories existed: its profile from its stored sentences."""
-        rows = self.conn.execute("SELECT sentence_id, analysis FROM sentences WHERE doc_id = ? ORDER BY position",
-                                 (doc_id,)).fetchall()
+        rows = self.conn.execute(f"SELECT s.sentence_id, s.analysis, substr(d.text, s.start + 1, s.end - s.start)"
+                                 f" FROM {_SENTENCES} WHERE s.doc_id = ? ORDER BY s.position", (doc_id,)).fetchall()
         published = self.conn.execute("SELECT published FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0]
-        vectors = self._vectors_of([sid for sid, _ in rows])
-        return grouping.profile_of(doc_id, vectors, [decode_analysis(a) for _, a in rows], published)
+        vectors = self._vectors_of([sid for sid, _, _ in rows])
+        return grouping.profile_of(doc_id, vectors, [decode_analysis(a, t) for _, a, t in rows], published)
 
     def _vectors_of(self, ids: list[int]) -> np.ndarray:
         """Vectors of sentences already committed, or put by this write."""

@@ -35,8 +35,8 @@ class VectorSettings:
     nlist: int = 1024            # IVF lists of the trained quantizer
     pq_bytes: int = 48           # PQ code size per vector (dim must divide by it)
     train_size: int = 100_000    # vectors the quantizer is trained on (a sample of the archive)
-    nprobe: int = 32             # lists probed per question
-    rerank: int = 4              # approximate hits per wanted hit, scored again exactly
+    nprobe: int = 128            # lists probed per question
+    rerank: int = 20             # approximate hits per wanted hit, scored again exactly
 
 
 DEFAULT = VectorSettings()
@@ -110,12 +110,8 @@ def _dense_of(path: Path, dim: int) -> np.ndarray:
     return _cached(_dense, path, lambda: np.asarray(_memmap(path, dim), dtype=np.float32), 256)
 
 
-def _segment(path: Path, nprobe: int) -> faiss.Index:
-    def make():
-        index = faiss.read_index(str(path))
-        index.nprobe = nprobe
-        return index
-    return _cached(_segments, path, make, 64)
+def _segment(path: Path) -> faiss.Index:
+    return _cached(_segments, path, lambda: faiss.read_index(str(path)), 64)
 
 
 class ShardSet:
@@ -179,9 +175,10 @@ class ShardSet:
         if self.segments:
             wanted = k * self.settings.rerank
             found = [set() for _ in range(n)]
+            probe = faiss.SearchParametersIVF(nprobe=self.settings.nprobe)
             for segment in self.segments:
-                index = _segment(folder_of(self.index_dir) / segment.name, self.settings.nprobe)
-                _, ids = index.search(queries, wanted)
+                index = _segment(folder_of(self.index_dir) / segment.name)
+                _, ids = index.search(queries, wanted, params=probe)
                 for i in range(n):
                     found[i].update(int(x) for x in ids[i] if x >= 0)
             for i in range(n):

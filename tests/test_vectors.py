@@ -156,3 +156,21 @@ def test_an_index_of_the_previous_layout_is_upgraded_in_place(index_copy):
         assert "vector" not in columns
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "3"
     assert len(list((index_copy / "vectors").glob("*.f16"))) == 1
+
+
+def test_a_stored_analysis_reads_back_exactly():
+    """Analyses are stored as columns without the token texts (read back from the sentence)."""
+    from index.analysis import analyse
+    from index.store import decode_analysis, encode_analysis
+
+    sentences = ["Dr. Ana Ruiz, 54, said the U.S.-led talks in São Paulo ended at 6:40 a.m. on May 3rd.",
+                 "“We’re not leaving,” they   shouted — twice.",
+                 "Prices rose 4.5% to £12.30 (about $15) in Q3 2024; 1,200 jobs went.",
+                 "Ok"]
+    stored_bytes = json_bytes = 0
+    for sentence, analysis in zip(sentences, analyse(sentences)):
+        stored = encode_analysis(analysis)
+        assert decode_analysis(stored, sentence) == analysis
+        stored_bytes += len(stored)
+        json_bytes += len(analysis.to_json().encode())
+    assert stored_bytes < json_bytes / 2
