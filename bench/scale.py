@@ -99,6 +99,14 @@ def build_archive(base: Path, work: Path, sentences: int, seed: int = 7) -> dict
     shutil.copytree(base, work)
     with StoreWriter(work, model=None) as writer:   # a base of an older layout is brought up to date
         writer.commit()
+    # The bundled story is its five articles: an article the grouping put beside them leaves it.
+    from index import split_story
+    with sqlite3.connect(work / DB_NAME) as conn:
+        bundled = conn.execute("SELECT story_id FROM story_documents WHERE doc_id LIKE ?", (BUNDLED + "--%",)).fetchone()[0]
+        others = [r[0] for r in conn.execute("SELECT doc_id FROM story_documents WHERE story_id = ? AND doc_id NOT LIKE ?",
+                                             (bundled, BUNDLED + "--%"))]
+    if others:
+        split_story(bundled, others, work)
     started = time.perf_counter()
     conn = sqlite3.connect(work / DB_NAME, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")

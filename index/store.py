@@ -523,23 +523,40 @@ class Archive:
         """Inner-product top k over every sentence vector: (scores, sentence_ids), -1 where short."""
         return self.shards.search(query_vectors, k)
 
-    def hits(self, query: np.ndarray, k: int) -> list[Hit]:
+    def hits(self, query: np.ndarray, k: int, pool: int | None = None) -> list[Hit]:
         """The question's k closest sentences, best first, each with its document and story
-        (sentences removed since this generation was opened are left out)."""
-        scores, ids = self.search(query, k)
+        (sentences removed since this generation was opened are left out). With `pool`, the k
+        closest of different texts among the `pool` closest: a sentence reprinted word for word
+        (a wire story many outlets run) counts once, at its best."""
+        scores, ids = self.search(query, pool or k)
         found = [(float(sc), int(i)) for sc, i in zip(scores[0].tolist(), ids[0].tolist()) if i >= 0]
         where = {}
         conn = self._conn()
+        text = "substr(d.text, s.start + 1, s.end - s.start)" if pool else "''"
         for part in chunks([i for _, i in found]):
             marks = ",".join("?" * len(part))
             if self.grouped:
-                where.update((r[0], (r[1], r[2])) for r in conn.execute(
-                    f"SELECT s.sentence_id, s.doc_id, m.story_id FROM sentences s LEFT JOIN story_documents m"
+                where.update((r[0], (r[1], r[2], r[3])) for r in conn.execute(
+                    f"SELECT s.sentence_id, s.doc_id, m.story_id, {text} FROM {_SENTENCES} LEFT JOIN story_documents m"
                     f" USING (doc_id) WHERE s.sentence_id IN ({marks})", part))
             else:
-                where.update((r[0], (r[1], self.story_of(r[1]))) for r in conn.execute(
-                    f"SELECT sentence_id, doc_id FROM sentences WHERE sentence_id IN ({marks})", part))
-        return [Hit(sc, i, *where[i]) for sc, i in found if i in where]
+                where.update((r[0], (r[1], self.story_of(r[1]), r[2])) for r in conn.execute(
+                    f"SELECT s.sentence_id, s.doc_id, {text} FROM {_SENTENCES} WHERE s.sentence_id IN ({marks})",
+                    part))
+        out, seen = [], set()
+        for score, sid in found:
+            if sid not in where:
+                continue
+            doc_id, story_id, said = where[sid]
+            if pool:
+                key = " ".join(said.lower().split())
+                if key in seen:
+                    continue
+                seen.add(key)
+            out.append(Hit(score, sid, doc_id, story_id))
+            if len(out) == k:
+                break
+        return out
 
     # -- documents and sentences, by id ---------------------------------------------------------
     def document(self, doc_id: str) -> Document:

@@ -36,7 +36,7 @@ class VectorSettings:
     pq_bytes: int = 48           # PQ code size per vector (dim must divide by it)
     train_size: int = 100_000    # vectors the quantizer is trained on (a sample of the archive)
     nprobe: int = 128            # lists probed per question
-    rerank: int = 20             # approximate hits per wanted hit, scored again exactly
+    rerank: int = 1000           # approximate hits scored again exactly (at least k)
 
 
 DEFAULT = VectorSettings()
@@ -173,17 +173,14 @@ class ShardSet:
                 pools_ids[i].append(best[i] + shard.first)
                 pools_scores[i].append(scores[i, best[i]])
         if self.segments:
-            wanted = k * self.settings.rerank
-            found = [set() for _ in range(n)]
+            wanted = max(k, self.settings.rerank)
             probe = faiss.SearchParametersIVF(nprobe=self.settings.nprobe)
-            for segment in self.segments:
-                index = _segment(folder_of(self.index_dir) / segment.name)
-                _, ids = index.search(queries, wanted, params=probe)
-                for i in range(n):
-                    found[i].update(int(x) for x in ids[i] if x >= 0)
+            found = [_segment(folder_of(self.index_dir) / segment.name).search(queries, wanted, params=probe)[1]
+                     for segment in self.segments]
             for i in range(n):
-                if found[i]:
-                    ids = np.fromiter(sorted(found[i]), dtype=np.int64)
+                ids = np.unique(np.concatenate([f[i] for f in found]))
+                ids = ids[ids >= 0]
+                if len(ids):
                     pools_ids[i].append(ids)
                     pools_scores[i].append(self.vectors(ids) @ queries[i])
         scores_out = np.full((n, k), -np.inf, dtype=np.float32)

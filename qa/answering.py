@@ -87,6 +87,24 @@ class Caches:
         primed = self.primed.pop(text, None)
         return primed if primed is not None else self.embedder.encode([text])[0]
 
+    def prime(self, text: str, q: Question, s: Settings) -> None:
+        """Encode the question with the words its fits will need (its verbs, a "what X" focus) in
+        one call of the model, not one call each."""
+        words = [w for w in dict.fromkeys((*(q.verbs if s.predicate_weight else ()),
+                                           *((q.focus,) if q.kind == "thing" and q.focus else ())))
+                 if w not in self.words]
+        if not words:
+            return
+        vectors = self.embedder.encode([text] + words)
+        self.primed[text] = vectors[0]   # taken by encode unless the question is cached already
+        self.keep_words(words, vectors[1:])
+
+    def keep_words(self, words: list[str], vectors: np.ndarray) -> None:
+        for w, v in zip(words, vectors):
+            self.words[w] = v
+        while len(self.words) > 20_000:
+            self.words.popitem(last=False)
+
 
 class Answerer:
     """Loads the index snapshot, the embedder, BM25 and spaCy once; answers many questions."""
@@ -184,16 +202,7 @@ class Answerer:
 
     # -- retrieve ------------------------------------------------------------------------------
     def _prime(self, text: str, q: Question, s: Settings) -> None:
-        """Encode the question with the words its fits will need (its verbs, a "what X" focus) in
-        one call of the model, not one call each."""
-        words = [w for w in dict.fromkeys((*(q.verbs if s.predicate_weight else ()),
-                                           *((q.focus,) if q.kind == "thing" and q.focus else ())))
-                 if w not in self._words]
-        if not words:
-            return
-        vectors = self.embedder.encode([text] + words)
-        self._primed[text] = vectors[0]   # taken by _encode unless the question is cached already
-        self._keep_words(words, vectors[1:])
+        self.caches.prime(text, q, s)
 
     def _scores(self, text: str, s: Settings) -> np.ndarray:
         n = len(self.store.sentences)
@@ -306,10 +315,7 @@ class Answerer:
         return {w: self._words[w] for w in words}
 
     def _keep_words(self, words: list[str], vectors: np.ndarray) -> None:
-        for w, v in zip(words, vectors):
-            self._words[w] = v
-        while len(self._words) > 20_000:
-            self._words.popitem(last=False)
+        self.caches.keep_words(words, vectors)
 
     def _fit_predicates(self, q: Question, every: list[Candidate], s: Settings) -> None:
         """A value hanging from a verb that means what the question's verb means fits better:

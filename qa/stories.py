@@ -24,6 +24,7 @@ from index.store import Archive, Story
 
 from .answer import Answer
 from .answering import Answerer, Caches, clean_question
+from . import settings as settings_module
 from .settings import Settings
 
 
@@ -31,8 +32,11 @@ from .settings import Settings
 class ChoiceSettings:
     """How the hits choose a story."""
 
-    # The question's closest sentences over the whole archive: the pool the stories are judged by.
+    # The question's closest sentences over the whole archive: the pool the stories are judged by,
+    # each text once (the `pool` closest are read to find them: a wire sentence reprinted by many
+    # outlets would otherwise fill the pool with one story's copies).
     hits: int = 50
+    pool: int = 200
     # A story's score: the mean of its best this-many sentences in the pool (fewer count as 0).
     # A mean, not a sum, so that a story's size does not outvote a closer, smaller story.
     per_story: int = 3
@@ -58,7 +62,7 @@ def choose(archive: Archive, query: np.ndarray, settings: ChoiceSettings = Choic
     """The story whose best sentences among the question's `hits` closest come closest to it.
     With `eligible`, only those stories can be chosen (any story may still be touched)."""
     if hits is None:
-        hits = archive.hits(query, settings.hits)
+        hits = archive.hits(query, settings.hits, settings.pool)
     tops: dict[str, list[float]] = {}
     for hit in hits:
         if hit.story_id is not None:
@@ -131,6 +135,8 @@ class StoryAnswerer:
             stories = self.store.stories
             answer.story_id = stories[0].story_id if stories and answer.sources else None
             return answer
+        # The question and the words its answer will need, encoded in one call for every story.
+        self.caches.prime(text, self.caches.question(text), settings_module.for_mode(mode, self.answer_settings))
         choice = self.choice(text)
         chosen = fixed or choice.story_id
         others = [s for s in [choice.story_id] + choice.touched if s is not None and s != chosen]
@@ -151,7 +157,7 @@ class StoryAnswerer:
     def choice(self, question: str) -> StoryChoice:
         """Which story the question's best hits point to, and which others they touch."""
         text, _ = clean_question(question)
-        hits = self.store.hits(self._encode(text), self.settings.hits)
+        hits = self.store.hits(self._encode(text), self.settings.hits, self.settings.pool)
         return choose(self.store, self._encode(text), self.settings,
                       self.naming(text, {h.story_id for h in hits if h.story_id is not None}), hits)
 

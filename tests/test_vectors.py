@@ -15,7 +15,7 @@ from index.store import Archive, SentenceStore
 from index.vectors import Segment, Shard, ShardSet, VectorSettings
 
 SMALL = VectorSettings(exact_up_to=0, segment=1500, merge_at=2, nlist=16, pq_bytes=8, train_size=3000, nprobe=8,
-                       rerank=8)
+                       rerank=80)
 
 
 def clustered(n: int, dim: int, seed: int) -> np.ndarray:
