@@ -160,6 +160,8 @@ def build_archive(base: Path, work: Path, sentences: int, seed: int = 7) -> dict
             conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (new_doc, *d[1:]))
             conn.execute("INSERT INTO story_documents VALUES (?, ?, ?, ?, ?)",
                          (new_doc, story_ids[story_id], by_hand, centroid, names))
+            conn.executemany("INSERT INTO name_words (word, doc_id) VALUES (?, ?)",
+                             [(word, new_doc) for word in json.loads(names)])
             sentence_rows = rows.get(doc_id, [])
             if not sentence_rows:
                 continue

@@ -45,6 +45,7 @@ SCHEMA_VERSION = "3"   # 2: stories; 3: vectors in append-only shards, compresse
 _SENTENCE_COLUMNS = "s.sentence_id, s.doc_id, s.position, substr(d.text, s.start + 1, s.end - s.start), s.start, s.end"
 _SENTENCES = "sentences s JOIN documents d USING (doc_id)"
 SQL_CHUNK = 500        # ids per `IN (...)` query: far below SQLite's limit on variables
+NAMED_STORIES_MAX = 1_000  # a name word more stories than this use narrows nothing (it is not looked up further)
 SHORTLIST_FROM = 2_000  # stories beyond which a new article is compared only with the stories near it
 NEAR_SENTENCES = 64     # ... those of the sentences closest to its mean vector
 
@@ -94,6 +95,11 @@ CREATE TABLE IF NOT EXISTS story_documents (
     names      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS story_documents_by_story ON story_documents(story_id);
+CREATE TABLE IF NOT EXISTS name_words (                  -- which documents name what: a question's names find their stories
+    word       TEXT NOT NULL,                            -- index.stories.name_words ("strachley")
+    doc_id     TEXT NOT NULL,
+    PRIMARY KEY (word, doc_id)
+) WITHOUT ROWID;
 """
 
 
@@ -645,6 +651,26 @@ class Archive:
             raise KeyError(story_id)
         return self._story(story_id, doc_ids)
 
+    def naming(self, words: set[str]) -> dict[str, int] | None:
+        """story_id -> how many of these name words its articles use, for the stories that use
+        any; a word more than NAMED_STORIES_MAX stories use is left out. None: the index keeps no
+        name words (an index from before them, until its next write)."""
+        if not self.grouped:
+            return None
+        conn = self._conn()
+        uses: dict[str, int] = {}
+        try:
+            for word in sorted(words):
+                stories = [r[0] for r in conn.execute(
+                    "SELECT DISTINCT m.story_id FROM name_words n JOIN story_documents m USING (doc_id)"
+                    " WHERE n.word = ? LIMIT ?", (word, NAMED_STORIES_MAX + 1))]
+                if len(stories) <= NAMED_STORIES_MAX:
+                    for story_id in stories:
+                        uses[story_id] = uses.get(story_id, 0) + 1
+        except sqlite3.OperationalError:
+            return None
+        return uses
+
     def story_of(self, doc_id: str) -> str:
         row = self._conn().execute("SELECT story_id FROM story_documents WHERE doc_id = ?",
                                    (doc_id,)).fetchone() if self.grouped else None
@@ -763,10 +789,11 @@ class StoreWriter:
         self._written: list[Path] = []                     # files to delete if this write does not commit
         self._retired: list[str] = []                      # files this write's commit stops using
         self._upgrade_layout()
+        self._fill_name_words()
         self._sweep_leftovers()
         self.dim = int(meta["dim"]) if meta.get("dim") else None
         if self.rebuild or "model" not in meta or not has_documents:
-            for table in ("sentences", "documents", "story_documents", "stories"):
+            for table in ("sentences", "documents", "story_documents", "stories", "name_words"):
                 self.conn.execute(f"DELETE FROM {table}")
             self._retired += [f"{r[0]:08d}.f16" for r in self.conn.execute("SELECT shard FROM shards")]
             self._retired += [r[0] for r in self.conn.execute("SELECT name FROM segments")]
@@ -807,6 +834,14 @@ class StoreWriter:
         self.conn.execute("ALTER TABLE sentences DROP COLUMN vector")
         self._retired += [p.name for p in self.index_dir.glob("vectors-*.faiss")]
 
+    def _fill_name_words(self) -> None:
+        """An index from before name_words: filled from the names its story profiles keep."""
+        if self.conn.execute("SELECT 1 FROM name_words LIMIT 1").fetchone() is not None:
+            return
+        for doc_id, names in self.conn.execute("SELECT doc_id, names FROM story_documents").fetchall():
+            self.conn.executemany("INSERT OR IGNORE INTO name_words (word, doc_id) VALUES (?, ?)",
+                                  [(word, doc_id) for word in json.loads(names)])
+
     def _next_shard(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(shard), -1) + 1 FROM shards").fetchone()[0])
 
@@ -840,7 +875,10 @@ class StoreWriter:
                 "INSERT INTO sentences (doc_id, position, start, end, analysis) VALUES (?, ?, ?, ?, ?)",
                 (article.doc_id, position, span.start, span.end, encode_analysis(analysis)))
             self._new_ids.append(cursor.lastrowid)
-        self._profiles[article.doc_id] = grouping.profile_of(article.doc_id, vectors, analyses, article.published)
+        profile = self._profiles[article.doc_id] = grouping.profile_of(article.doc_id, vectors, analyses,
+                                                                        article.published)
+        self.conn.executemany("INSERT OR IGNORE INTO name_words (word, doc_id) VALUES (?, ?)",
+                              [(word, article.doc_id) for word in profile.names])
         if len(vectors):
             if self.dim is None:
                 self.dim = int(vectors.shape[1])
@@ -1069,6 +1107,7 @@ class StoreWriter:
             self._new_ids = [self._new_ids[i] for i in keep]
             self._new_vectors = [rows[keep]] if keep else []
         self.conn.execute("DELETE FROM sentences WHERE doc_id = ?", (doc_id,))
+        self.conn.execute("DELETE FROM name_words WHERE doc_id = ?", (doc_id,))
 
     # -- the switch ------------------------------------------------------------------------
     def commit(self) -> int:

@@ -73,6 +73,11 @@ def name_words(analyses: Iterable[Analysis]) -> Counter:
     return out
 
 
+def words_of_name(name: str) -> set[str]:
+    """The words a name is looked up by, as `name_words` keeps them ("Lt. Euan Strachley")."""
+    return {w for w in _NAME_WORD.findall(name.lower()) if w not in _NOT_NAME_WORDS}
+
+
 def profile_of(doc_id: str, vectors: np.ndarray, analyses: Iterable[Analysis], published: str | None) -> Profile:
     centroid = np.asarray(vectors, dtype=np.float32).mean(axis=0) if len(vectors) else np.zeros(1, np.float32)
     norm = float(np.linalg.norm(centroid))

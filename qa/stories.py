@@ -11,7 +11,6 @@ touched are named in the answer (`other_stories`), for the reader to switch to.
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import numpy as np
 
 from index import default_index_dir
 from index.store import Archive, Story
+from index.stories import words_of_name
 
 from .answer import Answer
 from .answering import Answerer, Caches, clean_question
@@ -48,6 +48,8 @@ class ChoiceSettings:
     fall_back: bool = False
     # Stories kept in memory, ready to answer (the most recently asked about).
     kept: int = 32
+    # Named stories the hits do not reach are judged one by one, when there are at most this many.
+    named: int = 8
 
 
 @dataclass
@@ -95,7 +97,6 @@ class StoryAnswerer:
         self.caches = Caches(embedder, nlp)   # the question is encoded and parsed once, for every story
         self._encode = self.caches.encode
         self._answerers: OrderedDict[str, Answerer] = OrderedDict()
-        self._vocabulary: OrderedDict[str, set[str]] = OrderedDict()   # story_id -> the words its articles use
         self._lock = threading.Lock()
 
     @classmethod
@@ -165,28 +166,26 @@ class StoryAnswerer:
         return self.answerer(story_id).ask(question, mode=mode)
 
     def naming(self, text: str, among: set[str]) -> set[str] | None:
-        """The stories among `among` (those the question's hits reach) a question naming something
-        ("Keston", "Ilse Brandvold") can be about: those whose articles use the most of its names'
-        words. None when no name narrows it (no story uses them, or every story does)."""
+        """The stories a question naming something ("Keston", "Ilse Brandvold") can be about:
+        those whose articles name the most of its names' words (index.store `name_words`), and
+        of those, the ones among `among` (the stories its hits reach) when there are any. None when
+        no name narrows it: no story names them, every story does, or so many do that judging
+        them one by one would cost more than `ChoiceSettings.named`."""
         names = self.caches.question(text).names   # the answerers' parse, cached: parsed once
-        words = {w for name in names for w in _words(name)}
-        if not words or len(among) < 2:
+        words = set().union(*(words_of_name(name) for name in names)) if names else set()
+        if not words:
             return None
-        uses = {story_id: len(words & self._words_of(story_id)) for story_id in sorted(among)}
+        uses = self.store.naming(words)
+        if not uses:
+            return None
         most = max(uses.values())
         eligible = {story_id for story_id, n in uses.items() if n == most}
-        return eligible if most and len(eligible) < len(uses) else None
-
-    def _words_of(self, story_id: str) -> set[str]:
-        with self._lock:
-            found = self._vocabulary.get(story_id)
-        if found is None:
-            found = set().union(*(_words(self.store.text(d)) for d in self.store.story(story_id).doc_ids))
-            with self._lock:
-                self._vocabulary[story_id] = found
-                while len(self._vocabulary) > 4 * self.settings.kept:
-                    self._vocabulary.popitem(last=False)
-        return found
+        if len(eligible) >= self.store.story_count():
+            return None
+        reached = eligible & among
+        if reached:
+            return reached
+        return eligible if len(eligible) <= self.settings.named else None
 
     def _fixed(self, story: str | None, collection: str | None) -> str | None:
         if story is not None and collection is not None:
@@ -214,10 +213,6 @@ def story_notice(chosen: Story, others: list[Story], answered: bool) -> str:
     if others:
         where += "; the question also touches " + ", ".join(named(s) for s in others)
     return where + "."
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[^\W\d_]{3,}", text.lower()))
 
 
 _answerers: dict[str, StoryAnswerer] = {}
