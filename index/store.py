@@ -45,7 +45,7 @@ SCHEMA_VERSION = "3"   # 2: stories; 3: vectors in append-only shards, compresse
 _SENTENCE_COLUMNS = "s.sentence_id, s.doc_id, s.position, substr(d.text, s.start + 1, s.end - s.start), s.start, s.end"
 _SENTENCES = "sentences s JOIN documents d USING (doc_id)"
 SQL_CHUNK = 500        # ids per `IN (...)` query: far below SQLite's limit on variables
-NAMED_STORIES_MAX = 1_000  # a name word more stories than this use narrows nothing (it is not looked up further)
+NAMED_DOCUMENTS_MAX = 2_000  # a name word more documents than this use narrows nothing (not read further)
 SHORTLIST_FROM = 2_000  # stories beyond which a new article is compared only with the stories near it
 NEAR_SENTENCES = 64     # ... those of the sentences closest to its mean vector
 
@@ -653,7 +653,7 @@ class Archive:
 
     def naming(self, words: set[str]) -> dict[str, int] | None:
         """story_id -> how many of these name words its articles use, for the stories that use
-        any; a word more than NAMED_STORIES_MAX stories use is left out. None: the index keeps no
+        any; a word more than NAMED_DOCUMENTS_MAX documents use is left out. None: the index keeps no
         name words (an index from before them, until its next write)."""
         if not self.grouped:
             return None
@@ -661,11 +661,10 @@ class Archive:
         uses: dict[str, int] = {}
         try:
             for word in sorted(words):
-                stories = [r[0] for r in conn.execute(
-                    "SELECT DISTINCT m.story_id FROM name_words n JOIN story_documents m USING (doc_id)"
-                    " WHERE n.word = ? LIMIT ?", (word, NAMED_STORIES_MAX + 1))]
-                if len(stories) <= NAMED_STORIES_MAX:
-                    for story_id in stories:
+                rows = conn.execute("SELECT m.story_id FROM name_words n JOIN story_documents m USING (doc_id)"
+                                    " WHERE n.word = ? LIMIT ?", (word, NAMED_DOCUMENTS_MAX + 1)).fetchall()
+                if len(rows) <= NAMED_DOCUMENTS_MAX:   # read at most this many rows a word
+                    for story_id in {r[0] for r in rows}:
                         uses[story_id] = uses.get(story_id, 0) + 1
         except sqlite3.OperationalError:
             return None
