@@ -54,10 +54,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory, MB: all of it (VmRSS), or its anonymous part (RssAnon) or its part that
+    is pages of mapped files (RssFile: the shards a search read, which the kernel can reclaim)."""
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -241,7 +243,9 @@ def measure(work: Path, questions: int) -> dict:
     for q in (pool * (1 + questions // max(1, len(pool))))[:questions]:
         answerer.ask(q)
     return {"open_s": round(open_s, 3), "rss_mb": {"index_open": round(rss_open_index), "open": round(rss_open),
-                                                   "after_questions": round(rss_mb())},
+                                                   "after_questions": round(rss_mb()),
+                                                   "after_questions_anon": round(rss_mb("RssAnon")),
+                                                   "after_questions_file": round(rss_mb("RssFile"))},
             "ask_ms": {"p50": round(percentile(asks, 0.5), 1), "p95": round(percentile(asks, 0.95), 1)},
             "encode_ms": {"p50": round(percentile(encodes, 0.5), 1)},
             "ask_to_encode_p50": round(percentile(asks, 0.5) / percentile(encodes, 0.5), 2),

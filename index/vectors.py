@@ -36,7 +36,7 @@ class VectorSettings:
     pq_bytes: int = 48           # PQ code size per vector (dim must divide by it)
     train_size: int = 100_000    # vectors the quantizer is trained on (a sample of the archive)
     nprobe: int = 128            # lists probed per question
-    rerank: int = 2000           # approximate hits scored again exactly (at least k)
+    rerank: int = 1500           # approximate hits scored again exactly (at least k)
 
 
 DEFAULT = VectorSettings()
