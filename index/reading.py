@@ -322,7 +322,9 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
 # What trafilatura keeps of a page: the story, without comment threads, and the date only as the
 # page's markup states it (its extensive search reads dates out of any text, a copyright line too;
 # dates written in the story text are read by _metadata_from_text, as for plain-text scrapes).
-_TRAFILATURA_OPTIONS = dict(with_metadata=True, include_comments=False, include_tables=True,
+# favor_precision: an advertisement inside the article body goes too (the headline then leaves the
+# text as well; it is the article's title).
+_TRAFILATURA_OPTIONS = dict(with_metadata=True, include_comments=False, include_tables=True, favor_precision=True,
                             include_images=False, include_links=False, output_format="python",
                             date_extraction_params={"extensive_search": False, "original_date": True})
 
