@@ -84,10 +84,19 @@ class Encoder(Protocol):
 
 
 class LocalEncoder:
-    """The stage in this process (the default): spaCy and torch side by side in two threads."""
+    """The stage in this process (the default): spaCy and torch side by side in two threads.
 
-    def __init__(self, model: str):
-        self.embedder = Embedder(model)
+    spaCy takes one core, torch the others (on 2 cores: one each). torch's threads spin while they
+    wait for each other, so a torch thread more than there are free cores burns CPU for nothing:
+    bare `model.encode` of 2,966 sentences took 48 s of CPU with 2 threads and 18 s with 1 on the
+    shared 2 cores (bench/ingest.py). torch's setting is the process's; it is restored at close.
+    """
+
+    def __init__(self, model: str, threads: int | None = None):
+        import torch
+
+        self._threads = torch.get_num_threads()
+        self.embedder = Embedder(model, threads=threads or max(1, (os.cpu_count() or 2) - 1))
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="claimqa-analyse")
 
     @property
@@ -110,7 +119,10 @@ class LocalEncoder:
             yield payload, vectors, analyses
 
     def close(self) -> None:
+        import torch
+
         self._pool.shutdown()
+        torch.set_num_threads(self._threads)
 
 
 # -- ingest ------------------------------------------------------------------------------------
