@@ -56,3 +56,34 @@ def test_ray_index_equals_the_in_process_one(tmp_path, local_ray, monkeypatch):
     ids = [s.sentence_id for s in a.sentences]
     assert a.analysis(ids) == b.analysis(ids)
     assert [s.doc_ids for s in a.stories] == [s.doc_ids for s in b.stories]
+
+
+def test_the_cli_ray_option_takes_an_optional_address(monkeypatch):
+    """`--ray` alone is a local Ray; `--ray=auto` or `--ray HOST:PORT` an address; a path after
+    `--ray` is still a path to ingest."""
+    from click.testing import CliRunner
+
+    import index
+    from index.ingest import IngestReport
+    from qa import cli
+
+    calls = []
+
+    def fake_ingest(paths, *args, **kwargs):
+        calls.append((tuple(paths), kwargs.get("ray"), kwargs.get("batch_sentences")))
+        return IngestReport()
+
+    monkeypatch.setattr(index, "ingest", fake_ingest)
+    runner = CliRunner()
+    for args, expected in [
+        (["a", "b", "--ray"], (("a", "b"), "local", None)),
+        (["--ray", "a", "b"], (("a", "b"), "local", None)),
+        (["a", "--ray=auto"], (("a",), "auto", None)),
+        (["a", "--ray", "10.0.0.5:6379", "--batch", "50"], (("a",), "10.0.0.5:6379", 50)),
+        (["a"], (("a",), None, None)),
+    ]:
+        result = runner.invoke(cli.main, ["ingest", *args])
+        assert result.exit_code == 0, result.output
+        assert calls[-1] == expected, args
+    refused = runner.invoke(cli.main, ["ingest", "a", "--batch", "0"])
+    assert refused.exit_code == 2 and "--batch" in refused.output
