@@ -246,6 +246,9 @@ def test_a_kill_between_batches_keeps_whole_batches_and_a_rerun_completes_the_re
     assert again.returncode == 0, again.stderr
     rest = len(BUNDLED_IDS) - len(kept)
     assert again.stdout.startswith(f"{rest} added, 0 updated, {len(kept)} unchanged, 0 refused")
+    assert len(again.stdout.splitlines()) == 1   # the bar goes to stderr: sentences done/total, rate, time left
+    todo = sum(expected[d] for d in BUNDLED_IDS[len(kept):])
+    assert f"| {todo}/{todo} [" in again.stderr and " sentences/s]" in again.stderr and "<00:00" in again.stderr
     store = SentenceStore.open(index)
     assert {d.doc_id: d.sentences for d in store.documents} == expected   # nothing twice, nothing missing
     assert len(store.sentences) == store.vectors.shape[0] == sum(expected.values())
