@@ -2,6 +2,12 @@
 
 The question side reads tokens, dependencies and entities from the store instead of
 parsing every cited sentence again for every question.
+
+Every component of the pipeline feeds a field that is read, so none is disabled: qa/extract.py
+and qa/answering.py read lemmas (lemmatizer), coarse tags (attribute_ruler over the tagger: `pos`)
+and fine ones (`tag == "POS"`), dependencies and heads (parser), token entity types and the
+entities (ner, also index/stories.py). The ner, which carries its own tok2vec, is about half of
+spaCy's time; senter stays disabled (the parser sets the sentence boundaries it needs).
 """
 from __future__ import annotations
 

@@ -2,8 +2,10 @@
 
 What `Article.text` holds, by format (every sentence span points into it):
 - .txt: the decoded file as it is, so a span is also a span of the file.
-- .html/.htm: the text a reader sees, extracted with BeautifulSoup (html.parser): scripts, styles,
-  navigation, page header and footer, asides and forms dropped, one line per block element.
+- .html/.htm: the article text of a crawled page as trafilatura extracts it (navigation, ads,
+  related links, comment threads and page furniture dropped), one line per paragraph; a page it
+  cannot read falls back to a BeautifulSoup walk (scripts, navigation, header, footer, asides and
+  forms dropped, one line per block element).
 - .md: plain text with the Markdown markup removed (headings, emphasis, links, lists, quotes),
   one line per paragraph, like the HTML text. Raw Markdown would put `**` and `[..](url)` inside
   sentences, which the embedder would read and the reader would be shown.
@@ -11,8 +13,8 @@ What `Article.text` holds, by format (every sentence span points into it):
 Decoding: UTF-8 (with or without BOM; UTF-16 with a BOM), else Windows-1252 when the bytes decode
 under it and hold no control characters (8-bit scrapes saved on Windows); anything else is refused.
 
-Metadata, first found wins: sources.csv beside the file; then the HTML head (og:title, og:site_name,
-article:published_time, canonical URL); then the text itself (dateline "(AFP)", "© 2024 AFP",
+Metadata, first found wins: sources.csv beside the file; then what trafilatura reads of the page
+(title, og:site_name or the publisher, the published date in its markup, canonical URL, author); then the text itself (dateline "(AFP)", "© 2024 AFP",
 "a US official told The National", a photo credit ".../UPI"; timestamp lines; the headline); the
 outlet falls back to the document id. Bylines and timestamps are metadata, never sentences.
 """
@@ -28,7 +30,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
@@ -81,6 +83,16 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
     types. Every problem becomes a Refusal and the other files are still read.
     """
     refusals: list[Refusal] = []
+    articles = [article for article, _ in read_each(paths, refusals)]
+    return articles, refusals
+
+
+def read_each(paths: Iterable[str | os.PathLike], refusals: list[Refusal]) -> Iterator[tuple[Article, dict[str, str]]]:
+    """`read_articles` one article at a time, with the sources.csv row it was read with (so that
+    `read_article(Path(article.path), row)` reads it again). Refusals are appended to `refusals`
+    as they are found: those of the file list and the manifests before the first article.
+
+    Only the file names and the manifests are held; a folder of a million articles streams."""
     files: list[Path] = []
     checked: dict[Path, Path] = {}   # manifests whose every row is checked: resolved path -> as named
     for given in paths:
@@ -110,7 +122,6 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
         refusals.extend(manifest.problems)
         refusals.extend(manifest.missing())
 
-    articles: list[Article] = []
     seen_files: set[Path] = set()
     taken: dict[str, str] = {}
     for path in files:
@@ -132,7 +143,7 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
             refusals.extend(manifest.problems)
         row = manifests[key].rows.get(path.name, {}) if key in manifests else {}
         try:
-            article = _read_article(path, row)
+            article = read_article(path, row)
         except _Refused as refused:
             refusals.append(Refusal(str(path), str(refused)))
             continue
@@ -140,11 +151,20 @@ def read_articles(paths: Iterable[str | os.PathLike]) -> tuple[list[Article], li
             refusals.append(Refusal(str(path), f"cannot read: {error}"))
             continue
         taken[doc_id] = str(path)
-        articles.append(article)
-    return articles, refusals
+        yield article, row
 
 
-def _read_article(path: Path, row: dict[str, str] | None = None) -> Article:
+def read_again(article_path: str, row: dict[str, str]) -> Article | Refusal:
+    """The article at `article_path` read once more (its text was not kept), or why it cannot be."""
+    try:
+        return read_article(Path(article_path), row)
+    except _Refused as refused:
+        return Refusal(article_path, str(refused))
+    except (OSError, RuntimeError, ValueError, RecursionError) as error:
+        return Refusal(article_path, f"cannot read: {error}")
+
+
+def read_article(path: Path, row: dict[str, str] | None = None) -> Article:
     """One article file, cleaned and split; `row` is its sources.csv row (may be empty).
     Raises _Refused with the reason when the file cannot be used."""
     if not path.stem.isprintable():   # the id is printed by `claimqa sources` and shown on the page
@@ -299,7 +319,43 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
           "thead", "tbody", "pre", "address", "hr", "details", "summary", "body", "center"}
 
 
+# What trafilatura keeps of a page: the story, without comment threads, and the date only as the
+# page's markup states it (its extensive search reads dates out of any text, a copyright line too;
+# dates written in the story text are read by _metadata_from_text, as for plain-text scrapes).
+# favor_precision: an advertisement inside the article body goes too (the headline then leaves the
+# text as well; it is the article's title).
+_TRAFILATURA_OPTIONS = dict(with_metadata=True, include_comments=False, include_tables=True, favor_precision=True,
+                            include_images=False, include_links=False, output_format="python",
+                            date_extraction_params={"extensive_search": False, "original_date": True})
+
+
 def html_text(markup: str) -> tuple[str, dict[str, str]]:
+    """The article text of a crawled page, one line per paragraph, and its metadata (title, date,
+    outlet from og:site_name or the like, canonical URL, author), as trafilatura extracts them
+    (offline: it is handed the markup, never a URL to fetch).
+
+    A page trafilatura finds no text in (lxml cuts off a tree nested thousands of levels deep) is
+    read by the parser walk below instead."""
+    import trafilatura
+
+    found = trafilatura.bare_extraction(markup, **_TRAFILATURA_OPTIONS)
+    text = (found.text or "").strip() if found is not None else ""
+    if not text:
+        return _parsed_html_text(markup)
+    lines = (re.sub(r"\s+", " ", line).strip() for line in text.split("\n"))
+    head: dict[str, str] = {}
+    for key, value in (("outlet", found.sitename), ("title", found.title), ("url", found.url),
+                       ("byline", found.author)):
+        value = " ".join((value or "").split())
+        if value and not (key == "byline" and value.startswith("http")):
+            head[key] = value
+    published = _iso_date(found.date) if found.date else None
+    if published:
+        head["published"] = published
+    return "\n".join(line for line in lines if line), head
+
+
+def _parsed_html_text(markup: str) -> tuple[str, dict[str, str]]:
     """The readable text of a page, one line per block element, and what its head says."""
     soup = BeautifulSoup(markup, "html.parser")
     head = _html_head(soup)

@@ -38,16 +38,27 @@ def main() -> None:
 @click.option("--collection", default=None, metavar="NAME",
               help="Put these articles into the named collection (a story you control) instead of letting "
                    "the index group them.")
-def ingest(paths: tuple[str, ...], index_dir: str, rebuild: bool, model: str | None, collection: str | None) -> None:
+@click.option("--batch", "batch_sentences", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Sentences per atomic commit: a kill loses at most the batch in flight "
+                   "[default: 2000].")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Embed and analyse on Ray: alone, a local Ray with this machine's CPUs; `auto` or an "
+                   "address (host:port, ray://host:port) connects to a cluster. Give it after the paths, "
+                   "or as --ray=ADDRESS.")
+def ingest(paths: tuple[str, ...], index_dir: str, rebuild: bool, model: str | None, collection: str | None,
+           batch_sentences: int | None, ray_address: str | None) -> None:
     """Add or update articles (files or folders of .txt, .md, .html)."""
     from tqdm import tqdm
 
+    if ray_address is not None and ray_address not in ("local", "auto") and ":" not in ray_address:
+        paths, ray_address = (ray_address, *paths), "local"   # `--ray FOLDER`: a path, not an address
     bar = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, unit="sentence", desc="embedding", file=sys.stderr, leave=False)
+        if bar is None:   # sentences done/total, rate and time left, on stderr
+            bar = tqdm(total=total, unit=" sentences", desc="embedding", file=sys.stderr, leave=False,
+                       dynamic_ncols=True, smoothing=0.1)
         bar.update(done - bar.n)
 
     def waiting(lock) -> None:
@@ -56,7 +67,8 @@ def ingest(paths: tuple[str, ...], index_dir: str, rebuild: bool, model: str | N
 
     try:
         report = index.ingest(paths, index_dir, rebuild=rebuild, model=model, progress=progress,
-                              collection=collection, on_wait=waiting)
+                              collection=collection, on_wait=waiting, ray=ray_address,
+                              **({"batch_sentences": batch_sentences} if batch_sentences else {}))
     except (index.IndexConflict, OSError, ValueError) as error:
         fail(str(error))
     finally:

@@ -202,3 +202,95 @@ def test_progress_starts_at_zero_and_ends_at_every_sentence(tmp_path):
     report = ingest([BUNDLED_CORPUS], tmp_path / "index", progress=lambda done, total: calls.append((done, total)))
     assert calls[0] == (0, report.sentences) and calls[-1] == (report.sentences, report.sentences)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def _generation(index: Path) -> int:
+    """The committed generation of the index at `index` (0 before the first commit)."""
+    import sqlite3
+
+    if not (index / "claimqa.sqlite").is_file():
+        return 0
+    conn = sqlite3.connect(f"file:{index / 'claimqa.sqlite'}?mode=ro", uri=True, timeout=5)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    except sqlite3.OperationalError:   # the schema is not there yet
+        return 0
+    finally:
+        conn.close()
+    return int(row[0]) if row else 0
+
+
+def test_a_kill_between_batches_keeps_whole_batches_and_a_rerun_completes_the_rest(tmp_path):
+    import signal
+    import time
+
+    from index.reading import read_articles
+
+    index = tmp_path / "index"
+    expected = {a.doc_id: len(a.sentences) for a in read_articles([BUNDLED_CORPUS])[0]}
+    command = [sys.executable, "-m", "qa.cli", "ingest", str(BUNDLED_CORPUS), "--index", str(index), "--batch", "1"]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)   # one article a batch
+    deadline = time.monotonic() + 300
+    while _generation(index) < 1 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    run.send_signal(signal.SIGKILL)   # right after the first batch commits, the second one in flight
+    run.communicate()
+    assert run.returncode == -signal.SIGKILL
+
+    store = SentenceStore.open(index)   # opens: FAISS and SQLite name the same sentences
+    kept = [d.doc_id for d in store.documents]
+    assert 1 <= len(kept) < len(BUNDLED_IDS) and kept == BUNDLED_IDS[:len(kept)]   # whole batches, in order
+    assert {d.doc_id: d.sentences for d in store.documents} == {d: expected[d] for d in kept}
+    assert len(store.sentences) == store.vectors.shape[0] == sum(expected[d] for d in kept)
+
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    rest = len(BUNDLED_IDS) - len(kept)
+    assert again.stdout.startswith(f"{rest} added, 0 updated, {len(kept)} unchanged, 0 refused")
+    assert len(again.stdout.splitlines()) == 1   # the bar goes to stderr: sentences done/total, rate, time left
+    todo = sum(expected[d] for d in BUNDLED_IDS[len(kept):])
+    assert f"| {todo}/{todo} [" in again.stderr and " sentences/s]" in again.stderr and "<00:00" in again.stderr
+    store = SentenceStore.open(index)
+    assert {d.doc_id: d.sentences for d in store.documents} == expected   # nothing twice, nothing missing
+    assert len(store.sentences) == store.vectors.shape[0] == sum(expected.values())
+    assert len({(s.doc_id, s.position) for s in store.sentences}) == len(store.sentences)
+
+
+def test_batches_commit_one_after_another_and_hold_every_article_whole(tmp_path):
+    batches = []
+    report = ingest([BUNDLED_CORPUS], tmp_path / "index", batch_sentences=30,
+                    progress=lambda done, total: batches.append(_generation(tmp_path / "index")))
+    assert report.ok and report.batches >= 3
+    assert _generation(tmp_path / "index") == report.batches   # one commit a batch
+    assert batches == sorted(batches) and batches[-1] == report.batches - 1   # each committed before the next ran
+    store = SentenceStore.open(tmp_path / "index")
+    assert sorted(d.doc_id for d in store.documents) == BUNDLED_IDS
+    assert len(store.sentences) == report.sentences
+
+
+def test_articles_past_the_read_ahead_budget_are_read_again_and_indexed_the_same(tmp_path, bundled_index,
+                                                                                monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("index.ingest"), "READ_AHEAD_SENTENCES", 1)   # no text kept from the first read
+    report = ingest([BUNDLED_CORPUS], tmp_path / "index")
+    assert report.ok and sorted(report.added) == BUNDLED_IDS
+    a, b = SentenceStore.open(bundled_index), SentenceStore.open(tmp_path / "index")
+    assert a.sentences == b.sentences
+    assert [d.content_hash for d in a.documents] == [d.content_hash for d in b.documents]
+
+
+def test_stored_analyses_equal_a_full_spacy_parse_of_each_sentence(bundled_index):
+    """Ingest analyses in batches beside torch; every field qa reads (text, lemma, pos, tag, dep,
+    head, ent and the entities) is what the whole pipeline gives one sentence alone."""
+    import spacy
+
+    from index.analysis import DEFAULT_PIPELINE, analysis_of
+
+    nlp = spacy.load(DEFAULT_PIPELINE)   # every component, none disabled by ingest's settings
+    store = SentenceStore.open(bundled_index)
+    ids = [s.sentence_id for s in store.sentences]
+    stored = store.analysis(ids)
+    assert len(stored) == len(ids) > 100
+    for s in store.sentences:
+        assert stored[s.sentence_id] == analysis_of(nlp(s.text)), s.text

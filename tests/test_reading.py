@@ -59,7 +59,7 @@ def test_without_sources_csv_outlets_and_dates_come_from_the_text(tmp_path):
     }
 
 
-def test_html_text_comes_from_the_parser_with_page_chrome_dropped():
+def test_html_text_comes_from_trafilatura_with_page_chrome_dropped():
     (page,), refused = read_articles([FIXTURES / "page.html"])
     assert refused == []
     assert (page.doc_id, page.outlet, page.published, page.title, page.url, page.byline) == (
@@ -68,9 +68,8 @@ def test_html_text_comes_from_the_parser_with_page_chrome_dropped():
     for chrome in ["dataLayer", "font-family", "Opinion", "Middle East", "Most read", "Oil prices", "Subscribe",
                    "All rights reserved", "Who was Abu Taqwa"]:
         assert chrome not in page.text
+    # The headline is the title, and the photo's caption no story text, to trafilatura.
     assert [s.text for s in page.sentences] == [
-        "Iraq summons US envoy over Baghdad strike",
-        "Smoke rises over eastern Baghdad after the strike.",
         "BAGHDAD — Iraq’s Foreign Ministry summoned the U.S. chargé d’affaires on Saturday to protest the drone "
         "strike that killed a militia commander in the capital.",
         "The ministry called the strike “a dangerous escalation.”",
@@ -233,3 +232,79 @@ def test_a_page_nested_thousands_deep_is_still_read(tmp_path):
         "<html><body>" + "<div>" * 5000 + "<p>Deep in the page, the story sits alone.</p>" + "</div>" * 5000)
     (deep,), refused = read_articles([tmp_path / "deep.html"])
     assert refused == [] and [s.text for s in deep.sentences] == ["Deep in the page, the story sits alone."]
+
+
+CRAWLED_PAGE = """<!DOCTYPE html>
+<html><head>
+  <title>Library roof gives way after storm | Valley Courier</title>
+  <meta property="og:site_name" content="Valley Courier">
+  <link rel="canonical" href="https://valleycourier.example/news/library-roof">
+  <script>var ads = {"slot": "top-banner"};</script>
+</head><body>
+  <nav><ul><li><a href="/">Home</a></li><li><a href="/sport">Sport</a></li><li><a href="/weather">Weather</a></li></ul></nav>
+  <div class="ad banner">Advertisement: Summer sale on garden furniture, 40% off this week only</div>
+  <main><article>
+    <h1>Library roof gives way after storm</h1>
+    <p class="meta">By Ines Okafor &middot; <time datetime="2025-03-14T09:30:00Z">14 March 2025</time></p>
+    <p>Part of the roof of the town library collapsed on Thursday night after hours of heavy rain, the fire service said.</p>
+    <p>No one was inside the building when the ceiling of the reading room fell in, shortly after 11 p.m.</p>
+    <div class="ad inline">Advertisement: Try our new crossword app free for a month</div>
+    <p>Engineers will inspect the remaining structure on Monday, and the library will stay closed until then.</p>
+    <p>The council said about 3,000 books had been moved to a school hall.</p>
+  </article></main>
+  <section id="comments" class="comments">
+    <h3>Comments (2)</h3>
+    <div class="comment"><p>Terrible news, I was there on Tuesday with my kids.</p></div>
+    <div class="comment"><p>The council was warned about that roof years ago!</p></div>
+  </section>
+  <aside class="related"><h4>Most read</h4><ul><li>Bakery wins regional prize</li><li>Bus timetable changes</li></ul></aside>
+  <footer><p>Subscribe to our newsletter</p><p>&copy; 2025 Valley Courier. All rights reserved.</p></footer>
+</body></html>
+"""
+STORY = [
+    "Part of the roof of the town library collapsed on Thursday night after hours of heavy rain, the fire "
+    "service said.",
+    "No one was inside the building when the ceiling of the reading room fell in, shortly after 11 p.m.",
+    "Engineers will inspect the remaining structure on Monday, and the library will stay closed until then.",
+    "The council said about 3,000 books had been moved to a school hall.",
+]
+
+
+def test_a_crawled_page_keeps_the_story_and_drops_menus_ads_comments_and_footer(tmp_path):
+    (tmp_path / "library-roof.html").write_text(CRAWLED_PAGE)
+    (page,), refused = read_articles([tmp_path / "library-roof.html"])
+    assert refused == []
+    assert (page.outlet, page.published, page.title, page.url) == (
+        "Valley Courier", "2025-03-14", "Library roof gives way after storm",
+        "https://valleycourier.example/news/library-roof")
+    sentences = [s.text for s in page.sentences]
+    assert [s for s in sentences if s in STORY] == STORY   # the whole story, in order
+    for furniture in ["Sport", "Weather", "Advertisement", "garden furniture", "crossword", "Terrible news",
+                      "warned about that roof", "Comments", "Most read", "Bakery", "Subscribe", "All rights reserved",
+                      "top-banner"]:
+        assert furniture not in page.text, furniture
+    assert all(page.text[s.start:s.end] == s.text for s in page.sentences)
+
+
+def test_sources_csv_wins_over_what_the_page_says_of_itself(tmp_path):
+    (tmp_path / "library-roof.html").write_text(CRAWLED_PAGE)
+    (tmp_path / "sources.csv").write_text("file,outlet,published,title,url\n"
+                                          "library-roof.html,Courier Weekly,2025-03-15,,\n")
+    (page,), refused = read_articles([tmp_path])
+    assert refused == []
+    assert (page.outlet, page.published, page.title) == ("Courier Weekly", "2025-03-15",
+                                                         "Library roof gives way after storm")
+
+
+def test_a_page_without_metadata_takes_its_outlet_from_the_text_else_its_file_name(tmp_path):
+    body = ("<html><body><div id='menu'><a href='/'>Front page</a> <a href='/world'>World</a></div>"
+            "<div class='story'><p>HARBORTON (Reuters) - Dock workers walked out on Friday over a pay offer, "
+            "halting cargo at the port.</p><p>The union said the strike would last 48 hours.</p>"
+            "<p>Port managers said ships would be diverted to other terminals.</p></div></body></html>")
+    (tmp_path / "wire.html").write_text(body)
+    (tmp_path / "plain.html").write_text(body.replace("HARBORTON (Reuters) - ", ""))
+    articles, refused = read_articles([tmp_path])
+    assert refused == []
+    got = {a.doc_id: (a.outlet, a.published) for a in articles}
+    assert got == {"plain": ("plain", None), "wire": ("Reuters", None)}
+    assert "Front page" not in articles[0].text
