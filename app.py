@@ -32,6 +32,7 @@ import gradio as gr
 
 import index
 import qa
+from index.gather import GatheredEmbedder, GatheredPipeline
 from index.reading import MAX_FILE_BYTES
 from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
@@ -48,7 +49,11 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}")
 # new one: about 30 KB each here, 10,000 sessions by default (300 MB). The oldest go beyond this.
 SESSIONS_KEPT = 500
 UPLOAD_CACHE_SWEEP = 3600               # seconds an upload may wait in Gradio's cache unsubmitted
-ASK_CONCURRENCY = 4                      # 2 cores: a few answers in flight keep both busy
+# Answers in flight at once. Many, though there are 2 cores: questions in flight together are
+# parsed and encoded in one call each (index/gather.py), which is where most of an answer's CPU goes.
+ASK_CONCURRENCY = 32
+MAX_THREADS = 64                         # Gradio's worker threads: the answers, uploads and page events
+QUEUE_STATUS_EVERY = 1.0                 # seconds between queue-position messages to waiting clients
 
 # -- the library behind the page ------------------------------------------------------------
 
@@ -614,8 +619,21 @@ EXAMPLE_COUNT = 6
 
 
 def open_answerer(index_dir: Path) -> StoryAnswerer:
-    """Answers within the story a question is about (qa.stories), over one snapshot of the index."""
-    return StoryAnswerer(qa.Answerer.open(index_dir))
+    """Answers within the story a question is about (qa.stories), over one snapshot of the index.
+    Questions in flight together are parsed in one spaCy call and encoded in one model call."""
+    answerer = qa.Answerer.open(index_dir)
+    answerer.nlp = _gathered_pipeline(answerer.nlp)
+    answerer.embedder = _GATHERED_EMBEDDERS.setdefault(answerer.embedder.name, GatheredEmbedder(answerer.embedder))
+    return StoryAnswerer(answerer)
+
+
+# One gatherer per pipeline and per model, so that the questions of every snapshot gather in it.
+_GATHERED_EMBEDDERS: dict[str, GatheredEmbedder] = {}
+
+
+@functools.lru_cache(maxsize=4)
+def _gathered_pipeline(nlp) -> GatheredPipeline:
+    return GatheredPipeline(nlp)
 
 
 def remove_upload(library: Library, doc_id: str) -> str:
@@ -959,6 +977,60 @@ def build(library: Library) -> gr.Blocks:
     return demo
 
 
+# -- serving -----------------------------------------------------------------------------------
+
+def defer_session_configs(demo: gr.Blocks) -> bool:
+    """Let Gradio build a session's copy of the page's component configs when the session first
+    needs it, not when it is created.
+
+    Every API call without a session is a new session, and Gradio's SessionState builds the
+    config of every component of the page up front (inspect.signature of each, about 5 ms of
+    CPU and 30 KB per call here): under 200 calls at once that was a fifth of the app's CPU,
+    for configs that only a page's deep link ever reads. The state a call uses (gr.State values,
+    changed components) is kept as before. Checked against Gradio's own SessionState on `demo`:
+    a version that keeps other fields is left alone (returns False).
+    """
+    from copy import copy
+
+    from gradio import state_holder
+
+    cls = state_holder.SessionState
+    if getattr(cls, "_configs_deferred", False):
+        return True
+    original = cls.__init__
+
+    def __init__(self, blocks) -> None:
+        self.blocks_config = copy(blocks.default_config)
+        self._config_blocks = blocks
+        self.state_data = {}
+        self._state_ttl = {}
+        self.is_closed = False
+        self.STATE_TTL_WHEN_CLOSED = 1 if os.getenv("GRADIO_IS_E2E_TEST", None) else 3600
+
+    def configs(self) -> dict:
+        found = self.__dict__.get("_config_values")
+        if found is None:
+            blocks = self._config_blocks
+            found = self.__dict__["_config_values"] = {
+                k: self.blocks_config.config_for_block(k, [], v)
+                for k, v in self.blocks_config.blocks.items() if k in blocks.blocks}
+        return found
+
+    def set_configs(self, value: dict) -> None:
+        self.__dict__["_config_values"] = value
+
+    theirs, ours = object.__new__(cls), object.__new__(cls)
+    original(theirs, demo)
+    __init__(ours, demo)
+    if set(theirs.__dict__) - {"config_values"} != set(ours.__dict__) - {"_config_blocks"}:
+        logging.warning("gradio's SessionState has changed: its configs are built eagerly, as Gradio does")
+        return False
+    cls.__init__ = __init__
+    cls.config_values = property(configs, set_configs)
+    cls._configs_deferred = True
+    return True
+
+
 # -- start -------------------------------------------------------------------------------------
 
 def ensure_index(index_dir: Path) -> None:
@@ -1010,7 +1082,11 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, sessio
         click.echo(f"app.py: {error}", err=True)
         sys.exit(2)
     demo = build(library)
-    demo.queue(default_concurrency_limit=1, max_size=None)
+    defer_session_configs(demo)
+    # A queue status every QUEUE_STATUS_EVERY seconds, not Gradio's "auto": that sends every waiting
+    # event its place each time one starts, n squared messages for n waiting (200 at once: 2.5 s
+    # of CPU against 1 s for the same load without).
+    demo.queue(default_concurrency_limit=1, max_size=None, status_update_rate=QUEUE_STATUS_EVERY)
     # `claimqa ask` on this index hands its question to this app rather than load the models itself.
     local = "127.0.0.1" if host in {"0.0.0.0", "::", "127.0.0.1", "localhost"} else None
     if local:
@@ -1019,7 +1095,7 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, sessio
     click.echo(f"ClaimQA chat on http://{host}:{port}/ (API: /ask)")
     demo.launch(server_name=host, server_port=port, share=False, show_error=True, quiet=False,
                 max_file_size=GRADIO_MAX_FILE_SIZE, theme=THEME, css=CSS, footer_links=["api"],
-                run_history=False, state_session_capacity=sessions)
+                run_history=False, state_session_capacity=sessions, max_threads=MAX_THREADS)
 
 
 if __name__ == "__main__":
