@@ -51,7 +51,7 @@ SESSIONS_KEPT = 500
 UPLOAD_CACHE_SWEEP = 3600               # seconds an upload may wait in Gradio's cache unsubmitted
 # Answers in flight at once. Many, though there are 2 cores: questions in flight together are
 # parsed and encoded in one call each (index/gather.py), which is where most of an answer's CPU goes.
-ASK_CONCURRENCY = 32
+ASK_CONCURRENCY = 16
 MAX_THREADS = 64                         # Gradio's worker threads: the answers, uploads and page events
 QUEUE_STATUS_EVERY = 1.0                 # seconds between queue-position messages to waiting clients
 
@@ -979,16 +979,63 @@ def build(library: Library) -> gr.Blocks:
 
 # -- serving -----------------------------------------------------------------------------------
 
+class LazyConfigs(dict):
+    """A session's component configs (Gradio's SessionState.config_values), each built when first
+    read: a call reads those of its own inputs and outputs, a deep link all of them."""
+
+    def __init__(self, blocks_config, ids: set[int]):
+        super().__init__()
+        self._blocks_config, self._ids = blocks_config, ids
+
+    def _fill(self, key) -> None:
+        if key in self._ids and not dict.__contains__(self, key):
+            dict.__setitem__(self, key, self._blocks_config.config_for_block(key, [], self._blocks_config.blocks[key]))
+
+    def _fill_all(self) -> None:
+        for key in self._ids:
+            self._fill(key)
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or key in self._ids
+
+    def __getitem__(self, key):
+        self._fill(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __iter__(self):
+        self._fill_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._fill_all()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._fill_all()
+        return dict.keys(self)
+
+    def values(self):
+        self._fill_all()
+        return dict.values(self)
+
+    def items(self):
+        self._fill_all()
+        return dict.items(self)
+
+
 def defer_session_configs(demo: gr.Blocks) -> bool:
-    """Let Gradio build a session's copy of the page's component configs when the session first
-    needs it, not when it is created.
+    """Let Gradio build a session's copy of a component's config when the session first reads it,
+    not every component's when the session is created.
 
     Every API call without a session is a new session, and Gradio's SessionState builds the
     config of every component of the page up front (inspect.signature of each, about 5 ms of
-    CPU and 30 KB per call here): under 200 calls at once that was a fifth of the app's CPU,
-    for configs that only a page's deep link ever reads. The state a call uses (gr.State values,
-    changed components) is kept as before. Checked against Gradio's own SessionState on `demo`:
-    a version that keeps other fields is left alone (returns False).
+    CPU and 30 KB per call here): under 200 calls at once that was two fifths of the time the
+    app held the GIL, for the configs of components the call never touches. Checked against
+    Gradio's own SessionState on `demo`: a version that keeps other fields is left alone
+    (returns False), and the configs built are Gradio's own.
     """
     from copy import copy
 
@@ -1001,32 +1048,19 @@ def defer_session_configs(demo: gr.Blocks) -> bool:
 
     def __init__(self, blocks) -> None:
         self.blocks_config = copy(blocks.default_config)
-        self._config_blocks = blocks
+        self.config_values = LazyConfigs(self.blocks_config, {k for k in self.blocks_config.blocks if k in blocks.blocks})
         self.state_data = {}
         self._state_ttl = {}
         self.is_closed = False
         self.STATE_TTL_WHEN_CLOSED = 1 if os.getenv("GRADIO_IS_E2E_TEST", None) else 3600
 
-    def configs(self) -> dict:
-        found = self.__dict__.get("_config_values")
-        if found is None:
-            blocks = self._config_blocks
-            found = self.__dict__["_config_values"] = {
-                k: self.blocks_config.config_for_block(k, [], v)
-                for k, v in self.blocks_config.blocks.items() if k in blocks.blocks}
-        return found
-
-    def set_configs(self, value: dict) -> None:
-        self.__dict__["_config_values"] = value
-
     theirs, ours = object.__new__(cls), object.__new__(cls)
     original(theirs, demo)
     __init__(ours, demo)
-    if set(theirs.__dict__) - {"config_values"} != set(ours.__dict__) - {"_config_blocks"}:
+    if set(theirs.__dict__) != set(ours.__dict__) or dict(theirs.config_values) != dict(ours.config_values.items()):
         logging.warning("gradio's SessionState has changed: its configs are built eagerly, as Gradio does")
         return False
     cls.__init__ = __init__
-    cls.config_values = property(configs, set_configs)
     cls._configs_deferred = True
     return True
 
