@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -164,6 +165,11 @@ def export_onnx(name: str) -> Path:
         return target
     location = Path(_model_location(name))
     _plain_layout(location)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OnnxUnsupported(f"{target.parent}: cannot keep the ONNX export there ({error.strerror or error}); "
+                              f"set CLAIMQA_CACHE to a writable folder") from None
     _offline_if_local(name, str(location))
     import torch
     from transformers import AutoModel
@@ -185,8 +191,7 @@ def export_onnx(name: str) -> Path:
     model = AutoModel.from_pretrained(str(location), attn_implementation="eager").eval()
     ids = torch.tensor([[101, 2023, 2003, 102], [101, 2023, 102, 0]])
     names = ["input_ids", "attention_mask", "token_type_ids"]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f"model.{os.getpid()}.onnx")
+    partial = target.with_name(f"model.{os.getpid()}.{threading.get_ident()}.onnx")
     try:
         import warnings
 
@@ -196,6 +201,10 @@ def export_onnx(name: str) -> Path:
                               input_names=names, output_names=["last_hidden_state"], opset_version=ONNX_OPSET,
                               dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["last_hidden_state"]},
                               dynamo=False)
+    except Exception as error:   # an exporter that cannot trace this model: torch answers instead
+        partial.unlink(missing_ok=True)
+        raise OnnxUnsupported(f"{name}: the ONNX export failed ({type(error).__name__}: {error})") from None
+    try:
         onnx = OnnxEncoder(location, partial, threads=1)
         reference = _torch_encode(name, _PROBES, batch_size=len(_PROBES))
         alone = np.stack([onnx.encode([p])[0] for p in _PROBES])
@@ -238,7 +247,7 @@ class Embedder:
             try:
                 self._onnx = _onnx(self.name, threads)
             except (OnnxUnsupported, OSError, ImportError) as error:
-                log.warning("embedding with torch, not ONNX: %s", error)
+                log.warning("questions are embedded with torch, not ONNX (slower to start): %s", error)
         self.runtime = "onnx" if self._onnx is not None else "torch"
         if self._onnx is None:
             if threads is not None:

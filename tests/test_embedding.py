@@ -92,3 +92,14 @@ def test_a_cold_answer_loads_no_torch_and_answers_as_before(bundled_index, both)
 
     on_torch = StoryAnswerer(Answerer(store, both[1], load_nlp())).ask("How many people were injured?")
     assert answer == on_torch.to_dict()
+
+
+def test_a_cache_that_cannot_be_written_is_named_with_the_fix(tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("CLAIMQA_CACHE", str(blocked))
+    from index.embedding import OnnxUnsupported
+
+    with pytest.raises(OnnxUnsupported, match=r"a-file/onnx/\w+: cannot keep the ONNX export there \(.+\); "
+                                              r"set CLAIMQA_CACHE to a writable folder$"):
+        export_onnx("all-MiniLM-L6-v2")
