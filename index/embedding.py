@@ -29,7 +29,7 @@ ONNX_OPSET = 17
 _EXPORT_VERSION = "1"   # bump when the export changes, so that old exports are not reused
 # Checked at export, one by one and as one padded batch: short and long, accents, digits, and a
 # text past the model's token limit (truncation must match too).
-_PROBES = ["How many people were injured?", "a", "", "Zürich’s mayor said 3.5 km of road — “closed” — reopened.",
+_PROBES = ["How many people were injured?", "a", "", "Ölvenmark’s mayor said 3.5 km of road — “closed” — reopened.",
            "The ferry left port at 06:40 with 212 passengers aboard and sank two hours later. " * 30]
 
 log = logging.getLogger(__name__)
