@@ -26,7 +26,10 @@ def distinct_questions(count: int) -> list[str]:
 
 
 async def ask_all(url: str, questions: list[str]) -> list:
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=len(questions))
+    # A connection per request, as 200 separate clients would open: a pooled connection that the
+    # server closed after its keep-alive timeout fails the next request sent on it (httpx does not
+    # retry a POST), which is the client's race, not the app's.
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=url, timeout=600, limits=limits) as client:
         async def ask(question: str):
             posted = await client.post("gradio_api/call/ask", json={"data": [question]})
