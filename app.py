@@ -50,7 +50,7 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}")
 SESSIONS_KEPT = 500
 UPLOAD_CACHE_SWEEP = 3600               # seconds an upload may wait in Gradio's cache unsubmitted
 # Answers in flight at once. Many, though there are 2 cores: questions in flight together are
-# parsed and encoded in one call each (index/gather.py), which is where most of an answer's CPU goes.
+# parsed and encoded in one call each (index/gather.py), two thirds of a fresh question's CPU.
 ASK_CONCURRENCY = 16
 MAX_THREADS = 64                         # Gradio's worker threads: the answers, uploads and page events
 QUEUE_STATUS_EVERY = 1.0                 # seconds between queue-position messages to waiting clients
@@ -1118,8 +1118,8 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, sessio
     demo = build(library)
     defer_session_configs(demo)
     # A queue status every QUEUE_STATUS_EVERY seconds, not Gradio's "auto": that sends every waiting
-    # event its place each time one starts, n squared messages for n waiting (200 at once: 2.5 s
-    # of CPU against 1 s for the same load without).
+    # event its place each time one starts, n squared messages for n waiting (a bare Gradio app
+    # under 200 calls at once: 2.2-2.5 s of CPU with "auto", 0.8-1.2 s with a rate).
     demo.queue(default_concurrency_limit=1, max_size=None, status_update_rate=QUEUE_STATUS_EVERY)
     # `claimqa ask` on this index hands its question to this app rather than load the models itself.
     local = "127.0.0.1" if host in {"0.0.0.0", "::", "127.0.0.1", "localhost"} else None

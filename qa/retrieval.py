@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import bm25s
 import numpy as np
+
 from .porter import PorterStemmer   # nltk's, without importing nltk (1-2 s)
 
 MODES = ("hybrid", "dense", "bm25")
