@@ -32,6 +32,7 @@ import gradio as gr
 
 import index
 import qa
+from index.gather import GatheredEmbedder, GatheredPipeline
 from index.reading import MAX_FILE_BYTES
 from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
@@ -48,7 +49,11 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}")
 # new one: about 30 KB each here, 10,000 sessions by default (300 MB). The oldest go beyond this.
 SESSIONS_KEPT = 500
 UPLOAD_CACHE_SWEEP = 3600               # seconds an upload may wait in Gradio's cache unsubmitted
-ASK_CONCURRENCY = 4                      # 2 cores: a few answers in flight keep both busy
+# Answers in flight at once. Many, though there are 2 cores: questions in flight together are
+# parsed and encoded in one call each (index/gather.py), two thirds of a fresh question's CPU.
+ASK_CONCURRENCY = 16
+MAX_THREADS = 64                         # Gradio's worker threads: the answers, uploads and page events
+QUEUE_STATUS_EVERY = 1.0                 # seconds between queue-position messages to waiting clients
 
 # -- the library behind the page ------------------------------------------------------------
 
@@ -614,8 +619,25 @@ EXAMPLE_COUNT = 6
 
 
 def open_answerer(index_dir: Path) -> StoryAnswerer:
-    """Answers within the story a question is about (qa.stories), over one snapshot of the index."""
-    return StoryAnswerer.open(index_dir)
+    """Answers within the story a question is about (qa.stories), over one generation of the index.
+    Questions in flight together are parsed in one spaCy call and encoded in one model call."""
+    archive = index.Archive.open(index_dir)   # raises IndexNotFound, saying how to ingest
+    with _GATHERED_LOCK:
+        embedder = _GATHERED_EMBEDDERS.get(archive.model)
+        if embedder is None:
+            embedder = _GATHERED_EMBEDDERS[archive.model] = GatheredEmbedder(
+                index.Embedder(archive.model, threads=1, runtime="onnx"))
+    return StoryAnswerer(archive, embedder, _gathered_pipeline(index.load_nlp()))
+
+
+# One gatherer per pipeline and per model, so that the questions of every generation gather in it.
+_GATHERED_EMBEDDERS: dict[str, GatheredEmbedder] = {}
+_GATHERED_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4)
+def _gathered_pipeline(nlp) -> GatheredPipeline:
+    return GatheredPipeline(nlp)
 
 
 def remove_upload(library: Library, doc_id: str) -> str:
@@ -968,6 +990,94 @@ def build(library: Library) -> gr.Blocks:
     return demo
 
 
+# -- serving -----------------------------------------------------------------------------------
+
+class LazyConfigs(dict):
+    """A session's component configs (Gradio's SessionState.config_values), each built when first
+    read: a call reads those of its own inputs and outputs, a deep link all of them."""
+
+    def __init__(self, blocks_config, ids: set[int]):
+        super().__init__()
+        self._blocks_config, self._ids = blocks_config, ids
+
+    def _fill(self, key) -> None:
+        if key in self._ids and not dict.__contains__(self, key):
+            dict.__setitem__(self, key, self._blocks_config.config_for_block(key, [], self._blocks_config.blocks[key]))
+
+    def _fill_all(self) -> None:
+        for key in self._ids:
+            self._fill(key)
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or key in self._ids
+
+    def __getitem__(self, key):
+        self._fill(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __iter__(self):
+        self._fill_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._fill_all()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._fill_all()
+        return dict.keys(self)
+
+    def values(self):
+        self._fill_all()
+        return dict.values(self)
+
+    def items(self):
+        self._fill_all()
+        return dict.items(self)
+
+
+def defer_session_configs(demo: gr.Blocks) -> bool:
+    """Let Gradio build a session's copy of a component's config when the session first reads it,
+    not every component's when the session is created.
+
+    Every API call without a session is a new session, and Gradio's SessionState builds the
+    config of every component of the page up front (inspect.signature of each, about 5 ms of
+    CPU and 30 KB per call here): under 200 calls at once that was two fifths of the time the
+    app held the GIL, for the configs of components the call never touches. Checked against
+    Gradio's own SessionState on `demo`: a version that keeps other fields is left alone
+    (returns False), and the configs built are Gradio's own.
+    """
+    from copy import copy
+
+    from gradio import state_holder
+
+    cls = state_holder.SessionState
+    if getattr(cls, "_configs_deferred", False):
+        return True
+    original = cls.__init__
+
+    def __init__(self, blocks) -> None:
+        self.blocks_config = copy(blocks.default_config)
+        self.config_values = LazyConfigs(self.blocks_config, {k for k in self.blocks_config.blocks if k in blocks.blocks})
+        self.state_data = {}
+        self._state_ttl = {}
+        self.is_closed = False
+        self.STATE_TTL_WHEN_CLOSED = 1 if os.getenv("GRADIO_IS_E2E_TEST", None) else 3600
+
+    theirs, ours = object.__new__(cls), object.__new__(cls)
+    original(theirs, demo)
+    __init__(ours, demo)
+    if set(theirs.__dict__) != set(ours.__dict__) or dict(theirs.config_values) != dict(ours.config_values.items()):
+        logging.warning("gradio's SessionState has changed: its configs are built eagerly, as Gradio does")
+        return False
+    cls.__init__ = __init__
+    cls._configs_deferred = True
+    return True
+
+
 # -- start -------------------------------------------------------------------------------------
 
 def ensure_index(index_dir: Path) -> None:
@@ -1019,7 +1129,11 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, sessio
         click.echo(f"app.py: {error}", err=True)
         sys.exit(2)
     demo = build(library)
-    demo.queue(default_concurrency_limit=1, max_size=None)
+    defer_session_configs(demo)
+    # A queue status every QUEUE_STATUS_EVERY seconds, not Gradio's "auto": that sends every waiting
+    # event its place each time one starts, n squared messages for n waiting (a bare Gradio app
+    # under 200 calls at once: 2.2-2.5 s of CPU with "auto", 0.8-1.2 s with a rate).
+    demo.queue(default_concurrency_limit=1, max_size=None, status_update_rate=QUEUE_STATUS_EVERY)
     # `claimqa ask` on this index hands its question to this app rather than load the models itself.
     local = "127.0.0.1" if host in {"0.0.0.0", "::", "127.0.0.1", "localhost"} else None
     if local:
@@ -1028,7 +1142,7 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, sessio
     click.echo(f"ClaimQA chat on http://{host}:{port}/ (API: /ask)")
     demo.launch(server_name=host, server_port=port, share=False, show_error=True, quiet=False,
                 max_file_size=GRADIO_MAX_FILE_SIZE, theme=THEME, css=CSS, footer_links=["api"],
-                run_history=False, state_session_capacity=sessions)
+                run_history=False, state_session_capacity=sessions, max_threads=MAX_THREADS)
 
 
 if __name__ == "__main__":

@@ -1,73 +1,135 @@
 """Load on the running web app: N concurrent /ask requests, every question different, all well-formed.
 
-    python bench/app_load.py [--concurrent 200]
+    python bench/app_load.py [--concurrent 200] [--rounds 3]
 
-Starts `python app.py` on a fresh index of data/articles, warms it with one question, then sends
-N requests at once over Gradio's REST route (POST, then the event stream), each a different
-question (the gold set's, each also asked with a lead-in such as "According to the articles, ").
-Reports failures and the latency percentiles, from send to answer, and the app's peak memory.
+Starts `python app.py` on a fresh index of data/articles and warms it with one question. Then, per
+round: one request alone, ten times in a row (the single-request latency, each a question not yet
+asked), followed by N requests sent at once over Gradio's REST route (POST, then the event
+stream), each a different question never asked before (the gold set's, each also asked with a
+lead-in such as "According to the articles, "). Reports per round and over all rounds: failures,
+the latency percentiles from send to answer, p95 against the single-request latency of the same
+run, the CPU seconds the app and this load generator spent, and the app's peak memory.
+
+The generator is asyncio on bare sockets, one connection per HTTP request as separate clients
+would open: it shares the machine's 2 cores with the app, and a full HTTP client (200 threads of
+httpx, or httpx's asyncio client) spent 2-4 s of CPU per 200 requests, as much as the app itself.
 """
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
+import asyncio
 import json
+import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import httpx
 from serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 LEAD_INS = ["", "According to the articles, ", "In the reports, ", "Tell me: ", "From the coverage, ",
-            "Based on the sources, "]
+            "Based on the sources, ", "Say: ", "Per the outlets, ", "In the news, ", "Quick question: "]
+ALONE = 10   # single requests per round
 
 
-# One pooled client for all requests: the load generator runs on the same 2 cores as the app, and
-# a client (and TLS-free TCP connection) per request costs the generator more CPU than Gradio uses.
-CLIENT = httpx.Client(timeout=300, limits=httpx.Limits(max_connections=None, max_keepalive_connections=400))
+def questions(count: int) -> list[str]:
+    gold = [json.loads(line)["question"] for line in (ROOT / "eval" / "gold.jsonl").open() if line.strip()]
+    out = [lead + (q[0].lower() + q[1:] if lead else q) for lead in LEAD_INS for q in gold]
+    if len(set(out)) < count:
+        raise SystemExit(f"--concurrent/--rounds: only {len(set(out))} distinct questions, {count} wanted")
+    return out[:count]
 
 
-def ask(url: str, question: str) -> float:
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def http(url: str, method: str, path: str, body: bytes = b"") -> bytes:
+    """One HTTP/1.1 request on its own connection; the response body (chunks joined), or
+    RuntimeError with the status line."""
+    address = urlsplit(url)
+    reader, writer = await asyncio.open_connection(address.hostname, address.port)
+    try:
+        writer.write(f"{method} {path} HTTP/1.1\r\nHost: {address.netloc}\r\nConnection: close\r\n"
+                     f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+        data = await reader.read()
+    finally:
+        writer.close()
+    head, _, rest = data.partition(b"\r\n\r\n")
+    status = head.split(b"\r\n", 1)[0]
+    if b" 200 " not in status + b" ":
+        raise RuntimeError(status.decode(errors="replace"))
+    if b"transfer-encoding: chunked" not in head.lower():
+        return rest
+    out = bytearray()
+    while rest:
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out += rest[:size]
+        rest = rest[size + 2:]
+    return bytes(out)
+
+
+async def ask(url: str, question: str) -> float:
     started = time.perf_counter()
-    event = CLIENT.post(f"{url}gradio_api/call/ask", json={"data": [question]}).json()["event_id"]
-    stream = CLIENT.get(f"{url}gradio_api/call/ask/{event}").text
-    if "event: complete" not in stream:
-        raise RuntimeError(stream[:200])
+    posted = await http(url, "POST", "/gradio_api/call/ask", json.dumps({"data": [question]}).encode())
+    stream = await http(url, "GET", f"/gradio_api/call/ask/{json.loads(posted)['event_id']}")
+    if b"event: complete" not in stream:
+        raise RuntimeError(stream[:200].decode(errors="replace"))
     return time.perf_counter() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+async def load(url: str, pid: int, concurrent: int, rounds: int) -> None:
+    pool = questions((concurrent + ALONE) * rounds)
+    await ask(url, "Who is the Pentagon spokesman?")
+    alone_all, loaded_all, failures_all = [], [], []
+    for r in range(rounds):
+        batch = pool[r * (concurrent + ALONE):(r + 1) * (concurrent + ALONE)]
+        alone = [await ask(url, q) for q in batch[:ALONE]]
+        app_cpu, own_cpu, started = cpu_seconds(pid), time.process_time(), time.perf_counter()
+        results = await asyncio.gather(*[ask(url, q) for q in batch[ALONE:]], return_exceptions=True)
+        wall = time.perf_counter() - started
+        app_cpu, own_cpu = cpu_seconds(pid) - app_cpu, time.process_time() - own_cpu
+        done = [x for x in results if isinstance(x, float)]
+        failures = [str(x) for x in results if not isinstance(x, float)]
+        single = statistics.median(alone)
+        print(f"round {r + 1}: alone p50 {single * 1000:.0f} ms; {concurrent} at once: {len(failures)} failed, "
+              f"p50 {percentile(done, 0.5):.2f} s, p95 {percentile(done, 0.95):.2f} s "
+              f"({percentile(done, 0.95) / single:.0f}x alone), wall {wall:.2f} s; "
+              f"CPU app {app_cpu:.2f} s, generator {own_cpu:.2f} s", flush=True)
+        alone_all += alone
+        loaded_all += done
+        failures_all += failures
+    single = statistics.median(alone_all)
+    peak = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                if line.startswith("VmHWM:"))
+    print(f"{concurrent} concurrent /ask, all different, {rounds} rounds: {len(failures_all)} of "
+          f"{concurrent * rounds} failed; p50 {percentile(loaded_all, 0.5):.2f} s, "
+          f"p95 {percentile(loaded_all, 0.95):.2f} s, max {max(loaded_all, default=float('nan')):.2f} s; "
+          f"one request alone p50 {single * 1000:.0f} ms; p95 / alone = "
+          f"{percentile(loaded_all, 0.95) / single:.0f}x; app peak RSS {peak / 1024:.0f} MB")
+    if failures_all:
+        print("first failure:", failures_all[0])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrent", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    gold = [json.loads(line)["question"] for line in (ROOT / "eval" / "gold.jsonl").open() if line.strip()]
-    questions = [lead + (q[0].lower() + q[1:] if lead else q) for lead in LEAD_INS for q in gold][:args.concurrent]
-    assert len(set(questions)) == args.concurrent, "not enough distinct questions"
-
     with tempfile.TemporaryDirectory() as work:
         with serving(work, f"{work}/index") as (url, server):
-            ask(url, "Who is the Pentagon spokesman?")
-            started = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(args.concurrent) as pool:
-                futures = [pool.submit(ask, url, q) for q in questions]
-                results, failures = [], []
-                for future in futures:
-                    try:
-                        results.append(future.result())
-                    except Exception as error:   # noqa: BLE001 - a failure is a finding
-                        failures.append(str(error))
-            wall = time.perf_counter() - started
-            peak = next(int(line.split()[1]) for line in Path(f"/proc/{server.pid}/status").read_text().splitlines()
-                        if line.startswith("VmHWM:"))
-    results.sort()
-    p = lambda q: results[min(len(results) - 1, int(q * len(results)))] if results else float("nan")  # noqa: E731
-    print(f"{args.concurrent} concurrent /ask, all different: {len(failures)} failed; wall {wall:.1f} s; "
-          f"p50 {p(0.5):.2f} s, p95 {p(0.95):.2f} s, max {results[-1] if results else float('nan'):.2f} s; "
-          f"{len(results) / wall:.1f} answers/s; app peak RSS {peak / 1024:.0f} MB")
-    if failures:
-        print("first failure:", failures[0])
+            asyncio.run(load(url, server.pid, args.concurrent, args.rounds))
 
 
 if __name__ == "__main__":

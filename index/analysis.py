@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,12 +58,31 @@ class Analysis:
         return cls(tuple(Token(*t) for t in data["t"]), tuple(Entity(*e) for e in data["e"]))
 
 
+# Pipelines of spaCy's own CNN layers, which never run through PyTorch (a transformer pipeline does).
+TORCHLESS_PIPELINES = {DEFAULT_PIPELINE, "en_core_web_sm", "en_core_web_md", "en_core_web_lg"}
+
+
 @lru_cache(maxsize=2)
 def load_nlp(name: str | None = None):
     """The spaCy pipeline; $CLAIMQA_SPACY picks another installed one."""
+    name = name or os.environ.get("CLAIMQA_SPACY") or DEFAULT_PIPELINE
+    if "spacy" not in sys.modules and "torch" not in sys.modules and name in TORCHLESS_PIPELINES:
+        _import_spacy_without_torch()
     import spacy
 
-    return spacy.load(name or os.environ.get("CLAIMQA_SPACY") or DEFAULT_PIPELINE)
+    return spacy.load(name)
+
+
+def _import_spacy_without_torch() -> None:
+    """Import spaCy with torch out of sight. Its layer library, thinc, imports torch whenever it is
+    installed (1.5 s of a cold `claimqa ask`) for pipelines that wrap PyTorch models, which the
+    CNN pipelines do not. Torch stays importable afterwards, for the embedding model at ingest."""
+    sys.modules["torch"] = None   # `import torch` raises ImportError while this is there
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
 
 
 def analysis_of(doc) -> Analysis:

@@ -130,7 +130,7 @@ class Answerer:
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, settings: Settings | None = None) -> "Answerer":
         store = SentenceStore.open(index_dir)   # raises IndexNotFound, saying how to ingest
-        return cls(store, Embedder(store.model, threads=1), load_nlp(), settings)
+        return cls(store, Embedder(store.model, threads=1, runtime="onnx"), load_nlp(), settings)
 
     def is_current(self) -> bool:
         """False once an ingest or removal has committed a newer generation of the index."""

@@ -19,7 +19,8 @@ from functools import lru_cache
 
 import bm25s
 import numpy as np
-from nltk.stem.porter import PorterStemmer
+
+from .porter import PorterStemmer   # nltk's, without importing nltk (1-2 s)
 
 MODES = ("hybrid", "dense", "bm25")
 

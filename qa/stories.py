@@ -105,7 +105,7 @@ class StoryAnswerer:
         from index import Embedder, load_nlp
 
         archive = Archive.open(index_dir)   # raises IndexNotFound, saying how to ingest
-        return cls(archive, Embedder(archive.model, threads=1), load_nlp(), settings, choice)
+        return cls(archive, Embedder(archive.model, threads=1, runtime="onnx"), load_nlp(), settings, choice)
 
     def is_current(self) -> bool:
         return self.store.is_current()

@@ -1,0 +1,98 @@
+"""A bounded load on the real app: 200 concurrent /ask requests, every question different, all
+well-formed, none failing, each answered as the library answers it alone. Times are not asserted
+here: bench/app_load.py measures them."""
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from pathlib import Path
+
+import httpx
+import pytest
+
+from test_app import AppServer, copy_index
+
+ROOT = Path(__file__).resolve().parent.parent
+CONCURRENT = 200
+LEAD_INS = ["", "According to the articles, ", "In the reports, ", "Tell me: "]
+
+
+def distinct_questions(count: int) -> list[str]:
+    gold = [json.loads(line)["question"] for line in (ROOT / "eval" / "gold.jsonl").open() if line.strip()]
+    found = list(dict.fromkeys(lead + (q[0].lower() + q[1:] if lead else q) for lead in LEAD_INS for q in gold))
+    assert len(found) >= count
+    return found[:count]
+
+
+async def ask_all(url: str, questions: list[str]) -> list:
+    # A connection per request, as 200 separate clients would open: a pooled connection that the
+    # server closed after its keep-alive timeout fails the next request sent on it (httpx does not
+    # retry a POST), which is the client's race, not the app's.
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=url, timeout=600, limits=limits) as client:
+        async def ask(question: str):
+            posted = await client.post("gradio_api/call/ask", json={"data": [question]})
+            posted.raise_for_status()
+            stream = (await client.get(f"gradio_api/call/ask/{posted.json()['event_id']}")).text
+            kind = None
+            for line in stream.splitlines():
+                if line.startswith("event: "):
+                    kind = line[7:]
+                elif line.startswith("data: ") and kind in {"complete", "error"}:
+                    return kind, json.loads(line[6:])
+            return "nothing", stream[:200]
+
+        return await asyncio.gather(*[ask(q) for q in questions], return_exceptions=True)
+
+
+@pytest.fixture(scope="module")
+def server(bundled_index, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("app-load")
+    app = AppServer(copy_index(bundled_index, folder), folder / "uploads", folder / "app.log")
+    app.wait()
+    yield app
+    app.stop()
+
+
+def test_two_hundred_different_questions_at_once_all_answered_as_alone(server):
+    questions = distinct_questions(CONCURRENT)
+    results = asyncio.run(ask_all(server.url, questions))
+
+    failed = [(q, r) for q, r in zip(questions, results) if not (isinstance(r, tuple) and r[0] == "complete")]
+    assert failed == [], f"{len(failed)} of {CONCURRENT} failed, first: {failed[:1]}\n{server.output()[-2000:]}"
+    answers = [r[1][0] for r in results]
+    assert [a["question"] for a in answers] == questions
+
+    # Load changes nothing: a sample answered by the library alone, in this process, is the same.
+    from qa.stories import StoryAnswerer
+
+    alone = StoryAnswerer.open(server.index_dir)
+    for i in random.Random(13).sample(range(CONCURRENT), 12):
+        assert answers[i] == json.loads(json.dumps(alone.ask(questions[i]).to_dict())), questions[i]
+    assert server.process.poll() is None
+
+
+def test_a_session_builds_only_the_component_configs_it_reads_and_they_are_gradio_s(bundled_index, tmp_path):
+    """Every API call is a new Gradio session; it must not build the whole page's configs, and a
+    config it does build is the one Gradio would have."""
+    import app
+    from gradio.state_holder import SessionState
+
+    library = app.Library(copy_index(bundled_index, tmp_path), tmp_path / "uploads")
+    demo = app.build(library)
+    assert app.defer_session_configs(demo)
+    eager = {k: demo.default_config.config_for_block(k, [], v) for k, v in demo.default_config.blocks.items()
+             if k in demo.blocks}
+    assert len(eager) > 30
+
+    session = SessionState(demo)
+    assert dict.__len__(session.config_values) == 0
+    some = sorted(eager)[len(eager) // 2]
+    session._update_value_in_config(some, "a value")   # what a call does for its input and output
+    assert dict.__len__(session.config_values) == 1
+    assert session.config_values[some]["props"].get("value") == "a value" or "props" not in eager[some]
+    assert some in session.config_values and -1 not in session.config_values
+    rest = dict(session.config_values.items())   # what a deep link reads: all of them
+    assert {k: v for k, v in rest.items() if k != some} == {k: v for k, v in eager.items() if k != some}
+    assert set(rest) == set(eager) and len(session.config_values) == len(eager)

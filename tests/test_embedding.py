@@ -1,0 +1,105 @@
+"""The question encoder: the bundled MiniLM weights through onnxruntime give torch's vectors to
+1e-5, are exported once without the network, and keep torch out of the answering process."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import SentenceStore
+from index.embedding import ONNX_TOLERANCE, Embedder, _model_location, export_onnx, onnx_path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ["How many people were injured?", "Who is the spokesman?", "When did the ferry sink?", "what",
+             "Où est la gare ? 3,5 km — “fermée”", "x " * 400]
+
+
+@pytest.fixture(scope="module")
+def both():
+    return Embedder(threads=1, runtime="onnx"), Embedder()
+
+
+def test_onnx_vectors_equal_torch_to_the_tolerance(both, bundled_index):
+    onnx, torch_ = both
+    assert onnx.runtime == "onnx" and torch_.runtime == "torch" and onnx.dim == torch_.dim == 384
+    texts = QUESTIONS + [s.text for s in SentenceStore.open(bundled_index).sentences]
+    batched = onnx.encode(texts)
+    assert batched.dtype == np.float32 and batched.shape == (len(texts), 384)
+    assert np.abs(batched - torch_.encode(texts)).max() <= ONNX_TOLERANCE
+    alone = np.stack([onnx.encode([q])[0] for q in QUESTIONS])
+    assert np.abs(alone - torch_.encode(QUESTIONS)).max() <= ONNX_TOLERANCE
+    assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
+    assert onnx.encode([]).shape == (0, 384)
+
+
+def test_the_export_needs_no_network_and_lands_in_the_cache_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMQA_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    target = onnx_path("all-MiniLM-L6-v2")
+    assert str(target).startswith(str(tmp_path / "cache")) and not target.exists()
+    assert export_onnx("all-MiniLM-L6-v2") == target and target.is_file()
+    assert [p.name for p in target.parent.iterdir()] == ["model.onnx"]   # no partial file left
+    stamp = target.stat().st_mtime_ns
+    assert export_onnx("all-MiniLM-L6-v2") == target and target.stat().st_mtime_ns == stamp   # not again
+
+
+def test_a_model_the_export_does_not_cover_is_embedded_with_torch(tmp_path, both):
+    """CLS pooling is not what the ONNX side computes: that model keeps torch, and its vectors."""
+    bundled = Path(_model_location("all-MiniLM-L6-v2"))
+    model = tmp_path / "cls-model"
+    model.mkdir()
+    for item in bundled.iterdir():
+        if item.name not in {"modules.json", "1_Pooling"}:
+            (model / item.name).symlink_to(item)
+    (model / "1_Pooling").mkdir()
+    pooling = json.loads((bundled / "1_Pooling" / "config.json").read_text())
+    pooling.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    (model / "1_Pooling" / "config.json").write_text(json.dumps(pooling))
+    (model / "modules.json").write_text((bundled / "modules.json").read_text())
+    embedder = Embedder(str(model), runtime="onnx")
+    assert embedder.runtime == "torch"
+    assert np.abs(embedder.encode(QUESTIONS[:2]) - both[1].encode(QUESTIONS[:2])).max() > 0.01   # CLS, not mean
+
+
+def test_an_unknown_runtime_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"^runtime: 'gpu' is not one of torch, onnx$"):
+        Embedder(runtime="gpu")
+
+
+def test_a_cold_answer_loads_no_torch_and_answers_as_before(bundled_index, both):
+    """What `claimqa ask` does without an app: the same answer as an answerer on torch, and neither
+    torch nor sentence-transformers imported."""
+    code = ("import json, sys\nfrom qa.stories import ask\n"
+            f"a = ask('How many people were injured?', index_dir={str(bundled_index)!r})\n"
+            "print(json.dumps([a.to_dict(), sorted(m for m in ('torch', 'sentence_transformers', 'nltk') "
+            "if m in sys.modules)]))")
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    answer, heavy = json.loads(out.stdout.strip().splitlines()[-1])
+    assert heavy == []
+
+    from qa.answering import Answerer
+    from qa.stories import StoryAnswerer
+
+    store = SentenceStore.open(bundled_index)
+    from index import load_nlp
+
+    on_torch = StoryAnswerer(Answerer(store, both[1], load_nlp())).ask("How many people were injured?")
+    assert answer == on_torch.to_dict()
+
+
+def test_a_cache_that_cannot_be_written_is_named_with_the_fix(tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("CLAIMQA_CACHE", str(blocked))
+    from index.embedding import OnnxUnsupported
+
+    with pytest.raises(OnnxUnsupported, match=r"a-file/onnx/\w+: cannot keep the ONNX export there \(.+\); "
+                                              r"set CLAIMQA_CACHE to a writable folder$"):
+        export_onnx("all-MiniLM-L6-v2")
