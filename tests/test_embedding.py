@@ -84,13 +84,10 @@ def test_a_cold_answer_loads_no_torch_and_answers_as_before(bundled_index, both)
     answer, heavy = json.loads(out.stdout.strip().splitlines()[-1])
     assert heavy == []
 
-    from qa.answering import Answerer
+    from index import Archive, load_nlp
     from qa.stories import StoryAnswerer
 
-    store = SentenceStore.open(bundled_index)
-    from index import load_nlp
-
-    on_torch = StoryAnswerer(Answerer(store, both[1], load_nlp())).ask("How many people were injured?")
+    on_torch = StoryAnswerer(Archive.open(bundled_index), both[1], load_nlp()).ask("How many people were injured?")
     assert answer == on_torch.to_dict()
 
 
