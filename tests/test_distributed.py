@@ -52,7 +52,9 @@ def test_ray_index_equals_the_in_process_one(tmp_path, local_ray, monkeypatch):
     assert a.documents == b.documents
     assert a.sentences == b.sentences
     assert len(a.sentences) == here.sentences == 12
-    np.testing.assert_allclose(b.vectors, a.vectors, atol=1e-5)
+    # Stored as float16 (index.vectors): a last-bit difference of float32 may round to the next
+    # float16 step, at most 2.5e-4 for a component of a unit vector.
+    np.testing.assert_allclose(b.vectors, a.vectors, atol=2.5e-4)
     ids = [s.sentence_id for s in a.sentences]
     assert a.analysis(ids) == b.analysis(ids)
     assert [s.doc_ids for s in a.stories] == [s.doc_ids for s in b.stories]
