@@ -96,7 +96,7 @@ CREATE TABLE IF NOT EXISTS story_documents (
 );
 CREATE INDEX IF NOT EXISTS story_documents_by_story ON story_documents(story_id);
 CREATE TABLE IF NOT EXISTS name_words (                  -- which documents name what: a question's names find their stories
-    word       TEXT NOT NULL,                            -- index.stories.name_words ("strachley")
+    word       TEXT NOT NULL,                            -- a word of a name, as index.stories.name_words keeps it
     doc_id     TEXT NOT NULL,
     PRIMARY KEY (word, doc_id)
 ) WITHOUT ROWID;
