@@ -187,7 +187,7 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
         click.echo(f"grouping: {len(store.documents)} articles of {len(stories)} stories into "
                    f"{len(store.stories)} stories; B-cubed precision {grouping['precision']:.3f}, "
                    f"recall {grouping['recall']:.3f}, F1 {grouping['f1']:.3f}")
-        robust = grouping_robustness(store, truth, orders)
+        robust = grouping_robustness(store.snapshot(), truth, orders)   # every profile, in memory
         grouping["robustness"] = robust
         click.echo(f"grouping over {orders} random arrival orders: F1 min {robust['f1_min']:.3f}, mean "
                    f"{robust['f1_mean']:.3f}; F1 by join_at: " +
