@@ -28,6 +28,7 @@ from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
 from .disagreement import SourceValue, compare
 from .extract import Sentence, Tree, values
+from .open_answers import open_value
 from .question import Question, analyse_question
 from .render import summarize
 from .retrieval import MODES, LexicalIndex, top_per_document
@@ -51,6 +52,7 @@ class Candidate:
     values: list[Value] = field(default_factory=list)
     coverage: float = 0.0              # IDF-weighted share of the question's words the sentence uses
     rare: float = 0.0                  # 1.0 when it uses the question's rarest word
+    short: Value | None = None         # an open question's short answer in it (`qa.open_answers`)
 
     def evidence(self, s: Settings) -> float:
         return self.fused + (s.value_weight * self.values[0].score if self.values else 0.0)
@@ -123,7 +125,7 @@ class Answerer:
         text, notices = clean_question(question)
         q, s, decisions = self.decisions(text, mode)
         answer = Answer(question=text, notices=notices)
-        self._cite(answer, decisions, s)
+        self._cite(answer, decisions, s, q)
         primary = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses and d.value}
         answer.disagreement = compare(
             [SourceValue(src.doc_id, src.outlet, primary[src.doc_id].value,
@@ -279,6 +281,9 @@ class Answerer:
             if q.wants_value:
                 found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree)
                 c.values = [v for v in found if fold_name(v.text) not in self._outlets]
+            elif q.form or q.asks:
+                c.short = open_value(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree,
+                                     s.open_words)
         texts = self._thing_phrases(q, every, s) if q.kind == "thing" and q.focus else []
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \
             if q.verbs and s.predicate_weight else []
@@ -343,7 +348,7 @@ class Answerer:
             c.values.sort(key=lambda v: -v.score)
 
     # -- cite ----------------------------------------------------------------------------------
-    def _cite(self, answer: Answer, decisions: list[Decision], s: Settings) -> None:
+    def _cite(self, answer: Answer, decisions: list[Decision], s: Settings, q: Question) -> None:
         n = 0
         for d in sorted(decisions, key=lambda d: -d.score):
             document = self.store.documents[d.doc]
@@ -351,8 +356,9 @@ class Answerer:
                 answer.not_mentioned.append(document.doc_id)
                 continue
             cited = citations_for(d, s)
+            short = d.value or next((c.short for c in cited[:1 if q.form == "polar" else None] if c.short), None)
             source = SourceAnswer(doc_id=document.doc_id, outlet=document.outlet, published=document.published,
-                                  answer=d.value.text if d.value else None)
+                                  answer=short.text if short else None)
             source.values = [d.value.text] if d.value else []
             for c in cited:
                 n += 1

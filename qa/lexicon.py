@@ -109,6 +109,23 @@ DATE_NOUNS = {"date", "day", "year", "month", "week", "season", "decade", "centu
 AGE_NOUNS = {"age"}
 CAUSE_WORDS = {"cause", "caused", "causes", "start", "started", "spark", "sparked", "trigger", "triggered",
                "reason", "wrong", "lead", "led"}
+# -- questions that ask for no typed value ---------------------------------------------------------
+# Verbs of saying: "what did the ministry call the strike" is answered by the words it used.
+SPEECH_VERBS = {"say", "call", "describe", "label", "term", "dub", "brand", "characterise", "characterize",
+                "tell", "claim", "announce", "state", "write", "warn", "promise", "vow", "declare", "deny"}
+# Words and phrases that say one thing caused another: what follows them is the cause.
+CAUSE_MARKERS = ["because of", "due to", "owing to", "caused by", "sparked by", "triggered by", "started by",
+                 "blamed on", "attributed to", "point to", "points to", "pointed to", "the result of",
+                 "as a result of", "because", "after"]
+# Verbs whose subject is a cause ("a downed line sparked the blaze"); nouns naming a cause ("X was the cause").
+CAUSE_VERBS = {"cause", "spark", "start", "trigger", "ignite", "lead", "prompt", "provoke", "set"}
+CAUSE_NOUNS = {"cause", "reason", "trigger", "culprit", "source", "origin"}
+# Words that deny what they govern: "no civilians were harmed", "did not strike".
+NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither", "nor", "without"}
+# Words that open a yes/no question.
+POLAR_OPENERS = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "can", "could", "will",
+                 "would", "should"}
+
 KIND_NOUNS = {"kind", "type", "sort", "form", "variety", "category", "genre", "brand", "model", "make",
               "style", "breed", "species", "class"}
 

@@ -222,3 +222,53 @@ def test_address_model_learns_to_separate_documents():
     high = dict.fromkeys(FEATURES, 0.0) | dict(fused=0.6, wants_value=1.0, names=1.0, dates=1.0)
     low = high | dict(fused=0.3)
     assert address_probability(high, settings.weights) >= settings.threshold > address_probability(low, settings.weights)
+
+
+# ---------------------------------------------------------------- open questions: yes/no, quotes, causes, roles
+
+def open_answer(nlp, question: str, sentence: str) -> str | None:
+    from qa.extract import Tree
+    from qa.open_answers import open_value
+    q = analyse_question(question, nlp)
+    a = analysis_of(nlp(sentence))
+    found = open_value(q, Sentence(1, sentence, a), Tree(a))
+    return found.text if found else None
+
+
+@pytest.mark.parametrize("question, form", [
+    ("Was anyone hurt when the ferry ran aground?", "polar"),
+    ("Did the court allow the appeal?", "polar"),
+    ("What did the union call the offer?", "quote"),
+    ("How did the judge describe the defendant?", "quote"),
+    ("Why was the concert cancelled?", "cause"),
+    ("What caused the power cut?", "cause"),
+    ("What did the council vote for?", ""),
+])
+def test_open_question_forms(nlp, question, form):
+    assert analyse_question(question, nlp).form == form
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("Was anyone hurt when the ferry ran aground?", "No passengers were hurt when the ferry ran aground off the pier.", "no"),
+    ("Were any shops damaged in the flood?", "Several shops on the high street were damaged by the flood water.", "yes"),
+    ("Did the court allow the appeal?", "The court did not allow the appeal, the clerk said.", "no"),
+    # a negation about something else does not answer the question
+    ("Did the mayor call the closure temporary?", "The mayor called the closure temporary and said no jobs would go.", "yes"),
+])
+def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sentence, expected):
+    assert open_answer(nlp, question, sentence) == expected
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("What did the union call the offer?", "The union called the offer “an insult to every nurse” on Monday.",
+     "an insult to every nurse"),
+    ("Why was the concert cancelled?", "The concert was cancelled because of the high winds along the coast.",
+     "high winds"),
+    ("What caused the power cut?", "Engineers said a fallen tree on the line was the likely cause.", "fallen tree"),
+    ("What is thought to have started the fire?", "Police believe a discarded cigarette started the fire in the barn.",
+     "discarded cigarette"),
+    ("What did the residents ask for?", "The residents asked for a new crossing outside the school.", "new crossing"),
+    ("What did the storm damage?", "The storm damaged the roof of the old library.", "roof of the old library"),
+])
+def test_open_answers_take_the_quoted_causing_or_asked_phrase(nlp, question, sentence, expected):
+    assert open_answer(nlp, question, sentence) == expected
