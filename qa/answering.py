@@ -53,6 +53,7 @@ class Candidate:
     coverage: float = 0.0              # IDF-weighted share of the question's words the sentence uses
     rare: float = 0.0                  # 1.0 when it uses the question's rarest word
     short: Value | None = None         # an open question's short answer in it (`qa.open_answers`)
+    named: float = 1.0                 # share of the names the question gives that it uses itself
 
     def evidence(self, s: Settings) -> float:
         return self.fused + (s.value_weight * self.values[0].score if self.values else 0.0)
@@ -60,7 +61,7 @@ class Candidate:
 
 # What the address model reads of a document (see `decide` and `qa.calibrate`).
 FEATURES = ("fused", "fit", "has_value", "wants_value", "names", "dates", "gap", "coverage", "best_fused", "rare",
-            "rare_doc")
+            "rare_doc", "named", "lead")
 
 
 @dataclass
@@ -256,7 +257,11 @@ class Answerer:
         names = [n for n in q.names if not date_values(n)]
         named = [any(w in words for w in name_words(n)) for n in names]
         days = [v.fields for n in q.names for v in date_values(n) if "day" in v.fields]
-        dated = float(any((f.get("month"), f["day"]) in found for f in days)) if days else 1.0
+        # A report of the day's event names the day ("Jan. 4") or only its weekday, and then it was
+        # published on that day or within the next two.
+        out = _days_after(self.store.documents[doc].published)
+        dated = float(any((f.get("month"), f["day"]) in found or (f.get("month"), f["day"]) in out
+                          for f in days)) if days else 1.0
         return (sum(named) / len(named) if named else 1.0), dated, rare_doc
 
     def _coverage(self, q: Question, tree: Tree) -> float:
@@ -276,6 +281,8 @@ class Answerer:
                 continue
             analysis, tree = facts[c.sentence_id]
             c.coverage = self._coverage(q, tree)
+            if q.names:
+                c.named = _named_share(q, tree)
             if rarest is not None:
                 c.rare = float(any(stem(t.lemma.lower()) == rarest or stem(t.text.lower()) == rarest for t in tree.tokens))
             if q.wants_value:
@@ -398,12 +405,17 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
         features = {"fused": best.fused, "fit": value.score if value else 0.0, "has_value": float(value is not None),
                     "wants_value": float(q.wants_value), "names": names, "dates": dates,
                     "coverage": max(c.coverage for c in cands[:3]), "best_fused": max(c.fused for c in cands),
-                    "gap": 0.0, "rare": max(c.rare for c in cands[:3]), "rare_doc": rare_doc}
+                    "gap": 0.0, "rare": max(c.rare for c in cands[:3]), "rare_doc": rare_doc,
+                    "named": best.named, "lead": 0.0}
         decisions.append(Decision(doc, score, cands, value, features=features))
     top_fused = max((d.features["best_fused"] for d in decisions if d.candidates), default=0.0)
+    evidences = sorted((d.score for d in decisions if d.candidates), reverse=True)
     for d in decisions:
         if d.candidates:
             d.features["gap"] = d.features["best_fused"] - top_fused
+            # how far its evidence leads the best other document's (negative: it trails)
+            if len(evidences) > 1:
+                d.features["lead"] = d.score - (evidences[1] if d.score == evidences[0] else evidences[0])
             if s.weights:
                 d.score = address_probability(d.features, s.weights)
     top = max((d.score for d in decisions), default=0.0)
@@ -412,6 +424,27 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
         d.addresses = bool(d.candidates) and d.score >= threshold and d.score >= s.relative * top and not (
             s.require_value and q.wants_value and d.value is None)
     return decisions
+
+
+def _named_share(q: Question, tree: Tree) -> float:
+    """Share of the names the question gives (dates aside) that the sentence itself uses: a value
+    in a sentence about another place or person is about something else."""
+    names = [name_words(n) for n in q.names if not date_values(n) and any(w[:1].isupper() for w in n.split())]
+    names = [n for n in names if n]
+    if not names:
+        return 1.0
+    have = {fold_name(t.text) for t in tree.tokens}
+    return sum(any(w in have for w in n) for n in names) / len(names)
+
+
+def _days_after(published: str | None, days: int = 2) -> frozenset[tuple[int, int]]:
+    """(month, day) of the `days` days up to a document's publication date."""
+    import datetime as dt
+    try:
+        day = dt.date.fromisoformat((published or "")[:10])
+    except ValueError:
+        return frozenset()
+    return frozenset(((day - dt.timedelta(days=k)).month, (day - dt.timedelta(days=k)).day) for k in range(days + 1))
 
 
 def address_probability(features: dict[str, float], weights: tuple[float, ...]) -> float:
@@ -433,7 +466,8 @@ def citations_for(d: Decision, s: Settings) -> list[Candidate]:
 
 
 def _confident(d: Decision, s: Settings) -> bool:
-    return d.value is not None and d.value.score >= s.flag_value_fit and d.candidates[0].fused >= s.flag_fused
+    return d.value is not None and d.value.score >= s.flag_value_fit and d.candidates[0].fused >= s.flag_fused \
+        and d.score >= s.flag_address
 
 
 def topic_of(q: Question) -> str:

@@ -15,9 +15,9 @@ class Settings:
     lexical_weight: float = 0.3      # weight of normalised BM25 in the hybrid score (dense takes the rest)
     candidates_per_doc: int = 8      # sentences per document looked at closely
     floor: float = 0.15              # sentences below this fused score are not looked at
-    threshold: float = 0.39          # a document's evidence score must reach this to address a value question
-    open_threshold: float = 0.21     # the same for questions that ask for no short value
-    relative: float = 0.3            # ... and be at least this share of the best document's score
+    threshold: float = 0.53          # a document's evidence score must reach this to address a value question
+    open_threshold: float = 0.37     # the same for questions that ask for no short value
+    relative: float = 0.6            # ... and be at least this share of the best document's score
     value_weight: float = 0.25       # evidence score = fused + value_weight x the best value's fit
     no_value_penalty: float = 0.10   # a value question's document that states no value of the asked kind
     require_value: bool = True       # ... addresses it at all only when it states one
@@ -29,10 +29,11 @@ class Settings:
     cite_margin: float = 0.12        # cite further sentences whose fused score is within this of the best
     max_citations: int = 3
     flag_value_fit: float = 0.0      # a value takes part in a disagreement only when its fit reaches this
-    flag_fused: float = 0.30         # ... and its sentence's fused score reaches this
+    flag_fused: float = 0.3         # ... and its sentence's fused score reaches this
+    flag_address: float = 0.0        # ... and its document's address score reaches this
     # The fitted address model over qa.answering.FEATURES, bias last; () scores by evidence alone.
-    weights: tuple[float, ...] = (3.25472, 1.09707, 0.88649, -0.23781, -0.59329, 1.29288, 1.20393, 1.24151,
-                                  0.98016, -0.17197, 0.40525, -2.88429)
+    weights: tuple[float, ...] = (1.50441, 1.22806, 1.01171, -0.20925, -1.40299, 8.13798, 0.90819, 1.2608, 2.30437,
+                                  -0.11459, 0.4054, 0.7534, 0.54397, -9.55488)
 
 
 MODE_SETTINGS = {
