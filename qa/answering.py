@@ -466,8 +466,7 @@ def citations_for(d: Decision, s: Settings) -> list[Candidate]:
 
 
 def _confident(d: Decision, s: Settings) -> bool:
-    return d.value is not None and d.value.score >= s.flag_value_fit and d.candidates[0].fused >= s.flag_fused \
-        and d.score >= s.flag_address
+    return d.value is not None and d.value.score >= s.flag_value_fit and d.candidates[0].fused >= s.flag_fused
 
 
 def topic_of(q: Question) -> str:

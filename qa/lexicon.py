@@ -145,6 +145,14 @@ NAME_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dam
                "secretary", "spokesman", "spokeswoman", "spokesperson", "gov", "governor", "sen", "senator",
                "rep", "mayor", "judge", "justice", "officer", "inspector", "detective", "constable", "supt",
                "superintendent", "the", "st", "saint", "jr", "sr", "mp", "phd", "md"}
+# Honorifics: part of how a person is addressed, never their rank or job.
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rev", "st", "saint", "jr", "sr", "mp",
+              "phd", "md", "the"}
+# Abbreviated ranks and titles, written out: "Lt." answers "what rank" as "lieutenant".
+TITLE_ABBREVIATIONS = {"lt": "lieutenant", "capt": "captain", "col": "colonel", "gen": "general", "sgt": "sergeant",
+                       "maj": "major", "cmdr": "commander", "adm": "admiral", "prof": "professor",
+                       "supt": "superintendent", "insp": "inspector", "det": "detective", "gov": "governor",
+                       "sen": "senator", "rep": "representative", "cpl": "corporal", "pte": "private"}
 # Words after which a number is not a count of the focus ("a 12-year-old", "No. 4", "Route 9").
 NUMBER_LABELS = {"no", "no.", "number", "nos", "route", "page", "chapter", "section", "article", "precinct",
                  "ward", "gate", "platform", "flight", "line", "room", "apartment", "unit", "lot", "level",

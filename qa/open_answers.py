@@ -59,6 +59,22 @@ def _subtree(kids: list[list[int]], at: int) -> set[int]:
     return out
 
 
+CLAUSES = {"ccomp", "conj", "advcl", "parataxis", "relcl", "xcomp"}
+
+
+def _clause(tree: Tree, kids: list[list[int]], at: int) -> set[int]:
+    """The tokens under `at` within its own clause (not the clauses hanging from it), but with
+    "when ..." and the like: those say when, not what."""
+    out, stack = set(), [at]
+    while stack:
+        i = stack.pop()
+        if i in out:
+            continue
+        out.add(i)
+        stack.extend(k for k in kids[i] if tree.tokens[k].dep not in CLAUSES - {"advcl"})
+    return out
+
+
 def _polar(q: Question, tree: Tree) -> Value:
     """'no' when a negation's head has one of the question's words (names aside) in its subtree."""
     near = anchors(tree, q, names=False)
@@ -67,7 +83,9 @@ def _polar(q: Question, tree: Tree) -> Value:
         if t.dep == "neg" or t.lemma.lower() in lx.NEGATIONS and t.dep in {"det", "neg", "advmod", "nsubj", "dobj",
                                                                             "nsubjpass", "prep", "preconj"}:
             head = t.head if t.dep != "prep" else i
-            if _subtree(kids, head) & near:
+            if tree.tokens[head].dep in {"nsubj", "nsubjpass"} and head != i:
+                head = tree.tokens[head].head   # "no passengers were hurt": the whole clause is denied
+            if _clause(tree, kids, head) & near:
                 return Value("yesno", "no", t.start, t.start + len(t.text))
     return Value("yesno", "yes")
 

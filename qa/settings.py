@@ -30,7 +30,6 @@ class Settings:
     max_citations: int = 3
     flag_value_fit: float = 0.0      # a value takes part in a disagreement only when its fit reaches this
     flag_fused: float = 0.3         # ... and its sentence's fused score reaches this
-    flag_address: float = 0.0        # ... and its document's address score reaches this
     # The fitted address model over qa.answering.FEATURES, bias last; () scores by evidence alone.
     weights: tuple[float, ...] = (1.50441, 1.22806, 1.01171, -0.20925, -1.40299, 8.13798, 0.90819, 1.2608, 2.30437,
                                   -0.11459, 0.4054, 0.7534, 0.54397, -9.55488)

@@ -290,3 +290,15 @@ def test_a_report_published_within_two_days_of_the_asked_day_counts_as_naming_it
     from qa.answering import _days_after
     assert _days_after("2023-03-02") == {(3, 2), (3, 1), (2, 28)}
     assert _days_after(None) == frozenset() and _days_after("soon") == frozenset()
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    # the question names nobody: the titles of the people the sentence names
+    ("What rank did the officer who led the raid hold?", "Capt. Lena Morrow, 38, led the raid on the warehouse.", "captain"),
+    ("What position does the head of the lab hold at the university?",
+     "The study was led by Dr. Ines Tamsin, director of the university's genetics lab.", "director"),
+    # the question's own word is no answer, and an honorific is no rank
+    ("What rank did the pilot hold?", "Ms. Dana Reyes was the pilot of the small plane.", None),
+])
+def test_roles_of_an_unnamed_person(nlp, question, sentence, expected):
+    assert best(nlp, question, sentence) == expected
