@@ -10,6 +10,7 @@ Stages, each a function with a typed hand-off:
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import threading
@@ -276,13 +277,14 @@ class Answerer:
     def _extract(self, q: Question, by_doc: dict[int, list[Candidate]], s: Settings, rarest: str | None = None) -> None:
         every = [c for cands in by_doc.values() for c in cands]
         facts = self._facts_of([c.sentence_id for c in every])
+        names = asked_names(q)
         for c in every:
             if c.sentence_id not in facts:
                 continue
             analysis, tree = facts[c.sentence_id]
             c.coverage = self._coverage(q, tree)
-            if q.names:
-                c.named = _named_share(q, tree)
+            if names:
+                c.named = _named_share(names, tree)
             if rarest is not None:
                 c.rare = float(any(stem(t.lemma.lower()) == rarest or stem(t.text.lower()) == rarest for t in tree.tokens))
             if q.wants_value:
@@ -426,20 +428,29 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
     return decisions
 
 
-def _named_share(q: Question, tree: Tree) -> float:
-    """Share of the names the question gives (dates aside) that the sentence itself uses: a value
-    in a sentence about another place or person is about something else."""
+def asked_names(q: Question) -> list[list[str]]:
+    """The words of each name the question gives, dates and lower-case phrases ("each day") aside."""
     names = [name_words(n) for n in q.names if not date_values(n) and any(w[:1].isupper() for w in n.split())]
-    names = [n for n in names if n]
+    return [n for n in names if n]
+
+
+def _named_share(names: list[list[str]], tree: Tree) -> float:
+    """Share of the names the question gives (`asked_names`) that the sentence itself uses: a value
+    in a sentence about another place or person is about something else."""
     if not names:
         return 1.0
-    have = {fold_name(t.text) for t in tree.tokens}
+    have = {_fold_token(t.text) for t in tree.tokens}
     return sum(any(w in have for w in n) for n in names) / len(names)
 
 
+@lru_cache(maxsize=50_000)
+def _fold_token(text: str) -> str:
+    return fold_name(text)
+
+
+@lru_cache(maxsize=4096)
 def _days_after(published: str | None, days: int = 2) -> frozenset[tuple[int, int]]:
     """(month, day) of the `days` days up to a document's publication date."""
-    import datetime as dt
     try:
         day = dt.date.fromisoformat((published or "")[:10])
     except ValueError:
