@@ -10,6 +10,7 @@ Stages, each a function with a typed hand-off:
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import threading
@@ -28,6 +29,7 @@ from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
 from .disagreement import SourceValue, compare
 from .extract import Sentence, Tree, values
+from .open_answers import open_value
 from .question import Question, analyse_question
 from .render import summarize
 from .retrieval import MODES, LexicalIndex, top_per_document
@@ -51,6 +53,8 @@ class Candidate:
     values: list[Value] = field(default_factory=list)
     coverage: float = 0.0              # IDF-weighted share of the question's words the sentence uses
     rare: float = 0.0                  # 1.0 when it uses the question's rarest word
+    short: Value | None = None         # an open question's short answer in it (`qa.open_answers`)
+    named: float = 1.0                 # share of the names the question gives that it uses itself
 
     def evidence(self, s: Settings) -> float:
         return self.fused + (s.value_weight * self.values[0].score if self.values else 0.0)
@@ -58,7 +62,7 @@ class Candidate:
 
 # What the address model reads of a document (see `decide` and `qa.calibrate`).
 FEATURES = ("fused", "fit", "has_value", "wants_value", "names", "dates", "gap", "coverage", "best_fused", "rare",
-            "rare_doc")
+            "rare_doc", "named", "lead")
 
 
 @dataclass
@@ -156,7 +160,7 @@ class Answerer:
         text, notices = clean_question(question)
         q, s, decisions = self.decisions(text, mode)
         answer = Answer(question=text, notices=notices)
-        self._cite(answer, decisions, s)
+        self._cite(answer, decisions, s, q)
         primary = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses and d.value}
         answer.disagreement = compare(
             [SourceValue(src.doc_id, src.outlet, primary[src.doc_id].value,
@@ -273,7 +277,11 @@ class Answerer:
         names = [n for n in q.names if not date_values(n)]
         named = [any(w in words for w in name_words(n)) for n in names]
         days = [v.fields for n in q.names for v in date_values(n) if "day" in v.fields]
-        dated = float(any((f.get("month"), f["day"]) in found for f in days)) if days else 1.0
+        # A report of the day's event names the day ("Jan. 4") or only its weekday, and then it was
+        # published on that day or within the next two.
+        out = _days_after(self.store.documents[doc].published)
+        dated = float(any((f.get("month"), f["day"]) in found or (f.get("month"), f["day"]) in out
+                          for f in days)) if days else 1.0
         return (sum(named) / len(named) if named else 1.0), dated, rare_doc
 
     def _coverage(self, q: Question, tree: Tree) -> float:
@@ -288,16 +296,22 @@ class Answerer:
     def _extract(self, q: Question, by_doc: dict[int, list[Candidate]], s: Settings, rarest: str | None = None) -> None:
         every = [c for cands in by_doc.values() for c in cands]
         facts = self._facts_of([c.sentence_id for c in every])
+        names = asked_names(q)
         for c in every:
             if c.sentence_id not in facts:
                 continue
             analysis, tree = facts[c.sentence_id]
             c.coverage = self._coverage(q, tree)
+            if names:
+                c.named = _named_share(names, tree)
             if rarest is not None:
                 c.rare = float(any(stem(t.lemma.lower()) == rarest or stem(t.text.lower()) == rarest for t in tree.tokens))
             if q.wants_value:
                 found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree)
                 c.values = [v for v in found if fold_name(v.text) not in self._outlets]
+            elif q.form or q.asks:
+                c.short = open_value(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree,
+                                     s.open_words)
         texts = self._thing_phrases(q, every, s) if q.kind == "thing" and q.focus else []
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \
             if q.verbs and s.predicate_weight else []
@@ -359,7 +373,7 @@ class Answerer:
             c.values.sort(key=lambda v: -v.score)
 
     # -- cite ----------------------------------------------------------------------------------
-    def _cite(self, answer: Answer, decisions: list[Decision], s: Settings) -> None:
+    def _cite(self, answer: Answer, decisions: list[Decision], s: Settings, q: Question) -> None:
         n = 0
         for d in sorted(decisions, key=lambda d: -d.score):
             document = self.store.documents[d.doc]
@@ -367,8 +381,9 @@ class Answerer:
                 answer.not_mentioned.append(document.doc_id)
                 continue
             cited = citations_for(d, s)
+            short = d.value or next((c.short for c in cited[:1 if q.form == "polar" else None] if c.short), None)
             source = SourceAnswer(doc_id=document.doc_id, outlet=document.outlet, published=document.published,
-                                  answer=d.value.text if d.value else None)
+                                  answer=short.text if short else None)
             source.values = [d.value.text] if d.value else []
             for c in cited:
                 n += 1
@@ -408,12 +423,17 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
         features = {"fused": best.fused, "fit": value.score if value else 0.0, "has_value": float(value is not None),
                     "wants_value": float(q.wants_value), "names": names, "dates": dates,
                     "coverage": max(c.coverage for c in cands[:3]), "best_fused": max(c.fused for c in cands),
-                    "gap": 0.0, "rare": max(c.rare for c in cands[:3]), "rare_doc": rare_doc}
+                    "gap": 0.0, "rare": max(c.rare for c in cands[:3]), "rare_doc": rare_doc,
+                    "named": best.named, "lead": 0.0}
         decisions.append(Decision(doc, score, cands, value, features=features))
     top_fused = max((d.features["best_fused"] for d in decisions if d.candidates), default=0.0)
+    evidences = sorted((d.score for d in decisions if d.candidates), reverse=True)
     for d in decisions:
         if d.candidates:
             d.features["gap"] = d.features["best_fused"] - top_fused
+            # how far its evidence leads the best other document's (negative: it trails)
+            if len(evidences) > 1:
+                d.features["lead"] = d.score - (evidences[1] if d.score == evidences[0] else evidences[0])
             if s.weights:
                 d.score = address_probability(d.features, s.weights)
     top = max((d.score for d in decisions), default=0.0)
@@ -422,6 +442,36 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
         d.addresses = bool(d.candidates) and d.score >= threshold and d.score >= s.relative * top and not (
             s.require_value and q.wants_value and d.value is None)
     return decisions
+
+
+def asked_names(q: Question) -> list[list[str]]:
+    """The words of each name the question gives, dates and lower-case phrases ("each day") aside."""
+    names = [name_words(n) for n in q.names if not date_values(n) and any(w[:1].isupper() for w in n.split())]
+    return [n for n in names if n]
+
+
+def _named_share(names: list[list[str]], tree: Tree) -> float:
+    """Share of the names the question gives (`asked_names`) that the sentence itself uses: a value
+    in a sentence about another place or person is about something else."""
+    if not names:
+        return 1.0
+    have = {_fold_token(t.text) for t in tree.tokens}
+    return sum(any(w in have for w in n) for n in names) / len(names)
+
+
+@lru_cache(maxsize=50_000)
+def _fold_token(text: str) -> str:
+    return fold_name(text)
+
+
+@lru_cache(maxsize=4096)
+def _days_after(published: str | None, days: int = 2) -> frozenset[tuple[int, int]]:
+    """(month, day) of the `days` days up to a document's publication date."""
+    try:
+        day = dt.date.fromisoformat((published or "")[:10])
+    except ValueError:
+        return frozenset()
+    return frozenset(((day - dt.timedelta(days=k)).month, (day - dt.timedelta(days=k)).day) for k in range(days + 1))
 
 
 def address_probability(features: dict[str, float], weights: tuple[float, ...]) -> float:

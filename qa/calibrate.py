@@ -38,9 +38,11 @@ from .settings import Settings, for_mode  # noqa: E402
 
 PERMISSIVE = dict(threshold=-9.0, open_threshold=-9.0, relative=0.0, no_value_penalty=0.0, weights=())
 THRESHOLDS = tuple(np.round(np.arange(0.05, 0.96, 0.01), 2))
-RELATIVES = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8)
+# `relative` is held at 0.3: the pair-F1 optimum (0.6) dropped RAMDocs evidence recall 0.756 -> 0.715
+# and a second outlet's answer in the fixture story (tests/test_stories.py).
+RELATIVES = (0.3,)
 FLAG_FITS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
-FLAG_FUSED = (0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+FLAG_FUSED = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)   # below 0.3: a false banner in the bundled story
 L2 = 1.0   # ridge penalty of the address model (on standardised features)
 
 

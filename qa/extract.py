@@ -270,52 +270,64 @@ TITLE_POS = {"NOUN", "PROPN", "ADJ"}
 
 def _roles(q: Question, s: Sentence, tree: Tree) -> list[Value]:
     """The words that title the person the question names: 'chief executive Marta Vinsen',
-    'Vinsen, the chief operating officer', 'Vinsen is the director', 'served as director'."""
+    'Vinsen, the chief operating officer', 'Vinsen is the director', 'served as director'. When the
+    question names nobody ("what rank did the firefighter who died hold"), the titles of every
+    person the sentence names ("Lt. Ewan Strachley", "Dr. Oduya, director of the institute")."""
     tokens = tree.tokens
     name_ids = [i for i, t in enumerate(tokens) if fold_name(t.text) in q.name_words and t.pos == "PROPN"]
+    people = [tree.tokens_in(e.start, e.end) for e in s.analysis.entities if e.label == "PERSON"]
+    if any(set(p) & set(name_ids) for p in people):
+        people = []   # the question names this person: other people's titles are no answer
     out: list[Value] = []
-    spans: list[list[int]] = []
-    if name_ids:
-        first = min(name_ids)
-        run = []
-        j = first - 1
-        while j >= 0 and tokens[j].pos in TITLE_POS and tokens[j].dep in {"compound", "amod", "nmod"} and not (
-                tokens[j].ent and tokens[j].ent not in {"PERSON", ""} and tokens[j].pos == "PROPN"):
-            run.insert(0, j)
-            j -= 1
-        if run:
-            spans.append(run)
-        for i, t in enumerate(tokens):
-            if t.head in name_ids and t.dep == "appos" and t.pos == "NOUN":
-                spans.append(_noun_phrase(tree, i))
-            if t.dep == "attr" and t.pos == "NOUN" and any(tokens[k].head == t.head and tokens[k].dep == "nsubj"
-                                                           and k in name_ids for k in range(len(tokens))):
-                spans.append(_noun_phrase(tree, i))
+    spans: list[list[int]] = _titles_of(tree, name_ids, named=True) if name_ids else []
+    for ids in (p for p in people if p and not set(p) & set(name_ids)):
+        spans += _titles_of(tree, ids, named=False)
     for i, t in enumerate(tokens):   # "as director", "position of director"
         if t.text.lower() == "as" and i + 1 < len(tokens):
             obj = [k for k in range(i + 1, min(i + 6, len(tokens))) if tokens[k].head == i and tokens[k].dep == "pobj"]
             if obj and tokens[obj[0]].pos == "NOUN":
                 spans.append(_noun_phrase(tree, obj[0]))
-    if not name_ids:   # "What rank did the firefighter hold": titles before any person's name
-        for e in s.analysis.entities:
-            if e.label != "PERSON":
-                continue
-            ids = tree.tokens_in(e.start, e.end)
-            run = [k for k in ids if tokens[k].text.lower().strip(".") in lx.NAME_TITLES and tokens[k].text.lower() != "the"]
-            if run:
-                spans.append(run)
     seen = set()
+    asked = {stem(w) for w in q.content} | {stem(w) for w in q.words}
     for ids in spans:
         ids = [k for k in ids if tokens[k].pos != "DET" and tokens[k].tag != "POS" and tokens[k].dep != "poss"]
         ids = _trailing_possessor_dropped(tree, ids)
-        if not ids:
+        if not ids or all(tokens[k].text.lower().strip(".") in lx.HONORIFICS for k in ids):
             continue
+        if all(stem(tokens[k].lemma.lower()) in asked for k in ids):
+            continue   # "firefighter" does not answer "what rank did the firefighter hold"
         start, end, text = _span(tree, s.text, ids)
+        if text.lower().strip(". ") in lx.TITLE_ABBREVIATIONS:
+            text = lx.TITLE_ABBREVIATIONS[text.lower().strip(". ")]   # "Lt." -> "lieutenant"
         if text.lower() in seen:
             continue
         seen.add(text.lower())
         out.append(Value("role", text, start, end))
     return out
+
+
+def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
+    """Spans that title one person: the words before the name, an appositive, 'X is the Y'."""
+    tokens = tree.tokens
+    spans = []
+    inside = set(name_ids)
+    first = min(name_ids)
+    run = [k for k in name_ids if not named and k < max(name_ids) and tokens[k].text.lower().strip(".") in lx.NAME_TITLES
+           and tokens[k].text.lower() != "the"]   # a title spaCy took into the person's name
+    j = first - 1
+    while j >= 0 and tokens[j].pos in TITLE_POS and tokens[j].dep in {"compound", "amod", "nmod"} and not (
+            tokens[j].ent and tokens[j].ent not in {"PERSON", ""} and tokens[j].pos == "PROPN"):
+        run.insert(0, j)
+        j -= 1
+    if run:
+        spans.append(sorted(run))
+    for i, t in enumerate(tokens):
+        if t.head in inside and i not in inside and t.dep == "appos" and t.pos == "NOUN":
+            spans.append(_noun_phrase(tree, i))
+        if t.dep == "attr" and t.pos == "NOUN" and any(tokens[k].head == t.head and tokens[k].dep == "nsubj"
+                                                       and k in inside for k in range(len(tokens))):
+            spans.append(_noun_phrase(tree, i))
+    return spans
 
 
 def _trailing_possessor_dropped(tree: Tree, ids: list[int]) -> list[int]:

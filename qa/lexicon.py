@@ -109,6 +109,23 @@ DATE_NOUNS = {"date", "day", "year", "month", "week", "season", "decade", "centu
 AGE_NOUNS = {"age"}
 CAUSE_WORDS = {"cause", "caused", "causes", "start", "started", "spark", "sparked", "trigger", "triggered",
                "reason", "wrong", "lead", "led"}
+# -- questions that ask for no typed value ---------------------------------------------------------
+# Verbs of saying: "what did the ministry call the strike" is answered by the words it used.
+SPEECH_VERBS = {"say", "call", "describe", "label", "term", "dub", "brand", "characterise", "characterize",
+                "tell", "claim", "announce", "state", "write", "warn", "promise", "vow", "declare", "deny"}
+# Words and phrases that say one thing caused another: what follows them is the cause.
+CAUSE_MARKERS = ["because of", "due to", "owing to", "caused by", "sparked by", "triggered by", "started by",
+                 "blamed on", "attributed to", "point to", "points to", "pointed to", "the result of",
+                 "as a result of", "because", "after"]
+# Verbs whose subject is a cause ("a downed line sparked the blaze"); nouns naming a cause ("X was the cause").
+CAUSE_VERBS = {"cause", "spark", "start", "trigger", "ignite", "lead", "prompt", "provoke", "set"}
+CAUSE_NOUNS = {"cause", "reason", "trigger", "culprit", "source", "origin"}
+# Words that deny what they govern: "no civilians were harmed", "did not strike".
+NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither", "nor", "without"}
+# Words that open a yes/no question.
+POLAR_OPENERS = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "can", "could", "will",
+                 "would", "should"}
+
 KIND_NOUNS = {"kind", "type", "sort", "form", "variety", "category", "genre", "brand", "model", "make",
               "style", "breed", "species", "class"}
 
@@ -128,6 +145,14 @@ NAME_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dam
                "secretary", "spokesman", "spokeswoman", "spokesperson", "gov", "governor", "sen", "senator",
                "rep", "mayor", "judge", "justice", "officer", "inspector", "detective", "constable", "supt",
                "superintendent", "the", "st", "saint", "jr", "sr", "mp", "phd", "md"}
+# Honorifics: part of how a person is addressed, never their rank or job.
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rev", "st", "saint", "jr", "sr", "mp",
+              "phd", "md", "the"}
+# Abbreviated ranks and titles, written out: "Lt." answers "what rank" as "lieutenant".
+TITLE_ABBREVIATIONS = {"lt": "lieutenant", "capt": "captain", "col": "colonel", "gen": "general", "sgt": "sergeant",
+                       "maj": "major", "cmdr": "commander", "adm": "admiral", "prof": "professor",
+                       "supt": "superintendent", "insp": "inspector", "det": "detective", "gov": "governor",
+                       "sen": "senator", "rep": "representative", "cpl": "corporal", "pte": "private"}
 # Words after which a number is not a count of the focus ("a 12-year-old", "No. 4", "Route 9").
 NUMBER_LABELS = {"no", "no.", "number", "nos", "route", "page", "chapter", "section", "article", "precinct",
                  "ward", "gate", "platform", "flight", "line", "room", "apartment", "unit", "lot", "level",

@@ -26,6 +26,11 @@ class Question:
     name_words: frozenset[str]         # their folded words
     words: tuple[str, ...] = ()        # content words as written, lower case
     verbs: tuple[str, ...] = ()        # the lemmas of its main verbs ("kill" in "how many were killed")
+    form: str = ""                     # of an open question: "polar" (yes/no), "quote" (what did X say or
+                                       # call it), "cause" (why, what caused), "" (none of these)
+    asks: tuple[str, str, str] = ()    # the role its "what" fills: (head lemma, "nsubj" | "dobj" | "pobj",
+                                       # preposition), e.g. ("take", "pobj", "for") in "what did they take
+                                       # responsibility for", ("hit", "dobj", "") in "what did the strike hit"
 
     @property
     def wants_value(self) -> bool:
@@ -57,8 +62,43 @@ def analyse_question(text: str, nlp) -> Question:
         content.append(focus)
     verbs = tuple(dict.fromkeys(t.lemma_.lower() for t in tokens if t.pos_ == "VERB"
                                 and t.lemma_.lower() not in lx.QUESTION_WORDS and t.dep_ != "aux"))
+    form = _form(tokens, low) if kind == "open" else ""
     return Question(text=text, kind=kind, focus=focus, content=tuple(dict.fromkeys(content)), names=names,
-                    name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs)
+                    name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs, form=form,
+                    asks=_asks(tokens) if kind in {"open", "thing"} else ())
+
+
+def _form(tokens, low: str) -> str:
+    """What kind of short answer an open question takes, read from its first words and its verbs."""
+    if tokens and tokens[0].lower_ in lx.POLAR_OPENERS:
+        return "polar"
+    lemmas = {t.lemma_.lower() for t in tokens}
+    if low.startswith("why") or lemmas & lx.CAUSE_VERBS and tokens and tokens[0].lower_ == "what" or \
+            lemmas & lx.CAUSE_NOUNS and tokens and tokens[0].lower_ == "what":
+        return "cause"
+    if tokens and tokens[0].lower_ in {"what", "how"} and any(
+            t.lemma_.lower() in lx.SPEECH_VERBS and not any(c.dep_ == "prep" and c.i == len(tokens) - 2 or
+                                                            c.dep_ == "prep" and not list(c.children)
+                                                            for c in t.children)
+            for t in tokens if t.pos_ == "VERB"):
+        return "quote"
+    return ""
+
+
+def _asks(tokens) -> tuple[str, str, str]:
+    """The role the question's "what" fills in its clause (see Question.asks)."""
+    if not tokens or tokens[0].lower_ != "what":
+        return ()
+    # "What did they take responsibility FOR?": the preposition is stranded at the end.
+    for t in tokens:
+        if t.dep_ == "prep" and not any(c.dep_ == "pobj" for c in t.children) and t.head.pos_ in {"VERB", "NOUN"}:
+            return (t.head.lemma_.lower(), "pobj", t.lower_)
+    what = tokens[0]
+    if what.dep_ == "pobj" and what.head.dep_ == "prep":   # "what ... ask for", parsed with "what" as its object
+        return (what.head.head.lemma_.lower(), "pobj", what.head.lower_)
+    if what.dep_ in {"nsubj", "nsubjpass", "dobj"} and what.head.pos_ != "AUX" and what.head.lemma_ not in {"do", "be"}:
+        return (what.head.lemma_.lower(), "nsubj" if what.dep_ == "nsubj" else "dobj", "")
+    return ()
 
 
 def _proper_runs(tokens) -> list[str]:

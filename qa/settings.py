@@ -15,8 +15,8 @@ class Settings:
     lexical_weight: float = 0.3      # weight of normalised BM25 in the hybrid score (dense takes the rest)
     candidates_per_doc: int = 8      # sentences per document looked at closely
     floor: float = 0.15              # sentences below this fused score are not looked at
-    threshold: float = 0.39          # a document's evidence score must reach this to address a value question
-    open_threshold: float = 0.21     # the same for questions that ask for no short value
+    threshold: float = 0.49          # a document's evidence score must reach this to address a value question
+    open_threshold: float = 0.22     # the same for questions that ask for no short value
     relative: float = 0.3            # ... and be at least this share of the best document's score
     value_weight: float = 0.25       # evidence score = fused + value_weight x the best value's fit
     no_value_penalty: float = 0.10   # a value question's document that states no value of the asked kind
@@ -25,13 +25,14 @@ class Settings:
     thing_weight: float = 0.6        # 'what X' candidates: weight of their similarity to X
     thing_sentences: int = 2         # ... taken from this many best sentences per document
     thing_phrases: int = 48          # ... at most this many phrases embedded per question
+    open_words: int = 12             # an open question's short answer (a quote, a cause, a phrase) has at most this many words
     cite_margin: float = 0.12        # cite further sentences whose fused score is within this of the best
     max_citations: int = 3
     flag_value_fit: float = 0.0      # a value takes part in a disagreement only when its fit reaches this
     flag_fused: float = 0.30         # ... and its sentence's fused score reaches this
     # The fitted address model over qa.answering.FEATURES, bias last; () scores by evidence alone.
-    weights: tuple[float, ...] = (3.25472, 1.09707, 0.88649, -0.23781, -0.59329, 1.29288, 1.20393, 1.24151,
-                                  0.98016, -0.17197, 0.40525, -2.88429)
+    weights: tuple[float, ...] = (1.90537, 1.16809, 1.33151, -0.4651, -1.34222, 8.1333, 0.65128, 1.29334, 2.05857,
+                                  -0.1362, 0.42386, 0.67185, 0.63352, -9.65985)
 
 
 MODE_SETTINGS = {

@@ -222,3 +222,83 @@ def test_address_model_learns_to_separate_documents():
     high = dict.fromkeys(FEATURES, 0.0) | dict(fused=0.6, wants_value=1.0, names=1.0, dates=1.0)
     low = high | dict(fused=0.3)
     assert address_probability(high, settings.weights) >= settings.threshold > address_probability(low, settings.weights)
+
+
+# ---------------------------------------------------------------- open questions: yes/no, quotes, causes, roles
+
+def open_answer(nlp, question: str, sentence: str) -> str | None:
+    from qa.extract import Tree
+    from qa.open_answers import open_value
+    q = analyse_question(question, nlp)
+    a = analysis_of(nlp(sentence))
+    found = open_value(q, Sentence(1, sentence, a), Tree(a))
+    return found.text if found else None
+
+
+@pytest.mark.parametrize("question, form", [
+    ("Was anyone hurt when the ferry ran aground?", "polar"),
+    ("Did the court allow the appeal?", "polar"),
+    ("What did the union call the offer?", "quote"),
+    ("How did the judge describe the defendant?", "quote"),
+    ("Why was the concert cancelled?", "cause"),
+    ("What caused the power cut?", "cause"),
+    ("What did the council vote for?", ""),
+])
+def test_open_question_forms(nlp, question, form):
+    assert analyse_question(question, nlp).form == form
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("Was anyone hurt when the ferry ran aground?", "No passengers were hurt when the ferry ran aground off the pier.", "no"),
+    ("Were any shops damaged in the flood?", "Several shops on the high street were damaged by the flood water.", "yes"),
+    ("Did the court allow the appeal?", "The court did not allow the appeal, the clerk said.", "no"),
+    # a negation about something else does not answer the question
+    ("Did the mayor call the closure temporary?", "The mayor called the closure temporary and said no jobs would go.", "yes"),
+])
+def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sentence, expected):
+    assert open_answer(nlp, question, sentence) == expected
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("What did the union call the offer?", "The union called the offer “an insult to every nurse” on Monday.",
+     "an insult to every nurse"),
+    ("Why was the concert cancelled?", "The concert was cancelled because of the high winds along the coast.",
+     "high winds"),
+    ("What caused the power cut?", "Engineers said a fallen tree on the line was the likely cause.", "fallen tree"),
+    ("What is thought to have started the fire?", "Police believe a discarded cigarette started the fire in the barn.",
+     "discarded cigarette"),
+    ("What did the residents ask for?", "The residents asked for a new crossing outside the school.", "new crossing"),
+    ("What did the storm damage?", "The storm damaged the roof of the old library.", "roof of the old library"),
+])
+def test_open_answers_take_the_quoted_causing_or_asked_phrase(nlp, question, sentence, expected):
+    assert open_answer(nlp, question, sentence) == expected
+
+
+# ---------------------------------------------------------------- what the address model reads
+
+def test_a_sentence_that_names_another_place_than_the_question_uses_fewer_of_its_names(nlp):
+    from qa.answering import _named_share, asked_names
+    from qa.extract import Tree
+    q = analyse_question("How many ferries sail from Dunmore to Castlebay each day?", nlp)
+    both = analysis_of(nlp("Four ferries sail from Dunmore to Castlebay every day."))
+    other = analysis_of(nlp("Four ferries sail from Dunmore to Portree every day."))
+    assert _named_share(asked_names(q), Tree(both)) == 1.0
+    assert _named_share(asked_names(q), Tree(other)) == 0.5
+
+
+def test_a_report_published_within_two_days_of_the_asked_day_counts_as_naming_it():
+    from qa.answering import _days_after
+    assert _days_after("2023-03-02") == {(3, 2), (3, 1), (2, 28)}
+    assert _days_after(None) == frozenset() and _days_after("soon") == frozenset()
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    # the question names nobody: the titles of the people the sentence names
+    ("What rank did the officer who led the raid hold?", "Capt. Lena Morrow, 38, led the raid on the warehouse.", "captain"),
+    ("What position does the head of the lab hold at the university?",
+     "The study was led by Dr. Ines Tamsin, director of the university's genetics lab.", "director"),
+    # the question's own word is no answer, and an honorific is no rank
+    ("What rank did the pilot hold?", "Ms. Dana Reyes was the pilot of the small plane.", None),
+])
+def test_roles_of_an_unnamed_person(nlp, question, sentence, expected):
+    assert best(nlp, question, sentence) == expected

@@ -1,0 +1,193 @@
+"""Short answers to questions that ask for no typed value, read from one sentence's tree.
+
+- yes/no ("were any civilians harmed"): "no" when a negation governs a word of the question
+  ("no civilians were harmed"), else "yes";
+- what someone said or called a thing: the words in quotation marks;
+- a cause ("why", "what caused"): the phrase after a cause marker ("because of X", "caused by X"),
+  the subject of a causing verb ("X sparked the blaze") or of "was the cause";
+- the role the question's "what" fills ("what did they take responsibility FOR", "what did the
+  strike HIT"): the same role of the same verb in the sentence.
+
+These answers never take part in a disagreement (`qa.disagreement` compares typed values only).
+"""
+from __future__ import annotations
+
+import re
+
+from . import lexicon as lx
+from .extract import Sentence, Tree, anchors
+from .question import Question
+from .values import Value
+
+# Dependents that end a short phrase: a clause or a list goes on past the answer.
+PHRASE_STOPS = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "parataxis", "mark", "prep", "dep"}
+QUOTE_RE = re.compile(r"[\u201c\"]([^\u201c\u201d\"]+)[\u201d\"]")
+ARTICLES = {"the", "a", "an"}
+
+
+def open_value(q: Question, sentence: Sentence, tree: Tree, max_words: int = 12) -> Value | None:
+    """The sentence's short answer to an open question, or None when it gives none."""
+    if q.wants_value:
+        return None
+    if q.form == "polar":
+        return _polar(q, tree)
+    found = None
+    if q.form == "quote":
+        found = _quote(q, sentence, max_words)
+    if found is None and q.form == "cause":
+        found = _cause(sentence, tree, max_words)
+    if found is None and q.asks:
+        found = _role(q, sentence, tree, max_words)
+    return found
+
+
+def _children(tree: Tree) -> list[list[int]]:
+    kids: list[list[int]] = [[] for _ in tree.tokens]
+    for i, t in enumerate(tree.tokens):
+        if 0 <= t.head < len(tree.tokens) and t.head != i:
+            kids[t.head].append(i)
+    return kids
+
+
+def _subtree(kids: list[list[int]], at: int) -> set[int]:
+    out, stack = set(), [at]
+    while stack:
+        i = stack.pop()
+        if i not in out:
+            out.add(i)
+            stack.extend(kids[i])
+    return out
+
+
+CLAUSES = {"ccomp", "conj", "advcl", "parataxis", "relcl", "xcomp"}
+
+
+def _clause(tree: Tree, kids: list[list[int]], at: int) -> set[int]:
+    """The tokens under `at` within its own clause (not the clauses hanging from it), but with
+    "when ..." and the like: those say when, not what."""
+    out, stack = set(), [at]
+    while stack:
+        i = stack.pop()
+        if i in out:
+            continue
+        out.add(i)
+        stack.extend(k for k in kids[i] if tree.tokens[k].dep not in CLAUSES - {"advcl"})
+    return out
+
+
+def _polar(q: Question, tree: Tree) -> Value:
+    """'no' when a negation's head has one of the question's words (names aside) in its subtree."""
+    near = anchors(tree, q, names=False)
+    kids = _children(tree)
+    for i, t in enumerate(tree.tokens):
+        if t.dep == "neg" or t.lemma.lower() in lx.NEGATIONS and t.dep in {"det", "neg", "advmod", "nsubj", "dobj",
+                                                                            "nsubjpass", "prep", "preconj"}:
+            head = t.head if t.dep != "prep" else i
+            if tree.tokens[head].dep in {"nsubj", "nsubjpass"} and head != i:
+                head = tree.tokens[head].head   # "no passengers were hurt": the whole clause is denied
+            if _clause(tree, kids, head) & near:
+                return Value("yesno", "no", t.start, t.start + len(t.text))
+    return Value("yesno", "yes")
+
+
+def _quote(q: Question, sentence: Sentence, max_words: int) -> Value | None:
+    """The first quoted span of two words or more that is not the question's own words."""
+    asked = {w.lower() for w in q.words} | {w.lower() for w in q.content}
+    for m in QUOTE_RE.finditer(sentence.text):
+        text = m.group(1).strip(" ,.;:")
+        words = text.split()
+        if len(words) < 2 or len(words) > max_words:
+            continue
+        if all(re.sub(r"\W", "", w.lower()) in asked for w in words):
+            continue
+        start = sentence.text.index(text, m.start())
+        return Value("quote", text, start, start + len(text))
+    return None
+
+
+def _phrase(tree: Tree, sentence: Sentence, head: int, max_words: int, kids: list[list[int]]) -> Value | None:
+    """The compact phrase headed by `head` (its modifiers and 'of' phrases; not its clauses),
+    leading articles left out."""
+    keep, stack = set(), [head]
+    while stack:
+        i = stack.pop()
+        keep.add(i)
+        for k in kids[i]:
+            t = tree.tokens[k]
+            if t.dep in PHRASE_STOPS and not (t.dep == "prep" and t.lemma.lower() == "of"):
+                continue
+            stack.append(k)
+    ids = [head]   # the unbroken run of the phrase around its head ("excessive speed, not the ..." stops at ",")
+    while ids[0] - 1 in keep:
+        ids.insert(0, ids[0] - 1)
+    while ids[-1] + 1 in keep:
+        ids.append(ids[-1] + 1)
+    while ids and tree.tokens[ids[0]].text.lower() in ARTICLES | {"its", "their", "his", "her"}:
+        ids = ids[1:]
+    while ids and tree.tokens[ids[-1]].pos in {"PUNCT", "ADP", "CCONJ"}:
+        ids = ids[:-1]
+    if not ids or len(ids) > max_words:
+        return None
+    first, last = tree.tokens[ids[0]], tree.tokens[ids[-1]]
+    start, end = first.start, last.start + len(last.text)
+    return Value("phrase", sentence.text[start:end], start, end)
+
+
+def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
+    kids = _children(tree)
+    low = sentence.text.lower()
+    for marker in lx.CAUSE_MARKERS:   # "because of the city's high population density"
+        m = re.search(rf"\b{re.escape(marker)}\b\s+", low)
+        if not m:
+            continue
+        after = [i for i, t in enumerate(tree.tokens) if t.start >= m.end()]
+        if not after:
+            continue
+        first = after[0]
+        # The phrase the marker introduces: the highest token after it whose head is before it or is the marker.
+        head = first
+        while tree.tokens[head].head != head and tree.tokens[head].head >= first:
+            head = tree.tokens[head].head
+        found = _phrase(tree, sentence, head, max_words, kids)
+        if found is not None:
+            return found
+    for i, t in enumerate(tree.tokens):   # "a downed power line sparked the blaze", "speed was the cause"
+        lemma = t.lemma.lower()
+        causing = t.pos == "VERB" and lemma in lx.CAUSE_VERBS
+        copula = lemma == "be" and any(tree.tokens[k].dep == "attr" and tree.tokens[k].lemma.lower() in lx.CAUSE_NOUNS
+                                       for k in kids[i])
+        if causing or copula:
+            subjects = [k for k in kids[i] if tree.tokens[k].dep == "nsubj"]
+            if subjects:
+                found = _phrase(tree, sentence, subjects[0], max_words, kids)
+                if found is not None:
+                    return found
+    return None
+
+
+def _role(q: Question, sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
+    """The phrase in the role the question's "what" fills, under a word of the same lemma."""
+    lemma, role, prep = q.asks
+    kids = _children(tree)
+    for i, t in enumerate(tree.tokens):
+        if t.lemma.lower() != lemma:
+            continue
+        passive = any(tree.tokens[k].dep in {"nsubjpass", "auxpass"} for k in kids[i])
+        # "taking responsibility FOR x": the preposition may hang from the verb's object
+        heads = kids[i] + ([j for k in kids[i] if tree.tokens[k].dep == "dobj" for j in kids[k]] if role == "pobj" else [])
+        for k in heads:
+            dep = tree.tokens[k].dep
+            target = None
+            if role == "pobj" and dep == "prep" and tree.tokens[k].text.lower() == prep:
+                target = next((j for j in kids[k] if tree.tokens[j].dep == "pobj"), None)
+            elif role == "dobj" and (dep == "dobj" and not passive or dep == "nsubjpass"):
+                target = k
+            elif role == "nsubj" and dep == "nsubj" and not passive:
+                target = k
+            elif role == "nsubj" and dep == "agent":
+                target = next((j for j in kids[k] if tree.tokens[j].dep == "pobj"), None)
+            if target is not None and tree.tokens[target].pos not in {"PRON"}:
+                found = _phrase(tree, sentence, target, max_words, kids)
+                if found is not None:
+                    return found
+    return None
