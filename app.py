@@ -31,7 +31,6 @@ import click
 import gradio as gr
 
 import index
-import qa
 from index.gather import GatheredEmbedder, GatheredPipeline
 from index.reading import MAX_FILE_BYTES
 from qa import served

@@ -20,7 +20,6 @@ import os
 import re
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -419,6 +418,19 @@ def _profile_row(doc_id: str, centroid: bytes, names: str, published: str | None
                             grouping.day_of(published))
 
 
+def committed_generation(index_dir: str | os.PathLike) -> int | None:
+    """The generation the index folder's last write committed (None: none can be read)."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(index_dir) / DB_NAME}?mode=ro", uri=True, timeout=5)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return int(row[0]) if row is not None else None
+
+
 def _shard_set(conn: sqlite3.Connection, index_dir: Path, dim: int,
                settings: VectorSettings = shards_module.DEFAULT) -> ShardSet:
     shards = [Shard(*r) for r in conn.execute("SELECT shard, first, count FROM shards ORDER BY shard")]
@@ -514,15 +526,7 @@ class Archive:
 
     def is_current(self) -> bool:
         """False once an ingest or removal has committed a newer generation of the index."""
-        try:
-            conn = sqlite3.connect(f"file:{self.index_dir / DB_NAME}?mode=ro", uri=True, timeout=5)
-            try:
-                row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            return False
-        return row is not None and int(row[0]) == self.generation
+        return committed_generation(self.index_dir) == self.generation
 
     # -- search ------------------------------------------------------------------------------
     def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from typing import Collection
 import numpy as np
 
 from index import Analysis, Embedder, SentenceStore, default_index_dir, load_nlp
-from index.store import DB_NAME
+from index.store import committed_generation
 
 from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
@@ -138,15 +137,7 @@ class Answerer:
 
     def is_current(self) -> bool:
         """False once an ingest or removal has committed a newer generation of the index."""
-        try:
-            conn = sqlite3.connect(f"file:{Path(self.store.index_dir) / DB_NAME}?mode=ro", uri=True, timeout=5)
-            try:
-                row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            return False
-        return row is not None and int(row[0]) == self.store.generation
+        return committed_generation(self.store.index_dir) == self.store.generation
 
     # -- the one public verb ---------------------------------------------------------------
     def ask(self, question: str, mode: str = "hybrid", doc_ids: Collection[str] | None = None) -> Answer:
