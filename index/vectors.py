@@ -7,8 +7,9 @@ no vector, and a question reads only the vectors it touches.
 
 Search (`ShardSet.search`) is exact over the shards no approximate index covers yet (they are
 small: at most `VectorSettings.segment` vectors before they are encoded into one), and approximate
-over the rest: IVF-PQ segments that share one trained quantizer (`vectors/template.faiss`), each
-covering a run of shards, whose best `rerank` x k hits are scored again exactly from the shards.
+over the rest: IVF-PQ segments that share one trained quantizer (`vectors/template-<n>.faiss`),
+each covering a run of shards, whose best `rerank` hits (at least k) are scored again exactly from
+the shards.
 The cost of a question follows k and the probed lists, not the size of the archive.
 """
 from __future__ import annotations
@@ -135,7 +136,7 @@ class ShardSet:
 
     @property
     def total(self) -> int:
-        """Vectors in the shards (removed sentences' included until the shards are compacted)."""
+        """Vectors in the shards (a removed sentence's stay, never found, until `ingest --rebuild`)."""
         return sum(s.count for s in self.shards)
 
     def vectors(self, sentence_ids) -> np.ndarray:
