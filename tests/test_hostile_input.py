@@ -56,7 +56,10 @@ def test_an_over_long_line_is_cut_before_any_model_sees_it_and_memory_stays_boun
     assert all(store.text("endless")[s.start:s.end] == s.text for s in endless)
     peak_mb = int(result.stderr.split("peak-rss-kb ")[1].split()[0]) / 1024
     print(f"ingest of a 300,000-character line: peak RSS {peak_mb:.0f} MB, {len(endless)} pieces")
-    assert peak_mb < 2048, f"peak RSS {peak_mb:.0f} MB"   # the model and spaCy alone are about 1.2 GB
+    # The model and spaCy alone are about 1.2 GB; since spaCy runs beside torch (index.ingest) the
+    # peak is 1.45-1.5 GB alone and was 2.09 GB once in a full test run (the two overlap more or
+    # less); before any cut, two 990,000-character lines took 8 GB.
+    assert peak_mb < 2560, f"peak RSS {peak_mb:.0f} MB"
 
 
 def test_a_symlink_loop_and_a_pipe_are_refusals_and_the_rest_of_the_batch_lands(tmp_path, index_copy):
