@@ -381,10 +381,15 @@ class SentenceStore:
         ids = [int(i) for i in sentence_ids]
         if not ids:
             return {}
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = _connect(self.index_dir / DB_NAME)
-        return _analyses(conn, ids)
+        return _analyses(_thread_connection(self._local, self.index_dir), ids)
+
+
+def _thread_connection(local: threading.local, index_dir: Path) -> sqlite3.Connection:
+    """This thread's connection to the index's SQLite file, opened on first use."""
+    conn = getattr(local, "conn", None)
+    if conn is None:
+        conn = local.conn = _connect(Path(index_dir) / DB_NAME)
+    return conn
 
 
 def _analyses(conn: sqlite3.Connection, ids: list[int]) -> dict[int, Analysis]:
@@ -515,10 +520,7 @@ class Archive:
         return archive
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = _connect(self.index_dir / DB_NAME)
-        return conn
+        return _thread_connection(self._local, self.index_dir)
 
     @property
     def dim(self) -> int:
@@ -640,20 +642,16 @@ class Archive:
 
     def story(self, story_id: str) -> Story:
         """KeyError when the index has no such story."""
-        if self._stories is not None or not self.grouped:
-            self.stories
-            for story in self._stories:
-                if story.story_id == story_id:
-                    return story
-            raise KeyError(story_id)
-        doc_ids = [r[0] for r in self._conn().execute("SELECT doc_id FROM story_documents WHERE story_id = ?",
-                                                      (story_id,))]
-        if not doc_ids:   # no such story, unless loose documents (grouped on reading) make it
-            for story in self.stories:
-                if story.story_id == story_id:
-                    return story
-            raise KeyError(story_id)
-        return self._story(story_id, doc_ids)
+        if self._stories is None and self.grouped:
+            doc_ids = [r[0] for r in self._conn().execute("SELECT doc_id FROM story_documents WHERE story_id = ?",
+                                                          (story_id,))]
+            if doc_ids:
+                return self._story(story_id, doc_ids)
+        # Listed already, or not stored: no such story, unless loose documents (grouped on reading) make it.
+        for story in self.stories:
+            if story.story_id == story_id:
+                return story
+        raise KeyError(story_id)
 
     def naming(self, words: set[str]) -> dict[str, int] | None:
         """story_id -> how many of these name words its articles use, for the stories that use
