@@ -9,9 +9,8 @@ import random
 from pathlib import Path
 
 import httpx
-import pytest
 
-from test_app import AppServer, copy_index
+from test_app import copy_index, server  # noqa: F401  (server: the app on a copy of the bundled index, one per module)
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCURRENT = 200
@@ -44,15 +43,6 @@ async def ask_all(url: str, questions: list[str]) -> list:
             return "nothing", stream[:200]
 
         return await asyncio.gather(*[ask(q) for q in questions], return_exceptions=True)
-
-
-@pytest.fixture(scope="module")
-def server(bundled_index, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("app-load")
-    app = AppServer(copy_index(bundled_index, folder), folder / "uploads", folder / "app.log")
-    app.wait()
-    yield app
-    app.stop()
 
 
 def test_two_hundred_different_questions_at_once_all_answered_as_alone(server):
