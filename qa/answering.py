@@ -31,9 +31,8 @@ from .extract import Sentence, Tree, values
 from .open_answers import open_value
 from .question import Question, analyse_question
 from .render import summarize
-from .retrieval import MODES, LexicalIndex, top_per_document
+from .retrieval import MODES, LexicalIndex, stem, top_per_document
 from .settings import Settings
-from .retrieval import stem
 from .values import Value, date_values, fold_name, name_words
 
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
