@@ -74,6 +74,11 @@ class Decision:
     addresses: bool = False
     features: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def stated(self) -> tuple[Value, ...]:
+        """Every value its candidate sentences state (what a disagreement checks against)."""
+        return tuple(v for c in self.candidates for v in c.values)
+
 
 class Caches:
     """What answerers over parts of one index share: question encodings and parses, word vectors."""
@@ -154,7 +159,7 @@ class Answerer:
         primary = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses and d.value}
         answer.disagreement = compare(
             [SourceValue(src.doc_id, src.outlet, primary[src.doc_id].value,
-                         comparable=_confident(primary[src.doc_id], s))
+                         comparable=_confident(primary[src.doc_id], s), stated=primary[src.doc_id].stated)
              for src in answer.sources if src.doc_id in primary], topic_of(q))
         summarize(answer, q)
         return answer

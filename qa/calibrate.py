@@ -52,6 +52,7 @@ class DocRecord:
     features: np.ndarray | None   # FEATURES, None when the document had no candidate sentence
     value: object                 # its chosen Value or None
     fused: float                  # the fused score of the value's sentence
+    stated: tuple = ()            # every value its candidate sentences state
 
 
 @dataclass
@@ -91,7 +92,8 @@ def collect(stories, material: str, mode: str, log, cache: Path | None = None) -
             docs = [DocRecord(gold=answerer.store.documents[d.doc].doc_id in gold.sources,
                               features=np.array([d.features[f] for f in FEATURES], dtype=np.float64)
                               if d.candidates else None,
-                              value=d.value, fused=d.candidates[0].fused if d.candidates else 0.0)
+                              value=d.value, fused=d.candidates[0].fused if d.candidates else 0.0,
+                              stated=d.stated)
                     for d in decisions]
             records.append(QuestionRecord(story.name, material, q.wants_value, gold.disagree, docs,
                                           [answerer.store.documents[d.doc].outlet for d in decisions]))
@@ -187,7 +189,7 @@ def flags(records, settings: Settings, fit_min: float, fused_min: float) -> tupl
     for rec in records:
         said = _addressed(rec, probabilities(rec, settings.weights), settings)
         values = [SourceValue(str(i), rec.outlets[i], d.value,
-                              comparable=d.value.score >= fit_min and d.fused >= fused_min)
+                              comparable=d.value.score >= fit_min and d.fused >= fused_min, stated=d.stated)
                   for i, d in enumerate(rec.docs) if said[i] and d.value is not None]
         flag = compare(values, "").flag
         tp += flag and rec.disagree

@@ -2,15 +2,18 @@
 
 Not disagreements: two spellings of one name, "about 2,500" against "2,500" (a qualifier says how
 exact a figure is, not which figure), one figure in two units ("10,400 acres" and "4,200
-hectares"), one clock time in words and digits, and values extracted without confidence (a flag
-made of an extraction error is worse for a reader than a missed one).
+hectares"), one clock time in words and digits, values extracted without confidence (a flag made of an
+extraction error is worse for a reader than a missed one), and two values each source states
+both of: an outlet that gives "900" as its answer but also says "2,500" near the question is not
+in dispute with one that says "2,500" (most often the question picked one of two figures the
+outlet gives, "900 troops in Syria and 2,500 in Iraq").
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .answer import Disagreement, DisagreementValue
-from .values import Value, compatible
+from .values import NAMES, Value, compatible
 
 UNFLAGGED_KINDS = {"thing"}   # "what sport": a kind and its sub-kind can both be right
 
@@ -23,6 +26,7 @@ class SourceValue:
     outlet: str
     value: Value
     comparable: bool = True     # False: extracted without the confidence a flag needs
+    stated: tuple[Value, ...] = ()   # every value the source states near the question (its value among them)
 
 
 def group(values: list[SourceValue]) -> list[list[SourceValue]]:
@@ -35,6 +39,17 @@ def group(values: list[SourceValue]) -> list[list[SourceValue]]:
         else:
             home.append(sv)
     return sorted(groups, key=lambda g: -len(g))
+
+
+def states(sv: SourceValue, value: Value) -> bool:
+    """Whether the source states this value too, among the values near the question."""
+    return any((v.kind == value.kind or v.kind in NAMES and value.kind in NAMES) and compatible(v, value)
+               for v in sv.stated)
+
+
+def disputed(a: SourceValue, b: SourceValue) -> bool:
+    """Two sources are in dispute when their values cannot both be true and neither states the other's."""
+    return not compatible(a.value, b.value) and not states(a, b.value) and not states(b, a.value)
 
 
 def shown(g: list[SourceValue]) -> str:
@@ -54,7 +69,9 @@ def compare(values: list[SourceValue], topic: str) -> Disagreement:
     """The Disagreement over all sources' values; flagged only between confident, incompatible ones."""
     groups = group(values)
     entries = [DisagreementValue(value=shown(g), doc_ids=[sv.doc_id for sv in g]) for g in groups]
-    confident = group([sv for sv in values if sv.comparable])
+    sure = [sv for sv in values if sv.comparable]
+    at_odds = {id(a) for a in sure for b in sure if disputed(a, b)}
+    confident = group([sv for sv in sure if id(sv) in at_odds])
     if len(confident) < 2 or confident[0][0].value.kind in UNFLAGGED_KINDS:
         return Disagreement(flag=False, summary="", values=entries)
     parts = [f"{_names(g)} {'say' if len(g) > 1 else 'says'} {shown(g)}" for g in confident]

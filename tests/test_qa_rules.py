@@ -192,6 +192,23 @@ def test_no_flag_from_look_alikes_or_values_without_confidence():
     assert not shaky.flag and len(shaky.values) == 2   # both shown, not weighed against each other
 
 
+def test_no_flag_between_sources_that_each_state_both_values():
+    """An outlet whose answer is "900" but which also says "2,500" near the question is not in
+    dispute with one that says "2,500"; an outlet that never states the other figure is."""
+    one_only = "About 2,500 soldiers serve in the south."
+    a, b = source_values(("Some 900 soldiers are in the north.", "count", True), (one_only, "count", True))
+    a.stated = (a.value, one("2,500 soldiers serve in the south.", "count"))   # "900 in the north and 2,500 in the south"
+    b.stated = (b.value,)
+    assert not compare([a, b], "").flag
+    c, d = source_values(("Some 900 soldiers serve in the south.", "count", True), (one_only, "count", True))
+    c.stated, d.stated = (c.value,), (d.value,)
+    assert compare([c, d], "Soldiers").flag
+    # the same when the second outlet is the one that names both figures
+    e, f = source_values(("Some 900 soldiers serve in the south.", "count", True), (one_only, "count", True))
+    e.stated, f.stated = (e.value,), (f.value, one("Some 900 serve.", "count"))
+    assert not compare([e, f], "").flag
+
+
 def test_top_per_document_keeps_every_document():
     scores = np.array([0.9, 0.1, 0.8, 0.7, 0.2, 0.3], dtype=np.float32)
     docs = np.array([0, 0, 0, 1, 1, 2], dtype=np.int32)
