@@ -106,7 +106,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     near = anchors(tree, q)
     # Nearness to the question's own words counts fully, to the names it gives half: "City Clerk
     # Harriet Ogunbo" answers "who is Brennock's city clerk" before "Brennock Mayor Corinne Lasko".
-    words = anchors(tree, q, without_focus=q.kind == "count", names=False)
+    # A count's focus is left out of its anchors when it names what is counted ("54 PEOPLE were
+    # hurt"), kept when it names the figure itself ("a POPULATION of 4,411").
+    words = anchors(tree, q, without_focus=q.kind == "count" and q.focus not in lx.COUNT_NOUNS, names=False)
     named = anchors(tree, q, names=True)
     dist = tree.distances(words) if words else [FAR] * len(tree.tokens)
     dist_named = tree.distances(named) if named else [FAR] * len(tree.tokens)
@@ -163,6 +165,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree) -> list[Value]:
         found = list(typed.get(kind, []))
         if kind == "count":
             found += [v for v in typed.get("measure", []) if v.unit == "" ]
+            found = [v for v in found if _whole(v)]
         if kind == "measure" and not found:
             found = typed.get("count", [])
         if kind == "age" and not found:
@@ -193,6 +196,12 @@ def _candidates(q: Question, s: Sentence, tree: Tree) -> list[Value]:
     return []
 
 
+def _whole(v: Value) -> bool:
+    """Things are counted in whole numbers: "63.79" or "30.178614" is a rate, a measure or a
+    coordinate, not a count ("2.5 million" is one)."""
+    return not re.search(r"\d\.\d", v.text) or bool(re.search(r"(?i)\d\s*(?:thousand|million|billion|bn|mn|m|k)\b", v.text))
+
+
 def _after_locative(tree: Tree, start: int) -> bool:
     ids = tree.tokens_in(start, start + 1)
     if not ids:
@@ -221,6 +230,8 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
     if not q.focus:
         return 0.0
     counted = _counted_noun(tree, ids)
+    if q.focus in lx.COUNT_NOUNS:   # "what is the population": the figure of it, of people or of anything
+        return 0.0
     if counted is None:   # "54 were injured": the noun is left out, the number stands for it
         return 0.3 if any(tree.tokens[i].dep in {"nsubj", "nsubjpass", "dobj"} for i in ids) else 0.0
     t = tree.tokens[counted]

@@ -131,6 +131,16 @@ def test_spellings_of_one_name(a, b, same):
     assert same_name(a, b) is same
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("What is the population of Elmsby?", "Elmsby lies at 52.107345, its population was 4,411 at the last census.", "4,411"),
+    ("What is the population of Elmsby?", "At the census, Elmsby had a population of 2,310 people in 14 villages.", "2,310"),
+    ("How many pupils attend the school?", "The school, rated 63.79 in the survey, teaches 412 pupils.", "412"),
+    ("How many jobs will the plant create?", "The plant will create 2.5 million jobs, officials said.", "2.5 million"),
+])
+def test_a_count_is_a_whole_number_and_a_figure_of_its_focus(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 def test_an_age_beside_a_name_and_a_count_beside_a_number_label():
     assert one("The 52-year-old driver was unhurt.", "age").low == 52
     assert [v.text for v in typed_values("Precinct No. 4 counted 1,140 ballots.")["count"]] == ["1,140"]
