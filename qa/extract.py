@@ -27,6 +27,9 @@ LABEL_FIT = {
     "org": {"ORG": 0.3, "NORP": 0.1, "PERSON": -0.05, "PRODUCT": 0.0, "GPE": -0.2, "FAC": -0.2, "WORK_OF_ART": -0.1},
     "place": {"GPE": 0.3, "LOC": 0.3, "FAC": 0.3, "ORG": -0.1, "PERSON": -0.3, "NORP": -0.3},
 }
+NAME_KINDS = {"person", "org", "place"}
+GENERIC_FOCUS = {"name", "person", "people", "one", "thing"}
+FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks for
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
 FAR = 8   # tree distance given when no question word is in the sentence
 
@@ -104,6 +107,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     if not found:
         return []
     near = anchors(tree, q)
+    focus = _focus_tokens(tree, q) if q.kind in NAME_KINDS else set()
+    dist_focus = tree.distances(focus) if focus else None
     # Nearness to the question's own words counts fully, to the names it gives half: "City Clerk
     # Harriet Ogunbo" answers "who is Brennock's city clerk" before "Brennock Mayor Corinne Lasko".
     # A count's focus is left out of its anchors when it names what is counted ("54 PEOPLE were
@@ -119,7 +124,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         ids = tree.tokens_in(v.start, v.end)
         if not ids:
             continue
-        if any(i in near for i in ids) and v.kind not in NUMERIC_KINDS | {"role"}:
+        if any(i in near and i not in focus for i in ids) and v.kind not in NUMERIC_KINDS | {"role"}:
             continue   # a span made of the question's own words is what it asks about, not the answer
         v.head = tree.root_of(ids)
         v.score = max(1.0 / (1.0 + min(dist[i] for i in ids)), 0.5 / (1.0 + min(dist_named[i] for i in ids)))
@@ -131,10 +136,22 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         if v.kind == "date":
             v.score += _date_fit(v, q)
         v.score += v.fields.get("label_fit", 0.0)
+        if dist_focus is not None and min(dist_focus[i] for i in ids) <= 1:
+            v.score += FOCUS_FIT   # "Norhalm Bank" for "which bank", "spokesman Dario Kowalczyk" for "which spokesman"
         v.sentence_id = sentence.sentence_id
         out.append(v)
     out.sort(key=lambda v: -v.score)
     return out
+
+
+def _focus_tokens(tree: Tree, q: Question) -> set[int]:
+    """The sentence's uses of a name question's focus noun ("bank" in "which bank"); none for the
+    nouns that only say a name is asked ("name", "person")."""
+    if not q.focus or q.focus in GENERIC_FOCUS:
+        return set()
+    want = stem(q.focus)
+    return {i for i, t in enumerate(tree.tokens) if t.pos in {"NOUN", "PROPN"} and
+            (stem(t.lemma.lower()) == want or stem(t.text.lower()) == want)}
 
 
 def _governing_verb(tree: Tree, at: int | None) -> int | None:

@@ -141,6 +141,16 @@ def test_a_count_is_a_whole_number_and_a_figure_of_its_focus(nlp, question, sent
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("Which bank is lending the money?", "Mia Stone said the loan comes from Harlow Bank.", "Harlow Bank"),
+    ("Which charity ran the shelter?", "Mayor Ida Kern thanked the charity Open Door Trust, which ran the shelter.",
+     "Open Door Trust"),
+    ("Who is the club's spokesman?", "Coach Ana Ruiz was praised by spokesman Omar Reyes on Monday.", "Omar Reyes"),
+])
+def test_a_name_that_is_or_stands_beside_the_asked_noun_fits(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 def test_an_age_beside_a_name_and_a_count_beside_a_number_label():
     assert one("The 52-year-old driver was unhurt.", "age").low == 52
     assert [v.text for v in typed_values("Precinct No. 4 counted 1,140 ballots.")["count"]] == ["1,140"]
