@@ -124,7 +124,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         ids = tree.tokens_in(v.start, v.end)
         if not ids:
             continue
-        if any(i in near and i not in focus for i in ids) and v.kind not in NUMERIC_KINDS | {"role"}:
+        if v.fields.get("focus_phrase"):
+            pass   # "drone strike" for "what kind of strike": its other words are the answer
+        elif any(i in near and i not in focus for i in ids) and v.kind not in NUMERIC_KINDS | {"role"}:
             continue   # a span made of the question's own words is what it asks about, not the answer
         v.head = tree.root_of(ids)
         v.score = max(1.0 / (1.0 + min(dist[i] for i in ids)), 0.5 / (1.0 + min(dist_named[i] for i in ids)))
@@ -209,7 +211,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree) -> list[Value]:
     if kind == "role":
         return _roles(q, s, tree)
     if kind == "thing":
-        return _phrases(s, tree)
+        return _phrases(s, tree, q)
     return []
 
 
@@ -377,8 +379,11 @@ def _noun_phrase(tree: Tree, head: int) -> list[int]:
     return ids
 
 
-def _phrases(s: Sentence, tree: Tree) -> list[Value]:
-    """Noun phrases and named things: the candidates of a 'what X' question."""
+def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
+    """Noun phrases and named things: the candidates of a 'what X' question. Besides whole noun
+    phrases: the noun that modifies another ("football" in "football club": what sport), and the
+    focus noun with its modifiers ("drone strike" for "what kind of strike", "12th Brigade" for
+    "which brigade")."""
     tokens = tree.tokens
     out = []
     used: set[int] = set()
@@ -387,9 +392,23 @@ def _phrases(s: Sentence, tree: Tree) -> list[Value]:
             continue
         out.append(Value("thing", e.text, e.start, e.end))
         used.update(tree.tokens_in(e.start, e.end))
+    focus = stem(q.focus) if q.focus else None
+    asked = {stem(w) for w in q.content} | {stem(w) for w in q.words}
     for i, t in enumerate(tokens):
         if t.pos == "NOUN" and t.dep not in {"compound"} and i not in used:
             ids = _noun_phrase(tree, i)
             start, end, text = _span(tree, s.text, ids)
             out.append(Value("thing", text, start, end))
+        if t.pos == "NOUN" and t.dep == "compound" and i not in used and tokens[t.head].pos in {"NOUN", "PROPN"}:
+            out.append(Value("thing", t.text, t.start, t.start + len(t.text)))
+        if focus and t.pos in {"NOUN", "PROPN"} and stem(t.lemma.lower()) == focus:
+            mods = [k for k in range(len(tokens)) if tokens[k].head == i and k != i and
+                    tokens[k].dep in {"compound", "amod", "nummod", "nmod"} and tokens[k].pos != "DET"
+                    and stem(tokens[k].lemma.lower()) not in asked]   # "primary function" answers no "primary function"
+            if mods:
+                ids = sorted(mods + [i])
+                start, end, text = _span(tree, s.text, list(range(ids[0], ids[-1] + 1)))
+                v = Value("thing", text, start, end)
+                v.fields = {"focus_phrase": True}
+                out.append(v)
     return out

@@ -151,6 +151,21 @@ def test_a_name_that_is_or_stands_beside_the_asked_noun_fits(nlp, question, sent
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("What kind of vehicle was set alight?", "Rioters set alight a police vehicle near the old market.", "police vehicle"),
+    ("Which platoon led the patrol?", "The patrol was led by the 3rd platoon, a spokesman said.", "3rd platoon"),
+])
+def test_what_kind_of_x_is_answered_by_x_with_its_modifiers(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+def test_a_noun_that_modifies_another_is_a_candidate_of_its_own(nlp):
+    q = analyse_question("What sport is Lena Varga associated with?", nlp)
+    sentence = "Lena Varga joined a football club in Szeged in 2010."
+    found = values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))
+    assert "football" in [v.text for v in found]
+
+
 def test_an_age_beside_a_name_and_a_count_beside_a_number_label():
     assert one("The 52-year-old driver was unhurt.", "age").low == 52
     assert [v.text for v in typed_values("Precinct No. 4 counted 1,140 ballots.")["count"]] == ["1,140"]
