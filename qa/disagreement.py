@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .answer import Disagreement, DisagreementValue
-from .values import NAMES, Value, compatible
+from .values import NAMES, Value, compatible, same_name
 
 UNFLAGGED_KINDS = {"thing"}   # "what sport": a kind and its sub-kind can both be right
 
@@ -43,8 +43,9 @@ def group(values: list[SourceValue]) -> list[list[SourceValue]]:
 
 def states(sv: SourceValue, value: Value) -> bool:
     """Whether the source states this value too, among the values near the question."""
-    return any((v.kind == value.kind or v.kind in NAMES and value.kind in NAMES) and compatible(v, value)
-               for v in sv.stated)
+    if value.kind not in NAMES:
+        return any(v.kind == value.kind and compatible(v, value) for v in sv.stated)
+    return any(v.kind in NAMES and same_name(v.text, value.text) for v in sv.stated)
 
 
 def disputed(a: SourceValue, b: SourceValue) -> bool:

@@ -333,6 +333,7 @@ def _typed_values(text: str) -> dict[str, list[Value]]:
 
 
 # -- names -------------------------------------------------------------------------------------------
+@lru_cache(maxsize=50_000)
 def fold_name(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
@@ -342,13 +343,20 @@ def fold_name(text: str) -> str:
 
 
 def name_words(text: str) -> list[str]:
-    return [w for w in fold_name(text).split() if w not in lx.NAME_TITLES and w not in {"of", "and", "in", "at", "for"}]
+    return list(_name_words(text))
 
 
+@lru_cache(maxsize=50_000)
+def _name_words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in fold_name(text).split() if w not in lx.NAME_TITLES and w not in {"of", "and", "in", "at", "for"})
+
+
+@lru_cache(maxsize=100_000)
 def _word_alike(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= 0.8)
 
 
+@lru_cache(maxsize=50_000)
 def same_name(a: str, b: str) -> bool:
     """Spellings of one name: 'Euan Strachley' = 'Ewan Strachley', 'Dr Henrike Vossberg' = 'Henrike
     Vossberg', 'Ashby Memorial in Tresham' = 'Ashby Memorial Hospital in Tresham'."""
