@@ -139,6 +139,7 @@ def _run_head(tokens, j: int, copula: bool = False) -> str | None:
         elif t.lower_ == "of" and nouns and nouns[-1].lemma_.lower() in lx.KIND_NOUNS:
             pass
         elif t.pos_ in {"ADJ", "DET", "NUM", "ADV"} or t.tag_ == "POS" or (copula and t.pos_ == "PROPN") or (
+                t.pos_ == "PROPN" and t.dep_ == "compound" and not nouns) or (
                 t.pos_ == "VERB" and t.tag_ == "VBN" and not nouns):
             if nouns and t.pos_ != "ADJ":
                 break

@@ -53,6 +53,7 @@ def one(text: str, kind: str):
     ("What sport is Ana Ruiz associated with?", "thing", "sport"),
     ("What kind of vehicle was stolen?", "thing", "vehicle"),
     ("What is the population of Old Harbour?", "count", "population"),
+    ("How many U.N. observers are in Dalmoor?", "count", "observer"),
     ("Why did the talks collapse?", "open", None),
     ("Did the mayor resign?", "open", None),
 ])
