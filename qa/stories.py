@@ -7,6 +7,12 @@ read into memory when first asked about (`Archive.snapshot`) and kept among the 
 that its sources, its `not_mentioned` and what counts as a rare name are the story's, not the
 archive's, and the cost of a question follows its story, not the archive. Stories the hits also
 touched are named in the answer (`other_stories`), for the reader to switch to.
+
+Closeness alone cannot tell stories apart when a question says only "the attack" and two stories
+report attacks: stories whose closeness ties with the closest (`ChoiceSettings.tie`) are judged by
+how well each answers (at most `judged` of them, so the cost follows the question, never the
+archive). A story whose articles use none of the words of the names a question gives ("Who won
+the Super Bowl?") is not what it is about; when no story is left, no story answers.
 """
 from __future__ import annotations
 
@@ -23,7 +29,10 @@ from index.store import Archive, Story
 from index.stories import words_of_name
 
 from .answer import Answer
-from .answering import Answerer, Caches, clean_question
+from .answering import Answerer, Caches, Decision, clean_question
+from .render import summarize
+from .lexicon import MONTHS, WEEKDAYS
+from .values import date_values, fold_name
 from . import settings as settings_module
 from .settings import Settings
 
@@ -43,6 +52,15 @@ class ChoiceSettings:
     # Another story counts as touched when one of its sentences is this close to the best hit's
     # cosine: near enough that the question might be about it.
     touch_margin: float = 0.08
+    # Stories whose score is within this of the best story's are tied by meaning (0.03 of cosine:
+    # "the attack" of two stories that both report attacks): each answers, and the one that answers
+    # best is chosen (`answer_strength`). The suite routes alike for any tie from 0.015 to 0.045.
+    tie: float = 0.03
+    # At most this many tied stories are answered (the closest first): the cost of a question.
+    judged: int = 3
+    # A story answers as well as the mean address probability of its best this-many documents: a
+    # story several outlets answer beats one whose single source happens to score high.
+    corroboration: int = 2
     # When the chosen story has no source for the question, answer within the first touched
     # story that has one (the reader asked about "the strike" of another story, say).
     fall_back: bool = False
@@ -57,6 +75,9 @@ class StoryChoice:
     story_id: str | None                                # the story the hits point to (None: empty index)
     touched: list[str] = field(default_factory=list)    # other stories the best hits reach, best first
     scores: dict[str, float] = field(default_factory=dict)
+    tied: list[str] = field(default_factory=list)       # the chosen and the stories tied with it, best first
+    strengths: dict[str, float] = field(default_factory=dict)   # how well each tied story answers
+    unnamed: str | None = None    # the nearest story, when no story names what the question names
 
 
 def choose(archive: Archive, query: np.ndarray, settings: ChoiceSettings = ChoiceSettings(),
@@ -82,7 +103,24 @@ def choose(archive: Archive, query: np.ndarray, settings: ChoiceSettings = Choic
     top = max((t[0] for t in tops.values()), default=0.0)
     touched = [s for s in sorted(tops, key=lambda s: -tops[s][0])
                if s != chosen and tops[s][0] >= top - settings.touch_margin]
-    return StoryChoice(chosen, touched, ranked)
+    return StoryChoice(chosen, touched, ranked, tied_with(ranked, sorted(ranked, key=lambda s: (-ranked[s], s)), settings))
+
+
+def tied_with(scores: dict[str, float], order: list[str], settings: ChoiceSettings) -> list[str]:
+    """The first story of `order` and those after it whose score is within `settings.tie` of its
+    score, at most `settings.judged` in all."""
+    if not order:
+        return []
+    return [s for s in order if scores[s] >= scores[order[0]] - settings.tie][:max(1, settings.judged)]
+
+
+def answer_strength(decisions: list[Decision], corroboration: int) -> float:
+    """How well one story answers: the mean address probability of its best `corroboration`
+    documents (all of them when it has fewer); 0.0 when none of them addresses the question."""
+    if not any(d.addresses for d in decisions):
+        return 0.0
+    best = sorted((d.score for d in decisions), reverse=True)[:max(1, corroboration)]
+    return sum(best) / len(best)
 
 
 class StoryAnswerer:
@@ -97,6 +135,7 @@ class StoryAnswerer:
         self.caches = Caches(embedder, nlp)   # the question is encoded and parsed once, for every story
         self._encode = self.caches.encode
         self._answerers: OrderedDict[str, Answerer] = OrderedDict()
+        self._story_words: OrderedDict[str, frozenset[str]] = OrderedDict()   # story -> the words its articles use
         self._lock = threading.Lock()
 
     @classmethod
@@ -138,9 +177,12 @@ class StoryAnswerer:
             return answer
         # The question and the words its answer will need, encoded in one call for every story.
         self.caches.prime(text, self.caches.question(text), settings_module.for_mode(mode, self.answer_settings))
-        choice = self.choice(text)
+        choice = self.choice(text, mode) if fixed is None else self.choice(text, mode, judge=False)
+        if fixed is None and choice.unnamed is not None:   # no story names what the question names
+            return self._unanswered(question, choice)
         chosen = fixed or choice.story_id
-        others = [s for s in [choice.story_id] + choice.touched if s is not None and s != chosen]
+        others = [s for s in [choice.story_id] + choice.tied + choice.touched if s is not None and s != chosen]
+        others = list(dict.fromkeys(others))
         answer = self._within(chosen, question, mode)
         if not answer.sources and fixed is None and self.settings.fall_back:
             for other in others:
@@ -155,12 +197,71 @@ class StoryAnswerer:
         answer.notices.append(story_notice(story, [self.store.story(s) for s in others], bool(answer.sources)))
         return answer
 
-    def choice(self, question: str) -> StoryChoice:
-        """Which story the question's best hits point to, and which others they touch."""
+    def choice(self, question: str, mode: str = "hybrid", judge: bool = True) -> StoryChoice:
+        """Which story the question is about, and which others it touches: its best hits choose
+        (`choose`), among the stories that use a word of the names it gives; stories tied with
+        the closest are judged by how well each answers (`judge`, at most `ChoiceSettings.judged`).
+        `unnamed` is set when no story the hits reach uses any word of the question's names."""
         text, _ = clean_question(question)
-        hits = self.store.hits(self._encode(text), self.settings.hits, self.settings.pool)
-        return choose(self.store, self._encode(text), self.settings,
-                      self.naming(text, {h.story_id for h in hits if h.story_id is not None}), hits)
+        query = self._encode(text)
+        hits = self.store.hits(query, self.settings.hits, self.settings.pool)
+        choice = choose(self.store, query, self.settings,
+                        self.naming(text, {h.story_id for h in hits if h.story_id is not None}), hits)
+        if choice.story_id is None or not judge:
+            return choice
+        order = sorted(choice.scores, key=lambda s: (-choice.scores[s], s))
+        names = self._asked_name_words(text)
+        if names:   # the closest few only: the cost of a question, not of the archive
+            order = [s for s in order[:max(1, self.settings.judged)] if self._uses_any(s, names)]
+            if not order:
+                choice.unnamed, choice.story_id, choice.tied = choice.story_id, None, []
+                return choice
+        choice.tied = tied_with(choice.scores, order, self.settings)
+        choice.story_id = choice.tied[0]
+        if len(choice.tied) > 1:
+            for story_id in choice.tied:
+                choice.strengths[story_id] = answer_strength(self.answerer(story_id).decisions(text, mode)[2],
+                                                             self.settings.corroboration)
+            best = max(choice.tied, key=lambda s: choice.strengths[s])   # an equal strength keeps the closer
+            if choice.strengths[best] > 0.0:   # none answers: the closest, which then cites nothing
+                choice.story_id = best
+        choice.touched = [s for s in choice.touched if s != choice.story_id]
+        return choice
+
+    def _asked_name_words(self, text: str) -> set[str]:
+        """The words of the names the question gives, dates, months and weekdays aside ("Super
+        Bowl" -> super, bowl; "the February 7 strike" names no word: a report of it may say "Wednesday")."""
+        names = [n for n in self.caches.question(text).names if not date_values(n)]
+        words = set().union(*(words_of_name(n) for n in names)) if names else set()
+        return {w for w in words if w not in MONTHS and w not in WEEKDAYS}
+
+    def _uses_any(self, story_id: str, words: set[str]) -> bool:
+        """Whether any article of the story uses any of these words (as a word, in any case)."""
+        with self._lock:
+            used = self._story_words.get(story_id)
+        if used is None:
+            store = self.answerer(story_id).store
+            used = frozenset(w for d in store.documents for w in fold_name(store.text(d.doc_id)).split())
+            with self._lock:
+                self._story_words[story_id] = used
+                while len(self._story_words) > self.settings.kept:
+                    self._story_words.popitem(last=False)
+        return not used.isdisjoint(words)
+
+    def _unanswered(self, question: str, choice: StoryChoice) -> Answer:
+        """No story addresses the question: no sources, no story, the nearest stories to switch to."""
+        text, notices = clean_question(question)
+        answer = Answer(question=text, notices=notices)
+        summarize(answer)
+        answer.other_stories = list(dict.fromkeys(s for s in [choice.unnamed] + choice.touched if s is not None))
+        given = [n for n in self.caches.question(text).names
+                 if not date_values(n) and words_of_name(n) - MONTHS.keys() - WEEKDAYS.keys()]
+        # "the Super Bowl" and "Super Bowl" are one name: the shortest spelling is shown
+        names = ", ".join(f"\u201c{n}\u201d" for n in dict.fromkeys(given) if not any(m != n and m in n for m in given))
+        nearest = self.store.story(choice.unnamed)
+        answer.notices.append(f"No story in the archive names {names}; the nearest is story {nearest.story_id} "
+                              f"\u201c{nearest.title or nearest.story_id}\u201d.")
+        return answer
 
     def _within(self, story_id: str, question: str, mode: str) -> Answer:
         return self.answerer(story_id).ask(question, mode=mode)
