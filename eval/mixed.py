@@ -125,6 +125,32 @@ def timed(ask, golds: list[GoldQuestion]) -> tuple[list[dict], list[float]]:
     return answers, latencies
 
 
+def differences(story: str, alone: dict, mixed: dict, routes: list[dict], own: str) -> list[dict]:
+    """The questions whose mixed answer differs from the alone one in any figure (a gold source's
+    citation, evidence or answer, no-answer, the flag), with where the question went and why."""
+    out = []
+    for before, after, route in zip(alone["per_question"], mixed["per_question"], routes):
+        after_sources = {d.split(SEPARATOR, 1)[1]: m for d, m in after["sources"].items()}
+        changed = [f"{d}.{k}" for d, m in before["sources"].items() for k in ("cited", "evidence", "answer")
+                   if m[k] != after_sources[d][k]]
+        changed += [k for k in ("no_answer", "flag") if before[k] != after[k]]
+        if not changed:
+            continue
+        routed = route["story_id"]
+        if routed is None:
+            why = f"no story chosen (nearest {route['unnamed']} names none of the question's names)"
+        elif routed != own:
+            why = (f"unanswerable in its story, answered within the story chosen, {routed}" if before["no_answer"]
+                   is not None else f"routed to another story, {routed}")
+            if route["tied"][1:]:
+                why += f" (tied by closeness with {', '.join(route['tied'][1:])}; strengths {route['strengths']})"
+        else:
+            why = "its own story, answered differently"
+        out.append({"id": f"{story}/{before['id']}", "question": before["question"], "changed": changed,
+                    "own_story": own, "story_id": routed, "why": why})
+    return out
+
+
 def figure(run: dict, key: str):
     value = run
     for part in key.split("."):
@@ -202,13 +228,16 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
             answers_alone, t_alone = timed(alone.ask, golds[story.name])
             mine = prefixed(story.name, golds[story.name])
             answers_mixed, t_mixed = timed(mixed.ask, mine)
-            own = sum(mixed.choice(g.question).story_id == store.story_of(next(
-                d for d in truth if truth[d] == story.name)) for g in mine)
+            own_id = store.story_of(next(d for d in truth if truth[d] == story.name))
+            routes = [dataclasses.asdict(mixed.choice(g.question)) for g in mine]
+            own = sum(r["story_id"] == own_id for r in routes)
             for answer in answers_mixed:   # sources and not_mentioned must all be of one story
                 named = {s["doc_id"] for s in answer["sources"]} | set(answer["not_mentioned"])
                 leaks += len({store.story_of(d) for d in named}) > 1
             results[story.name] = {"alone": report(golds[story.name], answers_alone, t_alone),
                                    "mixed": report(mine, answers_mixed, t_mixed), "own_story": own}
+            results[story.name]["differences"] = differences(story.name, results[story.name]["alone"],
+                                                             results[story.name]["mixed"], routes, own_id)
             all_golds += golds[story.name]
             all_alone += answers_alone
             lat_alone += t_alone
@@ -218,6 +247,10 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
         pooled = {"alone": report(all_golds, all_alone, lat_alone), "mixed": report(mine_all, all_mixed, lat_mixed),
                   "own_story": sum(r["own_story"] for r in results.values())}
     print_tables(results, pooled)
+    changed = [d for r in results.values() for d in r["differences"]]
+    click.echo(f"\nquestions whose mixed answer differs from the alone one: {len(changed)}")
+    for d in changed:
+        click.echo(f"  {d['id']}: {d['question']}\n    changed {', '.join(d['changed'])}; {d['why']}")
     click.echo(f"\nanswers naming a document of another story in sources or not_mentioned: {leaks}")
     click.echo(f"latency p50/p95 ms: alone {pooled['alone']['latency_ms']['p50']:.0f}/"
                f"{pooled['alone']['latency_ms']['p95']:.0f}, mixed {pooled['mixed']['latency_ms']['p50']:.0f}/"
