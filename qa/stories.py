@@ -106,12 +106,16 @@ def choose(archive: Archive, query: np.ndarray, settings: ChoiceSettings = Choic
     return StoryChoice(chosen, touched, ranked, tied_with(ranked, sorted(ranked, key=lambda s: (-ranked[s], s)), settings))
 
 
-def tied_with(scores: dict[str, float], order: list[str], settings: ChoiceSettings) -> list[str]:
-    """The first story of `order` and those after it whose score is within `settings.tie` of its
-    score, at most `settings.judged` in all."""
-    if not order:
-        return []
-    return [s for s in order if scores[s] >= scores[order[0]] - settings.tie][:max(1, settings.judged)]
+def tied_with(scores: dict[str, float], order: list[str], settings: ChoiceSettings, keep=None) -> list[str]:
+    """The first story of `order` (`keep` says which may be kept) and those after it whose score is
+    within `settings.tie` of its score, at most `settings.judged` stories looked at in all."""
+    out: list[str] = []
+    for story_id in order[:max(1, settings.judged)]:
+        if out and scores[story_id] < scores[out[0]] - settings.tie:
+            break
+        if keep is None or keep(story_id):
+            out.append(story_id)
+    return out
 
 
 def answer_strength(decisions: list[Decision], corroboration: int) -> float:
@@ -201,7 +205,7 @@ class StoryAnswerer:
         """Which story the question is about, and which others it touches: its best hits choose
         (`choose`), among the stories that use a word of the names it gives; stories tied with
         the closest are judged by how well each answers (`judge`, at most `ChoiceSettings.judged`).
-        `unnamed` is set when no story the hits reach uses any word of the question's names."""
+        `unnamed` is set when none of the closest few stories uses a word of the question's names."""
         text, _ = clean_question(question)
         query = self._encode(text)
         hits = self.store.hits(query, self.settings.hits, self.settings.pool)
@@ -211,12 +215,13 @@ class StoryAnswerer:
             return choice
         order = sorted(choice.scores, key=lambda s: (-choice.scores[s], s))
         names = self._asked_name_words(text)
-        if names:   # the closest few only: the cost of a question, not of the archive
-            order = [s for s in order[:max(1, self.settings.judged)] if self._uses_any(s, names)]
-            if not order:
-                choice.unnamed, choice.story_id, choice.tied = choice.story_id, None, []
-                return choice
-        choice.tied = tied_with(choice.scores, order, self.settings)
+        # A story none of whose articles uses a word of the question's names is not what it is about.
+        # Read closest first, and only as far as the tie reaches: the cost of a question, not of the archive.
+        choice.tied = tied_with(choice.scores, order, self.settings,
+                                (lambda s: self._uses_any(s, names)) if names else None)
+        if not choice.tied:
+            choice.unnamed, choice.story_id = choice.story_id, None
+            return choice
         choice.story_id = choice.tied[0]
         if len(choice.tied) > 1:
             for story_id in choice.tied:
