@@ -237,8 +237,8 @@ class StoryAnswerer:
         """The words of the names the question gives, dates, months and weekdays aside ("Super
         Bowl" -> super, bowl; "the February 7 strike" names no word: a report of it may say "Wednesday")."""
         names = [n for n in self.caches.question(text).names if not date_values(n)]
-        words = set().union(*(words_of_name(n) for n in names)) if names else set()
-        return {w for w in words if w not in MONTHS and w not in WEEKDAYS}
+        words = {fold_name(w) for n in names for w in words_of_name(n)}   # "José" meets "Jose"
+        return {w for w in words if w and w not in MONTHS and w not in WEEKDAYS}
 
     def _uses_any(self, story_id: str, words: set[str]) -> bool:
         """Whether any article of the story uses any of these words (as a word, in any case)."""
