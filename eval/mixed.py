@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,9 +126,14 @@ def timed(ask, golds: list[GoldQuestion]) -> tuple[list[dict], list[float]]:
     return answers, latencies
 
 
-def differences(story: str, alone: dict, mixed: dict, routes: list[dict], own: str) -> list[dict]:
+def differences(story: str, alone: dict, mixed: dict, routes: list[dict], own: str,
+                names: dict[str, str]) -> list[dict]:
     """The questions whose mixed answer differs from the alone one in any figure (a gold source's
-    citation, evidence or answer, no-answer, the flag), with where the question went and why."""
+    citation, evidence or answer, no-answer, the flag), with where the question went and why
+    (`names`: story id -> the story folder its articles came from)."""
+    def named(story_id: str | None) -> str:
+        return f"{story_id} ({names.get(story_id, '?')})"
+
     out = []
     for before, after, route in zip(alone["per_question"], mixed["per_question"], routes):
         after_sources = {d.split(SEPARATOR, 1)[1]: m for d, m in after["sources"].items()}
@@ -138,12 +144,15 @@ def differences(story: str, alone: dict, mixed: dict, routes: list[dict], own: s
             continue
         routed = route["story_id"]
         if routed is None:
-            why = f"no story chosen (nearest {route['unnamed']} names none of the question's names)"
+            why = f"no story chosen (the nearest, {named(route['unnamed'])}, names none of the question's names)"
         elif routed != own:
-            why = (f"unanswerable in its story, answered within the story chosen, {routed}" if before["no_answer"]
-                   is not None else f"routed to another story, {routed}")
-            if route["tied"][1:]:
-                why += f" (tied by closeness with {', '.join(route['tied'][1:])}; strengths {route['strengths']})"
+            why = (f"unanswerable in its story, answered within the story chosen, {named(routed)}"
+                   if before["no_answer"] is not None else f"routed to another story, {named(routed)}")
+            close = ", ".join(f"{named(s)} {route['scores'][s]:.3f}" for s in sorted(
+                route["scores"], key=lambda s: -route["scores"][s])[:3])
+            why += f"; closeness {close}"
+            if route["strengths"]:
+                why += "; tied, answer strengths " + ", ".join(f"{named(s)} {v:.3f}" for s, v in route["strengths"].items())
         else:
             why = "its own story, answered differently"
         out.append({"id": f"{story}/{before['id']}", "question": before["question"], "changed": changed,
@@ -210,6 +219,9 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
         store = mixed.store
         truth = {d.doc_id: d.doc_id.split(SEPARATOR)[0] for d in store.documents}
         grouping = bcubed({d: store.story_of(d) for d in truth}, truth)
+        # story id -> the folder most of its articles come from, for naming stories in the report
+        folders = {sid: Counter(truth[d] for d in truth if store.story_of(d) == sid).most_common(1)[0][0]
+                   for sid in {store.story_of(d) for d in truth}}
         click.echo(f"grouping: {len(store.documents)} articles of {len(stories)} stories into "
                    f"{len(store.stories)} stories; B-cubed precision {grouping['precision']:.3f}, "
                    f"recall {grouping['recall']:.3f}, F1 {grouping['f1']:.3f}")
@@ -237,7 +249,7 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
             results[story.name] = {"alone": report(golds[story.name], answers_alone, t_alone),
                                    "mixed": report(mine, answers_mixed, t_mixed), "own_story": own}
             results[story.name]["differences"] = differences(story.name, results[story.name]["alone"],
-                                                             results[story.name]["mixed"], routes, own_id)
+                                                             results[story.name]["mixed"], routes, own_id, folders)
             all_golds += golds[story.name]
             all_alone += answers_alone
             lat_alone += t_alone
