@@ -11,7 +11,9 @@ touched are named in the answer (`other_stories`), for the reader to switch to.
 Closeness alone cannot tell stories apart when a question says only "the attack" and two stories
 report attacks: stories whose closeness ties with the closest (`ChoiceSettings.tie`) are judged by
 how well each answers (at most `judged` of them, so the cost follows the question, never the
-archive). A story whose articles use none of the words of the names a question gives ("Who won
+archive); so are, when the closest story's headlines use none of the question's words, those of
+the closest few whose headlines do ("the attack" of a story headlined "Ransomware attack shuts
+..."). A story whose articles use none of the words of the names a question gives ("Who won
 the Super Bowl?") is not what it is about; when no story is left, no story answers.
 """
 from __future__ import annotations
@@ -31,6 +33,7 @@ from index.stories import words_of_name
 from .answer import Answer
 from .answering import Answerer, Caches, Decision, clean_question
 from .render import summarize
+from .retrieval import stem
 from .lexicon import MONTHS, WEEKDAYS
 from .values import date_values, fold_name
 from . import settings as settings_module
@@ -75,8 +78,11 @@ class StoryChoice:
     story_id: str | None                                # the story the hits point to (None: empty index)
     touched: list[str] = field(default_factory=list)    # other stories the best hits reach, best first
     scores: dict[str, float] = field(default_factory=dict)
-    tied: list[str] = field(default_factory=list)       # the chosen and the stories tied with it, best first
-    strengths: dict[str, float] = field(default_factory=dict)   # how well each tied story answers
+    tied: list[str] = field(default_factory=list)       # the closest and the stories tied with it, closest first
+    # When the closest story's headlines use none of the question's words: those of the closest few
+    # whose headlines do ("the attack" of a story headlined "Ransomware attack shuts ...").
+    headlined: list[str] = field(default_factory=list)
+    strengths: dict[str, float] = field(default_factory=dict)   # how well each judged story answers
     unnamed: str | None = None    # the nearest story, when no story names what the question names
 
 
@@ -139,7 +145,8 @@ class StoryAnswerer:
         self.caches = Caches(embedder, nlp)   # the question is encoded and parsed once, for every story
         self._encode = self.caches.encode
         self._answerers: OrderedDict[str, Answerer] = OrderedDict()
-        self._story_words: OrderedDict[str, frozenset[str]] = OrderedDict()   # story -> the words its articles use
+        # story -> the words its articles use, the stems of its headlines' words
+        self._words: OrderedDict[str, tuple[frozenset[str], frozenset[str]]] = OrderedDict()
         self._lock = threading.Lock()
 
     @classmethod
@@ -185,7 +192,8 @@ class StoryAnswerer:
         if fixed is None and choice.unnamed is not None:   # no story names what the question names
             return self._unanswered(question, choice)
         chosen = fixed or choice.story_id
-        others = [s for s in [choice.story_id] + choice.tied + choice.touched if s is not None and s != chosen]
+        others = [s for s in [choice.story_id] + choice.tied + choice.headlined + choice.touched
+                  if s is not None and s != chosen]
         others = list(dict.fromkeys(others))
         answer = self._within(chosen, question, mode)
         if not answer.sources and fixed is None and self.settings.fall_back:
@@ -204,8 +212,10 @@ class StoryAnswerer:
     def choice(self, question: str, mode: str = "hybrid", judge: bool = True) -> StoryChoice:
         """Which story the question is about, and which others it touches: its best hits choose
         (`choose`), among the stories that use a word of the names it gives; stories tied with
-        the closest are judged by how well each answers (`judge`, at most `ChoiceSettings.judged`).
-        `unnamed` is set when none of the closest few stories uses a word of the question's names."""
+        the closest, and when the closest's headlines use none of the question's words those of the
+        closest few whose headlines do, are judged by how well each answers (`judge`; at most
+        `ChoiceSettings.judged` stories in all). `unnamed` is set when none of the closest few
+        stories uses a word of the question's names."""
         text, _ = clean_question(question)
         query = self._encode(text)
         hits = self.store.hits(query, self.settings.hits, self.settings.pool)
@@ -223,11 +233,18 @@ class StoryAnswerer:
             choice.unnamed, choice.story_id = choice.story_id, None
             return choice
         choice.story_id = choice.tied[0]
-        if len(choice.tied) > 1:
-            for story_id in choice.tied:
+        # A question's topic ("the attack") is the event its story's headlines name: when the closest
+        # story's headlines use none of its words, the closest few whose headlines do are judged too.
+        topic = self._topic_stems(text)
+        if topic and not self._story_words(choice.story_id)[1] & topic:
+            choice.headlined = [s for s in order[:max(1, self.settings.judged)] if s not in choice.tied
+                                and self._story_words(s)[1] & topic and (not names or self._uses_any(s, names))]
+        judged = choice.tied + choice.headlined
+        if len(judged) > 1:
+            for story_id in judged:
                 choice.strengths[story_id] = answer_strength(self.answerer(story_id).decisions(text, mode)[2],
                                                              self.settings.corroboration)
-            best = max(choice.tied, key=lambda s: choice.strengths[s])   # an equal strength keeps the closer
+            best = max(judged, key=lambda s: choice.strengths[s])   # an equal strength keeps the closer
             if choice.strengths[best] > 0.0:   # none answers: the closest, which then cites nothing
                 choice.story_id = best
         choice.touched = [s for s in choice.touched if s != choice.story_id]
@@ -240,18 +257,27 @@ class StoryAnswerer:
         words = {fold_name(w) for n in names for w in words_of_name(n)}   # "José" meets "Jose"
         return {w for w in words if w and w not in MONTHS and w not in WEEKDAYS}
 
+    def _topic_stems(self, text: str) -> set[str]:
+        """The stems of the question's content words ("attack", "detect" of "When was the attack first detected?")."""
+        return {stem(w) for w in self.caches.question(text).content}
+
     def _uses_any(self, story_id: str, words: set[str]) -> bool:
         """Whether any article of the story uses any of these words (as a word, in any case)."""
+        return not self._story_words(story_id)[0].isdisjoint(words)
+
+    def _story_words(self, story_id: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The words a story's articles use, and the stems of the words of their headlines."""
         with self._lock:
-            used = self._story_words.get(story_id)
-        if used is None:
+            found = self._words.get(story_id)
+        if found is None:
             store = self.answerer(story_id).store
-            used = frozenset(w for d in store.documents for w in fold_name(store.text(d.doc_id)).split())
+            found = (frozenset(w for d in store.documents for w in fold_name(store.text(d.doc_id)).split()),
+                     frozenset(stem(w) for d in store.documents for w in fold_name(d.title or "").split()))
             with self._lock:
-                self._story_words[story_id] = used
-                while len(self._story_words) > self.settings.kept:
-                    self._story_words.popitem(last=False)
-        return not used.isdisjoint(words)
+                self._words[story_id] = found
+                while len(self._words) > self.settings.kept:
+                    self._words.popitem(last=False)
+        return found
 
     def _unanswered(self, question: str, choice: StoryChoice) -> Answer:
         """No story addresses the question: no sources, no story, the nearest stories to switch to."""
