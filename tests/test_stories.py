@@ -337,9 +337,9 @@ def test_a_question_two_stories_come_close_to_goes_to_the_one_that_answers_it(tw
     dogs, port = story_with(store, "ridge-herald"), story_with(store, "harbor-wire")
     # By its closest sentences the port story is nearest (it says "the attack" in every line) ...
     assert choose(store, two_attacks.caches.encode(HURT)).story_id == port
-    # ... but the dog story is as close, within the tie, and only it answers.
+    # ... but the dog story is as close, within the tie, its headlines name the attack, and only it answers.
     choice = two_attacks.choice(HURT)
-    assert choice.tied == [port, dogs] and choice.story_id == dogs
+    assert choice.tied == [port, dogs] and choice.headlined == [] and choice.story_id == dogs
     assert choice.strengths[port] == 0.0 < choice.strengths[dogs]
     answer = two_attacks.ask(HURT)
     assert answer.story_id == dogs and answer.other_stories == [port]
@@ -348,6 +348,16 @@ def test_a_question_two_stories_come_close_to_goes_to_the_one_that_answers_it(tw
     # Judging one story only, the closest answers: it cites nothing.
     closest_only = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp, choice=ChoiceSettings(judged=1))
     assert closest_only.choice(HURT).story_id == port and closest_only.ask(HURT).sources == []
+    # Each way of judging finds it alone: with no tie, the headlines ("Dog attack at ...", while
+    # the port's say "Hackers shut down ...", "cyberattack") ...
+    no_tie = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp, choice=ChoiceSettings(tie=0.0))
+    choice = no_tie.choice(HURT)
+    assert (choice.tied, choice.headlined, choice.story_id) == ([port], [dogs], dogs)
+    # ... and with no word of the question in any headline, the tie.
+    tie_only = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp)
+    tie_only._topic_stems = lambda text: set()
+    choice = tie_only.choice(HURT)
+    assert (choice.tied, choice.headlined, choice.story_id) == ([port, dogs], [], dogs)
 
 
 def test_a_question_naming_what_no_story_names_is_answered_by_none(two_attacks):
