@@ -32,9 +32,9 @@ from index.stories import words_of_name
 
 from .answer import Answer
 from .answering import Answerer, Caches, Decision, clean_question
+from .lexicon import MONTHS, WEEKDAYS
 from .render import summarize
 from .retrieval import stem
-from .lexicon import MONTHS, WEEKDAYS
 from .values import date_values, fold_name
 from . import settings as settings_module
 from .settings import Settings
@@ -57,9 +57,10 @@ class ChoiceSettings:
     touch_margin: float = 0.08
     # Stories whose score is within this of the best story's are tied by meaning (0.03 of cosine:
     # "the attack" of two stories that both report attacks): each answers, and the one that answers
-    # best is chosen (`answer_strength`). The suite routes alike for any tie from 0.015 to 0.045.
+    # best is chosen (`answer_strength`). The suite is routed alike for any tie up to 0.045 (0.015
+    # to 0.045 without the headlines); 0.05 sends a question to a story that answers it falsely.
     tie: float = 0.03
-    # At most this many tied stories are answered (the closest first): the cost of a question.
+    # At most this many stories are judged, tied or headlined (the closest first): the cost of a question.
     judged: int = 3
     # A story answers as well as the mean address probability of its best this-many documents: a
     # story several outlets answer beats one whose single source happens to score high.
@@ -83,7 +84,7 @@ class StoryChoice:
     # whose headlines do ("the attack" of a story headlined "Ransomware attack shuts ...").
     headlined: list[str] = field(default_factory=list)
     strengths: dict[str, float] = field(default_factory=dict)   # how well each judged story answers
-    unnamed: str | None = None    # the nearest story, when no story names what the question names
+    unnamed: str | None = None    # the nearest story, when none of the closest names what the question names
 
 
 def choose(archive: Archive, query: np.ndarray, settings: ChoiceSettings = ChoiceSettings(),
@@ -226,7 +227,8 @@ class StoryAnswerer:
         order = sorted(choice.scores, key=lambda s: (-choice.scores[s], s))
         names = self._asked_name_words(text)
         # A story none of whose articles uses a word of the question's names is not what it is about.
-        # Read closest first, and only as far as the tie reaches: the cost of a question, not of the archive.
+        # Read closest first, and only as far as the tie reaches (at most `judged`): the cost of a
+        # question, not of the archive.
         choice.tied = tied_with(choice.scores, order, self.settings,
                                 (lambda s: self._uses_any(s, names)) if names else None)
         if not choice.tied:
@@ -290,8 +292,8 @@ class StoryAnswerer:
         # "the Super Bowl" and "Super Bowl" are one name: the shortest spelling is shown
         names = ", ".join(f"\u201c{n}\u201d" for n in dict.fromkeys(given) if not any(m != n and m in n for m in given))
         nearest = self.store.story(choice.unnamed)
-        answer.notices.append(f"No story in the archive names {names}; the nearest is story {nearest.story_id} "
-                              f"\u201c{nearest.title or nearest.story_id}\u201d.")
+        answer.notices.append(f"None of the stories closest to the question names {names}; the nearest is story "
+                              f"{nearest.story_id} \u201c{nearest.title or nearest.story_id}\u201d.")
         return answer
 
     def _within(self, story_id: str, question: str, mode: str) -> Answer:
