@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +126,40 @@ def timed(ask, golds: list[GoldQuestion]) -> tuple[list[dict], list[float]]:
     return answers, latencies
 
 
+def differences(story: str, alone: dict, mixed: dict, routes: list[dict], own: str,
+                names: dict[str, str]) -> list[dict]:
+    """The questions whose mixed answer differs from the alone one in any figure (a gold source's
+    citation, evidence or answer, no-answer, the flag), with where the question went and why
+    (`names`: story id -> the story folder its articles came from)."""
+    def named(story_id: str | None) -> str:
+        return f"{story_id} ({names.get(story_id, '?')})"
+
+    out = []
+    for before, after, route in zip(alone["per_question"], mixed["per_question"], routes):
+        after_sources = {d.split(SEPARATOR, 1)[1]: m for d, m in after["sources"].items()}
+        changed = [f"{d}.{k}" for d, m in before["sources"].items() for k in ("cited", "evidence", "answer")
+                   if m[k] != after_sources[d][k]]
+        changed += [k for k in ("no_answer", "flag") if before[k] != after[k]]
+        if not changed:
+            continue
+        routed = route["story_id"]
+        if routed is None:
+            why = f"no story chosen (the nearest, {named(route['unnamed'])}, names none of the question's names)"
+        elif routed != own:
+            why = (f"unanswerable in its story, answered within the story chosen, {named(routed)}"
+                   if before["no_answer"] is not None else f"routed to another story, {named(routed)}")
+            close = ", ".join(f"{named(s)} {route['scores'][s]:.3f}" for s in sorted(
+                route["scores"], key=lambda s: -route["scores"][s])[:3])
+            why += f"; closeness {close}"
+            if route["strengths"]:
+                why += "; tied, answer strengths " + ", ".join(f"{named(s)} {v:.3f}" for s, v in route["strengths"].items())
+        else:
+            why = "its own story, answered differently"
+        out.append({"id": f"{story}/{before['id']}", "question": before["question"], "changed": changed,
+                    "own_story": own, "story_id": routed, "why": why})
+    return out
+
+
 def figure(run: dict, key: str):
     value = run
     for part in key.split("."):
@@ -184,6 +219,9 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
         store = mixed.store
         truth = {d.doc_id: d.doc_id.split(SEPARATOR)[0] for d in store.documents}
         grouping = bcubed({d: store.story_of(d) for d in truth}, truth)
+        # story id -> the folder most of its articles come from, for naming stories in the report
+        folders = {sid: Counter(truth[d] for d in truth if store.story_of(d) == sid).most_common(1)[0][0]
+                   for sid in {store.story_of(d) for d in truth}}
         click.echo(f"grouping: {len(store.documents)} articles of {len(stories)} stories into "
                    f"{len(store.stories)} stories; B-cubed precision {grouping['precision']:.3f}, "
                    f"recall {grouping['recall']:.3f}, F1 {grouping['f1']:.3f}")
@@ -202,13 +240,16 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
             answers_alone, t_alone = timed(alone.ask, golds[story.name])
             mine = prefixed(story.name, golds[story.name])
             answers_mixed, t_mixed = timed(mixed.ask, mine)
-            own = sum(mixed.choice(g.question).story_id == store.story_of(next(
-                d for d in truth if truth[d] == story.name)) for g in mine)
+            own_id = store.story_of(next(d for d in truth if truth[d] == story.name))
+            routes = [dataclasses.asdict(mixed.choice(g.question)) for g in mine]
+            own = sum(r["story_id"] == own_id for r in routes)
             for answer in answers_mixed:   # sources and not_mentioned must all be of one story
                 named = {s["doc_id"] for s in answer["sources"]} | set(answer["not_mentioned"])
                 leaks += len({store.story_of(d) for d in named}) > 1
             results[story.name] = {"alone": report(golds[story.name], answers_alone, t_alone),
                                    "mixed": report(mine, answers_mixed, t_mixed), "own_story": own}
+            results[story.name]["differences"] = differences(story.name, results[story.name]["alone"],
+                                                             results[story.name]["mixed"], routes, own_id, folders)
             all_golds += golds[story.name]
             all_alone += answers_alone
             lat_alone += t_alone
@@ -218,6 +259,10 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
         pooled = {"alone": report(all_golds, all_alone, lat_alone), "mixed": report(mine_all, all_mixed, lat_mixed),
                   "own_story": sum(r["own_story"] for r in results.values())}
     print_tables(results, pooled)
+    changed = [d for r in results.values() for d in r["differences"]]
+    click.echo(f"\nquestions whose mixed answer differs from the alone one: {len(changed)}")
+    for d in changed:
+        click.echo(f"  {d['id']}: {d['question']}\n    changed {', '.join(d['changed'])}; {d['why']}")
     click.echo(f"\nanswers naming a document of another story in sources or not_mentioned: {leaks}")
     click.echo(f"latency p50/p95 ms: alone {pooled['alone']['latency_ms']['p50']:.0f}/"
                f"{pooled['alone']['latency_ms']['p95']:.0f}, mixed {pooled['mixed']['latency_ms']['p50']:.0f}/"

@@ -7,6 +7,14 @@ read into memory when first asked about (`Archive.snapshot`) and kept among the 
 that its sources, its `not_mentioned` and what counts as a rare name are the story's, not the
 archive's, and the cost of a question follows its story, not the archive. Stories the hits also
 touched are named in the answer (`other_stories`), for the reader to switch to.
+
+Closeness alone cannot tell stories apart when a question says only "the attack" and two stories
+report attacks: stories whose closeness ties with the closest (`ChoiceSettings.tie`) are judged by
+how well each answers (at most `judged` of them, so the cost follows the question, never the
+archive); so are, when the closest story's headlines use none of the question's words, those of
+the closest few whose headlines do ("the attack" of a story headlined "Ransomware attack shuts
+..."). A story whose articles use none of the words of the names a question gives ("Who won
+the Super Bowl?") is not what it is about; when no story is left, no story answers.
 """
 from __future__ import annotations
 
@@ -23,7 +31,11 @@ from index.store import Archive, Story
 from index.stories import words_of_name
 
 from .answer import Answer
-from .answering import Answerer, Caches, clean_question
+from .answering import Answerer, Caches, Decision, clean_question
+from .lexicon import MONTHS, WEEKDAYS
+from .render import summarize
+from .retrieval import stem
+from .values import date_values, fold_name
 from . import settings as settings_module
 from .settings import Settings
 
@@ -43,6 +55,16 @@ class ChoiceSettings:
     # Another story counts as touched when one of its sentences is this close to the best hit's
     # cosine: near enough that the question might be about it.
     touch_margin: float = 0.08
+    # Stories whose score is within this of the best story's are tied by meaning (0.03 of cosine:
+    # "the attack" of two stories that both report attacks): each answers, and the one that answers
+    # best is chosen (`answer_strength`). The suite is routed alike for any tie up to 0.045 (0.015
+    # to 0.045 without the headlines); 0.05 sends a question to a story that answers it falsely.
+    tie: float = 0.03
+    # At most this many stories are judged, tied or headlined (the closest first): the cost of a question.
+    judged: int = 3
+    # A story answers as well as the mean address probability of its best this-many documents: a
+    # story several outlets answer beats one whose single source happens to score high.
+    corroboration: int = 2
     # When the chosen story has no source for the question, answer within the first touched
     # story that has one (the reader asked about "the strike" of another story, say).
     fall_back: bool = False
@@ -57,6 +79,12 @@ class StoryChoice:
     story_id: str | None                                # the story the hits point to (None: empty index)
     touched: list[str] = field(default_factory=list)    # other stories the best hits reach, best first
     scores: dict[str, float] = field(default_factory=dict)
+    tied: list[str] = field(default_factory=list)       # the closest and the stories tied with it, closest first
+    # When the closest story's headlines use none of the question's words: those of the closest few
+    # whose headlines do ("the attack" of a story headlined "Ransomware attack shuts ...").
+    headlined: list[str] = field(default_factory=list)
+    strengths: dict[str, float] = field(default_factory=dict)   # how well each judged story answers
+    unnamed: str | None = None    # the nearest story, when none of the closest names what the question names
 
 
 def choose(archive: Archive, query: np.ndarray, settings: ChoiceSettings = ChoiceSettings(),
@@ -82,7 +110,28 @@ def choose(archive: Archive, query: np.ndarray, settings: ChoiceSettings = Choic
     top = max((t[0] for t in tops.values()), default=0.0)
     touched = [s for s in sorted(tops, key=lambda s: -tops[s][0])
                if s != chosen and tops[s][0] >= top - settings.touch_margin]
-    return StoryChoice(chosen, touched, ranked)
+    return StoryChoice(chosen, touched, ranked, tied_with(ranked, sorted(ranked, key=lambda s: (-ranked[s], s)), settings))
+
+
+def tied_with(scores: dict[str, float], order: list[str], settings: ChoiceSettings, keep=None) -> list[str]:
+    """The first story of `order` (`keep` says which may be kept) and those after it whose score is
+    within `settings.tie` of its score, at most `settings.judged` stories looked at in all."""
+    out: list[str] = []
+    for story_id in order[:max(1, settings.judged)]:
+        if out and scores[story_id] < scores[out[0]] - settings.tie:
+            break
+        if keep is None or keep(story_id):
+            out.append(story_id)
+    return out
+
+
+def answer_strength(decisions: list[Decision], corroboration: int) -> float:
+    """How well one story answers: the mean address probability of its best `corroboration`
+    documents (all of them when it has fewer); 0.0 when none of them addresses the question."""
+    if not any(d.addresses for d in decisions):
+        return 0.0
+    best = sorted((d.score for d in decisions), reverse=True)[:max(1, corroboration)]
+    return sum(best) / len(best)
 
 
 class StoryAnswerer:
@@ -97,6 +146,8 @@ class StoryAnswerer:
         self.caches = Caches(embedder, nlp)   # the question is encoded and parsed once, for every story
         self._encode = self.caches.encode
         self._answerers: OrderedDict[str, Answerer] = OrderedDict()
+        # story -> the words its articles use, the stems of its headlines' words
+        self._words: OrderedDict[str, tuple[frozenset[str], frozenset[str]]] = OrderedDict()
         self._lock = threading.Lock()
 
     @classmethod
@@ -138,9 +189,13 @@ class StoryAnswerer:
             return answer
         # The question and the words its answer will need, encoded in one call for every story.
         self.caches.prime(text, self.caches.question(text), settings_module.for_mode(mode, self.answer_settings))
-        choice = self.choice(text)
+        choice = self.choice(text, mode) if fixed is None else self.choice(text, mode, judge=False)
+        if fixed is None and choice.unnamed is not None:   # no story names what the question names
+            return self._unanswered(question, choice)
         chosen = fixed or choice.story_id
-        others = [s for s in [choice.story_id] + choice.touched if s is not None and s != chosen]
+        others = [s for s in [choice.story_id] + choice.tied + choice.headlined + choice.touched
+                  if s is not None and s != chosen]
+        others = list(dict.fromkeys(others))
         answer = self._within(chosen, question, mode)
         if not answer.sources and fixed is None and self.settings.fall_back:
             for other in others:
@@ -155,12 +210,91 @@ class StoryAnswerer:
         answer.notices.append(story_notice(story, [self.store.story(s) for s in others], bool(answer.sources)))
         return answer
 
-    def choice(self, question: str) -> StoryChoice:
-        """Which story the question's best hits point to, and which others they touch."""
+    def choice(self, question: str, mode: str = "hybrid", judge: bool = True) -> StoryChoice:
+        """Which story the question is about, and which others it touches: its best hits choose
+        (`choose`), among the stories that use a word of the names it gives; stories tied with
+        the closest, and when the closest's headlines use none of the question's words those of the
+        closest few whose headlines do, are judged by how well each answers (`judge`; at most
+        `ChoiceSettings.judged` stories in all). `unnamed` is set when none of the closest few
+        stories uses a word of the question's names."""
         text, _ = clean_question(question)
-        hits = self.store.hits(self._encode(text), self.settings.hits, self.settings.pool)
-        return choose(self.store, self._encode(text), self.settings,
-                      self.naming(text, {h.story_id for h in hits if h.story_id is not None}), hits)
+        query = self._encode(text)
+        hits = self.store.hits(query, self.settings.hits, self.settings.pool)
+        choice = choose(self.store, query, self.settings,
+                        self.naming(text, {h.story_id for h in hits if h.story_id is not None}), hits)
+        if choice.story_id is None or not judge:
+            return choice
+        order = sorted(choice.scores, key=lambda s: (-choice.scores[s], s))
+        names = self._asked_name_words(text)
+        # A story none of whose articles uses a word of the question's names is not what it is about.
+        # Read closest first, and only as far as the tie reaches (at most `judged`): the cost of a
+        # question, not of the archive.
+        choice.tied = tied_with(choice.scores, order, self.settings,
+                                (lambda s: self._uses_any(s, names)) if names else None)
+        if not choice.tied:
+            choice.unnamed, choice.story_id = choice.story_id, None
+            return choice
+        choice.story_id = choice.tied[0]
+        # A question's topic ("the attack") is the event its story's headlines name: when the closest
+        # story's headlines use none of its words, the closest few whose headlines do are judged too.
+        topic = self._topic_stems(text)
+        if topic and not self._story_words(choice.story_id)[1] & topic:
+            choice.headlined = [s for s in order[:max(1, self.settings.judged)] if s not in choice.tied
+                                and self._story_words(s)[1] & topic and (not names or self._uses_any(s, names))]
+        judged = choice.tied + choice.headlined
+        if len(judged) > 1:
+            for story_id in judged:
+                choice.strengths[story_id] = answer_strength(self.answerer(story_id).decisions(text, mode)[2],
+                                                             self.settings.corroboration)
+            best = max(judged, key=lambda s: choice.strengths[s])   # an equal strength keeps the closer
+            if choice.strengths[best] > 0.0:   # none answers: the closest, which then cites nothing
+                choice.story_id = best
+        choice.touched = [s for s in choice.touched if s != choice.story_id]
+        return choice
+
+    def _asked_name_words(self, text: str) -> set[str]:
+        """The words of the names the question gives, dates, months and weekdays aside ("Super
+        Bowl" -> super, bowl; "the February 7 strike" names no word: a report of it may say "Wednesday")."""
+        names = [n for n in self.caches.question(text).names if not date_values(n)]
+        words = {fold_name(w) for n in names for w in words_of_name(n)}   # "José" meets "Jose"
+        return {w for w in words if w and w not in MONTHS and w not in WEEKDAYS}
+
+    def _topic_stems(self, text: str) -> set[str]:
+        """The stems of the question's content words ("attack", "detect" of "When was the attack first detected?")."""
+        return {stem(w) for w in self.caches.question(text).content}
+
+    def _uses_any(self, story_id: str, words: set[str]) -> bool:
+        """Whether any article of the story uses any of these words (as a word, in any case)."""
+        return not self._story_words(story_id)[0].isdisjoint(words)
+
+    def _story_words(self, story_id: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The words a story's articles use, and the stems of the words of their headlines."""
+        with self._lock:
+            found = self._words.get(story_id)
+        if found is None:
+            store = self.answerer(story_id).store
+            found = (frozenset(w for d in store.documents for w in fold_name(store.text(d.doc_id)).split()),
+                     frozenset(stem(w) for d in store.documents for w in fold_name(d.title or "").split()))
+            with self._lock:
+                self._words[story_id] = found
+                while len(self._words) > self.settings.kept:
+                    self._words.popitem(last=False)
+        return found
+
+    def _unanswered(self, question: str, choice: StoryChoice) -> Answer:
+        """No story addresses the question: no sources, no story, the nearest stories to switch to."""
+        text, notices = clean_question(question)
+        answer = Answer(question=text, notices=notices)
+        summarize(answer)
+        answer.other_stories = list(dict.fromkeys(s for s in [choice.unnamed] + choice.touched if s is not None))
+        given = [n for n in self.caches.question(text).names
+                 if not date_values(n) and words_of_name(n) - MONTHS.keys() - WEEKDAYS.keys()]
+        # "the Super Bowl" and "Super Bowl" are one name: the shortest spelling is shown
+        names = ", ".join(f"\u201c{n}\u201d" for n in dict.fromkeys(given) if not any(m != n and m in n for m in given))
+        nearest = self.store.story(choice.unnamed)
+        answer.notices.append(f"None of the stories closest to the question names {names}; the nearest is story "
+                              f"{nearest.story_id} \u201c{nearest.title or nearest.story_id}\u201d.")
+        return answer
 
     def _within(self, story_id: str, question: str, mode: str) -> Answer:
         return self.answerer(story_id).ask(question, mode=mode)

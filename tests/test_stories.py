@@ -288,3 +288,100 @@ def test_the_page_s_example_questions_come_from_the_stories(archive):
     panel = app.render_stories(store)
     assert panel.count('<details class="cq-story"') == 3 and " open" not in panel
     assert panel.index("Harbour Daily") > panel.index("cq-story-title")
+
+
+# -- a question several stories come close to ------------------------------------------------------
+# Two invented stories that both speak of "the attack": loose dogs that bit walkers in a park (two
+# outlets give how many were hurt) and a cyberattack on a port (which hurt only its trade).
+TWO_ATTACKS = {
+    "ridge-herald.txt": "Dog attack at Tamsin Park leaves four hurt\n\nTAMSIN, May 3, 2025 -- Four people were hurt on "
+                        "Saturday when two loose dogs attacked walkers in Tamsin Park, police said.\nA boy of nine was "
+                        "bitten on the arm and taken to Tamsin General.\nThe owner of the dogs, a local builder, was "
+                        "questioned and released.\nPark wardens closed the north gate for the rest of the day.\n",
+    "valley-post.txt": "Loose dogs bite walkers in Tamsin Park\n\nTAMSIN, May 3, 2025 -- Two dogs that slipped their "
+                       "leads bit several walkers in Tamsin Park on Saturday afternoon.\nThree people were hurt, among "
+                       "them a nine-year-old boy, a paramedic at the scene said.\nThe council said it would review the "
+                       "rules for dogs in the park.\nThe larger dog had won the county show in Tamsin last spring, its "
+                       "owner said.\n",
+    "harbor-wire.txt": "Hackers shut down Orlen Bay port computers\n\nORLEN BAY, Nov. 18, 2024 -- A cyberattack shut "
+                       "down the computers of the Orlen Bay port authority on Monday.\nThe attack hurt trade badly and "
+                       "ships waited outside the harbour for a day.\nThe port authority said the attack began in its "
+                       "email system.\nOfficials said the attack was the worst the port had suffered, and the attack "
+                       "hurt many firms.\nInvestigators from the national cyber agency are studying the attack.\n",
+    "coast-ledger.txt": "Orlen Bay port reopens after cyberattack\n\nORLEN BAY, Nov. 20, 2024 -- The Orlen Bay port "
+                        "reopened on Wednesday, two days after an attack on its computers.\nHow badly the attack hurt "
+                        "the port is not yet known, its director said.\nThe director said the attack had been stopped "
+                        "before it reached the cranes.\nShippers said the attack on the port had hurt their business.\n",
+}
+DOGS, PORT = {"ridge-herald", "valley-post"}, {"harbor-wire", "coast-ledger"}
+HURT = "How many people were hurt in the attack?"
+# Asked of the dog story alone it is answered (a dog won a show), but no article names it.
+UNNAMED = "Which dog won the Crufts show?"
+
+
+@pytest.fixture(scope="module")
+def two_attacks(tmp_path_factory) -> StoryAnswerer:
+    corpus = tmp_path_factory.mktemp("two-attacks")
+    for name, text in TWO_ATTACKS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    folder = tmp_path_factory.mktemp("two-attacks-index") / "index"
+    assert sorted(index.ingest([corpus], folder).added) == sorted(DOGS | PORT)
+    return StoryAnswerer.open(folder)
+
+
+def test_a_question_two_stories_come_close_to_goes_to_the_one_that_answers_it(two_attacks):
+    from qa.stories import ChoiceSettings, choose
+
+    store = two_attacks.store
+    assert groups(store) == {frozenset(DOGS), frozenset(PORT)}
+    dogs, port = story_with(store, "ridge-herald"), story_with(store, "harbor-wire")
+    # By its closest sentences the port story is nearest (it says "the attack" in every line) ...
+    assert choose(store, two_attacks.caches.encode(HURT)).story_id == port
+    # ... but the dog story is as close, within the tie, its headlines name the attack, and only it answers.
+    choice = two_attacks.choice(HURT)
+    assert choice.tied == [port, dogs] and choice.headlined == [] and choice.story_id == dogs
+    assert choice.strengths[port] == 0.0 < choice.strengths[dogs]
+    answer = two_attacks.ask(HURT)
+    assert answer.story_id == dogs and answer.other_stories == [port]
+    assert {s.doc_id: s.answer.lower() for s in answer.sources} == {"ridge-herald": "four", "valley-post": "three"}
+    assert answer.not_mentioned == []
+    # Judging one story only, the closest answers: it cites nothing.
+    closest_only = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp, choice=ChoiceSettings(judged=1))
+    assert closest_only.choice(HURT).story_id == port and closest_only.ask(HURT).sources == []
+    # Each way of judging finds it alone: with no tie, the headlines ("Dog attack at ...", while
+    # the port's say "Hackers shut down ...", "cyberattack") ...
+    no_tie = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp, choice=ChoiceSettings(tie=0.0))
+    choice = no_tie.choice(HURT)
+    assert (choice.tied, choice.headlined, choice.story_id) == ([port], [dogs], dogs)
+    # ... and with no word of the question in any headline, the tie.
+    tie_only = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp)
+    tie_only._topic_stems = lambda text: set()
+    choice = tie_only.choice(HURT)
+    assert (choice.tied, choice.headlined, choice.story_id) == ([port, dogs], [], dogs)
+
+
+def test_a_question_naming_what_no_story_names_is_answered_by_none(two_attacks):
+    store = two_attacks.store
+    dogs = story_with(store, "ridge-herald")
+    assert two_attacks.ask(UNNAMED, story=dogs).sources   # the nearest story alone would answer it
+    answer = two_attacks.ask(UNNAMED)
+    assert answer.sources == [] and answer.story_id is None and answer.not_mentioned == []
+    assert dogs in answer.other_stories and answer.summary == "No source addresses this question."
+    assert any(n.startswith("None of the stories closest to the question names \u201cCrufts\u201d") and dogs in n
+               for n in answer.notices), answer.notices
+    # What one story names is answered there; a month in the question is no name ("May 3").
+    for question in ("Which dog won the county show in Tamsin?", "How many people were hurt on May 3?"):
+        named = two_attacks.ask(question)
+        assert named.story_id == dogs and {s.doc_id for s in named.sources} <= DOGS and named.sources, question
+
+
+def test_a_story_answers_as_well_as_its_best_outlets():
+    from qa.answering import Decision
+    from qa.stories import answer_strength
+
+    def decisions(*scored):
+        return [Decision(doc, score, [], addresses=addresses) for doc, (score, addresses) in enumerate(scored)]
+
+    assert answer_strength(decisions((0.9, True), (0.7, True), (0.1, False)), 2) == pytest.approx(0.8)
+    assert answer_strength(decisions((0.9, True)), 2) == pytest.approx(0.9)   # a story of one outlet
+    assert answer_strength(decisions((0.4, False), (0.3, False)), 2) == 0.0   # none addresses it
