@@ -97,7 +97,7 @@ class Caches:
     def prime(self, text: str, q: Question, s: Settings) -> None:
         """Encode the question with the words its fits will need (its verbs, a "what X" focus) in
         one call of the model, not one call each."""
-        words = [w for w in dict.fromkeys((*(q.verbs if s.predicate_weight else ()),
+        words = [w for w in dict.fromkeys((*(q.verb_forms if s.predicate_weight else ()),
                                            *((q.focus,) if q.kind == "thing" and q.focus else ())))
                  if w not in self.words]
         if not words:
@@ -309,7 +309,7 @@ class Answerer:
                                      s.open_words)
         texts = self._thing_phrases(q, every, s) if q.kind == "thing" and q.focus else []
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \
-            if q.verbs and s.predicate_weight else []
+            if q.verb_forms and s.predicate_weight else []
         self._word_vectors(texts + verbs)   # one call of the model for every word and phrase still missing
         if texts:
             self._fit_things(q, every, texts, s)
@@ -332,12 +332,12 @@ class Answerer:
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields})
         if not verbs:
             return
-        vectors = self._word_vectors(verbs + list(q.verbs))
+        vectors = self._word_vectors(verbs + list(q.verb_forms))
         for c in every:
             for v in c.values:
                 verb = v.fields.get("verb")
                 if verb is not None:
-                    sim = max(float(vectors[verb] @ vectors[qv]) for qv in q.verbs)
+                    sim = max(float(vectors[verb] @ vectors[qv]) for qv in q.verb_forms)
                     v.score += s.predicate_weight * (sim - 0.5)
             c.values.sort(key=lambda v: -v.score)
 

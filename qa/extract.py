@@ -132,7 +132,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         v.score = max(1.0 / (1.0 + min(dist[i] for i in ids)), 0.5 / (1.0 + min(dist_named[i] for i in ids)))
         verb = _governing_verb(tree, v.head)
         if verb is not None:
-            v.fields = {**v.fields, "verb": tree.tokens[verb].lemma.lower()}
+            v.fields = {**v.fields, "verb": tree.tokens[verb].text.lower()}   # as written: see Question.verb_forms
         if v.kind == "count":
             v.score += _count_fit(tree, v, q, ids)
         if v.kind == "date":

@@ -26,6 +26,8 @@ class Question:
     name_words: frozenset[str]         # their folded words
     words: tuple[str, ...] = ()        # content words as written, lower case
     verbs: tuple[str, ...] = ()        # the lemmas of its main verbs ("kill" in "how many were killed")
+    verb_forms: tuple[str, ...] = ()   # the same verbs as written, lower case ("killed"): what meaning is
+                                       # compared by ("founded" ~ "established" 0.77; "found" ~ "establish" 0.24)
     form: str = ""                     # of an open question: "polar" (yes/no), "quote" (what did X say or
                                        # call it), "cause" (why, what caused), "" (none of these)
     asks: tuple[str, str, str] = ()    # the role its "what" fills: (head lemma, "nsubj" | "dobj" | "pobj",
@@ -60,11 +62,12 @@ def analyse_question(text: str, nlp) -> Question:
             words.append(t.text.lower())
     if focus and focus not in content:
         content.append(focus)
-    verbs = tuple(dict.fromkeys(t.lemma_.lower() for t in tokens if t.pos_ == "VERB"
-                                and t.lemma_.lower() not in lx.QUESTION_WORDS and t.dep_ != "aux"))
+    main_verbs = [t for t in tokens if t.pos_ == "VERB" and t.lemma_.lower() not in lx.QUESTION_WORDS and t.dep_ != "aux"]
+    verbs = tuple(dict.fromkeys(t.lemma_.lower() for t in main_verbs))
+    verb_forms = tuple(dict.fromkeys(t.text.lower() for t in main_verbs))
     form = _form(tokens, low) if kind == "open" else ""
     return Question(text=text, kind=kind, focus=focus, content=tuple(dict.fromkeys(content)), names=names,
-                    name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs, form=form,
+                    name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs, verb_forms=verb_forms, form=form,
                     asks=_asks(tokens) if kind in {"open", "thing"} else ())
 
 

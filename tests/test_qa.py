@@ -94,6 +94,28 @@ def test_predicates_match_by_meaning_and_figures_clash(ferry):
     assert not when.disagreement.flag   # 6:40 a.m. and shortly after 6:40 a.m. can both be true
 
 
+@pytest.fixture(scope="module")
+def museum(tmp_path_factory) -> Answerer:
+    """Two invented reports that date three things of one museum: the asked verb ("established")
+    is in neither; its meaning must pick the founding year."""
+    folder = tmp_path_factory.mktemp("museum")
+    (folder / "a").mkdir()
+    (folder / "a" / "dale-gazette.txt").write_text(
+        "Orrin Museum to close for repairs\n\nThe Orrin Museum was founded in 1874, its present hall was "
+        "completed in 1951 and it was renamed in 1970. It will close for repairs in May.\n", encoding="utf-8")
+    (folder / "a" / "fen-courier.txt").write_text(
+        "Repairs shut the Orrin Museum\n\nRepairs will shut the Orrin Museum in May. The museum was renamed in "
+        "1970 and its hall was completed in 1951; it was founded in 1874 by a society of weavers.\n",
+        encoding="utf-8")
+    assert index.ingest([folder / "a"], folder / "index").ok
+    return Answerer.open(folder / "index")
+
+
+def test_a_date_hangs_from_the_verb_that_means_the_asked_one(museum):
+    answer = museum.ask("When was the Orrin Museum established?")
+    assert {s.doc_id: s.answer for s in answer.sources} == {"dale-gazette": "1874", "fen-courier": "1874"}
+
+
 def test_question_no_article_answers_cites_nothing(answerer):
     answer = answerer.ask("Who won the Super Bowl?")
     assert answer.sources == []
