@@ -201,18 +201,56 @@ def _candidates(q: Question, s: Sentence, tree: Tree) -> list[Value]:
                 continue
             if kind == "place" and e.label == "ORG" and _after_locative(tree, e.start):
                 fit = fits["GPE"]
-            text, start = e.text, e.start
-            if text.lower().startswith("the "):
-                text, start = text[4:], start + 4
-            v = Value(kind, text, start, e.end)
+            ids = _trimmed(tree, tree.tokens_in(e.start, e.end))
+            if not ids:
+                continue
+            start, end, text = _span(tree, s.text, ids)
+            v = Value(kind, text, start, end)
             v.fields = {"label_fit": fit}
             out.append(v)
-        return out
+        return out + _focus_names(q, s, tree, out)
     if kind == "role":
         return _roles(q, s, tree)
     if kind == "thing":
         return _phrases(s, tree, q)
     return []
+
+
+def _trimmed(tree: Tree, ids: list[int]) -> list[int]:
+    """An entity's tokens without the article, preposition or stray punctuation spaCy took in at
+    its edges ("the Ministry of Energy on"), and none when only a title or abbreviation is left ("St.")."""
+    edge = {"DET", "ADP", "CCONJ", "PUNCT", "PART"}
+    while ids and tree.tokens[ids[0]].pos in edge:
+        ids = ids[1:]
+    while ids and tree.tokens[ids[-1]].pos in edge and tree.tokens[ids[-1]].text not in {".", ")"}:
+        ids = ids[:-1]
+    if all(tree.tokens[i].text.lower().strip(".") in lx.HONORIFICS | set(lx.TITLE_ABBREVIATIONS) for i in ids):
+        return []
+    return ids
+
+
+def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:
+    """Names that end in the asked noun though spaCy marked no entity: "Palestine Street" for "which
+    street", "Harlow Trust" for "which trust" (the focus with the proper nouns compounded before it)."""
+    if not q.focus or q.focus in GENERIC_FOCUS:
+        return []
+    want = stem(q.focus)
+    taken = [(v.start, v.end) for v in found]
+    out = []
+    for i, t in enumerate(tree.tokens):
+        if stem(t.lemma.lower()) != want and stem(t.text.lower()) != want:
+            continue
+        mods = [k for k in range(i) if tree.tokens[k].head == i and tree.tokens[k].dep == "compound"
+                and tree.tokens[k].pos == "PROPN"]
+        if not mods:
+            continue
+        start, end, text = _span(tree, s.text, list(range(min(mods), i + 1)))
+        if any(a < end and start < b for a, b in taken):
+            continue
+        v = Value(q.kind, text, start, end)
+        v.fields = {"label_fit": max(LABEL_FIT[q.kind].values())}
+        out.append(v)
+    return out
 
 
 def _whole(v: Value) -> bool:

@@ -3,10 +3,12 @@ answer types, typed values and their normal forms, which values can both be true
 the disagreement flag, and the calibration's fits."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
-from index.analysis import analysis_of, load_nlp
+from index.analysis import Entity, analysis_of, load_nlp
 from qa.disagreement import SourceValue, compare
 from qa.extract import Sentence, values
 from qa.question import analyse_question
@@ -165,6 +167,26 @@ def test_a_noun_that_modifies_another_is_a_candidate_of_its_own(nlp):
     sentence = "Lena Varga joined a football club in Szeged in 2010."
     found = values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))
     assert "football" in [v.text for v in found]
+
+
+def test_a_name_ending_in_the_asked_noun_is_a_candidate_where_ner_marks_none(nlp):
+    """spaCy's small model misses names in long sentences; the focus noun with the proper nouns
+    compounded before it is a candidate of its own ("Qarta Street" for "which street")."""
+    q = analyse_question("On which street did the blast happen?", nlp)
+    sentence = "Smoke rose above the blast area on Qarta Street, a busy road."
+    analysis = analysis_of(nlp(sentence))
+    blind = dataclasses.replace(analysis, entities=())   # as if the model had marked no entity
+    assert [v.text for v in values(q, Sentence(1, sentence, blind))][:1] == ["Qarta Street"]
+
+
+def test_an_entity_loses_the_words_ner_took_in_at_its_edges(nlp):
+    q = analyse_question("Where did the clashes start?", nlp)
+    sentence = "Clashes started outside the Ministry of Trade on Saturday, police said."
+    analysis = analysis_of(nlp(sentence))
+    start = sentence.index("the Ministry")
+    wide = dataclasses.replace(analysis, entities=(Entity("the Ministry of Trade on", "ORG", start,
+                                                          start + len("the Ministry of Trade on")),))
+    assert [v.text for v in values(q, Sentence(1, sentence, wide))] == ["Ministry of Trade"]
 
 
 def test_an_age_beside_a_name_and_a_count_beside_a_number_label():
