@@ -188,7 +188,9 @@ def _candidates(q: Question, s: Sentence, tree: Tree) -> list[Value]:
         if kind == "measure" and not found:
             found = typed.get("count", [])
         if kind == "age" and not found:
-            found = _bare_ages(s, tree)
+            found = _bare_ages(s, tree) or [
+                Value("age", v.text, v.start, v.end, v.low / 365.25, v.high / 365.25)   # "a median age of 42.7 years"
+                for v in typed.get("duration", []) if q.focus == "age" and re.search(r"(?i)\byears?\b", v.text)]
         if kind == "date":
             found = [v for v in found if v.fields]
         return found

@@ -143,6 +143,7 @@ def _run_head(tokens, j: int, copula: bool = False) -> str | None:
             pass
         elif t.pos_ in {"ADJ", "DET", "NUM", "ADV"} or t.tag_ == "POS" or (copula and t.pos_ == "PROPN") or (
                 t.pos_ == "PROPN" and t.dep_ == "compound" and not nouns) or (
+                t.pos_ == "VERB" and t.tag_ == "VBG" and t.dep_ == "amod" and not nouns) or (
                 t.pos_ == "VERB" and t.tag_ == "VBN" and not nouns):
             if nouns and t.pos_ != "ADJ":
                 break

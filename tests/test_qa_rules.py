@@ -56,6 +56,7 @@ def one(text: str, kind: str):
     ("What kind of vehicle was stolen?", "thing", "vehicle"),
     ("What is the population of Old Harbour?", "count", "population"),
     ("How many U.N. observers are in Dalmoor?", "count", "observer"),
+    ("What is the founding date of the Elm Society?", "date", "date"),
     ("Why did the talks collapse?", "open", None),
     ("Did the mayor resign?", "open", None),
 ])
@@ -187,6 +188,11 @@ def test_an_entity_loses_the_words_ner_took_in_at_its_edges(nlp):
     wide = dataclasses.replace(analysis, entities=(Entity("the Ministry of Trade on", "ORG", start,
                                                           start + len("the Ministry of Trade on")),))
     assert [v.text for v in values(q, Sentence(1, sentence, wide))] == ["Ministry of Trade"]
+
+
+def test_an_asked_age_may_be_a_span_of_years(nlp):
+    assert best(nlp, "What is the median age in Dorby?", "In Dorby the median age was 38.5 years in 2010.") == "38.5 years"
+    assert best(nlp, "How old was the mayor?", "The mayor served for six years before he retired.") is None
 
 
 def test_an_age_beside_a_name_and_a_count_beside_a_number_label():
