@@ -15,7 +15,7 @@ class Settings:
     lexical_weight: float = 0.3      # weight of normalised BM25 in the hybrid score (dense takes the rest)
     candidates_per_doc: int = 8      # sentences per document looked at closely
     floor: float = 0.15              # sentences below this fused score are not looked at
-    threshold: float = 0.46          # a document's evidence score must reach this to address a value question
+    threshold: float = 0.43          # a document's evidence score must reach this to address a value question
     open_threshold: float = 0.24     # the same for questions that ask for no short value
     relative: float = 0.3            # ... and be at least this share of the best document's score
     value_weight: float = 0.25       # evidence score = fused + value_weight x the best value's fit
@@ -31,8 +31,8 @@ class Settings:
     flag_value_fit: float = 0.0      # a value takes part in a disagreement only when its fit reaches this
     flag_fused: float = 0.30         # ... and its sentence's fused score reaches this
     # The fitted address model over qa.answering.FEATURES, bias last; () scores by evidence alone.
-    weights: tuple[float, ...] = (0.92528, 1.13552, 1.23525, -0.38609, -1.32552, 8.08446, -0.53819, 1.29212, 3.05558,
-                                  -0.16349, 0.36935, 0.69639, 1.60868, -9.62059)
+    weights: tuple[float, ...] = (0.11253, 1.05707, 1.26467, -0.37887, -1.32326, 8.03641, -1.40146, 1.28719, 3.85899,
+                                  -0.15723, 0.3587, 0.71147, 2.34682, -9.61558)
 
 
 MODE_SETTINGS = {
