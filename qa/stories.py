@@ -13,7 +13,7 @@ report attacks: stories whose closeness ties with the closest (`ChoiceSettings.t
 how well each answers (at most `judged` of them, so the cost follows the question, never the
 archive); so are, when the closest story's headlines use none of the question's words, those of
 the closest few whose headlines do ("the attack" of a story headlined "Ransomware attack shuts
-..."). A story whose articles use none of the words of the names a question gives ("Who won
+..."), and then one of those answers when any can. A story whose articles use none of the words of the names a question gives ("Who won
 the Super Bowl?") is not what it is about; when no story is left, no story answers.
 """
 from __future__ import annotations
@@ -244,13 +244,19 @@ class StoryAnswerer:
         judged = choice.tied + choice.headlined
         if len(judged) > 1:
             for story_id in judged:
-                choice.strengths[story_id] = answer_strength(self.answerer(story_id).decisions(text, mode)[2],
-                                                             self.settings.corroboration)
-            best = max(judged, key=lambda s: choice.strengths[s])   # an equal strength keeps the closer
+                choice.strengths[story_id] = self.strength(story_id, text, mode)
+            # The headlines name the event a question is about: when the closest story's do not and
+            # others' do, one of those answers it if any can; the strongest answerer otherwise.
+            named = [s for s in choice.headlined if choice.strengths[s] > 0.0]
+            best = max(named or judged, key=lambda s: choice.strengths[s])   # an equal strength keeps the closer
             if choice.strengths[best] > 0.0:   # none answers: the closest, which then cites nothing
                 choice.story_id = best
         choice.touched = [s for s in choice.touched if s != choice.story_id]
         return choice
+
+    def strength(self, story_id: str, text: str, mode: str = "hybrid") -> float:
+        """How well a story answers the question (`answer_strength` of its answerer's decisions)."""
+        return answer_strength(self.answerer(story_id).decisions(text, mode)[2], self.settings.corroboration)
 
     def _asked_name_words(self, text: str) -> set[str]:
         """The words of the names the question gives, dates, months and weekdays aside ("Super

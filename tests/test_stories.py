@@ -360,6 +360,22 @@ def test_a_question_two_stories_come_close_to_goes_to_the_one_that_answers_it(tw
     assert (choice.tied, choice.headlined, choice.story_id) == ([port, dogs], [], dogs)
 
 
+def test_a_story_whose_headlines_name_the_asked_event_answers_before_a_stronger_closer_one(two_attacks):
+    """When the closest story's headlines name nothing the question asks about and another's do,
+    that one answers if it can at all, though the closest would answer more confidently."""
+    from qa.stories import ChoiceSettings
+
+    store = two_attacks.store
+    dogs, port = story_with(store, "ridge-herald"), story_with(store, "harbor-wire")
+    no_tie = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp, choice=ChoiceSettings(tie=0.0))
+    strengths = {port: 0.9, dogs: 0.5}
+    no_tie.strength = lambda story_id, text, mode: strengths[story_id]
+    choice = no_tie.choice(HURT)
+    assert (choice.tied, choice.headlined, choice.story_id) == ([port], [dogs], dogs)
+    strengths[dogs] = 0.0   # the headlined story cannot answer: the stronger one does
+    assert no_tie.choice(HURT).story_id == port
+
+
 def test_a_question_naming_what_no_story_names_is_answered_by_none(two_attacks):
     store = two_attacks.store
     dogs = story_with(store, "ridge-herald")
