@@ -35,6 +35,7 @@ from .retrieval import MODES, LexicalIndex, stem, top_per_document
 from .settings import Settings
 from .values import Value, date_values, fold_name, name_words
 
+LEADING_FORMS = {"cause", "quote"}   # open questions whose short answer weighs as a value (Settings.short_fit)
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
 FACT_CACHE = 50_000         # sentences whose analysis and tree are kept between questions
 DOC_CACHE = 2_000           # documents whose words and days are kept between questions
@@ -53,9 +54,10 @@ class Candidate:
     rare: float = 0.0                  # 1.0 when it uses the question's rarest word
     short: Value | None = None         # an open question's short answer in it (`qa.open_answers`)
     named: float = 1.0                 # share of the names the question gives that it uses itself
+    short_fit: float = 0.0             # an open question's short answer in it counts as a value of this fit
 
     def evidence(self, s: Settings) -> float:
-        return self.fused + (s.value_weight * self.values[0].score if self.values else 0.0)
+        return self.fused + s.value_weight * (self.values[0].score if self.values else self.short_fit)
 
 
 # What the address model reads of a document (see `decide` and `qa.calibrate`).
@@ -307,6 +309,8 @@ class Answerer:
             elif q.form or q.asks:
                 c.short = open_value(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree,
                                      s.open_words)
+                if c.short is not None and q.form in LEADING_FORMS:
+                    c.short_fit = s.short_fit
         texts = self._thing_phrases(q, every, s) if q.kind == "thing" and q.focus else []
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \
             if q.verb_forms and s.predicate_weight else []
@@ -405,8 +409,9 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
             decisions.append(Decision(doc, 0.0, []))
             continue
         cands.sort(key=lambda c: -c.evidence(s))
-        valued = [c for c in cands if c.values]
-        if valued and valued[0] is not cands[0]:   # the answer's sentence leads the citations
+        # the answer's sentence leads the citations: a value's, else an open question's short answer's
+        valued = [c for c in cands if c.values] or [c for c in cands if c.short_fit]
+        if valued and valued[0] is not cands[0]:
             cands.remove(valued[0])
             cands.insert(0, valued[0])
         best = cands[0]

@@ -119,6 +119,7 @@ CAUSE_MARKERS = ["because of", "due to", "owing to", "caused by", "sparked by", 
                  "as a result of", "because", "after"]
 # Verbs whose subject is a cause ("a downed line sparked the blaze"); nouns naming a cause ("X was the cause").
 CAUSE_VERBS = {"cause", "spark", "start", "trigger", "ignite", "lead", "prompt", "provoke", "set"}
+SOURCE_PREPOSITIONS = {"from", "off", "out"}   # "sparks FROM a mower": part of what a cause is
 CAUSE_NOUNS = {"cause", "reason", "trigger", "culprit", "source", "origin"}
 # Words that deny what they govern: "no civilians were harmed", "did not strike".
 NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither", "nor", "without"}

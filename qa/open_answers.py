@@ -105,16 +105,18 @@ def _quote(q: Question, sentence: Sentence, max_words: int) -> Value | None:
     return None
 
 
-def _phrase(tree: Tree, sentence: Sentence, head: int, max_words: int, kids: list[list[int]]) -> Value | None:
-    """The compact phrase headed by `head` (its modifiers and 'of' phrases; not its clauses),
-    leading articles left out."""
+def _phrase(tree: Tree, sentence: Sentence, head: int, max_words: int, kids: list[list[int]],
+            preps: bool = False) -> Value | None:
+    """The compact phrase headed by `head` (its modifiers and 'of' phrases, with `preps` those that
+    say where it came from: "sparks FROM A MOWER"; not its clauses), leading articles left out."""
     keep, stack = set(), [head]
     while stack:
         i = stack.pop()
         keep.add(i)
         for k in kids[i]:
             t = tree.tokens[k]
-            if t.dep in PHRASE_STOPS and not (t.dep == "prep" and t.lemma.lower() == "of"):
+            kept_prep = t.lemma.lower() == "of" or preps and t.lemma.lower() in lx.SOURCE_PREPOSITIONS
+            if t.dep in PHRASE_STOPS and not (t.dep == "prep" and kept_prep):
                 continue
             stack.append(k)
     ids = [head]   # the unbroken run of the phrase around its head ("excessive speed, not the ..." stops at ",")
@@ -156,10 +158,12 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
         causing = t.pos == "VERB" and lemma in lx.CAUSE_VERBS
         copula = lemma == "be" and any(tree.tokens[k].dep == "attr" and tree.tokens[k].lemma.lower() in lx.CAUSE_NOUNS
                                        for k in kids[i])
+        # A causing verb causes something: "sparks ignited the grass", not "the fire that started on Monday".
+        causing = causing and any(tree.tokens[k].dep in {"dobj", "ccomp", "xcomp"} for k in kids[i])
         if causing or copula:
-            subjects = [k for k in kids[i] if tree.tokens[k].dep == "nsubj"]
+            subjects = [k for k in kids[i] if tree.tokens[k].dep == "nsubj" and tree.tokens[k].tag not in {"WDT", "WP"}]
             if subjects:
-                found = _phrase(tree, sentence, subjects[0], max_words, kids)
+                found = _phrase(tree, sentence, subjects[0], max_words, kids, preps=True)
                 if found is not None:
                     return found
     return None

@@ -116,6 +116,25 @@ def test_a_date_hangs_from_the_verb_that_means_the_asked_one(museum):
     assert {s.doc_id: s.answer for s in answer.sources} == {"dale-gazette": "1874", "fen-courier": "1874"}
 
 
+@pytest.fixture(scope="module")
+def blaze(tmp_path_factory) -> Answerer:
+    """An invented report whose cause sentence shares few words with the question."""
+    folder = tmp_path_factory.mktemp("blaze")
+    (folder / "a").mkdir()
+    (folder / "a" / "hill-times.txt").write_text(
+        "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned 300 acres. "
+        "Crews fought the fire for three days. Investigators believe sparks from a welding torch ignited "
+        "the dry grass. The fire is now 80 percent contained.\n", encoding="utf-8")
+    assert index.ingest([folder / "a"], folder / "index").ok
+    return Answerer.open(folder / "index")
+
+
+def test_a_cause_question_cites_the_sentence_that_states_a_cause_first(blaze):
+    answer = blaze.ask("What is thought to have started the fire?")
+    assert [s.answer for s in answer.sources] == ["sparks from a welding torch"]
+    assert "welding torch" in answer.sources[0].citations[0].text
+
+
 def test_question_no_article_answers_cites_nothing(answerer):
     answer = answerer.ask("Who won the Super Bowl?")
     assert answer.sources == []
