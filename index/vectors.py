@@ -2,8 +2,8 @@
 
 A write appends one shard file (`vectors/<n>.f16`: the vectors of the sentence ids first ..
 first + count - 1, in order, as float16) and never rewrites an existing one, so an upload of one
-article writes only its own vectors. Shards are read through memory maps: opening an index reads
-no vector, and a question reads only the vectors it touches.
+article writes only its own vectors. Opening an index reads no vector, and a question reads only
+the vectors it touches.
 
 Search (`ShardSet.search`) is exact over the shards no approximate index covers yet (they are
 small: at most `VectorSettings.segment` vectors before they are encoded into one), and approximate
@@ -11,9 +11,16 @@ over the rest: IVF-PQ segments that share one trained quantizer (`vectors/templa
 each covering a run of shards, whose best `rerank` hits (at least k) are scored again exactly from
 the shards.
 The cost of a question follows k and the probed lists, not the size of the archive.
+
+Shard rows are read with pread (a run of consecutive rows at a time), not through memory maps: a
+mapped page stays in the process's resident memory once touched (the kernel also maps its
+neighbours), so rerank reads scattered over a 1M-sentence archive made the whole shard files
+resident (about 0.9 GB after 100 questions). Read rows land in the page cache, which the kernel
+shares and reclaims, and the process keeps only the copy it asked for.
 """
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections import OrderedDict
@@ -79,9 +86,12 @@ def write_shard(index_dir: Path, number: int, vectors: np.ndarray) -> Path:
 
 # -- caches shared by every snapshot: shard and segment files never change once written --------
 _lock = threading.Lock()
-_maps: OrderedDict[Path, np.memmap] = OrderedDict()
+_files: OrderedDict[Path, io.FileIO] = OrderedDict()   # open shard files (closed when dropped and unused)
 _dense: OrderedDict[Path, np.ndarray] = OrderedDict()
 _segments: OrderedDict[Path, faiss.Index] = OrderedDict()
+FILES_OPEN = 256     # shard files kept open (a descriptor each)
+DENSE_KEPT = 256     # small tail shards kept as float32 for exact search
+SEGMENTS_KEPT = 64   # IVF-PQ segments kept loaded
 
 
 def _cached(cache: OrderedDict, key: Path, make, keep: int):
@@ -98,21 +108,45 @@ def _cached(cache: OrderedDict, key: Path, make, keep: int):
     return made
 
 
-def _memmap(path: Path, dim: int) -> np.ndarray:
-    def make():
-        if path.stat().st_size == 0:
-            return np.zeros((0, dim), np.float16)
-        return np.memmap(path, dtype=np.float16, mode="r").reshape(-1, dim)
-    return _cached(_maps, path, make, 4096)
+def _file(path: Path) -> io.FileIO:
+    """The shard file, open for reading (a reader holding it keeps it open after it leaves the cache)."""
+    return _cached(_files, path, lambda: io.FileIO(path, "r"), FILES_OPEN)
 
 
-def _dense_of(path: Path, dim: int) -> np.ndarray:
+def read_rows(path: Path, dim: int, offsets: np.ndarray) -> np.ndarray:
+    """Rows `offsets` (sorted, unique) of one shard file, as float16 (len(offsets), dim): each run
+    of consecutive rows is one pread."""
+    out = np.empty((len(offsets), dim), dtype=np.float16)
+    if not len(offsets):
+        return out
+    width = dim * 2
+    file = _file(path)
+    buffer = out.reshape(-1).view(np.uint8)
+    # Runs of consecutive offsets: [starts[j], ends[j]) of `offsets`' positions.
+    breaks = np.flatnonzero(np.diff(offsets) != 1) + 1
+    starts = np.concatenate(([0], breaks)).tolist()
+    ends = np.concatenate((breaks, [len(offsets)])).tolist()
+    firsts = offsets[starts].tolist()
+    for start, end, first in zip(starts, ends, firsts):
+        want = (end - start) * width
+        got = os.preadv(file.fileno(), [memoryview(buffer[start * width:end * width])], first * width)
+        if got != want:
+            raise KeyError(f"{path}: rows {first}..{first + end - start - 1} are past its end")
+    return out
+
+
+def read_block(path: Path, dim: int, first: int, count: int) -> np.ndarray:
+    """Rows first..first+count-1 of one shard file, as float32 (a sequential read, no lasting map)."""
+    return read_rows(path, dim, np.arange(first, first + count, dtype=np.int64)).astype(np.float32)
+
+
+def _dense_of(path: Path, dim: int, count: int) -> np.ndarray:
     """A small shard as float32 in memory, for exact search (only shards no segment covers)."""
-    return _cached(_dense, path, lambda: np.asarray(_memmap(path, dim), dtype=np.float32), 256)
+    return _cached(_dense, path, lambda: read_block(path, dim, 0, count), DENSE_KEPT)
 
 
 def _segment(path: Path) -> faiss.Index:
-    return _cached(_segments, path, lambda: faiss.read_index(str(path)), 64)
+    return _cached(_segments, path, lambda: faiss.read_index(str(path)), SEGMENTS_KEPT)
 
 
 class ShardSet:
@@ -152,8 +186,8 @@ class ShardSet:
             offsets = ids[rows] - (shard.first if shard else 0)
             if shard is None or offsets.max() >= shard.count:
                 raise KeyError(int(ids[rows][offsets >= (shard.count if shard else 0)][0]))
-            order = np.argsort(offsets)   # read the memory map in order
-            out[rows[order]] = _memmap(shard_path(self.index_dir, shard.number), self.dim)[offsets[order]]
+            unique, back = np.unique(offsets, return_inverse=True)   # read in file order, each row once
+            out[rows] = read_rows(shard_path(self.index_dir, shard.number), self.dim, unique)[back.reshape(-1)]
         return out
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +200,7 @@ class ShardSet:
         for shard in self.tail:
             if not shard.count:
                 continue
-            matrix = _dense_of(shard_path(self.index_dir, shard.number), self.dim)
+            matrix = _dense_of(shard_path(self.index_dir, shard.number), self.dim, shard.count)
             scores = queries @ matrix.T
             take = min(k, shard.count)
             best = np.argpartition(-scores, take - 1, axis=1)[:, :take]
@@ -183,7 +217,9 @@ class ShardSet:
                 ids = ids[ids >= 0]
                 if len(ids):
                     pools_ids[i].append(ids)
-                    pools_scores[i].append(self.vectors(ids) @ queries[i])
+                    # einsum, not `@`: a one-query product is too small for BLAS's thread pool,
+                    # whose threads spin on the other core after each call.
+                    pools_scores[i].append(np.einsum("ij,j->i", self.vectors(ids), queries[i]))
         scores_out = np.full((n, k), -np.inf, dtype=np.float32)
         ids_out = np.full((n, k), -1, dtype=np.int64)
         for i in range(n):
@@ -204,9 +240,9 @@ class ShardSet:
         for shard in self.shards:
             if not shard.count:
                 continue
-            matrix = _memmap(shard_path(self.index_dir, shard.number), self.dim)
+            path = shard_path(self.index_dir, shard.number)
             for at in range(0, shard.count, 65536):
-                block = np.asarray(matrix[at:at + 65536], dtype=np.float32)
+                block = read_block(path, self.dim, at, min(65536, shard.count - at))
                 scores = np.concatenate([best_scores, queries @ block.T], axis=1)
                 ids = np.concatenate([best_ids, np.broadcast_to(np.arange(at, at + len(block)) + shard.first,
                                                                 (len(queries), len(block)))], axis=1)
@@ -221,9 +257,9 @@ class ShardSet:
 def _shard_rows(index_dir: Path, shards: list[Shard], dim: int, block: int = 65536):
     """(sentence ids, float32 vectors) of these shards, a block at a time."""
     for shard in shards:
-        matrix = _memmap(shard_path(index_dir, shard.number), dim)
+        path = shard_path(index_dir, shard.number)
         for at in range(0, shard.count, block):
-            rows = np.asarray(matrix[at:at + block], dtype=np.float32)
+            rows = read_block(path, dim, at, min(block, shard.count - at))
             yield np.arange(at, at + len(rows), dtype=np.int64) + shard.first, rows
 
 
