@@ -114,30 +114,28 @@ def _file(path: Path) -> io.FileIO:
 
 
 def read_rows(path: Path, dim: int, offsets: np.ndarray) -> np.ndarray:
-    """Rows `offsets` (sorted, unique) of one shard file, as float16 (len(offsets), dim): each run
-    of consecutive rows is one pread."""
-    out = np.empty((len(offsets), dim), dtype=np.float16)
+    """Rows `offsets` (sorted, unique) of one shard file, as float16 (len(offsets), dim), read-only:
+    each run of consecutive rows is one pread. KeyError when a row is past the file's end."""
     if not len(offsets):
-        return out
+        return np.empty((0, dim), dtype=np.float16)
     width = dim * 2
-    file = _file(path)
-    buffer = out.reshape(-1).view(np.uint8)
-    # Runs of consecutive offsets: [starts[j], ends[j]) of `offsets`' positions.
     breaks = np.flatnonzero(np.diff(offsets) != 1) + 1
-    starts = np.concatenate(([0], breaks)).tolist()
-    ends = np.concatenate((breaks, [len(offsets)])).tolist()
-    firsts = offsets[starts].tolist()
-    for start, end, first in zip(starts, ends, firsts):
-        want = (end - start) * width
-        got = os.preadv(file.fileno(), [memoryview(buffer[start * width:end * width])], first * width)
-        if got != want:
-            raise KeyError(f"{path}: rows {first}..{first + end - start - 1} are past its end")
-    return out
+    starts = np.concatenate(([0], breaks))
+    counts = (np.concatenate((breaks, [len(offsets)])) - starts) * width
+    file = _file(path)   # held while reading: a file dropped from the cache closes when unused
+    fd, pread = file.fileno(), os.pread
+    data = b"".join([pread(fd, count, at) for count, at in zip(counts.tolist(), (offsets[starts] * width).tolist())])
+    if len(data) != len(offsets) * width:
+        raise KeyError(f"{path}: row {int(offsets[-1])} is past its end")
+    return np.frombuffer(data, dtype=np.float16).reshape(-1, dim)
 
 
 def read_block(path: Path, dim: int, first: int, count: int) -> np.ndarray:
     """Rows first..first+count-1 of one shard file, as float32 (a sequential read, no lasting map)."""
-    return read_rows(path, dim, np.arange(first, first + count, dtype=np.int64)).astype(np.float32)
+    rows = np.fromfile(path, dtype=np.float16, count=count * dim, offset=first * dim * 2)
+    if len(rows) != count * dim:
+        raise KeyError(f"{path}: row {first + count - 1} is past its end")
+    return rows.reshape(count, dim).astype(np.float32)
 
 
 def _dense_of(path: Path, dim: int, count: int) -> np.ndarray:
