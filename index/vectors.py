@@ -174,18 +174,24 @@ class ShardSet:
     def vectors(self, sentence_ids) -> np.ndarray:
         """The vectors of these sentence ids (float32, in order); KeyError for an id no shard holds."""
         ids = np.asarray(sentence_ids, dtype=np.int64).reshape(-1)
-        out = np.zeros((len(ids), self.dim), dtype=np.float32)
         if not len(ids):
-            return out
-        at = np.searchsorted(np.asarray(self._firsts, dtype=np.int64), ids, side="right") - 1
-        for shard_at in np.unique(at).tolist():
-            rows = np.flatnonzero(at == shard_at)
+            return np.zeros((0, self.dim), dtype=np.float32)
+        order = None if bool(np.all(ids[1:] > ids[:-1])) else np.argsort(ids, kind="stable")
+        wanted = ids if order is None else ids[order]   # read in file order: each shard's rows one run
+        out = np.empty((len(ids), self.dim), dtype=np.float32)
+        at = np.searchsorted(np.asarray(self._firsts, dtype=np.int64), wanted, side="right") - 1
+        bounds = np.flatnonzero(np.diff(at)) + 1
+        for start, end in zip([0, *bounds.tolist()], [*bounds.tolist(), len(wanted)]):
+            shard_at = int(at[start])
             shard = self.shards[shard_at] if shard_at >= 0 else None
-            offsets = ids[rows] - (shard.first if shard else 0)
-            if shard is None or offsets.max() >= shard.count:
-                raise KeyError(int(ids[rows][offsets >= (shard.count if shard else 0)][0]))
-            unique, back = np.unique(offsets, return_inverse=True)   # read in file order, each row once
-            out[rows] = read_rows(shard_path(self.index_dir, shard.number), self.dim, unique)[back.reshape(-1)]
+            offsets = wanted[start:end] - (shard.first if shard else 0)
+            if shard is None or offsets[-1] >= shard.count:
+                raise KeyError(int(wanted[start:end][offsets >= (shard.count if shard else 0)][0]))
+            unique, back = np.unique(offsets, return_inverse=True)   # each row read once
+            rows = read_rows(shard_path(self.index_dir, shard.number), self.dim, unique)
+            out[start:end] = rows if len(unique) == end - start else rows[back.reshape(-1)]
+        if order is not None:
+            out[order] = out.copy()
         return out
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
