@@ -205,6 +205,7 @@ def measure(work: Path, questions: int) -> dict:
     from index.store import Archive
     from qa.stories import ChoiceSettings, StoryAnswerer
 
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     archive = Archive.open(work)
     open_s = time.perf_counter() - started
@@ -252,7 +253,10 @@ def measure(work: Path, questions: int) -> dict:
             "recall_at_k": round(recall, 4), "k": k, "foreign_sources_max": foreign,
             "unanswerable_answered_elsewhere": elsewhere,
             "questions_asked": len(asks) + questions + 1,
-            "stories_kept": len(answerer._answerers), "ask_ms_mean": round(statistics.mean(asks), 1)}
+            "stories_kept": len(answerer._answerers), "ask_ms_mean": round(statistics.mean(asks), 1),
+            # The machine is shared: its load while measuring, and the BLAS threads numpy was given.
+            "conditions": {"load_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+                           "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS")}}
 
 
 def _models(archive):

@@ -210,3 +210,21 @@ def test_a_stored_analysis_reads_back_exactly():
         stored_bytes += len(stored)
         json_bytes += len(analysis.to_json().encode())
     assert stored_bytes < json_bytes / 2
+
+
+def test_a_name_word_too_many_documents_use_narrows_nothing(index_copy, tmp_path, monkeypatch):
+    folder = tmp_path / "towns"
+    folder.mkdir()
+    for n, (town, other) in enumerate((("Velmora", "Ostrick"), ("Velmora", "Pennard"), ("Velmora", "Pennard"))):
+        (folder / f"towns-{n}.txt").write_text(
+            f"Market reopens in {town}\n\nThe covered market in {town} reopened on Monday after repairs, "
+            f"traders from {other} said. {('Forty', 'Fifty', 'Sixty')[n]} stalls opened.\n")
+    ingest([folder], index_copy)
+    archive = Archive.open(index_copy)
+    story = {d: archive.story_of(d) for d in ("towns-0", "towns-1", "towns-2")}
+    monkeypatch.setattr(store_module, "NAMED_DOCUMENTS_MAX", 2)
+    assert archive.naming({"velmora"}) == {}                  # three documents: more than two
+    assert archive.naming({"ostrick"}) == {story["towns-0"]: 1}
+    assert archive.naming({"pennard", "velmora"}) == {s: 1 for s in {story["towns-1"], story["towns-2"]}}
+    monkeypatch.setattr(store_module, "NAMED_DOCUMENTS_MAX", 3)
+    assert archive.naming({"velmora", "ostrick"})[story["towns-0"]] == 2
