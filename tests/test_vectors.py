@@ -64,6 +64,34 @@ def test_search_over_segments_and_tail_finds_what_exact_search_finds(tmp_path):
 
 
 
+
+def test_the_rerank_grows_with_the_vectors_a_segment_holds(tmp_path):
+    """Near-copies crowd the approximate top hits (PQ cannot order them); more of them are scored
+    again exactly as the segment grows, so recall holds."""
+    from dataclasses import replace
+
+    dim = 32
+    originals = clustered(600, dim, seed=5)
+    rng = np.random.default_rng(6)
+    copies = np.repeat(originals, 10, axis=0) + 0.04 * rng.normal(size=(6000, dim)).astype(np.float32)
+    data = (copies / np.linalg.norm(copies, axis=1, keepdims=True)).astype(np.float32)
+    shards = [Shard(n, 1 + n * 1000, 1000) for n in range(6)]
+    for shard in shards:
+        vectors.write_shard(tmp_path, shard.number, data[shard.first - 1:shard.first - 1 + shard.count])
+    vectors.train_template(tmp_path, "template.faiss", shards, dim, SMALL)
+    vectors.write_segment(tmp_path, "all.faiss", "template.faiss", shards, dim)
+    queries = clustered(30, dim, seed=7)
+
+    def recall(settings):
+        found = ShardSet(tmp_path, dim, shards, [Segment("all.faiss", 5)], settings)
+        _, ids = found.search(queries, 20)
+        _, exact = found.exact_search(queries, 20)
+        return np.mean([len(set(a) & set(b)) / 20 for a, b in zip(ids.tolist(), exact.tolist())])
+
+    fixed = recall(replace(SMALL, rerank=20, rerank_per_million=0))
+    grown = recall(replace(SMALL, rerank=20, rerank_per_million=60_000))   # 360 of 6,000 vectors
+    assert grown >= 0.95 and grown > fixed + 0.1, (fixed, grown)
+
 def test_vectors_come_back_in_the_order_asked_with_repeats(tmp_path):
     dim = 16
     data = clustered(3000, dim, seed=3)
