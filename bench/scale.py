@@ -19,6 +19,9 @@ as a growing index builds it (index.vectors). Then, in a fresh process:
 - `foreign_sources_max`: the most documents outside the bundled story one answer to a bundled gold
   question cites (questions the gold says the bundled story does not answer are listed apart, with
   the documents of the other story that answered them: in an archive, that is their right answer).
+  The copies weigh on it: every other story is copied about 88 times at 1M and 440 times at 5M, so
+  a question's closest sentences can all be copies of a few texts (at 5M the 200 closest hold 2 or
+  3 texts for some questions, even by exact search), which no real archive repeats so often.
 
 Prints the JSON (keys as issue 12 fixes them) and writes it to --json.
 """
