@@ -92,6 +92,14 @@ def test_the_rerank_grows_with_the_vectors_a_segment_holds(tmp_path):
     grown = recall(replace(SMALL, rerank=20, rerank_per_million=60_000))   # 360 of 6,000 vectors
     assert grown >= 0.95 and grown > fixed + 0.1, (fixed, grown)
 
+
+def test_a_large_segment_probes_fewer_lists():
+    settings = VectorSettings()
+    assert settings.probes(1_000_000, 1024) == settings.nprobe == 128   # 1M: as before
+    assert settings.probes(5_000_000, 1024) == 61                        # 300,000 vectors' worth of lists
+    assert settings.probes(50_000_000, 1024) == settings.nprobe_min
+    assert settings.probes(3_000, 16) == 16                               # never more lists than there are
+
 def test_vectors_come_back_in_the_order_asked_with_repeats(tmp_path):
     dim = 16
     data = clustered(3000, dim, seed=3)
