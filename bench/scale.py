@@ -19,6 +19,9 @@ as a growing index builds it (index.vectors). Then, in a fresh process:
 - `foreign_sources_max`: the most documents outside the bundled story one answer to a bundled gold
   question cites (questions the gold says the bundled story does not answer are listed apart, with
   the documents of the other story that answered them: in an archive, that is their right answer).
+  The copies weigh on it: every other story is copied about 88 times at 1M and 440 times at 5M, so
+  a question's closest sentences can all be copies of a few texts (at 5M the 200 closest hold 2 or
+  3 texts for some questions, even by exact search), which no real archive repeats so often.
 
 Prints the JSON (keys as issue 12 fixes them) and writes it to --json.
 """
@@ -205,6 +208,7 @@ def measure(work: Path, questions: int) -> dict:
     from index.store import Archive
     from qa.stories import ChoiceSettings, StoryAnswerer
 
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     archive = Archive.open(work)
     open_s = time.perf_counter() - started
@@ -252,7 +256,10 @@ def measure(work: Path, questions: int) -> dict:
             "recall_at_k": round(recall, 4), "k": k, "foreign_sources_max": foreign,
             "unanswerable_answered_elsewhere": elsewhere,
             "questions_asked": len(asks) + questions + 1,
-            "stories_kept": len(answerer._answerers), "ask_ms_mean": round(statistics.mean(asks), 1)}
+            "stories_kept": len(answerer._answerers), "ask_ms_mean": round(statistics.mean(asks), 1),
+            # The machine is shared: its load while measuring, and the BLAS threads numpy was given.
+            "conditions": {"load_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+                           "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS")}}
 
 
 def _models(archive):

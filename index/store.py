@@ -663,11 +663,16 @@ class Archive:
         uses: dict[str, int] = {}
         try:
             for word in sorted(words):
+                # Counted first on the (word, doc_id) key alone: a word too many documents use is
+                # left out before any of its documents is looked up in its story.
+                used = conn.execute("SELECT COUNT(*) FROM (SELECT 1 FROM name_words WHERE word = ? LIMIT ?)",
+                                    (word, NAMED_DOCUMENTS_MAX + 1)).fetchone()[0]
+                if used > NAMED_DOCUMENTS_MAX:
+                    continue
                 rows = conn.execute("SELECT m.story_id FROM name_words n JOIN story_documents m USING (doc_id)"
-                                    " WHERE n.word = ? LIMIT ?", (word, NAMED_DOCUMENTS_MAX + 1)).fetchall()
-                if len(rows) <= NAMED_DOCUMENTS_MAX:   # read at most this many rows a word
-                    for story_id in {r[0] for r in rows}:
-                        uses[story_id] = uses.get(story_id, 0) + 1
+                                    " WHERE n.word = ?", (word,)).fetchall()
+                for story_id in {r[0] for r in rows}:
+                    uses[story_id] = uses.get(story_id, 0) + 1
         except sqlite3.OperationalError:
             return None
         return uses

@@ -2,8 +2,8 @@
 
 A write appends one shard file (`vectors/<n>.f16`: the vectors of the sentence ids first ..
 first + count - 1, in order, as float16) and never rewrites an existing one, so an upload of one
-article writes only its own vectors. Shards are read through memory maps: opening an index reads
-no vector, and a question reads only the vectors it touches.
+article writes only its own vectors. Opening an index reads no vector, and a question reads only
+the vectors it touches.
 
 Search (`ShardSet.search`) is exact over the shards no approximate index covers yet (they are
 small: at most `VectorSettings.segment` vectors before they are encoded into one), and approximate
@@ -11,9 +11,16 @@ over the rest: IVF-PQ segments that share one trained quantizer (`vectors/templa
 each covering a run of shards, whose best `rerank` hits (at least k) are scored again exactly from
 the shards.
 The cost of a question follows k and the probed lists, not the size of the archive.
+
+Shard rows are read with pread (a run of consecutive rows at a time), not through memory maps: a
+mapped page stays in the process's resident memory once touched (the kernel also maps its
+neighbours), so rerank reads scattered over a 1M-sentence archive made the whole shard files
+resident (about 0.9 GB after 100 questions). Read rows land in the page cache, which the kernel
+shares and reclaims, and the process keeps only the copy it asked for.
 """
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections import OrderedDict
@@ -36,8 +43,22 @@ class VectorSettings:
     nlist: int = 1024            # IVF lists of the trained quantizer
     pq_bytes: int = 48           # PQ code size per vector (dim must divide by it)
     train_size: int = 100_000    # vectors the quantizer is trained on (a sample of the archive)
-    nprobe: int = 128            # lists probed per question
-    rerank: int = 1500           # approximate hits scored again exactly (at least k)
+    nprobe: int = 128            # lists probed per question, at most ...
+    # ... and fewer in a segment so large that they would hold more than `scanned` vectors (but
+    # never fewer than nprobe_min): at 5M sentences 128 lists cost 13-35 ms, 64 half that, for
+    # recall@50 0.964 -> 0.959 (rerank 5,000); what holds recall there is the rerank, not the lists.
+    scanned: int = 300_000
+    nprobe_min: int = 16
+    rerank: int = 1500           # approximate hits scored again exactly (at least k) ...
+    # ... and at least this many per million vectors a segment holds: PQ's error on a score is
+    # the same at any size, so the vectors within it of the k-th best grow with the archive
+    # (1M sentences, k 50: recall 0.958 at 1,500; 5M: 0.822 at 1,500, 0.969 at 6,000 with 64 lists).
+    rerank_per_million: int = 1200
+
+    def probes(self, vectors: int, lists: int) -> int:
+        """Lists to probe in a segment of this many vectors in this many lists."""
+        budget = self.scanned * lists // max(1, vectors)
+        return max(1, min(self.nprobe, lists, max(self.nprobe_min, budget)))
 
 
 DEFAULT = VectorSettings()
@@ -79,9 +100,12 @@ def write_shard(index_dir: Path, number: int, vectors: np.ndarray) -> Path:
 
 # -- caches shared by every snapshot: shard and segment files never change once written --------
 _lock = threading.Lock()
-_maps: OrderedDict[Path, np.memmap] = OrderedDict()
+_files: OrderedDict[Path, io.FileIO] = OrderedDict()   # open shard files (closed when dropped and unused)
 _dense: OrderedDict[Path, np.ndarray] = OrderedDict()
 _segments: OrderedDict[Path, faiss.Index] = OrderedDict()
+FILES_OPEN = 256     # shard files kept open (a descriptor each)
+DENSE_KEPT = 256     # small tail shards kept as float32 for exact search
+SEGMENTS_KEPT = 64   # IVF-PQ segments kept loaded
 
 
 def _cached(cache: OrderedDict, key: Path, make, keep: int):
@@ -98,21 +122,43 @@ def _cached(cache: OrderedDict, key: Path, make, keep: int):
     return made
 
 
-def _memmap(path: Path, dim: int) -> np.ndarray:
-    def make():
-        if path.stat().st_size == 0:
-            return np.zeros((0, dim), np.float16)
-        return np.memmap(path, dtype=np.float16, mode="r").reshape(-1, dim)
-    return _cached(_maps, path, make, 4096)
+def _file(path: Path) -> io.FileIO:
+    """The shard file, open for reading (a reader holding it keeps it open after it leaves the cache)."""
+    return _cached(_files, path, lambda: io.FileIO(path, "r"), FILES_OPEN)
 
 
-def _dense_of(path: Path, dim: int) -> np.ndarray:
+def read_rows(path: Path, dim: int, offsets: np.ndarray) -> np.ndarray:
+    """Rows `offsets` (sorted, unique) of one shard file, as float16 (len(offsets), dim), read-only:
+    each run of consecutive rows is one pread. KeyError when a row is past the file's end."""
+    if not len(offsets):
+        return np.empty((0, dim), dtype=np.float16)
+    width = dim * 2
+    breaks = np.flatnonzero(np.diff(offsets) != 1) + 1
+    starts = np.concatenate(([0], breaks))
+    counts = (np.concatenate((breaks, [len(offsets)])) - starts) * width
+    file = _file(path)   # held while reading: a file dropped from the cache closes when unused
+    fd, pread = file.fileno(), os.pread
+    data = b"".join([pread(fd, count, at) for count, at in zip(counts.tolist(), (offsets[starts] * width).tolist())])
+    if len(data) != len(offsets) * width:
+        raise KeyError(f"{path}: row {int(offsets[-1])} is past its end")
+    return np.frombuffer(data, dtype=np.float16).reshape(-1, dim)
+
+
+def read_block(path: Path, dim: int, first: int, count: int) -> np.ndarray:
+    """Rows first..first+count-1 of one shard file, as float32 (a sequential read, no lasting map)."""
+    rows = np.fromfile(path, dtype=np.float16, count=count * dim, offset=first * dim * 2)
+    if len(rows) != count * dim:
+        raise KeyError(f"{path}: row {first + count - 1} is past its end")
+    return rows.reshape(count, dim).astype(np.float32)
+
+
+def _dense_of(path: Path, dim: int, count: int) -> np.ndarray:
     """A small shard as float32 in memory, for exact search (only shards no segment covers)."""
-    return _cached(_dense, path, lambda: np.asarray(_memmap(path, dim), dtype=np.float32), 256)
+    return _cached(_dense, path, lambda: read_block(path, dim, 0, count), DENSE_KEPT)
 
 
 def _segment(path: Path) -> faiss.Index:
-    return _cached(_segments, path, lambda: faiss.read_index(str(path)), 64)
+    return _cached(_segments, path, lambda: faiss.read_index(str(path)), SEGMENTS_KEPT)
 
 
 class ShardSet:
@@ -142,18 +188,24 @@ class ShardSet:
     def vectors(self, sentence_ids) -> np.ndarray:
         """The vectors of these sentence ids (float32, in order); KeyError for an id no shard holds."""
         ids = np.asarray(sentence_ids, dtype=np.int64).reshape(-1)
-        out = np.zeros((len(ids), self.dim), dtype=np.float32)
         if not len(ids):
-            return out
-        at = np.searchsorted(np.asarray(self._firsts, dtype=np.int64), ids, side="right") - 1
-        for shard_at in np.unique(at).tolist():
-            rows = np.flatnonzero(at == shard_at)
+            return np.zeros((0, self.dim), dtype=np.float32)
+        order = None if bool(np.all(ids[1:] > ids[:-1])) else np.argsort(ids, kind="stable")
+        wanted = ids if order is None else ids[order]   # read in file order: each shard's rows one run
+        out = np.empty((len(ids), self.dim), dtype=np.float32)
+        at = np.searchsorted(np.asarray(self._firsts, dtype=np.int64), wanted, side="right") - 1
+        bounds = np.flatnonzero(np.diff(at)) + 1
+        for start, end in zip([0, *bounds.tolist()], [*bounds.tolist(), len(wanted)]):
+            shard_at = int(at[start])
             shard = self.shards[shard_at] if shard_at >= 0 else None
-            offsets = ids[rows] - (shard.first if shard else 0)
-            if shard is None or offsets.max() >= shard.count:
-                raise KeyError(int(ids[rows][offsets >= (shard.count if shard else 0)][0]))
-            order = np.argsort(offsets)   # read the memory map in order
-            out[rows[order]] = _memmap(shard_path(self.index_dir, shard.number), self.dim)[offsets[order]]
+            offsets = wanted[start:end] - (shard.first if shard else 0)
+            if shard is None or offsets[-1] >= shard.count:
+                raise KeyError(int(wanted[start:end][offsets >= (shard.count if shard else 0)][0]))
+            unique, back = np.unique(offsets, return_inverse=True)   # each row read once
+            rows = read_rows(shard_path(self.index_dir, shard.number), self.dim, unique)
+            out[start:end] = rows if len(unique) == end - start else rows[back.reshape(-1)]
+        if order is not None:
+            out[order] = out.copy()
         return out
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +218,7 @@ class ShardSet:
         for shard in self.tail:
             if not shard.count:
                 continue
-            matrix = _dense_of(shard_path(self.index_dir, shard.number), self.dim)
+            matrix = _dense_of(shard_path(self.index_dir, shard.number), self.dim, shard.count)
             scores = queries @ matrix.T
             take = min(k, shard.count)
             best = np.argpartition(-scores, take - 1, axis=1)[:, :take]
@@ -174,16 +226,21 @@ class ShardSet:
                 pools_ids[i].append(best[i] + shard.first)
                 pools_scores[i].append(scores[i, best[i]])
         if self.segments:
-            wanted = max(k, self.settings.rerank)
-            probe = faiss.SearchParametersIVF(nprobe=self.settings.nprobe)
-            found = [_segment(folder_of(self.index_dir) / segment.name).search(queries, wanted, params=probe)[1]
-                     for segment in self.segments]
+            found = []
+            for segment in self.segments:
+                index = _segment(folder_of(self.index_dir) / segment.name)
+                probe = faiss.SearchParametersIVF(nprobe=self.settings.probes(index.ntotal, index.nlist))
+                wanted = max(k, self.settings.rerank, index.ntotal * self.settings.rerank_per_million // 1_000_000)
+                found.append(index.search(queries, wanted, params=probe)[1])
             for i in range(n):
                 ids = np.unique(np.concatenate([f[i] for f in found]))
                 ids = ids[ids >= 0]
                 if len(ids):
                     pools_ids[i].append(ids)
-                    pools_scores[i].append(self.vectors(ids) @ queries[i])
+                    # einsum, not `@`: 1,500 x 384 is past OpenBLAS's threading threshold, and its
+                    # second thread, woken for it, spins on the other core afterwards (bench/scale at
+                    # 1M: ask p50 87-132 ms with `@`, 39-40 ms with einsum, as with OPENBLAS_NUM_THREADS=1).
+                    pools_scores[i].append(np.einsum("ij,j->i", self.vectors(ids), queries[i]))
         scores_out = np.full((n, k), -np.inf, dtype=np.float32)
         ids_out = np.full((n, k), -1, dtype=np.int64)
         for i in range(n):
@@ -204,9 +261,9 @@ class ShardSet:
         for shard in self.shards:
             if not shard.count:
                 continue
-            matrix = _memmap(shard_path(self.index_dir, shard.number), self.dim)
+            path = shard_path(self.index_dir, shard.number)
             for at in range(0, shard.count, 65536):
-                block = np.asarray(matrix[at:at + 65536], dtype=np.float32)
+                block = read_block(path, self.dim, at, min(65536, shard.count - at))
                 scores = np.concatenate([best_scores, queries @ block.T], axis=1)
                 ids = np.concatenate([best_ids, np.broadcast_to(np.arange(at, at + len(block)) + shard.first,
                                                                 (len(queries), len(block)))], axis=1)
@@ -221,9 +278,9 @@ class ShardSet:
 def _shard_rows(index_dir: Path, shards: list[Shard], dim: int, block: int = 65536):
     """(sentence ids, float32 vectors) of these shards, a block at a time."""
     for shard in shards:
-        matrix = _memmap(shard_path(index_dir, shard.number), dim)
+        path = shard_path(index_dir, shard.number)
         for at in range(0, shard.count, block):
-            rows = np.asarray(matrix[at:at + block], dtype=np.float32)
+            rows = read_block(path, dim, at, min(block, shard.count - at))
             yield np.arange(at, at + len(rows), dtype=np.int64) + shard.first, rows
 
 

@@ -63,6 +63,78 @@ def test_search_over_segments_and_tail_finds_what_exact_search_finds(tmp_path):
         ShardSet(tmp_path, dim, shards, [], SMALL).vectors([6001])
 
 
+
+
+def test_the_rerank_grows_with_the_vectors_a_segment_holds(tmp_path):
+    """Near-copies crowd the approximate top hits (PQ cannot order them); more of them are scored
+    again exactly as the segment grows, so recall holds."""
+    from dataclasses import replace
+
+    dim = 32
+    originals = clustered(600, dim, seed=5)
+    rng = np.random.default_rng(6)
+    copies = np.repeat(originals, 10, axis=0) + 0.04 * rng.normal(size=(6000, dim)).astype(np.float32)
+    data = (copies / np.linalg.norm(copies, axis=1, keepdims=True)).astype(np.float32)
+    shards = [Shard(n, 1 + n * 1000, 1000) for n in range(6)]
+    for shard in shards:
+        vectors.write_shard(tmp_path, shard.number, data[shard.first - 1:shard.first - 1 + shard.count])
+    vectors.train_template(tmp_path, "template.faiss", shards, dim, SMALL)
+    vectors.write_segment(tmp_path, "all.faiss", "template.faiss", shards, dim)
+    queries = clustered(30, dim, seed=7)
+
+    def recall(settings):
+        found = ShardSet(tmp_path, dim, shards, [Segment("all.faiss", 5)], settings)
+        _, ids = found.search(queries, 20)
+        _, exact = found.exact_search(queries, 20)
+        return np.mean([len(set(a) & set(b)) / 20 for a, b in zip(ids.tolist(), exact.tolist())])
+
+    fixed = recall(replace(SMALL, rerank=20, rerank_per_million=0))
+    grown = recall(replace(SMALL, rerank=20, rerank_per_million=60_000))   # 360 of 6,000 vectors
+    assert grown >= 0.95 and grown > fixed + 0.1, (fixed, grown)
+
+
+def test_a_large_segment_probes_fewer_lists():
+    settings = VectorSettings()
+    assert settings.probes(1_000_000, 1024) == settings.nprobe == 128   # 1M: as before
+    assert settings.probes(5_000_000, 1024) == 61                        # 300,000 vectors' worth of lists
+    assert settings.probes(50_000_000, 1024) == settings.nprobe_min
+    assert settings.probes(3_000, 16) == 16                               # never more lists than there are
+
+def test_vectors_come_back_in_the_order_asked_with_repeats(tmp_path):
+    dim = 16
+    data = clustered(3000, dim, seed=3)
+    shards = [Shard(0, 1, 1000), Shard(1, 1001, 1000), Shard(2, 2001, 1000)]
+    for shard in shards:
+        vectors.write_shard(tmp_path, shard.number, data[shard.first - 1:shard.first - 1 + shard.count])
+    found = ShardSet(tmp_path, dim, shards, [], SMALL)
+    asked = [2500, 7, 1001, 7, 3000, 1000, 2, 3, 4, 2500]   # across shards, out of order, repeated, runs
+    assert np.array_equal(found.vectors(asked), data[np.asarray(asked) - 1].astype(np.float16).astype(np.float32))
+    assert np.array_equal(found.vectors([5, 6, 7]), data[[4, 5, 6]].astype(np.float16).astype(np.float32))
+    assert found.vectors([]).shape == (0, dim)
+    for missing in ([0], [3001], [5, 3001]):
+        with pytest.raises(KeyError):
+            found.vectors(missing)
+
+
+def _resident_file_kb() -> int:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("RssFile:"))
+
+
+def test_scattered_reads_leave_the_shard_out_of_resident_memory(tmp_path):
+    """Rerank reads rows scattered over every shard; they must not make the shard files resident
+    (pages of a memory map stay in the process's RSS once touched: 0.9 GB at 1M sentences)."""
+    dim, count = 384, 60_000            # one 46 MB shard
+    rng = np.random.default_rng(4)
+    vectors.write_shard(tmp_path, 0, rng.normal(size=(count, dim)).astype(np.float16))
+    found = ShardSet(tmp_path, dim, [Shard(0, 1, count)], [], SMALL)
+    found.vectors([1])
+    before = _resident_file_kb()
+    for _ in range(60):                 # 60 questions of 1,500 hits: every page of the file is read
+        found.vectors(np.unique(rng.integers(1, count + 1, 1500)))
+    grown_mb = (_resident_file_kb() - before) / 1024
+    assert grown_mb < 8, f"{grown_mb:.0f} MB of the {count * dim * 2 / 2**20:.0f} MB shard stayed resident"
+
 def _files(folder):
     return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.stat().st_size)
             for p in (folder / "vectors").iterdir()}
@@ -174,3 +246,21 @@ def test_a_stored_analysis_reads_back_exactly():
         stored_bytes += len(stored)
         json_bytes += len(analysis.to_json().encode())
     assert stored_bytes < json_bytes / 2
+
+
+def test_a_name_word_too_many_documents_use_narrows_nothing(index_copy, tmp_path, monkeypatch):
+    folder = tmp_path / "towns"
+    folder.mkdir()
+    for n, (town, other) in enumerate((("Velmora", "Ostrick"), ("Velmora", "Pennard"), ("Velmora", "Pennard"))):
+        (folder / f"towns-{n}.txt").write_text(
+            f"Market reopens in {town}\n\nThe covered market in {town} reopened on Monday after repairs, "
+            f"traders from {other} said. {('Forty', 'Fifty', 'Sixty')[n]} stalls opened.\n")
+    ingest([folder], index_copy)
+    archive = Archive.open(index_copy)
+    story = {d: archive.story_of(d) for d in ("towns-0", "towns-1", "towns-2")}
+    monkeypatch.setattr(store_module, "NAMED_DOCUMENTS_MAX", 2)
+    assert archive.naming({"velmora"}) == {}                  # three documents: more than two
+    assert archive.naming({"ostrick"}) == {story["towns-0"]: 1}
+    assert archive.naming({"pennard", "velmora"}) == {s: 1 for s in {story["towns-1"], story["towns-2"]}}
+    monkeypatch.setattr(store_module, "NAMED_DOCUMENTS_MAX", 3)
+    assert archive.naming({"velmora", "ostrick"})[story["towns-0"]] == 2
