@@ -64,22 +64,27 @@ def test_another_story_amounts_and_a_disagreement(harbour):
     assert injured.disagreement.flag
 
 
+def invented(tmp_path_factory, name: str, articles: dict[str, str]) -> Answerer:
+    """An Answerer over an index of a few invented articles (file name -> text)."""
+    folder = tmp_path_factory.mktemp(name)
+    (folder / "a").mkdir()
+    for file_name, text in articles.items():
+        (folder / "a" / file_name).write_text(text, encoding="utf-8")
+    assert index.ingest([folder / "a"], folder / "index").ok
+    return Answerer.open(folder / "index")
+
+
 @pytest.fixture(scope="module")
 def ferry(tmp_path_factory) -> Answerer:
     """Two invented reports of one ferry accident, in words neither the bundled story nor the
     question uses: meaning, not word lists, must tie "hurt" to "wounded" and "injured"."""
-    folder = tmp_path_factory.mktemp("ferry")
-    (folder / "a").mkdir()
-    (folder / "a" / "coast-post.txt").write_text(
-        "Ferry runs aground off Vell Island\n\nTwo passengers died and at least 41 others were wounded when the "
-        "ferry Maren ran aground off Vell Island at 6:40 a.m. on Tuesday. The operator said the vessel carried "
-        "212 people. Divers searched the hull until noon.\n", encoding="utf-8")
-    (folder / "a" / "isle-herald.txt").write_text(
-        "Three dead as ferry hits rocks\n\nThree people were killed and 54 were injured when the Maren struck "
-        "rocks near Vell Island shortly after 6:40 a.m. on Tuesday, the coastguard said. The crew of nine "
-        "were unhurt.\n", encoding="utf-8")
-    assert index.ingest([folder / "a"], folder / "index").ok
-    return Answerer.open(folder / "index")
+    return invented(tmp_path_factory, "ferry", {
+        "coast-post.txt": "Ferry runs aground off Vell Island\n\nTwo passengers died and at least 41 others were "
+        "wounded when the ferry Maren ran aground off Vell Island at 6:40 a.m. on Tuesday. The operator said the "
+        "vessel carried 212 people. Divers searched the hull until noon.\n",
+        "isle-herald.txt": "Three dead as ferry hits rocks\n\nThree people were killed and 54 were injured when the "
+        "Maren struck rocks near Vell Island shortly after 6:40 a.m. on Tuesday, the coastguard said. The crew of "
+        "nine were unhurt.\n"})
 
 
 def test_predicates_match_by_meaning_and_figures_clash(ferry):
@@ -98,17 +103,11 @@ def test_predicates_match_by_meaning_and_figures_clash(ferry):
 def museum(tmp_path_factory) -> Answerer:
     """Two invented reports that date three things of one museum: the asked verb ("established")
     is in neither; its meaning must pick the founding year."""
-    folder = tmp_path_factory.mktemp("museum")
-    (folder / "a").mkdir()
-    (folder / "a" / "dale-gazette.txt").write_text(
-        "Orrin Museum to close for repairs\n\nThe Orrin Museum was founded in 1874, its present hall was "
-        "completed in 1951 and it was renamed in 1970. It will close for repairs in May.\n", encoding="utf-8")
-    (folder / "a" / "fen-courier.txt").write_text(
-        "Repairs shut the Orrin Museum\n\nRepairs will shut the Orrin Museum in May. The museum was renamed in "
-        "1970 and its hall was completed in 1951; it was founded in 1874 by a society of weavers.\n",
-        encoding="utf-8")
-    assert index.ingest([folder / "a"], folder / "index").ok
-    return Answerer.open(folder / "index")
+    return invented(tmp_path_factory, "museum", {
+        "dale-gazette.txt": "Orrin Museum to close for repairs\n\nThe Orrin Museum was founded in 1874, its present "
+        "hall was completed in 1951 and it was renamed in 1970. It will close for repairs in May.\n",
+        "fen-courier.txt": "Repairs shut the Orrin Museum\n\nRepairs will shut the Orrin Museum in May. The museum "
+        "was renamed in 1970 and its hall was completed in 1951; it was founded in 1874 by a society of weavers.\n"})
 
 
 def test_a_date_hangs_from_the_verb_that_means_the_asked_one(museum):
@@ -119,14 +118,10 @@ def test_a_date_hangs_from_the_verb_that_means_the_asked_one(museum):
 @pytest.fixture(scope="module")
 def blaze(tmp_path_factory) -> Answerer:
     """An invented report whose cause sentence shares few words with the question."""
-    folder = tmp_path_factory.mktemp("blaze")
-    (folder / "a").mkdir()
-    (folder / "a" / "hill-times.txt").write_text(
-        "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned 300 acres. "
-        "Crews fought the fire for three days. Investigators believe sparks from a welding torch ignited "
-        "the dry grass. The fire is now 80 percent contained.\n", encoding="utf-8")
-    assert index.ingest([folder / "a"], folder / "index").ok
-    return Answerer.open(folder / "index")
+    return invented(tmp_path_factory, "blaze", {
+        "hill-times.txt": "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned "
+        "300 acres. Crews fought the fire for three days. Investigators believe sparks from a welding torch "
+        "ignited the dry grass. The fire is now 80 percent contained.\n"})
 
 
 def test_a_cause_question_cites_the_sentence_that_states_a_cause_first(blaze):
