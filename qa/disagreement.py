@@ -2,9 +2,9 @@
 
 Not disagreements: two spellings of one name, "about 2,500" against "2,500" (a qualifier says how
 exact a figure is, not which figure), one figure in two units ("10,400 acres" and "4,200
-hectares"), one clock time in words and digits, values extracted without confidence (a flag made of an
-extraction error is worse for a reader than a missed one), and two values each source states
-both of: an outlet that gives "900" as its answer but also says "2,500" near the question is not
+hectares"), one clock time in words and digits, values extracted without confidence (a flag made
+of an extraction error is worse for a reader than a missed one), and two values each source
+states both of: an outlet that gives "900" as its answer but also says "2,500" near the question is not
 in dispute with one that says "2,500" (most often the question picked one of two figures the
 outlet gives, "900 troops in Syria and 2,500 in Iraq").
 """

@@ -258,7 +258,8 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
 def _whole(v: Value) -> bool:
     """Things are counted in whole numbers: "63.79" or "30.178614" is a rate, a measure or a
     coordinate, not a count ("2.5 million" is one)."""
-    return not re.search(r"\d\.\d", v.text) or bool(re.search(r"(?i)\d\s*(?:thousand|million|billion|bn|mn|m|k)\b", v.text))
+    return not re.search(r"\d\.\d", v.text) or bool(
+        re.search(r"(?i)\d\s*(?:thousand|million|billion|bn|mn|m|k)\b", v.text))
 
 
 def _after_locative(tree: Tree, start: int) -> bool:

@@ -62,12 +62,14 @@ def analyse_question(text: str, nlp) -> Question:
             words.append(t.text.lower())
     if focus and focus not in content:
         content.append(focus)
-    main_verbs = [t for t in tokens if t.pos_ == "VERB" and t.lemma_.lower() not in lx.QUESTION_WORDS and t.dep_ != "aux"]
+    main_verbs = [t for t in tokens
+                  if t.pos_ == "VERB" and t.lemma_.lower() not in lx.QUESTION_WORDS and t.dep_ != "aux"]
     verbs = tuple(dict.fromkeys(t.lemma_.lower() for t in main_verbs))
     verb_forms = tuple(dict.fromkeys(t.text.lower() for t in main_verbs))
     form = _form(tokens, low) if kind == "open" else ""
     return Question(text=text, kind=kind, focus=focus, content=tuple(dict.fromkeys(content)), names=names,
-                    name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs, verb_forms=verb_forms, form=form,
+                    name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs, verb_forms=verb_forms,
+                    form=form,
                     asks=_asks(tokens) if kind in {"open", "thing"} else ())
 
 

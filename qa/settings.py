@@ -25,7 +25,7 @@ class Settings:
     thing_weight: float = 0.6        # 'what X' candidates: weight of their similarity to X
     thing_sentences: int = 2         # ... taken from this many best sentences per document
     thing_phrases: int = 48          # ... at most this many phrases embedded per question
-    short_fit: float = 0.5           # a cause's or a quote's short answer weighs in its sentence's evidence as a value this fit
+    short_fit: float = 0.5           # a cause's or quote's short answer adds to its sentence's evidence as a value of this fit
     open_words: int = 12             # an open question's short answer (a quote, a cause, a phrase) has at most this many words
     cite_margin: float = 0.12        # cite further sentences whose fused score is within this of the best
     max_citations: int = 3

@@ -13,8 +13,9 @@ report attacks: stories whose closeness ties with the closest (`ChoiceSettings.t
 how well each answers (at most `judged` of them, so the cost follows the question, never the
 archive); so are, when the closest story's headlines use none of the question's words, those of
 the closest few whose headlines do ("the attack" of a story headlined "Ransomware attack shuts
-..."), and then one of those answers when any can. A story whose articles use none of the words of the names a question gives ("Who won
-the Super Bowl?") is not what it is about; when no story is left, no story answers.
+..."), and then one of those answers when any can. A story whose articles use none of the words of
+the names a question gives ("Who won the Super Bowl?") is not what it is about; when no story is
+left, no story answers.
 """
 from __future__ import annotations
 

@@ -348,7 +348,8 @@ def name_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=50_000)
 def _name_words(text: str) -> tuple[str, ...]:
-    return tuple(w for w in fold_name(text).split() if w not in lx.NAME_TITLES and w not in {"of", "and", "in", "at", "for"})
+    return tuple(w for w in fold_name(text).split()
+                 if w not in lx.NAME_TITLES and w not in {"of", "and", "in", "at", "for"})
 
 
 @lru_cache(maxsize=100_000)
