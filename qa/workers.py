@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -29,6 +30,7 @@ WORKER_THREADS = 16       # questions one worker answers at once (their parses a
 # a second of CPU each that would otherwise land on the first burst of real questions.
 WARM_QUESTION = "Who said what happened, and when?"
 WORKER_START_TIMEOUT = 300.0   # seconds a starting worker may take to open the index and load its models
+WORKER_RESTART_PAUSE = 5.0     # seconds between starts of a worker that keeps stopping
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,9 +198,11 @@ class _Worker:
         self._lock = threading.Lock()
         self.ready = threading.Event()
         self.failure: str | None = None
+        self.started_at = 0.0
         self._start()
 
     def _start(self) -> None:
+        self.started_at = time.monotonic()
         ours, theirs = socket.socketpair()
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_PACKAGE_ROOT), env.get("PYTHONPATH")) if p)
@@ -210,7 +214,7 @@ class _Worker:
         self.conn = Connection(ours.detach())
         self.ready.clear()
         self.failure = None
-        self.alive = True
+        self.alive, self.serving = True, False
         threading.Thread(target=self._read, args=(self.conn, self.process), daemon=True,
                          name=f"answer-worker-{self.process.pid}").start()
 
@@ -221,6 +225,7 @@ class _Worker:
             except (EOFError, OSError):
                 break
             if message[0] == "ready":
+                self.serving = True
                 self.ready.set()
                 continue
             if message[0] == "failed":
@@ -239,28 +244,37 @@ class _Worker:
                                                   kind, refused))
         # The worker is gone: its questions fail with a sentence, the next question starts another.
         with self._lock:
-            if self.conn is conn:
-                self.alive = False
-            lost = [f for j, f in list(self.pending.items())]
+            if self.conn is not conn:   # an older process of this worker: its successor has the questions
+                return
+            self.alive = self.serving = False
+            lost = list(self.pending.values())
             self.pending.clear()
         self.ready.set()
+        reason = (f"the answer worker could not open the index ({self.failure})" if self.failure else
+                  "the answer worker stopped while answering this question; ask again")
         for future in lost:
             if not future.done():
-                future.set_exception(AnswerFailed("the answer worker stopped while answering this question; "
-                                                  "ask again", "WorkerStopped", True))
+                future.set_exception(AnswerFailed(reason, "WorkerStopped", True))
         try:
             conn.close()
         except OSError:
             pass
         process.poll()
 
+    def restart(self, force: bool = False) -> None:
+        """Start another process if this one stopped (at most once per WORKER_RESTART_PAUSE unless forced)."""
+        with self._lock:
+            if self.alive or (not force and time.monotonic() - self.started_at < WORKER_RESTART_PAUSE):
+                return
+            logging.warning("answer worker %s stopped (%s); starting another", self.process.pid,
+                            self.failure or f"exit status {self.process.poll()}")
+            self._start()
+
     def submit(self, question: str, story: str | None) -> concurrent.futures.Future:
         future: concurrent.futures.Future = concurrent.futures.Future()
+        if not self.alive:
+            self.restart(force=True)
         with self._lock:
-            if not self.alive:
-                logging.warning("answer worker %s stopped (%s); starting another", self.process.pid,
-                                self.failure or f"exit status {self.process.poll()}")
-                self._start()
             job = next(self._jobs)
             self.pending[job] = future
             conn = self.conn
@@ -313,7 +327,11 @@ class AnswerWorkers:
 
     def submit(self, question: str, story: str | None = None) -> concurrent.futures.Future:
         """A future of the answer object (a dict); it raises AnswerFailed when the question fails."""
-        worker = min(self.workers, key=lambda w: (not w.alive, w.load))
+        for worker in self.workers:
+            if not worker.alive:
+                worker.restart()
+        # A worker still starting reads its questions once its models are loaded: the others first.
+        worker = min(self.workers, key=lambda w: (not w.serving, not w.alive, w.load))
         return worker.submit(question, story or None)
 
     async def ask(self, question: str, story: str | None = None) -> dict:
