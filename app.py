@@ -17,6 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import atexit
 import functools
 import html
+import json
 import logging
 import re
 import shutil
@@ -1034,6 +1035,44 @@ def defer_session_configs(demo: gr.Blocks) -> bool:
     return True
 
 
+# -- a plain JSON route beside Gradio's API ------------------------------------------------------
+
+JSON_ROUTE = "/api/ask"
+
+
+def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> None:
+    """`POST /api/ask` with `{"question": "...", "story": "..."}` (story optional): the answer object
+    in one request and one response, for scripts and `claimqa ask`. Gradio's `/ask` (POST, then its
+    event stream) stays the contract's web API; this route answers the same, through the same
+    workers, without Gradio's queue and sessions. A refusal is status 400 with `{"error": reason}`."""
+    from fastapi.responses import JSONResponse, Response
+    from starlette.concurrency import run_in_threadpool
+
+    def refused(status: int, reason: str) -> JSONResponse:
+        return JSONResponse({"error": reason}, status_code=status)
+
+    async def ask(request) -> JSONResponse:
+        try:
+            body = await request.json()
+        except ValueError:
+            return refused(400, 'the body is not JSON: send {"question": "..."}')
+        if not isinstance(body, dict) or not isinstance(body.get("question"), str):
+            return refused(422, 'question: a string is needed, as in {"question": "..."}')
+        question, story = body["question"], body.get("story") or None
+        if story is not None and not isinstance(story, str):
+            return refused(422, "story: a story id (a string) or nothing")
+        try:
+            if workers is not None:
+                answer = await workers.ask(question, story)
+            else:
+                answer = await run_in_threadpool(lambda: library.ask(question, story=story)[0].to_dict())
+        except Exception as error:
+            return refused(400, error_text(error))
+        return Response(json.dumps(answer), media_type="application/json")   # encoded as Gradio's /ask encodes it
+
+    server.add_route(JSON_ROUTE, ask, methods=["POST"], include_in_schema=False)   # Starlette's: no parameter parsing
+
+
 # -- start -------------------------------------------------------------------------------------
 
 def ensure_index(index_dir: Path) -> None:
@@ -1103,7 +1142,10 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, proces
     click.echo(f"ClaimQA chat on http://{host}:{port}/ (API: /ask)")
     demo.launch(server_name=host, server_port=port, share=False, show_error=True, quiet=False,
                 max_file_size=GRADIO_MAX_FILE_SIZE, theme=THEME, css=CSS, footer_links=["api"],
-                run_history=False, state_session_capacity=sessions, max_threads=MAX_THREADS)
+                run_history=False, state_session_capacity=sessions, max_threads=MAX_THREADS,
+                prevent_thread_lock=True)
+    add_json_route(demo.app, library, workers)
+    demo.block_thread()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Load on the running web app: N concurrent /ask requests, every question different, all well-formed.
 
-    python bench/app_load.py [--concurrent 200] [--rounds 3] [--workers N]
+    python bench/app_load.py [--concurrent 200] [--rounds 3] [--workers N] [--route gradio|json]
 
 Starts `python app.py` on a fresh index of data/articles and warms it with one question. Then, per
 round: one request alone, ten times in a row (the single-request latency, each a question not yet
@@ -95,8 +95,16 @@ async def http(url: str, method: str, path: str, body: bytes = b"") -> bytes:
     return bytes(out)
 
 
+ROUTE = "gradio"   # or "json": the app's plain JSON route POST /api/ask, one request per question
+
+
 async def ask(url: str, question: str) -> float:
     started = time.perf_counter()
+    if ROUTE == "json":
+        answer = json.loads(await http(url, "POST", "/api/ask", json.dumps({"question": question}).encode()))
+        if answer.get("question") != question:
+            raise RuntimeError(str(answer)[:200])
+        return time.perf_counter() - started
     posted = await http(url, "POST", "/gradio_api/call/ask", json.dumps({"data": [question]}).encode())
     stream = await http(url, "GET", f"/gradio_api/call/ask/{json.loads(posted)['event_id']}")
     if b"event: complete" not in stream:
@@ -135,7 +143,7 @@ async def load(url: str, pid: int, concurrent: int, rounds: int) -> None:
         failures_all += failures
     single = statistics.median(alone_all)
     peaks = [peak_rss_mb(pid)] + [peak_rss_mb(c) for c in children(pid)]
-    print(f"{concurrent} concurrent /ask, all different, {rounds} rounds: {len(failures_all)} of "
+    print(f"{concurrent} concurrent {'/ask' if ROUTE == 'gradio' else 'POST /api/ask'}, all different, {rounds} rounds: {len(failures_all)} of "
           f"{concurrent * rounds} failed; p50 {percentile(loaded_all, 0.5):.2f} s, "
           f"p95 {percentile(loaded_all, 0.95):.2f} s, max {max(loaded_all, default=float('nan')):.2f} s; "
           f"one request alone p50 {single * 1000:.0f} ms; p95 / alone = "
@@ -149,10 +157,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrent", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--route", choices=["gradio", "json"], default="gradio",
+                        help="gradio: POST /gradio_api/call/ask, then its event stream (the contract's /ask); "
+                             "json: the plain JSON route POST /api/ask")
     parser.add_argument("--workers", type=int, default=None,
                         help="the app's answer worker processes (0: answers in the app's process; default: the app's)")
     args = parser.parse_args()
     options = [] if args.workers is None else ["--workers", str(args.workers)]
+    global ROUTE
+    ROUTE = args.route
     with tempfile.TemporaryDirectory() as work:
         with serving(work, f"{work}/index", *options) as (url, server):
             asyncio.run(load(url, server.pid, args.concurrent, args.rounds))

@@ -48,6 +48,40 @@ class AnswerFailed(Exception):
         self.kind, self.refused = kind, refused
 
 
+# -- question encoding in batches of like length -------------------------------------------------
+
+ENCODE_CHUNK = 16   # texts per model call once sorted by length (16 to 64 cost the same per text)
+
+
+class LengthBatches:
+    """An embedder that encodes a list of texts in batches of texts of like length: a model batch
+    is padded to its longest text, so 64 questions and words in arrival order cost about 6 ms of
+    CPU each, sorted and cut into batches of 16 about 2.5 ms. The vectors are the same, bit for
+    bit (each row of the model depends on its own text only; tests/test_workers.py checks it)."""
+
+    def __init__(self, embedder, chunk: int = ENCODE_CHUNK):
+        self.embedder, self.chunk = embedder, chunk
+        self.name, self.runtime = embedder.name, getattr(embedder, "runtime", "torch")
+
+    @property
+    def dim(self) -> int:
+        return self.embedder.dim
+
+    def encode(self, texts: list[str]):
+        import numpy as np
+
+        texts = list(texts)
+        if len(texts) <= 1:
+            return self.embedder.encode(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        parts = [(part, self.embedder.encode([texts[i] for i in part]))
+                 for part in (order[k:k + self.chunk] for k in range(0, len(order), self.chunk))]
+        out = np.empty((len(texts), parts[0][1].shape[1]), dtype=parts[0][1].dtype)
+        for part, vectors in parts:
+            out[part] = vectors
+        return out
+
+
 # -- the answerer of the committed generation (the app's in-process one and each worker's) ------
 
 # One gatherer per model, so that the questions of every generation gather in it (spaCy is loaded
@@ -69,7 +103,7 @@ def open_answerer(index_dir: Path):
         embedder = _GATHERED_EMBEDDERS.get(archive.model)
         if embedder is None:
             embedder = _GATHERED_EMBEDDERS[archive.model] = GatheredEmbedder(
-                index.Embedder(archive.model, threads=1, runtime="onnx"))
+                LengthBatches(index.Embedder(archive.model, threads=1, runtime="onnx")))
     return StoryAnswerer(archive, embedder, GatheredPipeline(nlp))
 
 
