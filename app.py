@@ -1126,11 +1126,14 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, proces
     """Serve the ClaimQA chat (and the JSON API /ask) on the articles in the index."""
     try:
         ensure_index(index_dir)
+        # The workers load their models while this process loads its own (the chat's).
+        workers = AnswerWorkers(index_dir, processes, wait=False) if processes else None
         library = Library(index_dir, uploads_dir or index_dir.parent / "uploads")
         for name in set_aside_leftovers(library):
             click.echo(f"uploads: {name} was never indexed (an upload cut short); moved to "
                        f"{library.uploads_dir / '.unindexed'}", err=True)
-        workers = AnswerWorkers(index_dir, processes) if processes else None
+        if workers is not None:
+            workers.wait_ready()
     except (index.IndexNotFound, index.IndexConflict, OSError, RuntimeError) as error:
         click.echo(f"app.py: {error}", err=True)
         sys.exit(2)

@@ -343,17 +343,24 @@ class AnswerWorkers:
     """
 
     def __init__(self, index_dir: str | os.PathLike, processes: int = WORKER_PROCESSES,
-                 threads: int = WORKER_THREADS, start_timeout: float = WORKER_START_TIMEOUT):
+                 threads: int = WORKER_THREADS, wait: bool = True):
         if processes < 1:
             raise ValueError(f"processes: {processes} given, at least 1 needed")
+        self.index_dir = Path(index_dir)
         jobs = itertools.count()
-        self.workers = [_Worker(Path(index_dir), threads, jobs) for _ in range(processes)]
+        self.workers = [_Worker(self.index_dir, threads, jobs) for _ in range(processes)]
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self, timeout: float = WORKER_START_TIMEOUT) -> None:
+        """Wait until every worker has opened the index and loaded its models; RuntimeError (with
+        the worker's reason) when one cannot."""
         for worker in self.workers:
-            if not worker.ready.wait(start_timeout) or not worker.alive:
-                reason = worker.failure or (f"not ready after {start_timeout:.0f} s" if worker.alive
+            if not worker.ready.wait(timeout) or not worker.alive:
+                reason = worker.failure or (f"not ready after {timeout:.0f} s" if worker.alive
                                             else f"exit status {worker.process.poll()}")
                 self.close()
-                raise RuntimeError(f"answer worker for {index_dir} did not start: {reason}")
+                raise RuntimeError(f"an answer worker for {self.index_dir} did not start: {reason}")
 
     @property
     def pids(self) -> list[int]:
