@@ -60,10 +60,11 @@ UPLOAD_CACHE_SWEEP = 3600               # seconds an upload may wait in Gradio's
 # Answers in flight at once. Many, though there are 2 cores: questions in flight together are
 # parsed and encoded in one call each (index/gather.py), two thirds of a fresh question's CPU.
 ASK_CONCURRENCY = 16
-# API questions handed to the worker processes at once: they wait there, not in Gradio's queue (a
-# waiting coroutine costs nothing; the workers answer WORKER_THREADS each at a time).
-API_IN_WORKERS = 256
 MAX_THREADS = 64                         # Gradio's worker threads: the answers, uploads and page events
+# API questions handed to the worker processes at once (a coroutine waiting on a worker holds no
+# thread; the workers answer WORKER_THREADS each at a time). Gradio's queue runs at most MAX_THREADS
+# events of every kind at once, so more would change nothing.
+API_IN_WORKERS = MAX_THREADS
 QUEUE_STATUS_EVERY = 1.0                 # seconds between queue-position messages to waiting clients
 
 # -- the library behind the page ------------------------------------------------------------
