@@ -203,6 +203,7 @@ def serve(conn: Connection, index_dir: Path, threads: int) -> None:
             except (EOFError, OSError):
                 break
             pool.submit(answer, job, question, story)
+        pool.shutdown(cancel_futures=True)   # the server is gone: nobody will read the answers still queued
 
 
 def main(argv: list[str] | None = None) -> None:
