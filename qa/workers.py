@@ -55,9 +55,11 @@ ENCODE_CHUNK = 16   # texts per model call once sorted by length (16 to 64 cost 
 
 class LengthBatches:
     """An embedder that encodes a list of texts in batches of texts of like length: a model batch
-    is padded to its longest text, so 64 questions and words in arrival order cost about 6 ms of
-    CPU each, sorted and cut into batches of 16 about 2.5 ms. The vectors are the same, bit for
-    bit (each row of the model depends on its own text only; tests/test_workers.py checks it)."""
+    is padded to its longest text. Questions and single words mixed (as a question is encoded with
+    its words): 6.0 ms of CPU an item in batches of 64 in arrival order, 3.1 ms sorted; 4.9 against
+    2.5 ms in batches of 16. Under load the gathered calls hold 5-40 texts and a question still costs
+    about 5 ms. The vectors are the same, bit for bit (each row of the model depends on its own
+    text only; tests/test_workers.py checks it)."""
 
     def __init__(self, embedder, chunk: int = ENCODE_CHUNK):
         self.embedder, self.chunk = embedder, chunk
