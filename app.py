@@ -1,9 +1,10 @@
 """ClaimQA web chat: a thin Gradio layer over `qa` (answers) and `index` (ingest, sources).
 
-    python app.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--uploads DIR]
+    python app.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--uploads DIR] [--workers 2]
 
 The first start builds the index of the bundled articles (data/articles) when it is missing.
-The answer is also served as JSON on the API endpoint `/ask` (the contract's answer object).
+The answer is also served as JSON on the API endpoint `/ask` (the contract's answer object) and on
+the plain route `POST /api/ask`; both are answered in worker processes (qa/workers.py).
 """
 from __future__ import annotations
 
@@ -13,10 +14,18 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Gradio's queue rebuilds its monitoring summary (a pandas table of the last 10,000 events) after
+# every event that follows a new one, i.e. per request when requests come one at a time (a burst
+# pays it about once): 3.4 ms of CPU at 600 events kept, 8.8 ms at 10,000, as much as an answer.
+# Nothing here reads that summary: rebuild it every MONITOR_EVERY events, over as many.
+MONITOR_EVERY = 1000
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(MONITOR_EVERY))
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", str(MONITOR_EVERY))
 
 import atexit
 import functools
 import html
+import json
 import logging
 import re
 import shutil
@@ -31,11 +40,11 @@ import click
 import gradio as gr
 
 import index
-from index.gather import GatheredEmbedder, GatheredPipeline
 from index.reading import MAX_FILE_BYTES
 from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
-from qa.stories import StoryAnswerer
+from qa.workers import IndexChanged, open_answerer  # noqa: F401  (app.IndexChanged, app.open_answerer as before)
+from qa.workers import WORKER_PROCESSES, AnswerFailed, AnswerWorkers, Following, stated_reason
 
 ROOT = Path(__file__).resolve().parent
 BUNDLED_CORPUS = ROOT / "data" / "articles"
@@ -52,68 +61,26 @@ UPLOAD_CACHE_SWEEP = 3600               # seconds an upload may wait in Gradio's
 # parsed and encoded in one call each (index/gather.py), two thirds of a fresh question's CPU.
 ASK_CONCURRENCY = 16
 MAX_THREADS = 64                         # Gradio's worker threads: the answers, uploads and page events
+# API questions handed to the worker processes at once (a coroutine waiting on a worker holds no
+# thread; the workers answer WORKER_THREADS each at a time). Gradio's queue runs at most MAX_THREADS
+# events of every kind at once, so more would change nothing.
+API_IN_WORKERS = MAX_THREADS
 QUEUE_STATUS_EVERY = 1.0                 # seconds between queue-position messages to waiting clients
 
 # -- the library behind the page ------------------------------------------------------------
 
-class IndexChanged(Exception):
-    """The index changed under a question (a sentence it was using was removed) twice in a row."""
+class Library(Following):
+    """The current answerer (one index snapshot, following the committed generation: see
+    qa.workers.Following) and the uploads folder that feeds the index.
 
-
-class Library:
-    """The current answerer (one index snapshot) and the uploads folder that feeds the index.
-
-    Questions read `self.answerer` once and use that snapshot to the end; an upload builds the
-    next snapshot on the side and swaps it in under a lock, so nobody sees a half-built index.
-    Before each question the snapshot is checked against the committed generation, so an ingest
-    or removal by `claimqa` in another process is followed too.
+    An upload builds the next snapshot on the side and swaps it in under a lock, so nobody sees a
+    half-built index; an ingest or removal by `claimqa` in another process is followed too.
     """
 
     def __init__(self, index_dir: Path, uploads_dir: Path):
-        self.index_dir = index_dir
+        super().__init__(index_dir)
         self.uploads_dir = uploads_dir
-        self._swap = threading.Lock()
         self._ingest = threading.Lock()   # one upload at a time (ingest also holds a file lock)
-        self.answerer = open_answerer(index_dir)
-
-    def current(self) -> "StoryAnswerer":
-        """The answerer of the committed generation: the one in use, or a fresh one swapped in.
-
-        A question already in flight keeps the snapshot it started with; only new questions see
-        the new one. One thread opens the new snapshot; the others wait for it rather than open
-        their own copy.
-        """
-        answerer = self.answerer
-        if answerer.is_current():          # one small SQLite read
-            return answerer
-        with self._swap:
-            if self.answerer is not answerer:   # another question swapped it in while we waited
-                return self.answerer
-            self.answerer = open_answerer(self.index_dir)   # raises IndexNotFound on an emptied index
-            logging.info("index generation %s: reopened", self.answerer.store.generation)
-            return self.answerer
-
-    def ask(self, question: str, story: str | None = None) -> tuple[Answer, "StoryAnswerer"]:
-        answerer = self.current()         # one snapshot for the answer and for its context
-        try:
-            return answerer.ask(question, story=story or None), answerer
-        except KeyError:
-            # The snapshot names a sentence the database no longer holds: a removal committed
-            # while this question was being answered. Answer again from the new generation.
-            fresh = self.current()
-            if fresh is answerer:
-                raise IndexChanged("the index changed while this question was answered (an article was "
-                                   "removed or replaced); ask again") from None
-            try:
-                return fresh.ask(question, story=story or None), fresh
-            except KeyError:
-                raise IndexChanged("the index is changing under this question (articles are being removed "
-                                   "or replaced); ask again in a moment") from None
-
-    def reload(self) -> None:
-        fresh = open_answerer(self.index_dir)   # built before the swap: readers never wait on it
-        with self._swap:
-            self.answerer = fresh
 
     def add(self, paths: list[str], progress=None) -> list[str]:
         """Check, save and ingest uploaded files; returns one line per file saying what happened."""
@@ -601,11 +568,15 @@ def render_report(lines: list[str]) -> str:
 
 def error_text(error: Exception) -> str:
     """What the reader is told when a question fails: a sentence, never a bare key like '35'."""
-    if isinstance(error, (ValueError, IndexChanged, index.IndexNotFound, index.IndexConflict)) and str(error):
-        return str(error)
-    logging.error("question failed", exc_info=error)
-    return (f"this question could not be answered ({type(error).__name__}); "
-            "ask again, and if it keeps failing, restart the app")
+    said = stated_reason(error)
+    if said is not None:
+        return said
+    if isinstance(error, AnswerFailed):
+        kind = error.kind   # logged by the worker, with its traceback
+    else:
+        logging.error("question failed", exc_info=error)
+        kind = type(error).__name__
+    return f"this question could not be answered ({kind}); ask again, and if it keeps failing, restart the app"
 
 
 def render_error(message: str) -> str:
@@ -615,28 +586,6 @@ def render_error(message: str) -> str:
 # -- stories on the page: which story an answer is from, the others, uploads to remove ---------
 
 EXAMPLE_COUNT = 6
-
-
-def open_answerer(index_dir: Path) -> StoryAnswerer:
-    """Answers within the story a question is about (qa.stories), over one generation of the index.
-    Questions in flight together are parsed in one spaCy call and encoded in one model call."""
-    archive = index.Archive.open(index_dir)   # raises IndexNotFound, saying how to ingest
-    with _GATHERED_LOCK:
-        embedder = _GATHERED_EMBEDDERS.get(archive.model)
-        if embedder is None:
-            embedder = _GATHERED_EMBEDDERS[archive.model] = GatheredEmbedder(
-                index.Embedder(archive.model, threads=1, runtime="onnx"))
-    return StoryAnswerer(archive, embedder, _gathered_pipeline(index.load_nlp()))
-
-
-# One gatherer per pipeline and per model, so that the questions of every generation gather in it.
-_GATHERED_EMBEDDERS: dict[str, GatheredEmbedder] = {}
-_GATHERED_LOCK = threading.Lock()
-
-
-@functools.lru_cache(maxsize=4)
-def _gathered_pipeline(nlp) -> GatheredPipeline:
-    return GatheredPipeline(nlp)
 
 
 def remove_upload(library: Library, doc_id: str) -> str:
@@ -839,7 +788,9 @@ SCROLL_TO_ANSWER = """() => { setTimeout(() => {
 }, 80); }"""
 
 
-def build(library: Library) -> gr.Blocks:
+def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
+    """The page. With `workers`, the API endpoints (/ask, /ask_in_story) are answered in those
+    processes; the chat answers in this one (it renders from this process's snapshot)."""
     def respond(message: str, history: list, previous: str | None):
         message = (message or "").strip()
         if not message:   # say so in the chat, rather than nothing happening
@@ -860,18 +811,32 @@ def build(library: Library) -> gr.Blocks:
         ]
         return "", history, asked, touched
 
-    def ask(question: str) -> dict:
-        """Answer a question from every source of the story it is about: the contract's answer object."""
-        return ask_in_story(question, "")
+    if workers is None:
+        def ask_in_story(question: str, story: str) -> dict:
+            """Answer a question from every source of one story (an id from `claimqa stories`; "" for
+            the story the question is about): the contract's answer object."""
+            try:
+                answer, _ = library.ask(question, story=story or None)
+            except Exception as error:
+                raise gr.Error(error_text(error))
+            return answer.to_dict()
 
-    def ask_in_story(question: str, story: str) -> dict:
-        """Answer a question from every source of one story (an id from `claimqa stories`; "" for
-        the story the question is about): the contract's answer object."""
-        try:
-            answer, _ = library.ask(question, story=story or None)
-        except Exception as error:
-            raise gr.Error(error_text(error))
-        return answer.to_dict()
+        def ask(question: str) -> dict:
+            """Answer a question from every source of the story it is about: the contract's answer object."""
+            return ask_in_story(question, "")
+    else:
+        # Answered in the worker processes: the coroutine holds no Gradio thread while it waits.
+        async def ask_in_story(question: str, story: str) -> dict:
+            """Answer a question from every source of one story (an id from `claimqa stories`; "" for
+            the story the question is about): the contract's answer object."""
+            try:
+                return await workers.ask(question, story or None)
+            except Exception as error:
+                raise gr.Error(error_text(error))
+
+        async def ask(question: str) -> dict:
+            """Answer a question from every source of the story it is about: the contract's answer object."""
+            return await ask_in_story(question, "")
 
     def switch_story(story_id: str | None, history: list, previous: str | None):
         """The previous question again, within another story it touched."""
@@ -981,8 +946,10 @@ def build(library: Library) -> gr.Blocks:
                    concurrency_limit=1, concurrency_id="upload").then(
             refresh_panels, outputs=[*buttons, removable], api_visibility="private")
         demo.load(refresh_panels, outputs=[*buttons, removable], api_visibility="private")
-        gr.api(ask, api_name="ask", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
-        gr.api(ask_in_story, api_name="ask_in_story", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
+        api = (dict(concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer") if workers is None else
+               dict(concurrency_limit=API_IN_WORKERS, concurrency_id="api"))
+        gr.api(ask, api_name="ask", **api)
+        gr.api(ask_in_story, api_name="ask_in_story", **api)
         # Built per page load, not frozen at start-up: a reloaded page lists what the index holds now.
         demo.load(current_sources, outputs=sources, api_name="sources", api_visibility="undocumented", queue=False,
                   show_progress="hidden")
@@ -1077,6 +1044,44 @@ def defer_session_configs(demo: gr.Blocks) -> bool:
     return True
 
 
+# -- a plain JSON route beside Gradio's API ------------------------------------------------------
+
+JSON_ROUTE = "/api/ask"
+
+
+def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> None:
+    """`POST /api/ask` with `{"question": "...", "story": "..."}` (story optional): the answer object
+    in one request and one response, for scripts and `claimqa ask`. Gradio's `/ask` (POST, then its
+    event stream) stays the contract's web API; this route answers the same, through the same
+    workers, without Gradio's queue and sessions. A refusal is status 400 with `{"error": reason}`."""
+    from fastapi.responses import JSONResponse, Response
+    from starlette.concurrency import run_in_threadpool
+
+    def refused(status: int, reason: str) -> JSONResponse:
+        return JSONResponse({"error": reason}, status_code=status)
+
+    async def ask(request) -> JSONResponse:
+        try:
+            body = await request.json()
+        except ValueError:
+            return refused(400, 'the body is not JSON: send {"question": "..."}')
+        if not isinstance(body, dict) or not isinstance(body.get("question"), str):
+            return refused(422, 'question: a string is needed, as in {"question": "..."}')
+        question, story = body["question"], body.get("story") or None
+        if story is not None and not isinstance(story, str):
+            return refused(422, "story: a story id (a string) or nothing")
+        try:
+            if workers is not None:
+                answer = await workers.ask(question, story)
+            else:
+                answer = await run_in_threadpool(lambda: library.ask(question, story=story)[0].to_dict())
+        except Exception as error:
+            return refused(400, error_text(error))
+        return Response(json.dumps(answer), media_type="application/json")   # encoded as Gradio's /ask encodes it
+
+    server.add_route(JSON_ROUTE, ask, methods=["POST"], include_in_schema=False)   # Starlette's: no parameter parsing
+
+
 # -- start -------------------------------------------------------------------------------------
 
 def ensure_index(index_dir: Path) -> None:
@@ -1114,20 +1119,28 @@ def ensure_index(index_dir: Path) -> None:
               default=ROOT / "data" / "index", help="Index folder (or set CLAIMQA_INDEX).  [default: data/index]")
 @click.option("--uploads", "uploads_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where uploaded articles are kept.  [default: uploads/ beside the index folder]")
+@click.option("--workers", "processes", default=WORKER_PROCESSES, show_default=True, type=click.IntRange(0),
+              help="Processes answering the API (/ask); 0 answers in the app's own process.")
 @click.option("--sessions", default=SESSIONS_KEPT, show_default=True, type=click.IntRange(1),
               help="Sessions kept in memory (a follow-up needs its session's previous question).")
-def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, sessions: int) -> None:
+def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, processes: int, sessions: int) -> None:
     """Serve the ClaimQA chat (and the JSON API /ask) on the articles in the index."""
     try:
         ensure_index(index_dir)
+        # The workers load their models while this process loads its own (the chat's).
+        workers = AnswerWorkers(index_dir, processes, wait=False) if processes else None
         library = Library(index_dir, uploads_dir or index_dir.parent / "uploads")
         for name in set_aside_leftovers(library):
             click.echo(f"uploads: {name} was never indexed (an upload cut short); moved to "
                        f"{library.uploads_dir / '.unindexed'}", err=True)
-    except (index.IndexNotFound, index.IndexConflict, OSError) as error:
+        if workers is not None:
+            workers.wait_ready()
+    except (index.IndexNotFound, index.IndexConflict, OSError, RuntimeError) as error:
         click.echo(f"app.py: {error}", err=True)
         sys.exit(2)
-    demo = build(library)
+    if workers is not None:
+        atexit.register(workers.close)
+    demo = build(library, workers)
     defer_session_configs(demo)
     # A queue status every QUEUE_STATUS_EVERY seconds, not Gradio's "auto": that sends every waiting
     # event its place each time one starts, n squared messages for n waiting (a bare Gradio app
@@ -1141,7 +1154,10 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, sessio
     click.echo(f"ClaimQA chat on http://{host}:{port}/ (API: /ask)")
     demo.launch(server_name=host, server_port=port, share=False, show_error=True, quiet=False,
                 max_file_size=GRADIO_MAX_FILE_SIZE, theme=THEME, css=CSS, footer_links=["api"],
-                run_history=False, state_session_capacity=sessions, max_threads=MAX_THREADS)
+                run_history=False, state_session_capacity=sessions, max_threads=MAX_THREADS,
+                prevent_thread_lock=True)
+    add_json_route(demo.app, library, workers)
+    demo.block_thread()
 
 
 if __name__ == "__main__":

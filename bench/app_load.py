@@ -1,6 +1,6 @@
 """Load on the running web app: N concurrent /ask requests, every question different, all well-formed.
 
-    python bench/app_load.py [--concurrent 200] [--rounds 3]
+    python bench/app_load.py [--concurrent 200] [--rounds 3] [--workers N] [--route gradio|json]
 
 Starts `python app.py` on a fresh index of data/articles and warms it with one question. Then, per
 round: one request alone, ten times in a row (the single-request latency, each a question not yet
@@ -47,6 +47,26 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def children(pid: int) -> list[int]:
+    """The app's child processes (its answer workers)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def workers_cpu(pid: int) -> float:
+    return sum(cpu_seconds(c) for c in children(pid))
+
+
+def peak_rss_mb(pid: int) -> float:
+    return next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                if line.startswith("VmHWM:")) / 1024
+
+
 async def http(url: str, method: str, path: str, body: bytes = b"") -> bytes:
     """One HTTP/1.1 request on its own connection; the response body (chunks joined), or
     RuntimeError with the status line."""
@@ -75,8 +95,16 @@ async def http(url: str, method: str, path: str, body: bytes = b"") -> bytes:
     return bytes(out)
 
 
+ROUTE = "gradio"   # or "json": the app's plain JSON route POST /api/ask, one request per question
+
+
 async def ask(url: str, question: str) -> float:
     started = time.perf_counter()
+    if ROUTE == "json":
+        answer = json.loads(await http(url, "POST", "/api/ask", json.dumps({"question": question}).encode()))
+        if answer.get("question") != question:
+            raise RuntimeError(str(answer)[:200])
+        return time.perf_counter() - started
     posted = await http(url, "POST", "/gradio_api/call/ask", json.dumps({"data": [question]}).encode())
     stream = await http(url, "GET", f"/gradio_api/call/ask/{json.loads(posted)['event_id']}")
     if b"event: complete" not in stream:
@@ -96,28 +124,31 @@ async def load(url: str, pid: int, concurrent: int, rounds: int) -> None:
     for r in range(rounds):
         batch = pool[r * (concurrent + ALONE):(r + 1) * (concurrent + ALONE)]
         alone = [await ask(url, q) for q in batch[:ALONE]]
-        app_cpu, own_cpu, started = cpu_seconds(pid), time.process_time(), time.perf_counter()
+        app_cpu, work_cpu, own_cpu = cpu_seconds(pid), workers_cpu(pid), time.process_time()
+        started = time.perf_counter()
         results = await asyncio.gather(*[ask(url, q) for q in batch[ALONE:]], return_exceptions=True)
         wall = time.perf_counter() - started
-        app_cpu, own_cpu = cpu_seconds(pid) - app_cpu, time.process_time() - own_cpu
+        app_cpu, work_cpu = cpu_seconds(pid) - app_cpu, workers_cpu(pid) - work_cpu
+        own_cpu = time.process_time() - own_cpu
         done = [x for x in results if isinstance(x, float)]
         failures = [str(x) for x in results if not isinstance(x, float)]
         single = statistics.median(alone)
         print(f"round {r + 1}: alone p50 {single * 1000:.0f} ms; {concurrent} at once: {len(failures)} failed, "
               f"p50 {percentile(done, 0.5):.2f} s, p95 {percentile(done, 0.95):.2f} s "
               f"({percentile(done, 0.95) / single:.0f}x alone), wall {wall:.2f} s; "
-              f"CPU app {app_cpu:.2f} s, generator {own_cpu:.2f} s", flush=True)
+              f"CPU app {app_cpu:.2f} s + its workers {work_cpu:.2f} s, generator {own_cpu:.2f} s; "
+              f"load average {os.getloadavg()[0]:.2f}", flush=True)
         alone_all += alone
         loaded_all += done
         failures_all += failures
     single = statistics.median(alone_all)
-    peak = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                if line.startswith("VmHWM:"))
-    print(f"{concurrent} concurrent /ask, all different, {rounds} rounds: {len(failures_all)} of "
+    peaks = [peak_rss_mb(pid)] + [peak_rss_mb(c) for c in children(pid)]
+    print(f"{concurrent} concurrent {'/ask' if ROUTE == 'gradio' else 'POST /api/ask'}, all different, {rounds} rounds: {len(failures_all)} of "
           f"{concurrent * rounds} failed; p50 {percentile(loaded_all, 0.5):.2f} s, "
           f"p95 {percentile(loaded_all, 0.95):.2f} s, max {max(loaded_all, default=float('nan')):.2f} s; "
           f"one request alone p50 {single * 1000:.0f} ms; p95 / alone = "
-          f"{percentile(loaded_all, 0.95) / single:.0f}x; app peak RSS {peak / 1024:.0f} MB")
+          f"{percentile(loaded_all, 0.95) / single:.0f}x; peak RSS app {peaks[0]:.0f} MB, workers "
+          f"{' + '.join(f'{p:.0f}' for p in peaks[1:]) or 'none'} MB, all {sum(peaks):.0f} MB")
     if failures_all:
         print("first failure:", failures_all[0])
 
@@ -126,9 +157,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrent", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--route", choices=["gradio", "json"], default="gradio",
+                        help="gradio: POST /gradio_api/call/ask, then its event stream (the contract's /ask); "
+                             "json: the plain JSON route POST /api/ask")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="the app's answer worker processes (0: answers in the app's process; default: the app's)")
     args = parser.parse_args()
+    options = [] if args.workers is None else ["--workers", str(args.workers)]
+    global ROUTE
+    ROUTE = args.route
     with tempfile.TemporaryDirectory() as work:
-        with serving(work, f"{work}/index") as (url, server):
+        with serving(work, f"{work}/index", *options) as (url, server):
             asyncio.run(load(url, server.pid, args.concurrent, args.rounds))
 
 

@@ -61,12 +61,39 @@ def serving(index_dir: str | os.PathLike) -> str | None:
     return url
 
 
+JSON_ROUTE = "api/ask"   # the app's plain JSON route: one request, one response (app.add_json_route)
+
+
 def ask_served(question: str, index_dir: str | os.PathLike, timeout: float = 60) -> dict | None:
     """The answer object from the app serving this index; None when there is none or it does not
-    answer (the caller then answers locally). Raises ServedError when the app refuses the question."""
+    answer (the caller then answers locally). Raises ServedError when the app refuses the question.
+
+    Asked on the app's JSON route; an app without one (404) is asked on Gradio's /ask."""
     url = serving(index_dir)
     if url is None:
         return None
+    request = urllib.request.Request(f"{url}{JSON_ROUTE}", data=json.dumps({"question": question}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            answer = json.loads(response.read())
+        return answer if isinstance(answer, dict) and "sources" in answer else None
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return _ask_gradio(url, question, timeout)
+        try:
+            reason = json.loads(error.read()).get("error")
+        except (OSError, ValueError, AttributeError):
+            reason = None
+        if error.code == 400 and isinstance(reason, str) and reason:
+            raise ServedError(reason) from None
+        return None
+    except (OSError, ValueError, urllib.error.URLError):
+        return None
+
+
+def _ask_gradio(url: str, question: str, timeout: float) -> dict | None:
+    """The same over Gradio's REST route: POST /gradio_api/call/ask, then its event stream."""
     try:
         request = urllib.request.Request(f"{url}gradio_api/call/ask", data=json.dumps({"data": [question]}).encode(),
                                          headers={"Content-Type": "application/json"})

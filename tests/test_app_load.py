@@ -86,3 +86,56 @@ def test_a_session_builds_only_the_component_configs_it_reads_and_they_are_gradi
     rest = dict(session.config_values.items())   # what a deep link reads: all of them
     assert {k: v for k, v in rest.items() if k != some} == {k: v for k, v in eager.items() if k != some}
     assert set(rest) == set(eager) and len(session.config_values) == len(eager)
+
+
+def test_the_json_route_answers_as_ask_and_refuses_with_the_reason(server):
+    question = "How many people were hurt in the attack?"
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        plain = client.post("api/ask", json={"question": question})
+        assert plain.status_code == 200 and plain.headers["content-type"] == "application/json"
+        posted = client.post("gradio_api/call/ask", json={"data": [question]}).json()
+        stream = client.get(f"gradio_api/call/ask/{posted['event_id']}").text
+        gradio = json.loads(stream.split("event: complete\ndata: ", 1)[1].split("\n", 1)[0])[0]
+        assert plain.json() == gradio
+
+        empty = client.post("api/ask", json={"question": "   "})
+        assert empty.status_code == 400 and empty.json()["error"].startswith("the question is empty")
+        unknown = client.post("api/ask", json={"question": question, "story": "no-such-story"})
+        assert unknown.status_code == 400 and "no-such-story: no such story" in unknown.json()["error"]
+        for body, field in [({"q": question}, "question"), ({"question": question, "story": 3}, "story")]:
+            bad = client.post("api/ask", json=body)
+            assert bad.status_code == 422 and bad.json()["error"].startswith(f"{field}: "), bad.text
+        broken = client.post("api/ask", content=b"{not json", headers={"Content-Type": "application/json"})
+        assert broken.status_code == 400 and "not JSON" in broken.json()["error"]
+
+
+def answer_workers(pid: int) -> list[int]:
+    children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                for c in (task / "children").read_text().split()]
+    return [c for c in children if "qa.workers" in Path(f"/proc/{c}/cmdline").read_text()]
+
+
+def test_api_questions_are_answered_in_two_worker_processes(server):
+    assert len(answer_workers(server.process.pid)) == 2
+
+
+def test_the_workers_stop_when_the_app_is_killed(bundled_index, tmp_path):
+    import os
+    import signal
+    import time
+
+    from test_app import AppServer
+
+    app = AppServer(copy_index(bundled_index, tmp_path), tmp_path / "uploads", tmp_path / "app.log", "--workers", "1")
+    try:
+        app.wait()
+        workers = answer_workers(app.process.pid)
+        assert len(workers) == 1
+        os.kill(app.process.pid, signal.SIGKILL)   # no clean-up code runs: the closed socket stops the worker
+        app.process.wait(30)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{workers[0]}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{workers[0]}").exists() or "Z" in Path(f"/proc/{workers[0]}/stat").read_text().split()[2]
+    finally:
+        app.stop()

@@ -1,0 +1,81 @@
+"""Answer worker processes (qa/workers.py) on a copy of the bundled index: the same answers and the
+same refusals as the library in this process, and a worker killed mid-burst costs a sentence, not
+a hang or the server."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+
+import pytest
+
+from qa.workers import AnswerFailed, AnswerWorkers
+
+QUESTIONS = ["How many people were killed in the strike?", "Who carried out the strike?",
+             "When did the strike happen?", "Where was the drone strike?"]
+
+
+@pytest.fixture(scope="module")
+def workers(bundled_index):
+    pool = AnswerWorkers(bundled_index, processes=2, threads=4)
+    yield pool
+    pool.close()
+
+
+def test_answers_and_refusals_are_the_library_s(workers, bundled_index):
+    from qa.stories import StoryAnswerer
+
+    alone = StoryAnswerer.open(bundled_index)
+    futures = [workers.submit(q) for q in QUESTIONS * 2]
+    answers = [f.result(120) for f in futures]
+    assert answers == [json.loads(json.dumps(alone.ask(q).to_dict())) for q in QUESTIONS * 2]
+    assert len(set(workers.pids)) == 2 and all(w.load == 0 for w in workers.workers)
+
+    for question, story in [("   ", None), (QUESTIONS[0], "no-such-story")]:
+        with pytest.raises(ValueError) as expected:
+            alone.ask(question, story=story)
+        with pytest.raises(AnswerFailed) as got:
+            workers.submit(question, story).result(120)
+        assert got.value.refused and str(got.value) == str(expected.value)
+
+
+def test_a_killed_worker_fails_its_questions_with_a_sentence_and_is_replaced(workers):
+    first = workers.workers[0]
+    killed = first.process.pid
+    in_flight = [first.submit(q + " " * n, None) for n, q in enumerate(QUESTIONS * 4)]
+    os.kill(killed, signal.SIGKILL)
+    outcomes = []
+    for future in in_flight:
+        try:
+            outcomes.append(future.result(120)["question"])
+        except AnswerFailed as error:
+            assert error.refused and "answer worker stopped" in str(error)
+            outcomes.append("failed")
+    assert "failed" in outcomes   # some were in flight when it died; none hung
+    deadline = time.monotonic() + 10
+    while first.alive and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not first.alive
+
+    other = workers.submit(QUESTIONS[2]).result(120)   # the pool sends it to the worker still serving
+    assert other["question"] == QUESTIONS[2] and not first.serving
+    answer = first.submit(QUESTIONS[1], None).result(300)   # starts another worker, which answers
+    assert answer["question"] == QUESTIONS[1] and answer["sources"]
+    assert first.process.pid != killed and first.alive
+
+
+def test_batches_of_like_length_give_the_vectors_of_texts_encoded_one_by_one():
+    import numpy as np
+
+    from index import Embedder
+    from qa.workers import LengthBatches
+
+    model = Embedder(threads=1, runtime="onnx")
+    texts = ["Who won?", "ferry", "How many passengers were on the ferry when it sank off the cape?",
+             "court", "When did the jury return its verdict in the fraud trial?", "elected", "votes",
+             "Which party won the most seats in the regional election last spring?"] * 3
+    alone = np.stack([model.encode([t])[0] for t in texts])
+    batched = LengthBatches(model, chunk=4).encode(texts)
+    assert batched.dtype == alone.dtype and np.array_equal(batched, alone)
+    assert LengthBatches(model).encode(texts[:1]).shape == (1, model.dim)
