@@ -67,15 +67,17 @@ def name_words(analyses: Iterable[Analysis]) -> Counter:
     for analysis in analyses:
         for entity in analysis.entities:
             if entity.label in NAME_LABELS:
-                for word in _NAME_WORD.findall(entity.text.lower()):
-                    if word not in _NOT_NAME_WORDS:
-                        out[word] += 1
+                out.update(_words_of(entity.text))
     return out
 
 
 def words_of_name(name: str) -> set[str]:
     """The words a name is looked up by, as `name_words` keeps them ("Lt. Euan Strachley")."""
-    return {w for w in _NAME_WORD.findall(name.lower()) if w not in _NOT_NAME_WORDS}
+    return set(_words_of(name))
+
+
+def _words_of(name: str) -> list[str]:
+    return [w for w in _NAME_WORD.findall(name.lower()) if w not in _NOT_NAME_WORDS]
 
 
 def profile_of(doc_id: str, vectors: np.ndarray, analyses: Iterable[Analysis], published: str | None) -> Profile:

@@ -318,7 +318,7 @@ class Answerer:
         if texts:
             self._fit_things(q, every, texts, s)
         if verbs:
-            self._fit_predicates(q, every, s)
+            self._fit_predicates(q, every, verbs, s)
 
     def _word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """Vectors of words and short phrases, kept (least recently used out) between questions."""
@@ -330,12 +330,10 @@ class Answerer:
     def _keep_words(self, words: list[str], vectors: np.ndarray) -> None:
         self.caches.keep_words(words, vectors)
 
-    def _fit_predicates(self, q: Question, every: list[Candidate], s: Settings) -> None:
+    def _fit_predicates(self, q: Question, every: list[Candidate], verbs: list[str], s: Settings) -> None:
         """A value hanging from a verb that means what the question's verb means fits better:
-        'at least 41 others were wounded' for 'how many were hurt', not 'two people died'."""
-        verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields})
-        if not verbs:
-            return
+        'at least 41 others were wounded' for 'how many were hurt', not 'two people died'.
+        `verbs`: the verbs the values hang from (`_extract` has their vectors fetched already)."""
         vectors = self._word_vectors(verbs + list(q.verb_forms))
         for c in every:
             for v in c.values:
@@ -455,13 +453,8 @@ def _named_share(names: list[list[str]], tree: Tree) -> float:
     in a sentence about another place or person is about something else."""
     if not names:
         return 1.0
-    have = {_fold_token(t.text) for t in tree.tokens}
+    have = {fold_name(t.text) for t in tree.tokens}   # fold_name keeps its own cache
     return sum(any(w in have for w in n) for n in names) / len(names)
-
-
-@lru_cache(maxsize=50_000)
-def _fold_token(text: str) -> str:
-    return fold_name(text)
 
 
 @lru_cache(maxsize=4096)

@@ -234,14 +234,9 @@ def _trimmed(tree: Tree, ids: list[int]) -> list[int]:
 def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:
     """Names that end in the asked noun though spaCy marked no entity: "Palestine Street" for "which
     street", "Harlow Trust" for "which trust" (the focus with the proper nouns compounded before it)."""
-    if not q.focus or q.focus in GENERIC_FOCUS:
-        return []
-    want = stem(q.focus)
     taken = [(v.start, v.end) for v in found]
     out = []
-    for i, t in enumerate(tree.tokens):
-        if stem(t.lemma.lower()) != want and stem(t.text.lower()) != want:
-            continue
+    for i in sorted(_focus_tokens(tree, q)):
         mods = [k for k in range(i) if tree.tokens[k].head == i and tree.tokens[k].dep == "compound"
                 and tree.tokens[k].pos == "PROPN"]
         if not mods:
