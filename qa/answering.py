@@ -33,7 +33,7 @@ from .question import Question, analyse_question
 from .render import summarize
 from .retrieval import MODES, LexicalIndex, stem, top_per_document
 from .settings import Settings
-from .values import Value, date_values, fold_name, name_words
+from .values import Value, compatible, date_values, fold_name, name_words
 
 LEADING_FORMS = {"cause", "quote"}   # open questions whose short answer weighs as a value (Settings.short_fit)
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
@@ -424,6 +424,8 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
                     "gap": 0.0, "rare": max(c.rare for c in cands[:3]), "rare_doc": rare_doc,
                     "named": best.named, "lead": 0.0}
         decisions.append(Decision(doc, score, cands, value, features=features))
+    if q.wants_value and s.corroboration > 0:
+        _corroborate(decisions, s)
     top_fused = max((d.features["best_fused"] for d in decisions if d.candidates), default=0.0)
     evidences = sorted((d.score for d in decisions if d.candidates), reverse=True)
     for d in decisions:
@@ -440,6 +442,32 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
         d.addresses = bool(d.candidates) and d.score >= threshold and d.score >= s.relative * top and not (
             s.require_value and q.wants_value and d.value is None)
     return decisions
+
+
+def _corroborate(decisions: list[Decision], s: Settings) -> None:
+    """Break near ties between a source's own values by what the other sources answer: when a
+    source's best value is compatible with no other source's answer, and a value it states itself,
+    nearly as fit (within `Settings.corroboration`), is compatible with one, that one is taken
+    (the victim's age beside the victim's name, a place parsed as a person). A source whose own
+    value leads by more keeps it, so a disagreement stays one. Each source is weighed against the
+    others' first answers, not against answers changed here."""
+    answers = [(d, d.value) for d in decisions if d.value is not None]
+    for d, value in answers:
+        others = [v for o, v in answers if o is not d]
+        if not others or any(compatible(value, v) for v in others):
+            continue
+        found = [(alt.score, c, alt) for c in d.candidates for alt in c.values
+                 if alt is not value and alt.score >= value.score - s.corroboration
+                 and any(compatible(alt, v) for v in others)]
+        if not found:
+            continue
+        _, c, alt = max(found, key=lambda f: f[0])
+        c.values.remove(alt)
+        c.values.insert(0, alt)
+        d.candidates.remove(c)
+        d.candidates.insert(0, c)
+        d.value = alt
+        d.features["fit"] = alt.score
 
 
 def asked_names(q: Question) -> list[list[str]]:

@@ -273,6 +273,26 @@ def test_no_flag_between_sources_that_each_state_both_values():
     assert not compare([e, f], "").flag
 
 
+def _sourced(*values: tuple[str, float]):
+    from qa.answering import Candidate, Decision
+    from qa.values import Value
+    found = [dataclasses.replace(Value("person", text, 0, len(text)), score=score) for text, score in values]
+    return Decision(0, 0.5, [Candidate(0, 0, 0, 0.5, values=found)], found[0], features={"fit": found[0].score})
+
+
+def test_a_near_tie_between_a_sources_values_goes_to_the_one_other_sources_answer():
+    from qa.answering import _corroborate
+    from qa.settings import Settings
+    misread = _sourced(("Harbour Road", 0.62), ("Ana Ruiz", 0.55))        # a street parsed as a person
+    leading = _sourced(("Tom Bell", 0.90), ("Ana Ruiz", 0.40))            # its own answer, well ahead
+    others = [_sourced(("Ana Ruiz", 0.80)), _sourced(("Ms. Ruiz", 0.70), ("Port Elm", 0.65))]
+    _corroborate([misread, leading] + others, Settings(corroboration=0.15))
+    assert misread.value.text == "Ana Ruiz" and misread.candidates[0].values[0].text == "Ana Ruiz"
+    assert misread.features["fit"] == 0.55
+    assert leading.value.text == "Tom Bell"    # a disagreement stays one
+    assert others[1].value.text == "Ms. Ruiz"   # already agrees with another source
+
+
 def test_top_per_document_keeps_every_document():
     scores = np.array([0.9, 0.1, 0.8, 0.7, 0.2, 0.3], dtype=np.float32)
     docs = np.array([0, 0, 0, 1, 1, 2], dtype=np.int32)
