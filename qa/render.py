@@ -1,6 +1,8 @@
 """What the reader sees: one short paragraph (Answer.summary) and a plain-text rendering."""
 from __future__ import annotations
 
+import re
+
 from .answer import Answer
 from .question import Question
 
@@ -11,6 +13,17 @@ def _cites(numbers: list[int]) -> str:
 
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _cited_for(source, derived: bool = False) -> str:
+    """A short answer is cited by the sentences that state it word for word; the source's other
+    cited sentences follow as "see also". A derived answer (a yes or no) cites them all."""
+    said = None if derived or not source.answer else re.compile(rf"(?<!\w){re.escape(source.answer)}(?!\w)", re.I)
+    stating = [c.n for c in source.citations if said and said.search(c.text)]
+    rest = [c.n for c in source.citations if c.n not in stating]
+    if not stating or not rest:
+        return _cites([c.n for c in source.citations])
+    return f"{_cites(stating)}; see also {_cites(rest)}"
 
 
 def summarize(answer: Answer, question: Question | None = None) -> str:
@@ -29,7 +42,7 @@ def summarize(answer: Answer, question: Question | None = None) -> str:
                 source.doc_id in v.doc_ids for v in answer.disagreement.values) and source.answer:
             other_event = f" (about the events of {source.event})"
         parts.append(f"{source.outlet} ({source.doc_id}{when}){said}{other_event} "
-                     f"{_cites([c.n for c in source.citations])}.")
+                     f"{_cited_for(source, derived=question is not None and question.form == 'polar')}.")
     if answer.not_mentioned:
         parts.append(f"Not mentioned by: {_join(answer.not_mentioned)}.")
     answer.summary = " ".join(parts)

@@ -403,3 +403,19 @@ def test_a_report_published_within_two_days_of_the_asked_day_counts_as_naming_it
 ])
 def test_roles_of_an_unnamed_person(nlp, question, sentence, expected):
     assert best(nlp, question, sentence) == expected
+
+
+# ---------------------------------------------------------------- the paragraph
+
+def test_a_short_answer_cites_the_sentences_that_state_it_and_the_rest_as_see_also(nlp):
+    from qa.answer import Answer, Citation, SourceAnswer
+    from qa.render import summarize
+    said = ["Officials met the families on Monday.", "Three people died when the roof fell.",
+            "The damage was threefold, the engineer said."]
+    source = SourceAnswer("a", "Outlet A", None, "three", [Citation(i + 1, i, t, 0.5) for i, t in enumerate(said)])
+    text = summarize(Answer("How many people died?", [source]))
+    assert "Outlet A (a): three [2]; see also [1][3]." in text   # "threefold" does not state it
+    polar = SourceAnswer("b", "Outlet B", None, "no", [Citation(1, 0, "No one was hurt.", 0.5),
+                                                      Citation(2, 1, "The bridge stayed open.", 0.5)])
+    text = summarize(Answer("Was anyone hurt?", [polar]), analyse_question("Was anyone hurt?", nlp))
+    assert "Outlet B (b): no [1][2]." in text   # a yes or no is read from the sentences, not quoted
