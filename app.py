@@ -530,11 +530,25 @@ def _said_where(values: list[str], citations: list[Citation]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _marked(text: str, values: list[str | None]) -> str:
+    """The sentence, escaped, with the source's short answer marked where it states it word for word:
+    a cited sentence that does not state it is there as context (the paragraph says "see also")."""
+    words = [re.escape(v) for v in dict.fromkeys(values) if v]
+    if not words:
+        return esc(text)
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(words, key=len, reverse=True))})(?!\w)", re.IGNORECASE)
+    out, at = [], 0
+    for m in pattern.finditer(text):
+        out += [esc(text[at:m.start()]), f'<mark class="cq-val">{esc(m.group())}</mark>']
+        at = m.end()
+    return "".join(out + [esc(text[at:])])
+
+
 def _citation(citation: Citation, source: SourceAnswer, store) -> str:
     """A citation that opens (a <details>, no script) on its sentence highlighted in context."""
     context = _context(citation, source, store)
     return (f'<li class="cq-cite"><details><summary><span class="cq-n">{citation.n}</span>'
-            f'<span class="cq-text">{esc(citation.text)}</span></summary>'
+            f'<span class="cq-text">{_marked(citation.text, source.values or [source.answer])}</span></summary>'
             f'<div class="cq-context">{context}</div></details></li>')
 
 
@@ -715,6 +729,7 @@ ol.cq-cites { list-style: none; margin: .3rem 0 0; padding: 0; display: flex; fl
 .cq-text { font-size: .93em; }
 .cq-context { margin: .35rem 0 .2rem 2rem; padding: .45rem .6rem; border-left: 3px solid #2563eb;
   background: rgba(100, 116, 139, .08); border-radius: 0 6px 6px 0; font-size: .9em; }
+mark.cq-val { background: none; color: inherit; font-weight: 600; border-bottom: 2px solid #f59e0b; }
 mark.cq-hit { background: #fde68a; color: #1f2937; padding: 0 .1em; border-radius: 3px; }
 .cq-where { margin-top: .3rem; }
 .cq-missing { font-size: .9em; }

@@ -4,6 +4,7 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -193,6 +194,11 @@ def test_chat_shows_banner_cards_citations_in_order(client):
     assert reply.count('class="cq-card"') >= 4
     assert reply.count('<mark class="cq-hit">') == reply.count('class="cq-cite"') >= 4
     assert "\n\n" not in reply   # one HTML block: Markdown must not reinterpret it
+    # Each card marks its short answer in the cited sentences that state it, word for word.
+    for card in reply.split('class="cq-card"')[1:]:
+        pills = {p.lower() for p in re.findall(r'<span class="cq-pill">([^<]+)</span>', card)}
+        marked = {m.lower() for m in re.findall(r'<mark class="cq-val">([^<]+)</mark>', card)}
+        assert pills and marked and marked <= pills, card[:400]
 
 
 def test_question_with_markup_is_shown_as_text(client):
