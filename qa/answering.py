@@ -361,8 +361,9 @@ class Answerer:
 
     def _fit_things(self, q: Question, every: list[Candidate], texts: list[str], s: Settings) -> None:
         """'What sport': a phrase fits as much as it means a kind of the focus ('American football')."""
-        vectors = self._word_vectors(texts + [q.focus])
-        focus = vectors[q.focus]
+        kind_of = f"a kind of {q.focus}"
+        vectors = self._word_vectors(texts + [kind_of])
+        focus = vectors[kind_of]
         fit = {t: float(vectors[t] @ focus) for t in texts}
         for c in every:
             for v in c.values:
