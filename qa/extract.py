@@ -184,7 +184,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree) -> list[Value]:
         found = list(typed.get(kind, []))
         if kind == "count":
             found += [v for v in typed.get("measure", []) if v.unit == "" ]
-            found = [v for v in found if _whole(v)]
+            ages = {(a.start, a.end) for a in _bare_ages(s, tree)}   # "Lt. Ewan Strachley, 41, died" counts nothing
+            found = [v for v in found if _whole(v) and (v.start, v.end) not in ages]
         if kind == "measure" and not found:
             found = typed.get("count", [])
         if kind == "age" and not found:

@@ -140,6 +140,8 @@ def test_spellings_of_one_name(a, b, same):
     ("What is the population of Elmsby?", "At the census, Elmsby had a population of 2,310 people in 14 villages.", "2,310"),
     ("How many pupils attend the school?", "The school, rated 63.79 in the survey, teaches 412 pupils.", "412"),
     ("How many jobs will the plant create?", "The plant will create 2.5 million jobs, officials said.", "2.5 million"),
+    ("How many sheep were lost?", "Farmer Tom Hale, 58, said he lost 40 sheep.", "40"),
+    ("How many sheep were lost?", "Farmer Tom Hale, 58, said the flood took his flock.", None),   # an age counts nothing
 ])
 def test_a_count_is_a_whole_number_and_a_figure_of_its_focus(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
