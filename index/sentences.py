@@ -28,6 +28,8 @@ EXTRA_ABBREVIATIONS = frozenset({
     "mt", "e.u", "u.a.e", "u.s.a",
     # Latin
     "e.g", "i.e", "cf",
+    # figures given loosely: "approx. $3.10 a dose", "est. 40,000"
+    "approx", "est",
 })
 
 

@@ -64,6 +64,8 @@ CASES = [
     # Abbreviations the English model lacks, added to its parameters.
     ("Sgt. Maj. Ali Hassan met Gov. Smith on Mar. 3 in Baghdad. They talked.",
      ["Sgt. Maj. Ali Hassan met Gov. Smith on Mar. 3 in Baghdad.", "They talked."]),
+    ("The maker expects to charge approx. $3.10 per dose. Crowds est. 40,000 came. It rained.",
+     ["The maker expects to charge approx. $3.10 per dose.", "Crowds est. 40,000 came.", "It rained."]),
     ("The 12th Brigade, also called Unit No. 12, was hit. The answer was no. Then it was yes.",
      ["The 12th Brigade, also called Unit No. 12, was hit.", "The answer was no.", "Then it was yes."]),
 ]
