@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -134,7 +135,7 @@ class Answerer:
         self._within: dict[frozenset, Answerer] = {}   # doc_ids -> an answerer over them alone
         self._within_lock = threading.Lock()
         # The outlets are who reports, never what is reported: their names are no answer.
-        self._outlets = {fold_name(d.outlet) for d in store.documents} | {fold_name(d.doc_id) for d in store.documents}
+        self._outlets = {name for d in store.documents for name in outlet_names(d.outlet, d.doc_id)}
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, settings: Settings | None = None) -> "Answerer":
@@ -469,6 +470,14 @@ def _corroborate(decisions: list[Decision], s: Settings) -> None:
         d.candidates.insert(0, c)
         d.value = alt
         d.features["fit"] = alt.score
+
+
+def outlet_names(outlet: str, doc_id: str) -> set[str]:
+    """The folded names an outlet goes by, none of them an answer: its name, its document id, and a
+    name with a parenthesis both without it and as the parenthesis says ("TCB News (Tri-County
+    Broadcasting)")."""
+    names = {outlet, doc_id, re.sub(r"\s*\([^)]*\)", "", outlet)} | set(re.findall(r"\(([^)]*)\)", outlet))
+    return {fold_name(n) for n in names if n.strip()}
 
 
 def asked_names(q: Question) -> list[list[str]]:

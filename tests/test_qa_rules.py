@@ -421,3 +421,11 @@ def test_a_short_answer_cites_the_sentences_that_state_it_and_the_rest_as_see_al
                                                       Citation(2, 1, "The bridge stayed open.", 0.5)])
     text = summarize(Answer("Was anyone hurt?", [polar]), analyse_question("Was anyone hurt?", nlp))
     assert "Outlet B (b): no [1][2]." in text   # a yes or no is read from the sentences, not quoted
+
+
+def test_an_outlet_goes_by_its_name_its_id_and_what_its_parenthesis_says():
+    from qa.answering import outlet_names
+    from qa.values import fold_name
+    names = outlet_names("Delta News (Delta Broadcasting Co.)", "delta-news")
+    assert {fold_name("Delta News"), fold_name("Delta Broadcasting Co."), fold_name("delta-news")} <= names
+    assert fold_name("Delta") not in names
