@@ -1077,7 +1077,8 @@ class StoreWriter:
             by_hand[doc_id] = 1
         self._placed.clear()
         loose = [self._profiles.get(d) or self._profile_of(d) for d in published if d not in by_hand]
-        groups, profiles = self._groups(published, self._near_stories(loose))
+        # Nothing to place (a removal, a merge, an upgrade): no story is read to place it in.
+        groups, profiles = self._groups(published, self._near_stories(loose)) if loose else ([], {})
         placed = grouping.assign(loose, groups, self._new_story_id)
         for profile in loose:
             story_id = placed[profile.doc_id]
