@@ -269,8 +269,10 @@ class StoryAnswerer:
         few whose headlines use any of its words, then, found in the headline index over the whole
         archive (at most `headline_pool` of them read), those whose
         headlines use a word of what it is about (its words but its verbs: "the attack", not
-        "claimed"), the closest in meaning first. A story none of whose articles uses a word of
-        the question's names is none of them."""
+        "claimed"), the closest in meaning first. When the question gives names, a story whose
+        articles leave out a word of them that the closest story's use is none of them (a
+        headline that shares "Valley" with "Harrowgate Valley Rail" does not make its story the
+        one about Harrowgate Valley Rail)."""
         room = max(max(1, self.settings.judged) - len(tied), self.settings.headlined)
         if room <= 0:
             return []
@@ -283,11 +285,12 @@ class StoryAnswerer:
             vectors = self.store.story_vectors(pool)
             closeness = {s: float(v @ query) if v.shape == query.shape else -1.0 for s, v in vectors.items()}
             found += sorted(pool, key=lambda s: (-closeness.get(s, -1.0), s))
+        named = names & self._story_words(tied[0]) if names else set()
         out = []
         for story_id in found:   # read one by one, and only as far as the room reaches: the cost of a question
             if len(out) == room:
                 break
-            if not names or self._uses_any(story_id, names):
+            if not names or (named <= self._story_words(story_id) if named else self._uses_any(story_id, names)):
                 out.append(story_id)
         return out
 
