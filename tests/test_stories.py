@@ -469,8 +469,11 @@ def test_a_question_goes_to_the_story_headlined_about_it_though_another_sits_clo
     # Without the headline search the depot, closest by far, answers it.
     blind = StoryAnswerer(store, base.embedder, base.nlp, choice=replace(settings, headline_pool=0))
     assert blind.choice(CLAIMED).story_id == depot
-    # A question whose words the depot's headlines use stays there ("strike").
+    # A question whose words the depot's headlines use stays there ("strike"); so does one naming
+    # what only the depot's articles name, though its headlines do not.
     assert near.choice("Which group claimed responsibility for the strike?").story_id == depot
+    choice = near.choice("Which group besides the Red Pass Brigade claimed responsibility for the attack?")
+    assert (choice.headlined, choice.story_id) == ([], depot)
 
 
 def test_the_headline_index_reads_initials_as_one_word_and_words_in_any_form(headlined_index):
