@@ -187,10 +187,12 @@ def build_archive(base: Path, work: Path, sentences: int, seed: int = 7) -> dict
     conn.execute("INSERT INTO meta (key, value) VALUES ('next_story', ?) ON CONFLICT(key) DO UPDATE SET"
                  " value=excluded.value", (str(next_story),))
     conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'sentences'", (next_id - 1,))
+    conn.execute("DELETE FROM meta WHERE key = 'headlines'")   # the copies' headlines: indexed by the next writer
     conn.execute("COMMIT")
     conn.close()
     copied_at = time.perf_counter()
-    with StoreWriter(work, model=None) as writer:   # the approximate index, as a growing index builds it
+    # The approximate index, as a growing index builds it, and the copies' headlines.
+    with StoreWriter(work, model=None) as writer:
         writer._index_segments()
         writer.commit()
     done = time.perf_counter()

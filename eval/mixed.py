@@ -129,7 +129,8 @@ def timed(ask, golds: list[GoldQuestion]) -> tuple[list[dict], list[float]]:
 def differences(story: str, alone: dict, mixed: dict, routes: list[dict], own: str,
                 names: dict[str, str]) -> list[dict]:
     """The questions whose mixed answer differs from the alone one in any figure (a gold source's
-    citation, evidence or answer, no-answer, the flag), with where the question went and why
+    citation, evidence or answer, a citation of another source, no-answer, the flag), with where
+    the question went and why
     (`names`: story id -> the story folder its articles came from)."""
     def named(story_id: str | None) -> str:
         return f"{story_id} ({names.get(story_id, '?')})"
@@ -140,6 +141,8 @@ def differences(story: str, alone: dict, mixed: dict, routes: list[dict], own: s
         changed = [f"{d}.{k}" for d, m in before["sources"].items() for k in ("cited", "evidence", "answer")
                    if m[k] != after_sources[d][k]]
         changed += [k for k in ("no_answer", "flag") if before[k] != after[k]]
+        extra = {d.split(SEPARATOR, 1)[1] for d in after["extra_sources"]} ^ set(before["extra_sources"])
+        changed += [f"{d}.cited (not a gold source)" for d in sorted(extra)]   # what source precision counts too
         if not changed:
             continue
         routed = route["story_id"]
@@ -152,7 +155,7 @@ def differences(story: str, alone: dict, mixed: dict, routes: list[dict], own: s
                 route["scores"], key=lambda s: -route["scores"][s])[:3])
             why += f"; closeness {close}"
             if route["strengths"]:
-                why += "; tied, answer strengths " + ", ".join(f"{named(s)} {v:.3f}" for s, v in route["strengths"].items())
+                why += "; judged, answer strengths " + ", ".join(f"{named(s)} {v:.3f}" for s, v in route["strengths"].items())
         else:
             why = "its own story, answered differently"
         out.append({"id": f"{story}/{before['id']}", "question": before["question"], "changed": changed,

@@ -47,6 +47,7 @@ SQL_CHUNK = 500        # ids per `IN (...)` query: far below SQLite's limit on v
 NAMED_DOCUMENTS_MAX = 2_000  # a name word more documents than this use narrows nothing (not read further)
 SHORTLIST_FROM = 2_000  # stories beyond which a new article is compared only with the stories near it
 NEAR_SENTENCES = 64     # ... those of the sentences closest to its mean vector
+HEADLINES_VERSION = "1"  # meta `headlines`: every story's headlines are in the headline index
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,6 +100,19 @@ CREATE TABLE IF NOT EXISTS name_words (                  -- which documents name
     doc_id     TEXT NOT NULL,
     PRIMARY KEY (word, doc_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS headlines (                   -- each story's headlines: a question's words find its stories
+    id         INTEGER PRIMARY KEY,
+    story_id   TEXT NOT NULL UNIQUE,
+    words      TEXT NOT NULL                             -- its articles' titles, a line each (stories.headline_text)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS headline_words USING fts5(
+    words, content='headlines', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS headlines_added AFTER INSERT ON headlines BEGIN
+    INSERT INTO headline_words (rowid, words) VALUES (new.id, new.words);
+END;
+CREATE TRIGGER IF NOT EXISTS headlines_removed AFTER DELETE ON headlines BEGIN
+    INSERT INTO headline_words (headline_words, rowid, words) VALUES ('delete', old.id, old.words);
+END;
 """
 
 
@@ -478,6 +492,7 @@ class Archive:
         self._stories: list[Story] | None = None
         self._story_count: int | None = None
         self.grouped = True
+        self.has_headlines = True
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, allow_empty: bool = False,
@@ -487,8 +502,10 @@ class Archive:
         if not db.is_file():
             raise IndexNotFound(f"no index at {index_dir}: {_ingest_hint(index_dir)}")
         archive = cls._read(index_dir, db, vectors)
-        if archive._meta.get("schema") not in (None, SCHEMA_VERSION) and archive.has_documents:
-            with StoreWriter(index_dir, model=None, vectors=vectors) as writer:   # an older layout: upgraded once
+        # An older layout, or an index from before the headline index: upgraded once, in place.
+        if archive.has_documents and (archive._meta.get("schema") not in (None, SCHEMA_VERSION)
+                                      or not archive.has_headlines):
+            with StoreWriter(index_dir, model=None, vectors=vectors) as writer:
                 writer.commit()
             archive = cls._read(index_dir, db, vectors)
         if not archive.has_documents and not allow_empty:
@@ -517,6 +534,7 @@ class Archive:
             conn.close()
         archive = cls(index_dir, meta, shards, has_documents)
         archive.grouped = grouped is not None   # False: an index from before stories, grouped on reading
+        archive.has_headlines = grouped is not None and meta.get("headlines") == HEADLINES_VERSION
         return archive
 
     def _conn(self) -> sqlite3.Connection:
@@ -677,6 +695,44 @@ class Archive:
             return None
         return uses
 
+    def headlined(self, words, among=None, limit: int | None = None) -> list[str]:
+        """The stories whose headlines (their articles' titles) use any of these words, in any
+        form ("attacks" meets "attack"), the best match first (BM25 over each story's headlines); only
+        those `among` when given, at most `limit`. A lookup in the headline index: its cost is the
+        stories the words find, never the archive's. [] when the index keeps no headlines."""
+        terms = [t for t in dict.fromkeys(grouping.headline_text(w).strip() for w in words) if t]
+        if not terms or not self.has_headlines or (among is not None and not among) or limit == 0:
+            return []
+        query = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)   # each word a phrase: no syntax
+        sql = ("SELECT h.story_id FROM headline_words JOIN headlines h ON h.id = headline_words.rowid"
+               " WHERE headline_words MATCH ?")
+        conn = self._conn()
+        try:
+            if among is None:
+                return [r[0] for r in conn.execute(sql + " ORDER BY rank LIMIT ?", (query, limit or -1))]
+            found: set[str] = set()
+            for part in chunks(sorted(set(among))):
+                found.update(r[0] for r in conn.execute(
+                    sql + f" AND h.story_id IN ({','.join('?' * len(part))})", (query, *part)))
+        except sqlite3.OperationalError:   # a word FTS5 cannot read as one: no headline uses it
+            return []
+        return [s for s in among if s in found][:limit]
+
+    def story_vectors(self, story_ids) -> dict[str, np.ndarray]:
+        """Each story's mean vector (the mean of its articles' mean sentence vectors, unit length),
+        read from the grouping's profiles: what a story as a whole is about."""
+        conn = self._conn()
+        sums: dict[str, np.ndarray] = {}
+        for part in chunks(sorted(set(story_ids))):
+            for story_id, blob in conn.execute(f"SELECT story_id, centroid FROM story_documents"
+                                               f" WHERE story_id IN ({','.join('?' * len(part))})", part):
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if story_id in sums and sums[story_id].shape == vector.shape:
+                    sums[story_id] = sums[story_id] + vector
+                elif story_id not in sums:
+                    sums[story_id] = vector.copy()
+        return {s: v / n if (n := float(np.linalg.norm(v))) else v for s, v in sums.items()}
+
     def story_of(self, doc_id: str) -> str:
         row = self._conn().execute("SELECT story_id FROM story_documents WHERE doc_id = ?",
                                    (doc_id,)).fetchone() if self.grouped else None
@@ -796,10 +852,11 @@ class StoreWriter:
         self._retired: list[str] = []                      # files this write's commit stops using
         self._upgrade_layout()
         self._fill_name_words()
+        self._fill_headlines()
         self._sweep_leftovers()
         self.dim = int(meta["dim"]) if meta.get("dim") else None
         if self.rebuild or "model" not in meta or not has_documents:
-            for table in ("sentences", "documents", "story_documents", "stories", "name_words"):
+            for table in ("sentences", "documents", "story_documents", "stories", "name_words", "headlines"):
                 self.conn.execute(f"DELETE FROM {table}")
             self._retired += [f"{r[0]:08d}.f16" for r in self.conn.execute("SELECT shard FROM shards")]
             self._retired += [r[0] for r in self.conn.execute("SELECT name FROM segments")]
@@ -847,6 +904,32 @@ class StoreWriter:
         for doc_id, names in self.conn.execute("SELECT doc_id, names FROM story_documents").fetchall():
             self.conn.executemany("INSERT OR IGNORE INTO name_words (word, doc_id) VALUES (?, ?)",
                                   [(word, doc_id) for word in json.loads(names)])
+
+    def _fill_headlines(self) -> None:
+        """An index from before the headline index (or written since by a writer that did not keep
+        it): every story's headlines indexed anew, once."""
+        if self._meta.get("headlines") == HEADLINES_VERSION:
+            return
+        self.conn.execute("DELETE FROM headlines")
+        self._index_headlines({r[0] for r in self.conn.execute("SELECT story_id FROM stories")})
+        self.conn.execute("INSERT INTO meta (key, value) VALUES ('headlines', ?)"
+                          " ON CONFLICT(key) DO UPDATE SET value=excluded.value", (HEADLINES_VERSION,))
+        self._meta["headlines"] = HEADLINES_VERSION
+
+    def _index_headlines(self, story_ids: set[str]) -> None:
+        """These stories' rows of the headline index made anew from their articles' titles (a
+        story gone, or none of whose articles has a title, has none)."""
+        titles: dict[str, list[str]] = {}
+        for part in chunks(sorted(story_ids)):
+            marks = ",".join("?" * len(part))
+            self.conn.execute(f"DELETE FROM headlines WHERE story_id IN ({marks})", part)
+            for story_id, title in self.conn.execute(
+                    f"SELECT m.story_id, d.title FROM story_documents m JOIN documents d USING (doc_id)"
+                    f" WHERE m.story_id IN ({marks}) AND d.title IS NOT NULL AND d.title != ''"
+                    f" ORDER BY m.story_id, d.doc_id", part):
+                titles.setdefault(story_id, []).append(grouping.headline_text(" ".join(title.split())))
+        self.conn.executemany("INSERT INTO headlines (story_id, words) VALUES (?, ?)",
+                              [(story_id, "\n".join(lines)) for story_id, lines in titles.items()])
 
     def _next_shard(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(shard), -1) + 1 FROM shards").fetchone()[0])
@@ -921,7 +1004,7 @@ class StoreWriter:
         self.conn.execute("UPDATE story_documents SET story_id = ?, by_hand = 1 WHERE story_id IN (?, ?)",
                           (into, into, other))
         self.conn.execute("DELETE FROM stories WHERE story_id = ?", (other,))
-        self._touched.add(into)
+        self._touched.update({into, other})   # `other` leaves the headline index
 
     def split_story(self, story_id: str, doc_ids: list[str]) -> str:
         """These articles of the story leave it for a new story; returns the new story's id."""
@@ -972,6 +1055,8 @@ class StoreWriter:
             if by_hand[doc_id] and doc_id not in self._placed:
                 c.execute("UPDATE story_documents SET centroid = ?, names = ? WHERE doc_id = ?",
                           (_blob(profile), json.dumps(profile.names_json()), doc_id))
+                touched.update(r[0] for r in c.execute("SELECT story_id FROM story_documents WHERE doc_id = ?",
+                                                       (doc_id,)))   # its title may have changed
             else:
                 touched.update(r[0] for r in c.execute("SELECT story_id FROM story_documents WHERE doc_id = ?",
                                                        (doc_id,)))
@@ -992,7 +1077,8 @@ class StoreWriter:
             by_hand[doc_id] = 1
         self._placed.clear()
         loose = [self._profiles.get(d) or self._profile_of(d) for d in published if d not in by_hand]
-        groups, profiles = self._groups(published, self._near_stories(loose))
+        # Nothing to place (a removal, a merge, an upgrade): no story is read to place it in.
+        groups, profiles = self._groups(published, self._near_stories(loose)) if loose else ([], {})
         placed = grouping.assign(loose, groups, self._new_story_id)
         for profile in loose:
             story_id = placed[profile.doc_id]
@@ -1005,6 +1091,7 @@ class StoreWriter:
         c.execute("DELETE FROM stories WHERE story_id NOT IN (SELECT story_id FROM story_documents)")
         touched.update(r[0] for r in c.execute("SELECT story_id FROM stories WHERE title IS NULL"))
         self._title_stories(profiles, touched)
+        self._index_headlines(touched)
         touched.clear()
 
     def _near_stories(self, loose: list[grouping.Profile]) -> set[str] | None:

@@ -22,6 +22,7 @@ from .analysis import Analysis
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 _NAME_WORD = re.compile(r"[^\W\d_]{3,}")
 _NOT_NAME_WORDS = frozenset({"the", "and", "for", "of"})
+_INITIAL = re.compile(r"\b([^\W\d_])\.")   # a letter and its dot, as in "U.S." or "J. Doe"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,12 @@ def words_of_name(name: str) -> set[str]:
 
 def _words_of(name: str) -> list[str]:
     return [w for w in _NAME_WORD.findall(name.lower()) if w not in _NOT_NAME_WORDS]
+
+
+def headline_text(text: str) -> str:
+    """A headline (or a word looked up among headlines) as the headline index keeps it: initials
+    closed up, so that "U.S." is the word "US" as another headline writes it, not "U" and "S"."""
+    return _INITIAL.sub(r"\1", text)
 
 
 def profile_of(doc_id: str, vectors: np.ndarray, analyses: Iterable[Analysis], published: str | None) -> Profile:

@@ -11,9 +11,11 @@ touched are named in the answer (`other_stories`), for the reader to switch to.
 Closeness alone cannot tell stories apart when a question says only "the attack" and two stories
 report attacks: stories whose closeness ties with the closest (`ChoiceSettings.tie`) are judged by
 how well each answers (at most `judged` of them, so the cost follows the question, never the
-archive); so are, when the closest story's headlines use none of the question's words, those of
-the closest few whose headlines do ("the attack" of a story headlined "Ransomware attack shuts
-..."), and then one of those answers when any can. A story whose articles use none of the words of
+archive); so are, when the closest story's headlines use none of the question's words, stories
+whose headlines do ("the attack" of a story headlined "Ransomware attack shuts ..."): those of the
+closest few, then those the archive's headline index finds (`Archive.headlined`: a lookup of the
+question's words, however far the story's sentences are from the question's closest), and then one
+of those answers when any can. A story whose articles use none of the words of
 the names a question gives ("Who won the Super Bowl?") is not what it is about; when no story is
 left, no story answers.
 """
@@ -35,7 +37,6 @@ from .answer import Answer
 from .answering import Answerer, Caches, Decision, clean_question
 from .lexicon import MONTHS, WEEKDAYS
 from .render import summarize
-from .retrieval import stem
 from .values import date_values, fold_name
 from . import settings as settings_module
 from .settings import Settings
@@ -63,6 +64,9 @@ class ChoiceSettings:
     tie: float = 0.03
     # At most this many stories are judged, tied or headlined (the closest first): the cost of a question.
     judged: int = 3
+    # ... and however many the tie takes, this many headlined ones besides (copies of one story, or
+    # near copies, can tie with each other and fill `judged`).
+    headlined: int = 1
     # A story answers as well as the mean address probability of its best this-many documents: a
     # story several outlets answer beats one whose single source happens to score high.
     corroboration: int = 2
@@ -73,6 +77,10 @@ class ChoiceSettings:
     kept: int = 32
     # Named stories the hits do not reach are judged one by one, when there are at most this many.
     named: int = 8
+    # When the closest story's headlines use none of the question's words, the headline index is
+    # searched for stories whose headlines name what it is about: its best this-many matches are
+    # read, and the closest in meaning of them judged (a word like "attack" may head thousands).
+    headline_pool: int = 32
 
 
 @dataclass
@@ -147,8 +155,8 @@ class StoryAnswerer:
         self.caches = Caches(embedder, nlp)   # the question is encoded and parsed once, for every story
         self._encode = self.caches.encode
         self._answerers: OrderedDict[str, Answerer] = OrderedDict()
-        # story -> the words its articles use, the stems of its headlines' words
-        self._words: OrderedDict[str, tuple[frozenset[str], frozenset[str]]] = OrderedDict()
+        # story -> the words its articles use
+        self._words: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._lock = threading.Lock()
 
     @classmethod
@@ -214,8 +222,8 @@ class StoryAnswerer:
     def choice(self, question: str, mode: str = "hybrid", judge: bool = True) -> StoryChoice:
         """Which story the question is about, and which others it touches: its best hits choose
         (`choose`), among the stories that use a word of the names it gives; stories tied with
-        the closest, and when the closest's headlines use none of the question's words those of the
-        closest few whose headlines do, are judged by how well each answers (`judge`; at most
+        the closest, and when the closest's headlines use none of the question's words stories
+        whose headlines do (`_headlined`), are judged by how well each answers (`judge`; at most
         `ChoiceSettings.judged` stories in all). `unnamed` is set when none of the closest few
         stories uses a word of the question's names."""
         text, _ = clean_question(question)
@@ -237,11 +245,10 @@ class StoryAnswerer:
             return choice
         choice.story_id = choice.tied[0]
         # A question's topic ("the attack") is the event its story's headlines name: when the closest
-        # story's headlines use none of its words, the closest few whose headlines do are judged too.
-        topic = self._topic_stems(text)
-        if topic and not self._story_words(choice.story_id)[1] & topic:
-            choice.headlined = [s for s in order[:max(1, self.settings.judged)] if s not in choice.tied
-                                and self._story_words(s)[1] & topic and (not names or self._uses_any(s, names))]
+        # story's headlines use none of its words, stories whose headlines do are judged too.
+        topic = self._topic_words(text)
+        if topic and not self.store.headlined(topic, among=[choice.story_id]):
+            choice.headlined = self._headlined(text, query, order, choice.tied, names)
         judged = choice.tied + choice.headlined
         if len(judged) > 1:
             for story_id in judged:
@@ -255,6 +262,38 @@ class StoryAnswerer:
         choice.touched = [s for s in choice.touched if s != choice.story_id]
         return choice
 
+    def _headlined(self, text: str, query: np.ndarray, order: list[str], tied: list[str],
+                   names: set[str]) -> list[str]:
+        """The stories to judge beside the `tied` ones because their headlines use the question's
+        words, at most `judged` stories in all (`headlined` at least): first those of the closest
+        few whose headlines use any of its words, then, found in the headline index over the whole
+        archive (at most `headline_pool` of them read), those whose
+        headlines use a word of what it is about (its words but its verbs: "the attack", not
+        "claimed"), the closest in meaning first. When the question gives names, a story whose
+        articles leave out a word of them that the closest story's use is none of them (a
+        headline that shares "Valley" with "Harrowgate Valley Rail" does not make its story the
+        one about Harrowgate Valley Rail)."""
+        room = max(max(1, self.settings.judged) - len(tied), self.settings.headlined)
+        if room <= 0:
+            return []
+        closest = [s for s in order[:max(1, self.settings.judged)] if s not in tied]
+        found = self.store.headlined(self._topic_words(text), among=closest)
+        about = self._about_words(text)
+        pool = [s for s in self.store.headlined(about, limit=self.settings.headline_pool)
+                if s not in tied and s not in found] if about else []
+        if pool:
+            vectors = self.store.story_vectors(pool)
+            closeness = {s: float(v @ query) if v.shape == query.shape else -1.0 for s, v in vectors.items()}
+            found += sorted(pool, key=lambda s: (-closeness.get(s, -1.0), s))
+        named = names & self._story_words(tied[0]) if names else set()
+        out = []
+        for story_id in found:   # read one by one, and only as far as the room reaches: the cost of a question
+            if len(out) == room:
+                break
+            if not names or (named <= self._story_words(story_id) if named else self._uses_any(story_id, names)):
+                out.append(story_id)
+        return out
+
     def strength(self, story_id: str, text: str, mode: str = "hybrid") -> float:
         """How well a story answers the question (`answer_strength` of its answerer's decisions)."""
         return answer_strength(self.answerer(story_id).decisions(text, mode)[2], self.settings.corroboration)
@@ -266,22 +305,28 @@ class StoryAnswerer:
         words = {fold_name(w) for n in names for w in words_of_name(n)}   # "José" meets "Jose"
         return {w for w in words if w and w not in MONTHS and w not in WEEKDAYS}
 
-    def _topic_stems(self, text: str) -> set[str]:
-        """The stems of the question's content words ("attack", "detect" of "When was the attack first detected?")."""
-        return {stem(w) for w in self.caches.question(text).content}
+    def _topic_words(self, text: str) -> list[str]:
+        """The question's content words ("attack", "detect" of "When was the attack first detected?"),
+        as the headline index looks them up (in any form: "attacks" meets "attack")."""
+        return list(self.caches.question(text).content)
+
+    def _about_words(self, text: str) -> list[str]:
+        """What the question is about, as a headline would name it: its content words but its verbs
+        ("group", "responsibility", "attack" of "Which group claimed responsibility for the attack?")."""
+        q = self.caches.question(text)
+        return [w for w in q.content if w not in q.verbs]
 
     def _uses_any(self, story_id: str, words: set[str]) -> bool:
         """Whether any article of the story uses any of these words (as a word, in any case)."""
-        return not self._story_words(story_id)[0].isdisjoint(words)
+        return not self._story_words(story_id).isdisjoint(words)
 
-    def _story_words(self, story_id: str) -> tuple[frozenset[str], frozenset[str]]:
-        """The words a story's articles use, and the stems of the words of their headlines."""
+    def _story_words(self, story_id: str) -> frozenset[str]:
+        """The words a story's articles use."""
         with self._lock:
             found = self._words.get(story_id)
-        if found is None:
-            store = self.answerer(story_id).store
-            found = (frozenset(w for d in store.documents for w in fold_name(store.text(d.doc_id)).split()),
-                     frozenset(stem(w) for d in store.documents for w in fold_name(d.title or "").split()))
+        if found is None:   # read from the archive by id: no answerer is built for a story only looked at
+            found = frozenset(w for doc_id in self.store.story(story_id).doc_ids
+                              for w in fold_name(self.store.text(doc_id)).split())
             with self._lock:
                 self._words[story_id] = found
                 while len(self._words) > self.settings.kept:

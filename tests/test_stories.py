@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -346,7 +347,8 @@ def test_a_question_two_stories_come_close_to_goes_to_the_one_that_answers_it(tw
     assert {s.doc_id: s.answer.lower() for s in answer.sources} == {"ridge-herald": "four", "valley-post": "three"}
     assert answer.not_mentioned == []
     # Judging one story only, the closest answers: it cites nothing.
-    closest_only = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp, choice=ChoiceSettings(judged=1))
+    closest_only = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp,
+                                 choice=ChoiceSettings(judged=1, headlined=0))
     assert closest_only.choice(HURT).story_id == port and closest_only.ask(HURT).sources == []
     # Each way of judging finds it alone: with no tie, the headlines ("Dog attack at ...", while
     # the port's say "Hackers shut down ...", "cyberattack") ...
@@ -355,7 +357,7 @@ def test_a_question_two_stories_come_close_to_goes_to_the_one_that_answers_it(tw
     assert (choice.tied, choice.headlined, choice.story_id) == ([port], [dogs], dogs)
     # ... and with no word of the question in any headline, the tie.
     tie_only = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp)
-    tie_only._topic_stems = lambda text: set()
+    tie_only._topic_words = lambda text: []
     choice = tie_only.choice(HURT)
     assert (choice.tied, choice.headlined, choice.story_id) == ([port, dogs], [], dogs)
 
@@ -401,3 +403,99 @@ def test_a_story_answers_as_well_as_its_best_outlets():
     assert answer_strength(decisions((0.9, True), (0.7, True), (0.1, False)), 2) == pytest.approx(0.8)
     assert answer_strength(decisions((0.9, True)), 2) == pytest.approx(0.9)   # a story of one outlet
     assert answer_strength(decisions((0.4, False), (0.3, False)), 2) == 0.0   # none addresses it
+
+
+# -- the headline index ----------------------------------------------------------------------------
+# Three invented stories: a missile strike on a depot, whose lines say who claimed it (the closest
+# sentences to any question of a claimed attack), a choir whose headlines say "group", and a
+# cyberattack on a water utility, headlined as an attack, that its outlets say a group claimed.
+HEADLINED = {
+    "east-courier.md": "# Missile strike destroys fuel depot outside Varn\n\nVARN, March 2, 2025 -- A missile strike "
+                       "destroyed a fuel depot outside Varn early on Sunday, officials said.\nA militia calling itself "
+                       "the Red Pass Brigade claimed responsibility for the strike, the governor said.\nNo other group "
+                       "has claimed responsibility for the strike on the depot.\nFirefighters fought the blaze at the "
+                       "depot for six hours.\n",
+    "plains-daily.md": "# U.S. envoy visits Varn depot after missile strike\n\nVARN, March 3, 2025 -- The U.S. "
+                       "ambassador visited the ruined fuel depot outside Varn on Monday.\nThe Red Pass Brigade, which "
+                       "claimed the strike, said more would follow.\nThe depot supplied fuel to three towns, the "
+                       "ambassador said.\n",
+    "arts-weekly.md": "# Harlow choir group wins regional singing contest\n\nHARLOW, June 8, 2025 -- The Harlow "
+                      "Chamber Choir won the regional singing contest on Saturday.\nThe group of thirty singers has "
+                      "rehearsed every Tuesday for ten years.\nIts conductor said the group would sing at the "
+                      "cathedral in July.\n",
+    "tech-bulletin.md": "# Ransomware attack shuts Lusk water utility billing\n\nLUSK, October 14, 2025 -- Hackers "
+                        "shut down the billing computers of the Lusk water utility on Tuesday.\nA ransomware gang "
+                        "called Nightjar said it had broken into the utility's network.\nThe utility said drinking "
+                        "water was safe and its pumps ran normally.\n",
+    "lusk-times.md": "# Lusk water utility restores billing after attack\n\nLUSK, October 17, 2025 -- The Lusk water "
+                     "utility restored its billing computers on Friday.\nThe Nightjar gang posted files it said came "
+                     "from the utility.\nCustomers will not be charged late fees for October, the utility said.\n",
+}
+DEPOT, CHOIR, UTILITY = {"east-courier", "plains-daily"}, {"arts-weekly"}, {"tech-bulletin", "lusk-times"}
+CLAIMED = "Which group claimed responsibility for the attack?"
+
+
+@pytest.fixture(scope="module")
+def headlined_index(tmp_path_factory) -> Path:
+    corpus = tmp_path_factory.mktemp("headlined")
+    for name, text in HEADLINED.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    folder = tmp_path_factory.mktemp("headlined-index") / "index"
+    assert sorted(index.ingest([corpus], folder).added) == sorted(DEPOT | CHOIR | UTILITY)
+    return folder
+
+
+def test_a_question_goes_to_the_story_headlined_about_it_though_another_sits_closer(headlined_index):
+    from qa.stories import ChoiceSettings
+
+    store = index.Archive.open(headlined_index)
+    assert groups(store) == {frozenset(DEPOT), frozenset(CHOIR), frozenset(UTILITY)}
+    depot, choir, utility = (story_with(store, d) for d in ("east-courier", "arts-weekly", "tech-bulletin"))
+    base = StoryAnswerer.open(headlined_index)
+    # The question's closest few sentences are all the depot's: the utility's are not among them.
+    settings = ChoiceSettings(hits=2, pool=8, judged=2)
+    near = StoryAnswerer(store, base.embedder, base.nlp, choice=settings)
+    hits = store.hits(base.caches.encode(CLAIMED), settings.hits, settings.pool)
+    assert {h.story_id for h in hits} == {depot}
+    # The depot's headlines use no word of the question; the headline index finds the choir's
+    # ("group") and the utility's ("attack"), and of those the utility is the closer in meaning.
+    assert set(store.headlined(["group", "responsibility", "attack"])) == {choir, utility}
+    choice = near.choice(CLAIMED)
+    assert (choice.tied, choice.headlined, choice.story_id) == ([depot], [utility], utility)
+    assert choice.strengths[utility] > 0.0 and choice.strengths[depot] > 0.0
+    answer = near.ask(CLAIMED)
+    assert answer.story_id == utility and {s.doc_id for s in answer.sources} <= UTILITY and answer.sources
+    assert depot in answer.other_stories and set(answer.not_mentioned) <= UTILITY
+    # Without the headline search the depot, closest by far, answers it.
+    blind = StoryAnswerer(store, base.embedder, base.nlp, choice=replace(settings, headline_pool=0))
+    assert blind.choice(CLAIMED).story_id == depot
+    # A question whose words the depot's headlines use stays there ("strike"); so does one naming
+    # what only the depot's articles name, though its headlines do not.
+    assert near.choice("Which group claimed responsibility for the strike?").story_id == depot
+    choice = near.choice("Which group besides the Red Pass Brigade claimed responsibility for the attack?")
+    assert (choice.headlined, choice.story_id) == ([], depot)
+
+
+def test_the_headline_index_reads_initials_as_one_word_and_words_in_any_form(headlined_index):
+    store = index.Archive.open(headlined_index)
+    depot, utility = story_with(store, "east-courier"), story_with(store, "tech-bulletin")
+    assert store.headlined(["u.s."]) == [depot] == store.headlined(["US"])   # "U.S. envoy visits ..."
+    assert store.headlined(["attacks"]) == [utility]
+    assert store.headlined(["attack"], among=[depot]) == []
+    assert store.headlined(['attack" OR "missile', "NEAR(", "*"]) == []   # a word is a word: no query syntax
+    assert len(store.headlined(["group", "attack"], limit=1)) == 1
+
+
+def test_the_headline_index_follows_merges_and_is_built_for_an_index_from_before_it(headlined_index, tmp_path):
+    folder = tmp_path / "index"
+    shutil.copytree(headlined_index, folder, ignore=shutil.ignore_patterns(".lock"))
+    store = index.Archive.open(folder)
+    depot, choir, utility = (story_with(store, d) for d in ("east-courier", "arts-weekly", "tech-bulletin"))
+    index.merge_stories(utility, choir, folder)
+    store = index.Archive.open(folder)
+    assert store.headlined(["choir"]) == [utility] and store.headlined(["ransomware"]) == [utility]
+    with sqlite3.connect(folder / "claimqa.sqlite") as conn:   # as an index written before the headline index
+        conn.executescript("DROP TABLE headline_words; DROP TABLE headlines; DELETE FROM meta WHERE key = 'headlines';")
+    assert index.Archive.open(folder).headlined(["missile"]) == [depot]   # upgraded in place on opening
+    with sqlite3.connect(folder / "claimqa.sqlite") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM headlines").fetchone()[0] == 2
