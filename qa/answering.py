@@ -315,11 +315,15 @@ class Answerer:
         texts = self._thing_phrases(q, every, s) if q.kind == "thing" and q.focus else []
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \
             if q.verb_forms and s.predicate_weight else []
-        self._word_vectors(texts + verbs)   # one call of the model for every word and phrase still missing
-        if texts:
+        asked = [w for w in q.words if w not in q.name_words] if s.measured_weight else []
+        measured = sorted({v.fields["about"] for c in every for v in c.values if "about" in v.fields}) if asked else []
+        self._word_vectors(texts + verbs + measured + (asked if measured else []))   # one call of the model for
+        if texts:                                                                    # every word still missing
             self._fit_things(q, every, texts, s)
         if verbs:
             self._fit_predicates(q, every, verbs, s)
+        if measured:
+            self._fit_measured(every, measured, asked, s)
 
     def _word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """Vectors of words and short phrases, kept (least recently used out) between questions."""
@@ -342,6 +346,20 @@ class Answerer:
                 if verb is not None:
                     sim = max(float(vectors[verb] @ vectors[qv]) for qv in q.verb_forms)
                     v.score += s.predicate_weight * (sim - 0.5)
+            c.values.sort(key=lambda v: -v.score)
+
+    def _fit_measured(self, every: list[Candidate], measured: list[str], asked: list[str], s: Settings) -> None:
+        """A figure of what the question asks about fits better: "a net profit of $48.7m" for "what
+        net profit did it make", not "revenue rose to $612m"; "revenue rose 9.4%" for "by what
+        percentage did sales grow", not "the shares gained 27%". By meaning: the noun the figure is
+        of (`extract._measured_noun`) against the question's words, names aside."""
+        vectors = self._word_vectors(measured + asked)
+        for c in every:
+            for v in c.values:
+                about = v.fields.get("about")
+                if about is not None:
+                    sim = max(float(vectors[about] @ vectors[w]) for w in asked)
+                    v.score += s.measured_weight * (sim - 0.5)
             c.values.sort(key=lambda v: -v.score)
 
     def _thing_phrases(self, q: Question, every: list[Candidate], s: Settings) -> list[str]:

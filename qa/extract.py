@@ -30,6 +30,7 @@ LABEL_FIT = {
 NAME_KINDS = {"person", "org", "place"}
 GENERIC_FOCUS = {"name", "person", "people", "one", "thing"}
 FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks for
+MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
 FAR = 8   # tree distance given when no question word is in the sentence
 
@@ -133,6 +134,10 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         verb = _governing_verb(tree, v.head)
         if verb is not None:
             v.fields = {**v.fields, "verb": tree.tokens[verb].text.lower()}   # as written: see Question.verb_forms
+        if v.kind in MEASURED_KINDS:
+            about = _measured_noun(tree, v.head, verb)
+            if about is not None:
+                v.fields = {**v.fields, "about": tree.tokens[about].text.lower()}
         if v.kind == "count":
             v.score += _count_fit(tree, v, q, ids)
         if v.kind == "date":
@@ -144,6 +149,25 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         out.append(v)
     out.sort(key=lambda v: -v.score)
     return out
+
+
+def _measured_noun(tree: Tree, head: int | None, verb: int | None) -> int | None:
+    """The noun a figure is a figure of: "a PROFIT of $48.7m", "a $2.3bn OFFER", "REVENUE rose 9.4%
+    to $612m" (the subject of the verb it hangs from)."""
+    if head is None:
+        return None
+    t = tree.tokens[head]
+    up = t.head
+    if t.dep in {"compound", "nmod", "amod", "nummod", "quantmod"} and tree.tokens[up].pos == "NOUN":
+        return up
+    if t.dep == "pobj" and tree.tokens[up].text.lower() == "of" and tree.tokens[tree.tokens[up].head].pos == "NOUN":
+        return tree.tokens[up].head
+    if verb is not None:
+        subjects = [i for i, u in enumerate(tree.tokens) if u.head == verb and u.dep in {"nsubj", "nsubjpass"}
+                    and u.pos == "NOUN" and i != head]
+        if subjects:
+            return subjects[0]
+    return None
 
 
 def _focus_tokens(tree: Tree, q: Question) -> set[int]:

@@ -22,6 +22,8 @@ class Settings:
     no_value_penalty: float = 0.10   # a value question's document that states no value of the asked kind
     require_value: bool = True       # ... addresses it at all only when it states one
     predicate_weight: float = 0.25   # a value's fit gains this x (similarity of its verb to the question's - 0.5)
+    measured_weight: float = 0.25    # a money, percent or measure value gains this x (similarity of what it is a figure of
+                                     # to the question's words - 0.5)
     thing_weight: float = 0.6        # 'what X' candidates: weight of their similarity to X
     thing_sentences: int = 2         # ... taken from this many best sentences per document
     thing_phrases: int = 48          # ... at most this many phrases embedded per question

@@ -118,6 +118,22 @@ def test_a_date_hangs_from_the_verb_that_means_the_asked_one(museum):
 
 
 @pytest.fixture(scope="module")
+def results(tmp_path_factory) -> Answerer:
+    """Two invented reports of one company's quarter, each giving two figures of one kind: what
+    each figure is a figure of, by meaning, picks the asked one."""
+    return invented(tmp_path_factory, "results", {
+        "tarn-wire.txt": "Halden Foods reports its quarter\n\nHalden Foods said on Monday that its shares gained "
+        "12% while revenue rose 4.1% in the quarter.\n",
+        "mere-post.txt": "A steady quarter at Halden Foods\n\nAt Halden Foods the shares gained 12% in the quarter, "
+        "and revenue rose 4.1%, the company said.\n"})
+
+
+def test_a_figure_of_what_the_question_asks_about_fits_by_meaning(results):
+    answer = results.ask("By what percentage did Halden Foods' sales grow?")   # "sales": in neither report
+    assert {s.doc_id: s.answer for s in answer.sources} == {"tarn-wire": "4.1%", "mere-post": "4.1%"}
+
+
+@pytest.fixture(scope="module")
 def blaze(tmp_path_factory) -> Answerer:
     """An invented report whose cause sentence shares few words with the question."""
     return invented(tmp_path_factory, "blaze", {
