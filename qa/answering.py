@@ -36,7 +36,7 @@ from .retrieval import MODES, LexicalIndex, stem, top_per_document
 from .settings import Settings
 from .values import Value, compatible, date_values, fold_name, name_words
 
-LEADING_FORMS = {"cause", "quote"}   # open questions whose short answer weighs as a value (Settings.short_fit)
+LEADING_FORMS = {"cause", "quote", "define"}   # open questions whose short answer weighs as a value (Settings.short_fit)
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
 FACT_CACHE = 50_000         # sentences whose analysis and tree are kept between questions
 DOC_CACHE = 2_000           # documents whose words and days are kept between questions

@@ -32,6 +32,8 @@ def open_value(q: Question, sentence: Sentence, tree: Tree, max_words: int = 12)
     if q.form == "polar":
         return _polar(q, tree)
     found = None
+    if q.form == "define":
+        found = _definition(q, sentence, tree, max_words)
     if q.form == "quote":
         found = _quote(q, sentence, max_words)
     if found is None and q.form == "cause":
@@ -166,6 +168,37 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
                 found = _phrase(tree, sentence, subjects[0], max_words, kids, preps=True)
                 if found is not None:
                     return found
+    return None
+
+
+def _definition(q: Question, sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
+    """What the asked name is, where the sentence says it: the noun set beside the name ("Ana
+    Ruiz, a club SPOKESWOMAN,") or after "is" ("Blue Hour is a 1974 comedy FILM"), with the proper
+    nouns before it and the nouns joined to it ("an actress and director"); its other modifiers are
+    left out, so the answer is what the name is, not how the outlet describes it."""
+    from .values import fold_name
+    kids = _children(tree)
+    named = {i for i, t in enumerate(tree.tokens) if t.pos == "PROPN" and fold_name(t.text) in q.name_words}
+    for i in sorted(named):
+        t = tree.tokens[i]
+        heads = [k for k in kids[i] if tree.tokens[k].dep == "appos" and tree.tokens[k].pos in {"NOUN", "PROPN"}]
+        if t.dep in {"nsubj", "nsubjpass"} and tree.tokens[t.head].lemma.lower() == "be":
+            heads += [k for k in kids[t.head] if tree.tokens[k].dep == "attr" and tree.tokens[k].pos == "NOUN"]
+        for head in heads:
+            if head in named:
+                continue
+            ids = [head]
+            while ids[0] - 1 >= 0 and tree.tokens[ids[0] - 1].head in ids and tree.tokens[ids[0] - 1].dep == "compound" \
+                    and tree.tokens[ids[0] - 1].pos == "PROPN":
+                ids.insert(0, ids[0] - 1)
+            for k in kids[head]:
+                if tree.tokens[k].dep == "conj" and tree.tokens[k].pos == "NOUN":
+                    ids = list(range(ids[0], k + 1))
+                    break
+            if len(ids) <= max_words:
+                first, last = tree.tokens[ids[0]], tree.tokens[ids[-1]]
+                return Value("phrase", sentence.text[first.start:last.start + len(last.text)], first.start,
+                             last.start + len(last.text))
     return None
 
 

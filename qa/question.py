@@ -29,7 +29,8 @@ class Question:
     verb_forms: tuple[str, ...] = ()   # the same verbs as written, lower case ("killed"): what meaning is
                                        # compared by ("founded" ~ "established" 0.77; "found" ~ "establish" 0.24)
     form: str = ""                     # of an open question: "polar" (yes/no), "quote" (what did X say or
-                                       # call it), "cause" (why, what caused), "" (none of these)
+                                       # call it), "cause" (why, what caused), "define" (who or what a
+                                       # name is: "who is Ana Ruiz", "what does SFJ stand for"), "" (none)
     asks: tuple[str, str, str] = ()    # the role its "what" fills: (head lemma, "nsubj" | "dobj" | "pobj",
                                        # preposition), e.g. ("take", "pobj", "for") in "what did they take
                                        # responsibility for", ("hit", "dobj", "") in "what did the strike hit"
@@ -45,6 +46,9 @@ def analyse_question(text: str, nlp) -> Question:
     tokens = [t for t in doc]
     focus = _focus(tokens, low)
     kind = _kind(low, focus, tokens)
+    defined = _defined(low, doc)
+    if defined:   # "who is Ana Ruiz": what she is, not another name
+        kind, focus = "open", None
     names = tuple(dict.fromkeys(
         [e.text for e in doc.ents if e.label_ not in {"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "TIME"}]
         + _proper_runs(tokens)))
@@ -66,11 +70,34 @@ def analyse_question(text: str, nlp) -> Question:
                   if t.pos_ == "VERB" and t.lemma_.lower() not in lx.QUESTION_WORDS and t.dep_ != "aux"]
     verbs = tuple(dict.fromkeys(t.lemma_.lower() for t in main_verbs))
     verb_forms = tuple(dict.fromkeys(t.text.lower() for t in main_verbs))
-    form = _form(tokens, low) if kind == "open" else ""
+    form = "define" if defined else _form(tokens, low) if kind == "open" else ""
     return Question(text=text, kind=kind, focus=focus, content=tuple(dict.fromkeys(content)), names=names,
                     name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs, verb_forms=verb_forms,
                     form=form,
                     asks=_asks(tokens) if kind in {"open", "thing"} else ())
+
+
+DEFINING = re.compile(r"^(?:who|what) (?:is|was|are|were) (?P<a>.+?)(?: (?:best |mainly )?known for)?\??$|"
+                      r"^what (?:does|did|do) (?:the (?:term|abbreviation|acronym|name|word) )?(?P<b>.+?) "
+                      r"(?:refer to|stand for|mean)\??$")
+
+
+def _defined(low: str, doc) -> str | None:
+    """The name a question asks to define, if it asks only that: "who is Ana Ruiz" (a person's
+    name, all of what follows "who is"), "what is 'Blue Hour' (known for)", "what does SFJ refer to"
+    (a name or a quoted title). "Who is the city's mayor" asks for a name, not a definition."""
+    m = DEFINING.match(low)
+    if not m:
+        return None
+    raw = m.group("a") or m.group("b")
+    asked = re.sub(r"^the ", "", raw.strip(" \"'\u201c\u201d"))
+    people = {e.text.lower() for e in doc.ents if e.label_ == "PERSON"}
+    names = {e.text.lower() for e in doc.ents} | {t.text.lower() for t in doc if t.pos_ == "PROPN"}
+    if low.startswith("who"):   # a person's name: all of it proper nouns, or so the parse marks it
+        rest = [t for t in doc[2:] if not t.is_punct]
+        return asked if asked in people or rest and all(t.pos_ == "PROPN" for t in rest) else None
+    quoted = re.fullmatch(r"(?:the )?[\"\u201c][^\"\u201c\u201d]+[\"\u201d]", raw) is not None   # a title, all of it
+    return asked if quoted or asked in names else None
 
 
 def _form(tokens, low: str) -> str:

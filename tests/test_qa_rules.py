@@ -346,6 +346,11 @@ def open_answer(nlp, question: str, sentence: str) -> str | None:
     ("Why was the concert cancelled?", "cause"),
     ("What caused the power cut?", "cause"),
     ("What did the council vote for?", ""),
+    ("Who is Ana Ruiz?", "define"),
+    ("What does the abbreviation NTC stand for?", "define"),
+    ("What is \"Blue Hour\" known for?", "define"),
+    ("Who is the club's coach?", ""),            # asks for a name
+    ("What is the genre of \"Blue Hour\"?", ""),   # asks for a genre
 ])
 def test_open_question_forms(nlp, question, form):
     assert analyse_question(question, nlp).form == form
@@ -372,6 +377,10 @@ def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sent
      "discarded cigarette"),
     ("What did the residents ask for?", "The residents asked for a new crossing outside the school.", "new crossing"),
     ("What did the storm damage?", "The storm damaged the roof of the old library.", "roof of the old library"),
+    ("Who is Ana Ruiz?", "Ana Ruiz, a Harlow Council spokeswoman, said the road would reopen.", "Harlow Council spokeswoman"),
+    ("What is Tom Bell known for?", "Tom Bell is a retired painter and sculptor who lives in Cardiff.", "painter and sculptor"),
+    ("What is \u201cBlue Hour\u201d?", "Blue Hour is a 1998 Danish crime film.", "film"),
+    ("Who is Ana Ruiz?", "Ana Ruiz said the road would reopen on Monday.", None),   # the sentence does not say
 ])
 def test_open_answers_take_the_quoted_causing_or_asked_phrase(nlp, question, sentence, expected):
     assert open_answer(nlp, question, sentence) == expected
