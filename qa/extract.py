@@ -32,6 +32,7 @@ GENERIC_FOCUS = {"name", "person", "people", "one", "thing"}
 FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks for
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
+ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 FAR = 8   # tree distance given when no question word is in the sentence
 
 
@@ -463,8 +464,11 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
         if t.pos == "NOUN" and t.dep == "compound" and i not in used and tokens[t.head].pos in {"NOUN", "PROPN"}:
             out.append(Value("thing", t.text, t.start, t.start + len(t.text)))
         if focus and t.pos in {"NOUN", "PROPN"} and stem(t.lemma.lower()) == focus:
+            # A sub-kind is named by a noun or an ordinal before the focus ("DRONE strike", "12TH Brigade"),
+            # not by an adjective or a count ("major sport", "three-sport" say no sport).
             mods = [k for k in range(len(tokens)) if tokens[k].head == i and k != i and
-                    tokens[k].dep in {"compound", "amod", "nummod", "nmod"} and tokens[k].pos != "DET"
+                    (tokens[k].dep in {"compound", "nmod"} and tokens[k].pos in {"NOUN", "PROPN"}
+                     or ORDINAL.fullmatch(tokens[k].text))
                     and stem(tokens[k].lemma.lower()) not in asked]   # "primary function" answers no "primary function"
             if mods:
                 ids = sorted(mods + [i])

@@ -438,3 +438,11 @@ def test_an_outlet_goes_by_its_name_its_id_and_what_its_parenthesis_says():
     names = outlet_names("Delta News (Delta Broadcasting Co.)", "delta-news")
     assert {fold_name("Delta News"), fold_name("Delta Broadcasting Co."), fold_name("delta-news")} <= names
     assert fold_name("Delta") not in names
+
+
+def test_an_adjective_before_the_asked_noun_names_no_kind_of_it(nlp):
+    """"what kind of vehicle": "police vehicle" is one, "big vehicle" is none."""
+    q = analyse_question("What kind of vehicle was set alight?", nlp)
+    sentence = "Rioters set alight a big vehicle near the old market."
+    found = [v.text for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))]
+    assert "big vehicle" not in found and found
