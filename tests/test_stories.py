@@ -320,14 +320,19 @@ HURT = "How many people were hurt in the attack?"
 UNNAMED = "Which dog won the Crufts show?"
 
 
+def invented_index(tmp_path_factory, name: str, articles: dict[str, str]) -> Path:
+    """An index of a few invented articles (file name -> text), every one of them added."""
+    corpus = tmp_path_factory.mktemp(name)
+    for file_name, text in articles.items():
+        (corpus / file_name).write_text(text, encoding="utf-8")
+    folder = tmp_path_factory.mktemp(f"{name}-index") / "index"
+    assert sorted(index.ingest([corpus], folder).added) == sorted(Path(f).stem for f in articles)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def two_attacks(tmp_path_factory) -> StoryAnswerer:
-    corpus = tmp_path_factory.mktemp("two-attacks")
-    for name, text in TWO_ATTACKS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    folder = tmp_path_factory.mktemp("two-attacks-index") / "index"
-    assert sorted(index.ingest([corpus], folder).added) == sorted(DOGS | PORT)
-    return StoryAnswerer.open(folder)
+    return StoryAnswerer.open(invented_index(tmp_path_factory, "two-attacks", TWO_ATTACKS))
 
 
 def test_a_question_two_stories_come_close_to_goes_to_the_one_that_answers_it(two_attacks):
@@ -437,12 +442,7 @@ CLAIMED = "Which group claimed responsibility for the attack?"
 
 @pytest.fixture(scope="module")
 def headlined_index(tmp_path_factory) -> Path:
-    corpus = tmp_path_factory.mktemp("headlined")
-    for name, text in HEADLINED.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    folder = tmp_path_factory.mktemp("headlined-index") / "index"
-    assert sorted(index.ingest([corpus], folder).added) == sorted(DEPOT | CHOIR | UTILITY)
-    return folder
+    return invented_index(tmp_path_factory, "headlined", HEADLINED)
 
 
 def test_a_question_goes_to_the_story_headlined_about_it_though_another_sits_closer(headlined_index):
