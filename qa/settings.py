@@ -15,8 +15,8 @@ class Settings:
     lexical_weight: float = 0.3      # weight of normalised BM25 in the hybrid score (dense takes the rest)
     candidates_per_doc: int = 8      # sentences per document looked at closely
     floor: float = 0.15              # sentences below this fused score are not looked at
-    threshold: float = 0.52          # a document's evidence score must reach this to address a value question
-    open_threshold: float = 0.27     # the same for questions that ask for no short value
+    threshold: float = 0.47          # a document's evidence score must reach this to address a value question
+    open_threshold: float = 0.33     # the same for questions that ask for no short value
     relative: float = 0.3            # ... and be at least this share of the best document's score
     value_weight: float = 0.25       # evidence score = fused + value_weight x the best value's fit
     no_value_penalty: float = 0.10   # a value question's document that states no value of the asked kind
@@ -36,8 +36,8 @@ class Settings:
     flag_value_fit: float = 0.0      # a value takes part in a disagreement only when its fit reaches this
     flag_fused: float = 0.30         # ... and its sentence's fused score reaches this
     # The fitted address model over qa.answering.FEATURES, bias last; () scores by evidence alone.
-    weights: tuple[float, ...] = (0.31371, 1.25521, 1.24892, -0.52929, -1.38076, 8.0828, -0.99442, 1.29218, 3.44697,
-                                  -0.16665, 0.36171, 0.79231, 2.10991, -9.45861)
+    weights: tuple[float, ...] = (0.2336, 1.20317, 1.23979, -0.46426, -1.3549, 8.07599, -1.21516, 1.27722, 3.59011,
+                                  -0.16049, 0.35442, 0.75839, 2.29387, -9.50413)
 
 
 MODE_SETTINGS = {
