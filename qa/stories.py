@@ -196,8 +196,8 @@ class StoryAnswerer:
             stories = self.store.stories
             answer.story_id = stories[0].story_id if stories and answer.sources else None
             return answer
-        # The question and the words its answer will need, encoded in one call for every story.
-        self.caches.prime(text, self.caches.question(text), settings_module.for_mode(mode, self.answer_settings))
+        # The question encoded beside its parse, and the words its answer will need, once for every story.
+        self.caches.begin(text, settings_module.for_mode(mode, self.answer_settings))
         choice = self.choice(text, mode) if fixed is None else self.choice(text, mode, judge=False)
         if fixed is None and choice.unnamed is not None:   # no story names what the question names
             return self._unanswered(question, choice)
