@@ -258,7 +258,11 @@ class Answerer:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         text, notices = clean_question(question)
-        q, s, decisions = self.decisions(text, mode)
+        return self.answer(text, notices, *self.decisions(text, mode))
+
+    def answer(self, text: str, notices: list[str], q: Question, s: Settings, decisions: list[Decision]) -> Answer:
+        """The answer `ask` renders from a cleaned question and its `decisions` (made by this
+        answerer: they name its documents): cited, compared, summarised."""
         answer = Answer(question=text, notices=notices)
         self._cite(answer, decisions, s, q)
         primary = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses and d.value}
