@@ -42,6 +42,7 @@ MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader
 QUESTION_CACHE = 4096      # questions whose vector is kept
 PARSE_CACHE = 1024         # questions whose analysis is kept
 WORD_CACHE = 20_000        # words and phrases whose vector is kept (the fits' verbs, foci and candidate phrases)
+SPLIT_WORDS = 8            # words and phrases missing at once that are encoded on two threads
 ENCODE_THREADS = 32        # encodings in flight beside their questions' parses (a worker answers 16 questions at once)
 FACT_CACHE = 50_000         # sentences whose analysis and tree are kept between questions
 DOC_CACHE = 2_000           # documents whose words and days are kept between questions
@@ -147,7 +148,9 @@ class Caches:
 
     def vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """Vectors of words and short phrases: kept ones, those in flight (waited for), and the
-        rest encoded in one call, all kept (least recently used out) between questions."""
+        rest encoded, all kept (least recently used out) between questions. `SPLIT_WORDS` or
+        more are encoded half here and half on another thread (every other one by length, so
+        that both halves cost alike): a "what X" question's candidate phrases, on two cores."""
         found: dict[str, np.ndarray] = {}
         waits: dict[int, Future] = {}
         missing = []
@@ -159,6 +162,13 @@ class Caches:
                     waits[id(self._in_flight[w])] = self._in_flight[w]
                 else:
                     missing.append(w)
+            if len(missing) >= SPLIT_WORDS:
+                by_length = sorted(missing, key=len)
+                there, missing = by_length[::2], by_length[1::2]
+                call = _background().submit(self._encode_words, there)
+                waits[id(call)] = call
+                for w in there:
+                    self._in_flight[w] = call
         if missing:
             vectors = self.embedder.encode(missing)
             self.keep_words(missing, vectors)
