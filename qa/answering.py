@@ -92,10 +92,13 @@ class Decision:
 class Caches:
     """What answerers over parts of one index share: question encodings and parses, word vectors.
 
-    A question is encoded on another thread while its parse runs on this one (`begin`): the model
-    releases the interpreter lock, so on two cores the parse costs no wall time. The words its fits
-    may need (its verbs, a "what X" focus) are encoded there too, in one call, while retrieval
-    runs; a fit that wants one still in flight waits for it rather than encode it again."""
+    With the ONNX runtime a question is encoded on another thread while its parse runs on this one
+    (`begin`): onnxruntime releases the interpreter lock for the whole call, so on two cores the
+    parse costs no wall time. The words its fits may need (its verbs, a "what X" focus) are encoded
+    there too, in one call, while retrieval runs; a fit that wants one still in flight waits for
+    it rather than encode it again. Torch is not run beside the parse: it takes the lock back
+    between its hundreds of small operations and waits for it each time (a parse beside it took
+    3 times as long); with torch the question is encoded with its words in one call."""
 
     def __init__(self, embedder: Embedder, nlp):
         self.embedder = embedder
@@ -104,6 +107,7 @@ class Caches:
         self._in_flight: dict[str, Future] = {}       # word -> the vectors of the call encoding it
         self._lock = threading.Lock()
         self.encode = Kept(self._encode_uncached, QUESTION_CACHE)
+        self.beside = getattr(embedder, "runtime", "torch") == "onnx"   # encode on another thread
         self.question = lru_cache(maxsize=PARSE_CACHE)(lambda text: analyse_question(text, nlp))
 
     def _encode_uncached(self, text: str) -> np.ndarray:
@@ -115,7 +119,7 @@ class Caches:
         """The question's parse, its encoding (when `dense`) started first on another thread and
         the words its fits may need started after the parse: what `decisions` and a story's
         choice start with."""
-        if dense and text not in self.encode:
+        if dense and self.beside and text not in self.encode:
             with self._lock:
                 if text not in self.primed:
                     self.primed[text] = _background().submit(self.embedder.encode, [text])
@@ -125,16 +129,23 @@ class Caches:
 
     def prime(self, text: str, q: Question, s: Settings) -> None:
         """Start encoding the words the question's fits may need (its verbs, a "what X" focus),
-        in one call of the model on another thread."""
+        in one call of the model on another thread (with torch: encode them with the question,
+        in one call, here)."""
         with self._lock:
             words = [w for w in dict.fromkeys((*(q.verb_forms if s.predicate_weight else ()),
                                                *((q.focus,) if q.kind == "thing" and q.focus else ())))
                      if w not in self.words and w not in self._in_flight]
             if not words:
                 return
-            call = _background().submit(self._encode_words, words)
-            for w in words:
-                self._in_flight[w] = call
+            if self.beside:
+                call = _background().submit(self._encode_words, words)
+                for w in words:
+                    self._in_flight[w] = call
+                return
+        vectors = self.embedder.encode([text] + words)
+        with self._lock:
+            self.primed[text] = _done(vectors[:1])   # taken by encode unless the question is kept already
+        self.keep_words(words, vectors[1:])
 
     def _encode_words(self, words: list[str]) -> dict[str, np.ndarray]:
         try:
@@ -162,7 +173,7 @@ class Caches:
                     waits[id(self._in_flight[w])] = self._in_flight[w]
                 else:
                     missing.append(w)
-            if len(missing) >= SPLIT_WORDS:
+            if len(missing) >= SPLIT_WORDS and self.beside:
                 by_length = sorted(missing, key=len)
                 there, missing = by_length[::2], by_length[1::2]
                 call = _background().submit(self._encode_words, there)
@@ -213,6 +224,12 @@ class Kept:
     def cache_clear(self) -> None:
         with self._lock:
             self._kept.clear()
+
+
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 _BACKGROUND: ThreadPoolExecutor | None = None

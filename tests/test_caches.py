@@ -102,3 +102,17 @@ def test_many_missing_phrases_are_split_over_two_threads_with_the_model_s_vector
     assert abs(len(embedder.calls[0][0]) - len(embedder.calls[1][0])) <= 1
     embedder.calls.clear()
     assert caches.vectors(phrases[:SPLIT_WORDS - 1] + ["a ferry"]).keys() and embedder.encoded() == ["a ferry"]
+
+
+def test_with_torch_the_question_is_encoded_with_its_words_in_this_thread():
+    """Torch takes the interpreter lock back between its small operations: beside a parse it waits
+    for it each time, so with torch nothing is encoded on another thread."""
+    torch_model = Embedder(threads=1)
+    embedder = Recording(torch_model)
+    caches = Caches(embedder, load_nlp())
+    q = caches.begin(VERB_QUESTION, Settings())
+    assert not caches.beside and embedder.calls[0][0] == [VERB_QUESTION, *q.verb_forms]
+    assert caches.encode(VERB_QUESTION).shape == (torch_model.dim,) and len(embedder.calls) == 1
+    phrases = [f"the {n} ferry" for n in range(SPLIT_WORDS + 2)]
+    caches.vectors(phrases)
+    assert {thread for _, thread, *_ in embedder.calls} == {threading.get_ident()} and len(embedder.calls) == 2
