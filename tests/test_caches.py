@@ -22,7 +22,7 @@ class Recording:
     """The embedder, noting each call: its texts, its thread, when it started and ended."""
 
     def __init__(self, embedder):
-        self.embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
+        self.embedder, self.name, self.dim, self.runtime = embedder, embedder.name, embedder.dim, embedder.runtime
         self.calls: list[tuple[list[str], int, float, float]] = []
         self._lock = threading.Lock()
 
