@@ -105,6 +105,7 @@ class Caches:
         self.words: OrderedDict[str, np.ndarray] = OrderedDict()   # word or phrase -> vector
         self.primed: dict[str, Future] = {}           # question -> its vector, being encoded beside its parse
         self._in_flight: dict[str, Future] = {}       # word -> the vectors of the call encoding it
+        self._primed_words: dict[str, Future] = {}    # question -> the call encoding its words
         self._lock = threading.Lock()
         self.encode = Kept(self._encode_uncached, QUESTION_CACHE)
         self.beside = getattr(embedder, "runtime", "torch") == "onnx"   # encode on another thread
@@ -141,11 +142,22 @@ class Caches:
                 call = _background().submit(self._encode_words, words)
                 for w in words:
                     self._in_flight[w] = call
+                self._primed_words[text] = call
+                while len(self._primed_words) > QUESTION_CACHE:
+                    self._primed_words.pop(next(iter(self._primed_words)))
                 return
         vectors = self.embedder.encode([text] + words)
         with self._lock:
             self.primed[text] = _done(vectors[:1])   # taken by encode unless the question is kept already
         self.keep_words(words, vectors[1:])
+
+    def settle(self, text: str) -> None:
+        """Wait for the words `prime` started for this question, used or not: a question's work
+        ends with its answer (none of it runs on into the next question's time)."""
+        with self._lock:
+            call = self._primed_words.pop(text, None)
+        if call is not None:
+            call.result()
 
     def _encode_words(self, words: list[str]) -> dict[str, np.ndarray]:
         try:
@@ -332,6 +344,7 @@ class Answerer:
         rarest = self._rarest(q)
         self._extract(q, candidates, s, rarest)
         mentions = {doc: self._mentions(q, doc, rarest) for doc in candidates}
+        self.caches.settle(text)
         return q, s, decide(q, candidates, docs, s, mentions)
 
     # -- retrieve ------------------------------------------------------------------------------
