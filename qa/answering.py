@@ -94,7 +94,7 @@ class Caches:
 
     With the ONNX runtime a question is encoded on another thread while its parse runs on this one
     (`begin`): onnxruntime releases the interpreter lock for the whole call, so on two cores the
-    parse costs no wall time. The words its fits may need (its verbs, a "what X" focus) are encoded
+    parse costs no wall time. The words its fits may need (its verbs, "a kind of X") are encoded
     there too, in one call, while retrieval runs; a fit that wants one still in flight waits for
     it rather than encode it again. Torch is not run beside the parse: it takes the lock back
     between its hundreds of small operations and waits for it each time (a parse beside it took
@@ -129,12 +129,12 @@ class Caches:
         return q
 
     def prime(self, text: str, q: Question, s: Settings) -> None:
-        """Start encoding the words the question's fits may need (its verbs, a "what X" focus),
-        in one call of the model on another thread (with torch: encode them with the question,
-        in one call, here)."""
+        """Start encoding the words the question's fits may need (its verbs, and for "what X" the
+        phrase `_fit_things` compares with, "a kind of X"), in one call of the model on another
+        thread (with torch: encode them with the question, in one call, here)."""
+        kind_of = (f"a kind of {q.focus}",) if q.kind == "thing" and q.focus else ()
         with self._lock:
-            words = [w for w in dict.fromkeys((*(q.verb_forms if s.predicate_weight else ()),
-                                               *((q.focus,) if q.kind == "thing" and q.focus else ())))
+            words = [w for w in dict.fromkeys((*(q.verb_forms if s.predicate_weight else ()), *kind_of))
                      if w not in self.words and w not in self._in_flight]
             if not words:
                 return

@@ -116,3 +116,26 @@ def test_with_torch_the_question_is_encoded_with_its_words_in_this_thread():
     phrases = [f"the {n} ferry" for n in range(SPLIT_WORDS + 2)]
     caches.vectors(phrases)
     assert {thread for _, thread, *_ in embedder.calls} == {threading.get_ident()} and len(embedder.calls) == 2
+
+
+@pytest.mark.parametrize("question", ["What kind of weapon was used in the attack?",
+                                      "How many people were wounded in the attack?"])
+def test_every_word_primed_for_a_question_is_one_its_fits_ask_for(bundled_index, model, question):
+    """What `prime` encodes ahead is what the fits then read (the verbs, "a kind of X"): a word
+    primed and never read would be a model call for nothing."""
+    from index import SentenceStore
+    from qa.answering import Answerer
+
+    answerer = Answerer(SentenceStore.open(bundled_index), model, load_nlp())
+    asked: set[str] = set()
+    vectors = answerer.caches.vectors
+
+    def recording(words):
+        asked.update(words)
+        return vectors(words)
+
+    answerer.caches.vectors = recording
+    answerer.ask(question)
+    q = answerer.caches.question(question)
+    primed = set(q.verb_forms) | ({f"a kind of {q.focus}"} if q.kind == "thing" else set())
+    assert primed and primed <= asked and set(answerer.caches.words) <= asked
