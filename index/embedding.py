@@ -26,6 +26,9 @@ RUNTIMES = ("torch", "onnx")
 # this much in any component (measured: about 3e-7 for all-MiniLM-L6-v2).
 ONNX_TOLERANCE = 1e-5
 ONNX_OPSET = 17
+# Texts per model call once sorted by token length: a call is padded to its longest text, so a
+# question's candidate phrases (2 to 20 tokens) cost about half as much in sorted batches of 16.
+ONNX_CHUNK = 16
 _EXPORT_VERSION = "1"   # bump when the export changes, so that old exports are not reused
 # Checked at export, one by one and as one padded batch: short and long, accents, digits, and a
 # text past the model's token limit (truncation must match too).
@@ -141,7 +144,20 @@ class OnnxEncoder:
         self.dim = int(self.session.get_outputs()[0].shape[-1])
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors of the texts, run in batches of `ONNX_CHUNK` texts of like token length: a batch
+        is padded to its longest text, and each row depends on its own text only (the same
+        vectors, bit for bit, as one by one)."""
         encodings = self.tokenizer.encode_batch([t.lower() for t in texts] if self.lower else list(texts))
+        if len(encodings) <= ONNX_CHUNK:
+            return self._run(encodings)
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        out = np.empty((len(encodings), self.dim), dtype=np.float32)
+        for k in range(0, len(order), ONNX_CHUNK):
+            part = order[k:k + ONNX_CHUNK]
+            out[part] = self._run([encodings[i] for i in part])
+        return out
+
+    def _run(self, encodings) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)

@@ -15,6 +15,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,11 @@ from .values import Value, compatible, date_values, fold_name, name_words
 
 LEADING_FORMS = {"cause", "quote", "define"}   # open questions whose short answer weighs as a value (Settings.short_fit)
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
+QUESTION_CACHE = 4096      # questions whose vector is kept
+PARSE_CACHE = 1024         # questions whose analysis is kept
+WORD_CACHE = 20_000        # words and phrases whose vector is kept (the fits' verbs, foci and candidate phrases)
+SPLIT_WORDS = 8            # words and phrases missing at once that are encoded on two threads
+ENCODE_THREADS = 32        # encodings in flight beside their questions' parses (a worker answers 16 questions at once)
 FACT_CACHE = 50_000         # sentences whose analysis and tree are kept between questions
 DOC_CACHE = 2_000           # documents whose words and days are kept between questions
 
@@ -84,36 +90,171 @@ class Decision:
 
 
 class Caches:
-    """What answerers over parts of one index share: question encodings and parses, word vectors."""
+    """What answerers over parts of one index share: question encodings and parses, word vectors.
+
+    With the ONNX runtime a question is encoded on another thread while its parse runs on this one
+    (`begin`): onnxruntime releases the interpreter lock for the whole call, so on two cores the
+    parse costs no wall time. The words its fits may need (its verbs, "a kind of X") are encoded
+    there too, in one call, while retrieval runs; a fit that wants one still in flight waits for
+    it rather than encode it again. Torch is not run beside the parse: it takes the lock back
+    between its hundreds of small operations and waits for it each time (a parse beside it took
+    3 times as long); with torch the question is encoded with its words in one call."""
 
     def __init__(self, embedder: Embedder, nlp):
         self.embedder = embedder
         self.words: OrderedDict[str, np.ndarray] = OrderedDict()   # word or phrase -> vector
-        self.primed: dict[str, np.ndarray] = {}       # question -> vector encoded with its words
-        self.encode = lru_cache(maxsize=4096)(self._encode_uncached)
-        self.question = lru_cache(maxsize=1024)(lambda text: analyse_question(text, nlp))
+        self.primed: dict[str, Future] = {}           # question -> its vector, being encoded beside its parse
+        self._in_flight: dict[str, Future] = {}       # word -> the vectors of the call encoding it
+        self._primed_words: dict[str, Future] = {}    # question -> the call encoding its words
+        self._lock = threading.Lock()
+        self.encode = Kept(self._encode_uncached, QUESTION_CACHE)
+        self.beside = getattr(embedder, "runtime", "torch") == "onnx"   # encode on another thread
+        self.question = lru_cache(maxsize=PARSE_CACHE)(lambda text: analyse_question(text, nlp))
 
     def _encode_uncached(self, text: str) -> np.ndarray:
-        primed = self.primed.pop(text, None)
-        return primed if primed is not None else self.embedder.encode([text])[0]
+        with self._lock:
+            primed = self.primed.pop(text, None)
+        return (primed.result() if primed is not None else self.embedder.encode([text]))[0]
+
+    def begin(self, text: str, s: Settings, dense: bool = True) -> Question:
+        """The question's parse, its encoding (when `dense`) started first on another thread and
+        the words its fits may need started after the parse: what `decisions` and a story's
+        choice start with."""
+        if dense and self.beside and text not in self.encode:
+            with self._lock:
+                if text not in self.primed:
+                    self.primed[text] = _background().submit(self.embedder.encode, [text])
+        q = self.question(text)
+        self.prime(text, q, s)
+        return q
 
     def prime(self, text: str, q: Question, s: Settings) -> None:
-        """Encode the question with the words its fits will need (its verbs, a "what X" focus) in
-        one call of the model, not one call each."""
-        words = [w for w in dict.fromkeys((*(q.verb_forms if s.predicate_weight else ()),
-                                           *((q.focus,) if q.kind == "thing" and q.focus else ())))
-                 if w not in self.words]
-        if not words:
-            return
+        """Start encoding the words the question's fits may need (its verbs, and for "what X" the
+        phrase `_fit_things` compares with, "a kind of X"), in one call of the model on another
+        thread (with torch: encode them with the question, in one call, here)."""
+        kind_of = (f"a kind of {q.focus}",) if q.kind == "thing" and q.focus else ()
+        with self._lock:
+            words = [w for w in dict.fromkeys((*(q.verb_forms if s.predicate_weight else ()), *kind_of))
+                     if w not in self.words and w not in self._in_flight]
+            if not words:
+                return
+            if self.beside:
+                call = _background().submit(self._encode_words, words)
+                for w in words:
+                    self._in_flight[w] = call
+                self._primed_words[text] = call
+                while len(self._primed_words) > QUESTION_CACHE:
+                    self._primed_words.pop(next(iter(self._primed_words)))
+                return
         vectors = self.embedder.encode([text] + words)
-        self.primed[text] = vectors[0]   # taken by encode unless the question is cached already
+        with self._lock:
+            self.primed[text] = _done(vectors[:1])   # taken by encode unless the question is kept already
         self.keep_words(words, vectors[1:])
 
-    def keep_words(self, words: list[str], vectors: np.ndarray) -> None:
-        for w, v in zip(words, vectors):
-            self.words[w] = v
-        while len(self.words) > 20_000:
-            self.words.popitem(last=False)
+    def settle(self, text: str) -> None:
+        """Wait for the words `prime` started for this question, used or not: a question's work
+        ends with its answer (none of it runs on into the next question's time)."""
+        with self._lock:
+            call = self._primed_words.pop(text, None)
+        if call is not None:
+            call.result()
+
+    def _encode_words(self, words: list[str]) -> dict[str, np.ndarray]:
+        try:
+            found = dict(zip(words, self.embedder.encode(words)))
+            self.keep_words(words, list(found.values()))
+            return found
+        finally:
+            with self._lock:
+                for w in words:
+                    self._in_flight.pop(w, None)
+
+    def vectors(self, words: list[str]) -> dict[str, np.ndarray]:
+        """Vectors of words and short phrases: kept ones, those in flight (waited for), and the
+        rest encoded, all kept (least recently used out) between questions. `SPLIT_WORDS` or
+        more are encoded half here and half on another thread (every other one by length, so
+        that both halves cost alike): a "what X" question's candidate phrases, on two cores."""
+        found: dict[str, np.ndarray] = {}
+        waits: dict[int, Future] = {}
+        missing = []
+        with self._lock:
+            for w in dict.fromkeys(words):
+                if w in self.words:
+                    found[w] = self.words[w]
+                elif w in self._in_flight:
+                    waits[id(self._in_flight[w])] = self._in_flight[w]
+                else:
+                    missing.append(w)
+            if len(missing) >= SPLIT_WORDS and self.beside:
+                by_length = sorted(missing, key=len)
+                there, missing = by_length[::2], by_length[1::2]
+                call = _background().submit(self._encode_words, there)
+                waits[id(call)] = call
+                for w in there:
+                    self._in_flight[w] = call
+        if missing:
+            vectors = self.embedder.encode(missing)
+            self.keep_words(missing, vectors)
+            found.update(zip(missing, vectors))
+        for call in waits.values():
+            found.update(call.result())
+        return {w: found[w] for w in words}
+
+    def keep_words(self, words: list[str], vectors) -> None:
+        with self._lock:
+            for w, v in zip(words, vectors):
+                self.words[w] = v
+            while len(self.words) > WORD_CACHE:
+                self.words.popitem(last=False)
+
+
+class Kept:
+    """`make(key)` kept for the `size` keys last asked (least recently used out), like
+    `functools.lru_cache` but with a membership test; `cache_clear` empties it."""
+
+    def __init__(self, make, size: int):
+        self._make, self._size = make, size
+        self._kept: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._kept
+
+    def __call__(self, key):
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        value = self._make(key)
+        with self._lock:
+            self._kept[key] = value
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return value
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+_BACKGROUND: ThreadPoolExecutor | None = None
+_BACKGROUND_LOCK = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """The threads that encode beside the parse (shared by every answerer of the process)."""
+    global _BACKGROUND
+    with _BACKGROUND_LOCK:
+        if _BACKGROUND is None:
+            _BACKGROUND = ThreadPoolExecutor(ENCODE_THREADS, thread_name_prefix="encode")
+        return _BACKGROUND
 
 
 class Answerer:
@@ -156,7 +297,11 @@ class Answerer:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         text, notices = clean_question(question)
-        q, s, decisions = self.decisions(text, mode)
+        return self.answer(text, notices, *self.decisions(text, mode))
+
+    def answer(self, text: str, notices: list[str], q: Question, s: Settings, decisions: list[Decision]) -> Answer:
+        """The answer `ask` renders from a cleaned question and its `decisions` (made by this
+        answerer: they name its documents): cited, compared, summarised."""
         answer = Answer(question=text, notices=notices)
         self._cite(answer, decisions, s, q)
         primary = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses and d.value}
@@ -192,19 +337,21 @@ class Answerer:
         """Retrieve, extract and decide for every document: what `ask` renders, and what
         `qa.calibrate` fits the thresholds on."""
         s = settings_module.for_mode(mode, self.settings)
-        q = self._question(text)
-        self._prime(text, q, s)
+        q = self._prime(text, s)
         docs = list(range(len(self.store.documents)))
         candidates = self._retrieve(self._scores(text, s), s)
-        self._primed.pop(text, None)   # the question was cached already: its primed vector is not needed
+        self._primed.pop(text, None)   # encoded by another thread's call meanwhile: not needed
         rarest = self._rarest(q)
         self._extract(q, candidates, s, rarest)
         mentions = {doc: self._mentions(q, doc, rarest) for doc in candidates}
+        self.caches.settle(text)
         return q, s, decide(q, candidates, docs, s, mentions)
 
     # -- retrieve ------------------------------------------------------------------------------
-    def _prime(self, text: str, q: Question, s: Settings) -> None:
-        self.caches.prime(text, q, s)
+    def _prime(self, text: str, s: Settings) -> Question:
+        """The question's analysis, parsed here while its vector (when retrieval reads it) and
+        then the words its fits may need are encoded on another thread."""
+        return self.caches.begin(text, s, dense=s.lexical_weight < 1)
 
     def _scores(self, text: str, s: Settings) -> np.ndarray:
         n = len(self.store.sentences)
@@ -327,13 +474,7 @@ class Answerer:
 
     def _word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """Vectors of words and short phrases, kept (least recently used out) between questions."""
-        missing = [w for w in dict.fromkeys(words) if w not in self._words]
-        if missing:
-            self._keep_words(missing, self.embedder.encode(missing))
-        return {w: self._words[w] for w in words}
-
-    def _keep_words(self, words: list[str], vectors: np.ndarray) -> None:
-        self.caches.keep_words(words, vectors)
+        return self.caches.vectors(words)
 
     def _fit_predicates(self, q: Question, every: list[Candidate], verbs: list[str], s: Settings) -> None:
         """A value hanging from a verb that means what the question's verb means fits better:

@@ -42,6 +42,9 @@ from . import settings as settings_module
 from .settings import Settings
 
 
+JUDGED_KEPT = 64   # judged stories whose decisions are kept for the answer (questions in flight: a few each)
+
+
 @dataclass(frozen=True)
 class ChoiceSettings:
     """How the hits choose a story."""
@@ -155,6 +158,9 @@ class StoryAnswerer:
         self.caches = Caches(embedder, nlp)   # the question is encoded and parsed once, for every story
         self._encode = self.caches.encode
         self._answerers: OrderedDict[str, Answerer] = OrderedDict()
+        # (story, question, mode) -> the answerer that judged the story and its decisions, for
+        # `_within` to answer with rather than decide again (the most recent JUDGED_KEPT)
+        self._judged: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         # story -> the words its articles use
         self._words: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._lock = threading.Lock()
@@ -196,8 +202,8 @@ class StoryAnswerer:
             stories = self.store.stories
             answer.story_id = stories[0].story_id if stories and answer.sources else None
             return answer
-        # The question and the words its answer will need, encoded in one call for every story.
-        self.caches.prime(text, self.caches.question(text), settings_module.for_mode(mode, self.answer_settings))
+        # The question encoded beside its parse, and the words its answer will need, once for every story.
+        self.caches.begin(text, settings_module.for_mode(mode, self.answer_settings))
         choice = self.choice(text, mode) if fixed is None else self.choice(text, mode, judge=False)
         if fixed is None and choice.unnamed is not None:   # no story names what the question names
             return self._unanswered(question, choice)
@@ -296,7 +302,13 @@ class StoryAnswerer:
 
     def strength(self, story_id: str, text: str, mode: str = "hybrid") -> float:
         """How well a story answers the question (`answer_strength` of its answerer's decisions)."""
-        return answer_strength(self.answerer(story_id).decisions(text, mode)[2], self.settings.corroboration)
+        answerer = self.answerer(story_id)
+        decided = answerer.decisions(text, mode)
+        with self._lock:
+            self._judged[(story_id, text, mode)] = (answerer, decided)
+            while len(self._judged) > JUDGED_KEPT:
+                self._judged.popitem(last=False)
+        return answer_strength(decided[2], self.settings.corroboration)
 
     def _asked_name_words(self, text: str) -> set[str]:
         """The words of the names the question gives, dates, months and weekdays aside ("Super
@@ -349,7 +361,16 @@ class StoryAnswerer:
         return answer
 
     def _within(self, story_id: str, question: str, mode: str) -> Answer:
-        return self.answerer(story_id).ask(question, mode=mode)
+        """The answer within one story; from the decisions `strength` made when it judged the story."""
+        text, notices = clean_question(question)
+        with self._lock:
+            judged = self._judged.pop((story_id, text, mode), None)
+            for other in [k for k in self._judged if k[1:] == (text, mode)]:   # the stories not chosen
+                del self._judged[other]
+        if judged is None:
+            return self.answerer(story_id).ask(question, mode=mode)
+        answerer, decided = judged
+        return answerer.answer(text, notices, *decided)
 
     def naming(self, text: str, among: set[str]) -> set[str] | None:
         """The stories a question naming something ("Keston", "Ilse Brandvold") can be about:

@@ -100,3 +100,31 @@ def test_a_cache_that_cannot_be_written_is_named_with_the_fix(tmp_path, monkeypa
     with pytest.raises(OnnxUnsupported, match=r"a-file/onnx/\w+: cannot keep the ONNX export there \(.+\); "
                                               r"set CLAIMQA_CACHE to a writable folder$"):
         export_onnx("all-MiniLM-L6-v2")
+
+
+def test_a_list_of_texts_runs_in_sorted_batches_with_the_vectors_of_texts_one_by_one(both):
+    """More than ONNX_CHUNK texts run in batches of like token length, each padded to its own longest
+    text: less padding than one batch, and the same vectors, bit for bit."""
+    from index.embedding import ONNX_CHUNK
+
+    onnx = both[0]
+    texts = ([f"a{i}" for i in range(ONNX_CHUNK)] + ["How many passengers were on the ferry when it sank off the "
+                                                    "cape in the storm of last winter?"] + ["ferry", "court"]) * 2
+    alone = np.stack([onnx.encode([t])[0] for t in texts])
+    session, shapes = onnx._onnx.session, []
+    run = session.run
+
+    class Recording:   # InferenceSession.run is read-only: wrap the session
+        def run(self, names, feed):
+            shapes.append(feed["input_ids"].shape)
+            return run(names, feed)
+
+    onnx._onnx.session = Recording()
+    try:
+        together = onnx.encode(texts)
+    finally:
+        onnx._onnx.session = session
+    assert together.dtype == alone.dtype and np.array_equal(together, alone)
+    assert len(shapes) == -(-len(texts) // ONNX_CHUNK) and max(n for n, _ in shapes) <= ONNX_CHUNK
+    widest = max(w for _, w in shapes)
+    assert sum(n * w for n, w in shapes) < len(texts) * widest / 2   # the short texts are not padded to the long

@@ -499,3 +499,27 @@ def test_the_headline_index_follows_merges_and_is_built_for_an_index_from_before
     assert index.Archive.open(folder).headlined(["missile"]) == [depot]   # upgraded in place on opening
     with sqlite3.connect(folder / "claimqa.sqlite") as conn:
         assert conn.execute("SELECT COUNT(*) FROM headlines").fetchone()[0] == 2
+
+
+def test_a_judged_story_is_answered_from_the_decisions_made_judging_it(two_attacks, monkeypatch):
+    """Judging the tied stories decides each once; the chosen one answers from those decisions,
+    not from deciding again, and gives the answer it gives asked on its own."""
+    from qa.answering import Answerer
+
+    store = two_attacks.store
+    fresh = StoryAnswerer(store, two_attacks.embedder, two_attacks.nlp)
+    decided: list[str] = []
+    decisions = Answerer.decisions
+
+    def counting(self, text, mode="hybrid"):
+        decided.append(story_with(store, self.store.documents[0].doc_id))
+        return decisions(self, text, mode)
+
+    monkeypatch.setattr(Answerer, "decisions", counting)
+    answer = fresh.ask(HURT)
+    dogs, port = story_with(store, "ridge-herald"), story_with(store, "harbor-wire")
+    assert answer.story_id == dogs and sorted(decided) == sorted([port, dogs])   # each story decided once
+    assert fresh._judged == {}   # nothing kept once the question is answered
+    alone = fresh.answerer(dogs).ask(HURT)
+    assert len(decided) == 3 and answer.to_dict() | {"notices": [], "story_id": None, "other_stories": []} == \
+        alone.to_dict() | {"notices": [], "story_id": None, "other_stories": []}
