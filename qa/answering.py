@@ -434,7 +434,7 @@ class Answerer:
         if not stems:
             return 0.0
         weight = {t: self.lexical.idf_of(t) for t in stems}
-        have = {stem(t.lemma.lower()) for t in tree.tokens} | {stem(t.text.lower()) for t in tree.tokens}
+        have = {a for a, _ in tree.stems} | {b for _, b in tree.stems}
         total = sum(weight.values())
         return sum(w for t, w in weight.items() if t in have) / total if total else 0.0
 
@@ -450,7 +450,7 @@ class Answerer:
             if names:
                 c.named = _named_share(names, tree)
             if rarest is not None:
-                c.rare = float(any(stem(t.lemma.lower()) == rarest or stem(t.text.lower()) == rarest for t in tree.tokens))
+                c.rare = float(any(rarest in pair for pair in tree.stems))
             if q.wants_value:
                 found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree)
                 c.values = [v for v in found if fold_name(v.text) not in self._outlets]

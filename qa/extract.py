@@ -57,6 +57,19 @@ class Tree:
                 self.adj[i].append(t.head)
                 self.adj[t.head].append(i)
         self.starts = [t.start for t in self.tokens]
+        self._stems: list[tuple[str, str]] | None = None
+
+    @property
+    def stems(self) -> list[tuple[str, str]]:
+        """Each token's (lemma stem, word stem): read by every question that retrieves the sentence,
+        computed once per cached tree."""
+        if self._stems is None:
+            self._stems = [(stem(t.lemma.lower()), stem(t.text.lower())) for t in self.tokens]
+        return self._stems
+
+    def uses(self, stems: set[str] | frozenset[str]) -> set[int]:
+        """The tokens whose lemma or word stem is one of `stems`."""
+        return {i for i, (a, b) in enumerate(self.stems) if a in stems or b in stems}
 
     def distances(self, sources: set[int]) -> list[int]:
         dist = [FAR] * len(self.tokens)
@@ -96,8 +109,7 @@ def anchors(tree: Tree, q: Question, without_focus: bool = False, names: bool | 
         wanted &= named
     elif names is False:
         wanted -= named
-    return {i for i, t in enumerate(tree.tokens)
-            if stem(t.lemma.lower()) in wanted or stem(t.text.lower()) in wanted}
+    return tree.uses(wanted)
 
 
 def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Value]:
@@ -177,8 +189,7 @@ def _focus_tokens(tree: Tree, q: Question) -> set[int]:
     if not q.focus or q.focus in GENERIC_FOCUS:
         return set()
     want = stem(q.focus)
-    return {i for i, t in enumerate(tree.tokens) if t.pos in {"NOUN", "PROPN"} and
-            (stem(t.lemma.lower()) == want or stem(t.text.lower()) == want)}
+    return {i for i in tree.uses({want}) if tree.tokens[i].pos in {"NOUN", "PROPN"}}
 
 
 def _governing_verb(tree: Tree, at: int | None) -> int | None:
