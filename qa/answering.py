@@ -434,9 +434,8 @@ class Answerer:
         if not stems:
             return 0.0
         weight = {t: self.lexical.idf_of(t) for t in stems}
-        have = {a for a, _ in tree.stems} | {b for _, b in tree.stems}
         total = sum(weight.values())
-        return sum(w for t, w in weight.items() if t in have) / total if total else 0.0
+        return sum(w for t, w in weight.items() if t in tree.stem_set) / total if total else 0.0
 
     def _extract(self, q: Question, by_doc: dict[int, list[Candidate]], s: Settings, rarest: str | None = None) -> None:
         every = [c for cands in by_doc.values() for c in cands]
@@ -450,7 +449,7 @@ class Answerer:
             if names:
                 c.named = _named_share(names, tree)
             if rarest is not None:
-                c.rare = float(any(rarest in pair for pair in tree.stems))
+                c.rare = float(rarest in tree.stem_set)
             if q.wants_value:
                 found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree)
                 c.values = [v for v in found if fold_name(v.text) not in self._outlets]
@@ -650,8 +649,7 @@ def _named_share(names: list[list[str]], tree: Tree) -> float:
     in a sentence about another place or person is about something else."""
     if not names:
         return 1.0
-    have = {fold_name(t.text) for t in tree.tokens}   # fold_name keeps its own cache
-    return sum(any(w in have for w in n) for n in names) / len(names)
+    return sum(any(w in tree.folded for w in n) for n in names) / len(names)
 
 
 @lru_cache(maxsize=4096)

@@ -58,6 +58,8 @@ class Tree:
                 self.adj[t.head].append(i)
         self.starts = [t.start for t in self.tokens]
         self._stems: list[tuple[str, str]] | None = None
+        self._stem_set: frozenset[str] | None = None
+        self._folded: frozenset[str] | None = None
 
     @property
     def stems(self) -> list[tuple[str, str]]:
@@ -66,6 +68,20 @@ class Tree:
         if self._stems is None:
             self._stems = [(stem(t.lemma.lower()), stem(t.text.lower())) for t in self.tokens]
         return self._stems
+
+    @property
+    def stem_set(self) -> frozenset[str]:
+        """Every stem its tokens use, of a lemma or of a word."""
+        if self._stem_set is None:
+            self._stem_set = frozenset(w for pair in self.stems for w in pair)
+        return self._stem_set
+
+    @property
+    def folded(self) -> frozenset[str]:
+        """Its tokens folded as names are (`values.fold_name`)."""
+        if self._folded is None:
+            self._folded = frozenset(fold_name(t.text) for t in self.tokens)
+        return self._folded
 
     def uses(self, stems: set[str] | frozenset[str]) -> set[int]:
         """The tokens whose lemma or word stem is one of `stems`."""
