@@ -385,6 +385,8 @@ def _span(tree: Tree, text: str, ids: list[int]) -> tuple[int, int, str]:
 
 
 TITLE_POS = {"NOUN", "PROPN", "ADJ"}
+TITLE_WORDS = set(lx.TITLE_ABBREVIATIONS) | set(lx.TITLE_ABBREVIATIONS.values())
+TITLE_FIT = 0.3   # what a title alone loses against a role for "what position does X hold"
 
 
 def _roles(q: Question, s: Sentence, tree: Tree) -> list[Value]:
@@ -421,7 +423,13 @@ def _roles(q: Question, s: Sentence, tree: Tree) -> list[Value]:
         if text.lower() in seen:
             continue
         seen.add(text.lower())
-        out.append(Value("role", text, start, end))
+        v = Value("role", text, start, end)
+        # A title worn before a name ("Maj. Gen.", "Prof.") answers "what rank", not "what position":
+        # there the role set beside the name ("the Pentagon spokesman") does.
+        words = [tokens[k].text.lower().strip(".") for k in ids]
+        if q.focus != "rank" and all(w in TITLE_WORDS for w in words if w):
+            v.fields = {"label_fit": -TITLE_FIT}
+        out.append(v)
     return out
 
 

@@ -411,8 +411,12 @@ def test_a_report_published_within_two_days_of_the_asked_day_counts_as_naming_it
      "The study was led by Dr. Ines Tamsin, director of the university's genetics lab.", "director"),
     # the question's own word is no answer, and an honorific is no rank
     ("What rank did the pilot hold?", "Ms. Dana Reyes was the pilot of the small plane.", None),
+    # a title worn before the name answers "what rank"; "what position", the role set beside it
+    ("What position does Ana Ruiz hold?", "Col. Ana Ruiz, the army spokeswoman, said the base was closed.",
+     "army spokeswoman"),
+    ("What rank does Ana Ruiz hold?", "Col. Ana Ruiz, the army spokeswoman, said the base was closed.", "colonel"),
 ])
-def test_roles_of_an_unnamed_person(nlp, question, sentence, expected):
+def test_roles_of_a_person(nlp, question, sentence, expected):
     assert best(nlp, question, sentence) == expected
 
 
