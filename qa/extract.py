@@ -263,7 +263,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree) -> list[Value]:
             v = Value(kind, text, start, end)
             v.fields = {"label_fit": fit}
             out.append(v)
-        return out + _focus_names(q, s, tree, out) + (_unmarked_names(q, s, tree, out) if kind == "person" else [])
+        return out + _focus_names(q, s, tree, out)
     if kind == "role":
         return _roles(q, s, tree)
     if kind == "thing":
@@ -300,28 +300,6 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
         v = Value(q.kind, text, start, end)
         v.fields = {"label_fit": max(LABEL_FIT[q.kind].values())}
         out.append(v)
-    return out
-
-
-UNMARKED_FIT = -0.1   # a run of proper nouns the entity recogniser marked as nothing, for "who"
-
-
-def _unmarked_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:
-    """Runs of two or more proper nouns that no entity covers ("head coach Ana Ruiz" where the small
-    model marks no person): candidates for "who", weaker than a marked person."""
-    covered = {i for e in s.analysis.entities for i in tree.tokens_in(e.start, e.end)}
-    out, run = [], []
-    for i, t in enumerate([*tree.tokens, None]):
-        if t is not None and t.pos == "PROPN" and i not in covered and t.text[:1].isupper() \
-                and t.text.lower().strip(".") not in lx.HONORIFICS | set(lx.TITLE_ABBREVIATIONS):
-            run.append(i)
-            continue
-        if len(run) >= 2:
-            start, end, text = _span(tree, s.text, run)
-            v = Value(q.kind, text, start, end)
-            v.fields = {"label_fit": UNMARKED_FIT}
-            out.append(v)
-        run = []
     return out
 
 

@@ -450,11 +450,3 @@ def test_an_adjective_before_the_asked_noun_names_no_kind_of_it(nlp):
     sentence = "Rioters set alight a big vehicle near the old market."
     found = [v.text for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))]
     assert "big vehicle" not in found and found
-
-
-def test_proper_nouns_the_recogniser_marks_as_nothing_are_weaker_candidates_for_who(nlp):
-    q = analyse_question("Who is the club's head coach?", nlp)
-    sentence = "Club chairman Tom Bell thanked assistant coach Ben Moss and head coach Ana Ruiz after the match."
-    found = {v.text: v for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))}
-    assert "Ana Ruiz" in found                                        # the small model marks no person here
-    assert found["Ana Ruiz"].fields["label_fit"] < found["Ben Moss"].fields["label_fit"]   # a marked one fits better
