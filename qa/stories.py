@@ -164,6 +164,7 @@ class StoryAnswerer:
         # story -> the words its articles use
         self._words: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict[str | None, threading.Lock] = {}   # story -> held while its answerer is built
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, settings: Settings | None = None,
@@ -183,12 +184,21 @@ class StoryAnswerer:
             if found is not None:
                 self._answerers.move_to_end(story_id)
                 return found
-        doc_ids = None if story_id is None else self.store.story(story_id).doc_ids
-        found = Answerer(self.store.snapshot(doc_ids), self.embedder, self.nlp, self.answer_settings, self.caches)
-        with self._lock:
-            self._answerers[story_id] = found
-            while len(self._answerers) > self.settings.kept:
-                self._answerers.popitem(last=False)
+            building = self._building.setdefault(story_id, threading.Lock())
+        with building:   # questions arriving at once for one story build its answerer once, not each
+            with self._lock:
+                found = self._answerers.get(story_id)
+            if found is None:
+                doc_ids = None if story_id is None else self.store.story(story_id).doc_ids
+                found = Answerer(self.store.snapshot(doc_ids), self.embedder, self.nlp, self.answer_settings,
+                                 self.caches)
+            with self._lock:
+                self._answerers[story_id] = found
+                self._answerers.move_to_end(story_id)
+                while len(self._answerers) > self.settings.kept:
+                    self._answerers.popitem(last=False)
+                if self._building.get(story_id) is building:
+                    del self._building[story_id]
         return found
 
     def ask(self, question: str, mode: str = "hybrid", story: str | None = None,

@@ -523,3 +523,32 @@ def test_a_judged_story_is_answered_from_the_decisions_made_judging_it(two_attac
     alone = fresh.answerer(dogs).ask(HURT)
     assert len(decided) == 3 and answer.to_dict() | {"notices": [], "story_id": None, "other_stories": []} == \
         alone.to_dict() | {"notices": [], "story_id": None, "other_stories": []}
+
+
+def test_questions_arriving_at_once_for_a_story_build_its_answerer_once(headlined_index, monkeypatch):
+    import threading
+
+    import qa.stories
+    built = []
+
+    class Counted(qa.stories.Answerer):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(qa.stories, "Answerer", Counted)
+    answerer = StoryAnswerer.open(headlined_index)
+    story = answerer.store.stories[0].story_id
+    start = threading.Barrier(12)
+    found = []
+
+    def ask():
+        start.wait()
+        found.append(answerer.answerer(story))
+
+    threads = [threading.Thread(target=ask) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(built) == 1 and len({id(a) for a in found}) == 1
