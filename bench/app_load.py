@@ -10,6 +10,12 @@ lead-in such as "According to the articles, "). Reports per round and over all r
 the latency percentiles from send to answer, p95 against the single-request latency of the same
 run, the CPU seconds the app and this load generator spent, and the app's peak memory.
 
+Rounds 2 and up ask the gold questions again, each with another lead-in: the workers find kept from
+round 1 the vectors of the words and phrases their fits compare (the questions' verbs, the
+candidate phrases of the sentences they retrieve) and those sentences' trees, so they spend about
+a third less CPU. Round 1 is the figure for questions on sentences no question retrieved before;
+bench/worker_rounds.py shows where the difference goes.
+
 The generator is asyncio on bare sockets, one connection per HTTP request as separate clients
 would open: it shares the machine's 2 cores with the app, and a full HTTP client (200 threads of
 httpx, or httpx's asyncio client) spent 2-4 s of CPU per 200 requests, as much as the app itself.

@@ -170,6 +170,18 @@ def stated_reason(error: BaseException) -> str | None:
 
 # -- the worker process ------------------------------------------------------------------------
 
+def warm_up(following: Following) -> None:
+    """Ask WARM_QUESTION once, before the worker says it is ready: what every process builds on
+    first use (the snapshot and BM25 of the story it picks, spaCy's and the model's first calls).
+    Bounded: one question's work, whatever the archive's size. What the first burst still pays
+    for and a later one does not is per-question work (bench/worker_rounds.py): the vectors of the
+    words and phrases the fits compare, kept in `Caches.words` for the questions that follow."""
+    try:
+        following.ask(WARM_QUESTION)
+    except Exception as error:   # an index with nothing to answer from: the real questions will say so
+        logging.info("warm-up question failed: %s", error)
+
+
 def serve(conn: Connection, index_dir: Path, threads: int) -> None:
     """Answer (job, question, story) messages until the server closes the socket."""
     following = Following(index_dir)
@@ -193,10 +205,7 @@ def serve(conn: Connection, index_dir: Path, threads: int) -> None:
         except OSError:
             pass   # the server is gone
 
-    try:
-        following.ask(WARM_QUESTION)
-    except Exception as error:   # an index with nothing to answer from: the real questions will say so
-        logging.info("warm-up question failed: %s", error)
+    warm_up(following)
     reply(("ready", os.getpid()))
     with concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="answer") as pool:
         while True:

@@ -79,3 +79,26 @@ def test_batches_of_like_length_give_the_vectors_of_texts_encoded_one_by_one():
     batched = LengthBatches(model, chunk=4).encode(texts)
     assert batched.dtype == alone.dtype and np.array_equal(batched, alone)
     assert LengthBatches(model).encode(texts[:1]).shape == (1, model.dim)
+
+
+def test_the_warm_up_builds_what_every_question_needs_from_one_question_s_work(bundled_index):
+    """A worker's warm-up (asked before it says it is ready) builds the story's answerer (its
+    snapshot and BM25) that the first real question then uses, and reads only the sentences one
+    question retrieves, not the archive."""
+    from qa.settings import Settings
+    from qa.workers import Following, warm_up
+
+    following = Following(bundled_index)
+    stories = following.answerer
+    assert not stories._answerers
+    warm_up(following)
+    built = dict(stories._answerers)
+    assert len(built) == 1
+    (answerer,) = built.values()
+    read = len(answerer._facts)
+    print("sentences read by the warm-up:", read, "of", len(answerer.store.sentences))
+    assert 0 < read <= Settings().candidates_per_doc * len(answerer.store.documents) < len(answerer.store.sentences)
+
+    answer, used = following.ask(QUESTIONS[0])
+    assert used is stories and answer.sources
+    assert stories._answerers == built and all(stories._answerers[k] is v for k, v in built.items())
