@@ -6,7 +6,8 @@ index folder, following the committed generation before every question as the ap
 answerer does. The server sends it (job, question, story) on a socket and gets back the answer
 object as a dict, or the reason the question failed. A worker answers `WORKER_THREADS`
 questions at once: questions in flight together are parsed in one spaCy call and encoded in one
-model call (index/gather.py), so a burst costs less per question than questions one by one.
+model call (index/gather.py; the ONNX encoder runs a long list in batches of like token length), so
+a burst costs less per question than questions one by one.
 """
 from __future__ import annotations
 
@@ -48,42 +49,6 @@ class AnswerFailed(Exception):
         self.kind, self.refused = kind, refused
 
 
-# -- question encoding in batches of like length -------------------------------------------------
-
-ENCODE_CHUNK = 16   # texts per model call once sorted by length (16 to 64 cost the same per text)
-
-
-class LengthBatches:
-    """An embedder that encodes a list of texts in batches of texts of like length: a model batch
-    is padded to its longest text. Questions and single words mixed (as a question is encoded with
-    its words): 6.0 ms of CPU an item in batches of 64 in arrival order, 3.1 ms sorted; 4.9 against
-    2.5 ms in batches of 16. Under load the gathered calls hold 5-40 texts and a question still costs
-    about 5 ms. The vectors are the same, bit for bit (each row of the model depends on its own
-    text only; tests/test_workers.py checks it)."""
-
-    def __init__(self, embedder, chunk: int = ENCODE_CHUNK):
-        self.embedder, self.chunk = embedder, chunk
-        self.name, self.runtime = embedder.name, getattr(embedder, "runtime", "torch")
-
-    @property
-    def dim(self) -> int:
-        return self.embedder.dim
-
-    def encode(self, texts: list[str]):
-        import numpy as np
-
-        texts = list(texts)
-        if len(texts) <= 1:
-            return self.embedder.encode(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        parts = [(part, self.embedder.encode([texts[i] for i in part]))
-                 for part in (order[k:k + self.chunk] for k in range(0, len(order), self.chunk))]
-        out = np.empty((len(texts), parts[0][1].shape[1]), dtype=parts[0][1].dtype)
-        for part, vectors in parts:
-            out[part] = vectors
-        return out
-
-
 # -- the answerer of the committed generation (the app's in-process one and each worker's) ------
 
 # One gatherer per model, so that the questions of every generation gather in it (spaCy is loaded
@@ -105,7 +70,7 @@ def open_answerer(index_dir: Path):
         embedder = _GATHERED_EMBEDDERS.get(archive.model)
         if embedder is None:
             embedder = _GATHERED_EMBEDDERS[archive.model] = GatheredEmbedder(
-                LengthBatches(index.Embedder(archive.model, threads=1, runtime="onnx")))
+                index.Embedder(archive.model, threads=1, runtime="onnx"))   # sorted batches of like length
     return StoryAnswerer(archive, embedder, GatheredPipeline(nlp))
 
 

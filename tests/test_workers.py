@@ -65,22 +65,6 @@ def test_a_killed_worker_fails_its_questions_with_a_sentence_and_is_replaced(wor
     assert first.process.pid != killed and first.alive
 
 
-def test_batches_of_like_length_give_the_vectors_of_texts_encoded_one_by_one():
-    import numpy as np
-
-    from index import Embedder
-    from qa.workers import LengthBatches
-
-    model = Embedder(threads=1, runtime="onnx")
-    texts = ["Who won?", "ferry", "How many passengers were on the ferry when it sank off the cape?",
-             "court", "When did the jury return its verdict in the fraud trial?", "elected", "votes",
-             "Which party won the most seats in the regional election last spring?"] * 3
-    alone = np.stack([model.encode([t])[0] for t in texts])
-    batched = LengthBatches(model, chunk=4).encode(texts)
-    assert batched.dtype == alone.dtype and np.array_equal(batched, alone)
-    assert LengthBatches(model).encode(texts[:1]).shape == (1, model.dim)
-
-
 def test_the_warm_up_builds_what_every_question_needs_from_one_question_s_work(bundled_index):
     """A worker's warm-up (asked before it says it is ready) builds the story's answerer (its
     snapshot and BM25) that the first real question then uses, and reads only the sentences one
