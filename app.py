@@ -1061,7 +1061,7 @@ def defer_session_configs(demo: gr.Blocks) -> bool:
 
 # -- a plain JSON route beside Gradio's API ------------------------------------------------------
 
-JSON_ROUTE = "/api/ask"
+JSON_ROUTE = "/" + served.JSON_ROUTE   # the route `claimqa ask` hands a question to
 
 
 def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> None:
