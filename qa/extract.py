@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
+from functools import cached_property
 
 from index import Analysis
 
@@ -57,31 +58,22 @@ class Tree:
                 self.adj[i].append(t.head)
                 self.adj[t.head].append(i)
         self.starts = [t.start for t in self.tokens]
-        self._stems: list[tuple[str, str]] | None = None
-        self._stem_set: frozenset[str] | None = None
-        self._folded: frozenset[str] | None = None
 
-    @property
+    @cached_property
     def stems(self) -> list[tuple[str, str]]:
         """Each token's (lemma stem, word stem): read by every question that retrieves the sentence,
         computed once per cached tree."""
-        if self._stems is None:
-            self._stems = [(stem(t.lemma.lower()), stem(t.text.lower())) for t in self.tokens]
-        return self._stems
+        return [(stem(t.lemma.lower()), stem(t.text.lower())) for t in self.tokens]
 
-    @property
+    @cached_property
     def stem_set(self) -> frozenset[str]:
         """Every stem its tokens use, of a lemma or of a word."""
-        if self._stem_set is None:
-            self._stem_set = frozenset(w for pair in self.stems for w in pair)
-        return self._stem_set
+        return frozenset(w for pair in self.stems for w in pair)
 
-    @property
+    @cached_property
     def folded(self) -> frozenset[str]:
         """Its tokens folded as names are (`values.fold_name`)."""
-        if self._folded is None:
-            self._folded = frozenset(fold_name(t.text) for t in self.tokens)
-        return self._folded
+        return frozenset(fold_name(t.text) for t in self.tokens)
 
     def uses(self, stems: set[str] | frozenset[str]) -> set[int]:
         """The tokens whose lemma or word stem is one of `stems`."""

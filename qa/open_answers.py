@@ -17,7 +17,7 @@ import re
 from . import lexicon as lx
 from .extract import Sentence, Tree, anchors
 from .question import Question
-from .values import Value
+from .values import Value, fold_name
 
 # Dependents that end a short phrase: a clause or a list goes on past the answer.
 PHRASE_STOPS = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "parataxis", "mark", "prep", "dep"}
@@ -176,7 +176,6 @@ def _definition(q: Question, sentence: Sentence, tree: Tree, max_words: int) -> 
     Ruiz, a club SPOKESWOMAN,") or after "is" ("Blue Hour is a 1974 comedy FILM"), with the proper
     nouns before it and the nouns joined to it ("an actress and director"); its other modifiers are
     left out, so the answer is what the name is, not how the outlet describes it."""
-    from .values import fold_name
     kids = _children(tree)
     named = {i for i, t in enumerate(tree.tokens) if t.pos == "PROPN" and fold_name(t.text) in q.name_words}
     for i in sorted(named):

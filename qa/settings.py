@@ -31,8 +31,8 @@ class Settings:
     open_words: int = 12             # an open question's short answer (a quote, a cause, a phrase) has at most this many words
     cite_margin: float = 0.30        # cite further sentences whose fused score is within this of the best
     max_citations: int = 3
-    corroboration: float = 0.15      # a name no other source states gives way to one of its own within this
-                                     # fit of it that another source's answer states (see decide)
+    corroboration: float = 0.15      # a value no other source's answer agrees with gives way to one of the same
+                                     # source within this fit of it that another source's answer agrees with
     flag_value_fit: float = 0.0      # a value takes part in a disagreement only when its fit reaches this
     flag_fused: float = 0.30         # ... and its sentence's fused score reaches this
     # The fitted address model over qa.answering.FEATURES, bias last; () scores by evidence alone.

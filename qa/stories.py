@@ -92,8 +92,8 @@ class StoryChoice:
     touched: list[str] = field(default_factory=list)    # other stories the best hits reach, best first
     scores: dict[str, float] = field(default_factory=dict)
     tied: list[str] = field(default_factory=list)       # the closest and the stories tied with it, closest first
-    # When the closest story's headlines use none of the question's words: those of the closest few
-    # whose headlines do ("the attack" of a story headlined "Ransomware attack shuts ...").
+    # When the closest story's headlines use none of the question's words: stories whose headlines do
+    # ("the attack" of a story headlined "Ransomware attack shuts ..."), found as `_headlined` says.
     headlined: list[str] = field(default_factory=list)
     strengths: dict[str, float] = field(default_factory=dict)   # how well each judged story answers
     unnamed: str | None = None    # the nearest story, when none of the closest names what the question names
