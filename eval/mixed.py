@@ -221,10 +221,11 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
         mixed = StoryAnswerer.open(work / "mixed", choice=ChoiceSettings(fall_back=fall_back))
         store = mixed.store
         truth = {d.doc_id: d.doc_id.split(SEPARATOR)[0] for d in store.documents}
-        grouping = bcubed({d: store.story_of(d) for d in truth}, truth)
+        story_of = {d: store.story_of(d) for d in truth}
+        grouping = bcubed(story_of, truth)
         # story id -> the folder most of its articles come from, for naming stories in the report
-        folders = {sid: Counter(truth[d] for d in truth if store.story_of(d) == sid).most_common(1)[0][0]
-                   for sid in {store.story_of(d) for d in truth}}
+        folders = {sid: Counter(truth[d] for d in truth if story_of[d] == sid).most_common(1)[0][0]
+                   for sid in set(story_of.values())}
         click.echo(f"grouping: {len(store.documents)} articles of {len(stories)} stories into "
                    f"{len(store.stories)} stories; B-cubed precision {grouping['precision']:.3f}, "
                    f"recall {grouping['recall']:.3f}, F1 {grouping['f1']:.3f}")
@@ -243,12 +244,12 @@ def main(stories_dir: Path, json_out: Path | None, fall_back: bool, orders: int)
             answers_alone, t_alone = timed(alone.ask, golds[story.name])
             mine = prefixed(story.name, golds[story.name])
             answers_mixed, t_mixed = timed(mixed.ask, mine)
-            own_id = store.story_of(next(d for d in truth if truth[d] == story.name))
+            own_id = story_of[next(d for d in truth if truth[d] == story.name)]
             routes = [dataclasses.asdict(mixed.choice(g.question)) for g in mine]
             own = sum(r["story_id"] == own_id for r in routes)
             for answer in answers_mixed:   # sources and not_mentioned must all be of one story
                 named = {s["doc_id"] for s in answer["sources"]} | set(answer["not_mentioned"])
-                leaks += len({store.story_of(d) for d in named}) > 1
+                leaks += len({story_of[d] for d in named}) > 1
             results[story.name] = {"alone": report(golds[story.name], answers_alone, t_alone),
                                    "mixed": report(mine, answers_mixed, t_mixed), "own_story": own}
             results[story.name]["differences"] = differences(story.name, results[story.name]["alone"],
