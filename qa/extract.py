@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from index import Analysis
@@ -146,6 +146,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         ids = tree.tokens_in(v.start, v.end)
         if not ids:
             continue
+        if v.kind == "person":
+            v, ids = _without_asked_role(v, ids, words, tree, sentence.text)
         if v.fields.get("focus_phrase"):
             pass   # "drone strike" for "what kind of strike": its other words are the answer
         elif any(i in near and i not in focus for i in ids) and v.kind not in NUMERIC_KINDS | {"role"}:
@@ -170,6 +172,19 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         out.append(v)
     out.sort(key=lambda v: -v.score)
     return out
+
+
+def _without_asked_role(v: Value, ids: list[int], words: set[int], tree: Tree, text: str) -> tuple[Value, list[int]]:
+    """A person's name without the question's words spaCy took in before it as part of the name:
+    "Clerk Harriet Ogunbo" is Harriet Ogunbo for "who is the city clerk" (the role the question
+    asks about, set right before the name), not a span of the question's own words."""
+    lead = 0
+    while lead < len(ids) - 1 and ids[lead] in words and tree.tokens[ids[lead]].pos in {"NOUN", "PROPN"}:
+        lead += 1
+    if not lead or not any(tree.tokens[i].pos == "PROPN" for i in ids[lead:]):
+        return v, ids
+    start, end, name = _span(tree, text, ids[lead:])
+    return replace(v, text=name, start=start, end=end), ids[lead:]
 
 
 def _measured_noun(tree: Tree, head: int | None, verb: int | None) -> int | None:

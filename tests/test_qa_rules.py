@@ -158,6 +158,19 @@ def test_a_name_that_is_or_stands_beside_the_asked_noun_fits(nlp, question, sent
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    ("Who is the city clerk?", "City Clerk Ada Moyo confirmed that a recount would go ahead after Mayor Dana Price asked "
+     "for one.", "Ada Moyo"),
+    ("Who is the town clerk?", "Town Clerk Rhys Evans said that Mayor Dana Price had signed the order.", "Rhys Evans"),
+    ("Who is the city's treasurer?", "City Treasurer Olu Bakare warned that Mayor Dana Price's budget was short.",
+     "Olu Bakare"),
+])
+def test_a_name_keeps_the_person_when_ner_takes_the_asked_role_into_it(nlp, question, sentence, answer):
+    """spaCy takes the capitalised role before a name into the PERSON entity ("Clerk Ada Moyo"): the
+    role is what the question asks about, the rest of the entity is its answer."""
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("What kind of vehicle was set alight?", "Rioters set alight a police vehicle near the old market.", "police vehicle"),
     ("Which platoon led the patrol?", "The patrol was led by the 3rd platoon, a spokesman said.", "3rd platoon"),
 ])
