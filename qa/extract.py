@@ -31,6 +31,7 @@ LABEL_FIT = {
 NAME_KINDS = {"person", "org", "place"}
 GENERIC_FOCUS = {"name", "person", "people", "one", "thing"}
 FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks for
+OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
 ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
@@ -166,6 +167,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         if v.kind == "date":
             v.score += _date_fit(v, q)
         v.score += v.fields.get("label_fit", 0.0)
+        if q.owners and v.kind in NAME_KINDS | {"role"} and _owned_by_another(tree, v.head, q):
+            v.score -= OWNER_MISFIT   # "Arvandel's chief executive" for "Quellbrook's top executive"
         if dist_focus is not None and min(dist_focus[i] for i in ids) <= 1:
             v.score += FOCUS_FIT   # "Norhalm Bank" for "which bank", "spokesman Dario Kowalczyk" for "which spokesman"
         v.sentence_id = sentence.sentence_id
@@ -185,6 +188,19 @@ def _without_asked_role(v: Value, ids: list[int], words: set[int], tree: Tree, t
         return v, ids
     start, end, name = _span(tree, text, ids[lead:])
     return replace(v, text=name, start=start, end=end), ids[lead:]
+
+
+def _owned_by_another(tree: Tree, head: int | None, q: Question) -> bool:
+    """Whether the name or role is put in the possessive of a name other than the one the question
+    puts it in: "ARVANDEL'S Oskar Delacourt", "ARVANDEL'S chief executive, Oskar Delacourt" (the
+    noun a name stands beside in apposition counts as the name)."""
+    if head is None:
+        return False
+    owned = [head]
+    if tree.tokens[head].dep == "appos" and tree.tokens[head].head != head:
+        owned.append(tree.tokens[head].head)
+    owners = [i for i, t in enumerate(tree.tokens) if t.head in owned and t.dep == "poss" and t.pos == "PROPN"]
+    return bool(owners) and not any(w in q.owners for i in owners for w in fold_name(tree.tokens[i].text).split())
 
 
 def _measured_noun(tree: Tree, head: int | None, verb: int | None) -> int | None:

@@ -31,6 +31,8 @@ class Question:
     form: str = ""                     # of an open question: "polar" (yes/no), "quote" (what did X say or
                                        # call it), "cause" (why, what caused), "define" (who or what a
                                        # name is: "who is Ana Ruiz", "what does SFJ stand for"), "" (none)
+    owners: frozenset[str] = frozenset()   # folded words of the names it puts in the possessive ("Quellbrook"
+                                           # in "who is Quellbrook's top executive")
     asks: tuple[str, str, str] = ()    # the role its "what" fills: (head lemma, "nsubj" | "dobj" | "pobj",
                                        # preposition), e.g. ("take", "pobj", "for") in "what did they take
                                        # responsibility for", ("hit", "dobj", "") in "what did the strike hit"
@@ -73,7 +75,8 @@ def analyse_question(text: str, nlp) -> Question:
     form = "define" if defined else _form(tokens, low) if kind == "open" else ""
     return Question(text=text, kind=kind, focus=focus, content=tuple(dict.fromkeys(content)), names=names,
                     name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs, verb_forms=verb_forms,
-                    form=form,
+                    form=form, owners=frozenset(w for t in tokens if t.dep_ == "poss" and t.pos_ == "PROPN"
+                                                for w in fold_name(t.text).split()),
                     asks=_asks(tokens) if kind in {"open", "thing"} else ())
 
 

@@ -169,6 +169,14 @@ def test_a_name_keeps_the_person_when_ner_takes_the_asked_role_into_it(nlp, ques
     role is what the question asks about, the rest of the entity is its answer."""
     assert best(nlp, question, sentence) == answer
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("Who is Norvale's chief executive?",
+     "Brightwater's chief executive, Ida Lenz, praised Norvale and its chief executive Tom Ashe.", "Tom Ashe"),
+    ("Who is Kelby's mayor?", "Dunmore's mayor, Ana Brill, met Mayor Sam Oyelaran of Kelby on Monday.", "Sam Oyelaran"),
+])
+def test_a_role_another_name_owns_is_not_the_one_the_question_asks_about(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
 
 @pytest.mark.parametrize("question, sentence, answer", [
     ("What kind of vehicle was set alight?", "Rioters set alight a police vehicle near the old market.", "police vehicle"),
