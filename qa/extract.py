@@ -31,6 +31,9 @@ LABEL_FIT = {
 NAME_KINDS = {"person", "org", "place"}
 GENERIC_FOCUS = {"name", "person", "people", "one", "thing"}
 FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks for
+COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one ("40,000 people" for "how many
+                        # officers"), unless the answerer finds the two nouns mean the same
+COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
 OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
@@ -368,10 +371,13 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
     t = tree.tokens[counted]
     focus = stem(q.focus)
     if stem(t.lemma.lower()) == focus or stem(t.text.lower()) == focus:
-        return 0.3
+        return COUNTED_FIT
     if q.focus in {"people", "person"} and t.pos in {"NOUN"} and t.lemma.lower() in lx.PEOPLE_NOUNS:
         return 0.3   # "how many people": passengers, others, residents are people
-    return -0.5 if t.pos == "NOUN" else 0.0
+    if t.pos != "NOUN":
+        return 0.0
+    v.fields = {**v.fields, "counted": t.lemma.lower()}   # the answerer weighs it by meaning: "112 homes" for
+    return COUNTED_MISFIT                                 # "how many houses" (`Settings.counted_synonym`)
 
 
 def _date_fit(v: Value, q: Question) -> float:

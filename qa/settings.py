@@ -24,6 +24,8 @@ class Settings:
     predicate_weight: float = 0.25   # a value's fit gains this x (similarity of its verb to the question's - 0.5)
     measured_weight: float = 0.25    # a money, percent or measure value gains this x (similarity of what it is a figure of
                                      # to the question's words - 0.5)
+    counted_synonym: float = 0.65    # a number counting a noun this similar to the asked one counts the asked one
+                                     # ("homes" for "houses"); 1 turns it off
     thing_weight: float = 0.6        # 'what X' candidates: weight of their similarity to X
     thing_sentences: int = 2         # ... taken from this many best sentences per document
     thing_phrases: int = 48          # ... at most this many phrases embedded per question

@@ -134,6 +134,22 @@ def test_a_figure_of_what_the_question_asks_about_fits_by_meaning(results):
 
 
 @pytest.fixture(scope="module")
+def storm(tmp_path_factory) -> Answerer:
+    """Two invented reports that count homes and people moved: the question asks for "houses", a
+    word neither uses."""
+    return invented(tmp_path_factory, "storm", {
+        "tor-herald.txt": "Storm floods Tarrow valley\n\nThe storm flooded 40 homes in the Tarrow valley overnight, "
+        "and 300 were moved to shelters, officials said.\n",
+        "bell-news.txt": "Tarrow valley counts the damage\n\nOfficials said 300 were moved to shelters after the "
+        "storm flooded 40 homes in the Tarrow valley.\n"})
+
+
+def test_a_number_counting_a_noun_that_means_the_asked_one_counts_it(storm):
+    answer = storm.ask("How many houses were flooded?")
+    assert {s.doc_id: s.answer for s in answer.sources} == {"tor-herald": "40", "bell-news": "40"}
+
+
+@pytest.fixture(scope="module")
 def blaze(tmp_path_factory) -> Answerer:
     """An invented report whose cause sentence shares few words with the question."""
     return invented(tmp_path_factory, "blaze", {
