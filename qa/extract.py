@@ -34,7 +34,8 @@ FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks
 COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one ("40,000 people" for "how many
                         # officers"), unless the answerer finds the two nouns mean the same
 COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
-OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
+OWNER_MISFIT = 0.3
+BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")   # what a name or role another name's possessive owns loses for "X's role" questions
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
 ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
@@ -170,6 +171,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         if v.kind == "date":
             v.score += _date_fit(v, q)
         v.score += v.fields.get("label_fit", 0.0)
+        if v.kind in NAME_KINDS and _made_by(tree, v.head, near, q):
+            v.score += BY_FIT   # "an album BY Blitzen Trapper" for "who is the artist of the album"
         if q.owners and v.kind in NAME_KINDS | {"role"} and _owned_by_another(tree, v.head, q):
             v.score -= OWNER_MISFIT   # "Arvandel's chief executive" for "Quellbrook's top executive"
         if dist_focus is not None and min(dist_focus[i] for i in ids) <= 1:
@@ -191,6 +194,41 @@ def _without_asked_role(v: Value, ids: list[int], words: set[int], tree: Tree, t
         return v, ids
     start, end, name = _span(tree, text, ids[lead:])
     return replace(v, text=name, start=start, end=end), ids[lead:]
+
+
+def _made_by(tree: Tree, head: int | None, near: set[int], q: Question) -> bool:
+    """Whether a name is the agent "by" gives to what the question asks about: to a noun it uses
+    ("the seventh ALBUM by Blitzen Trapper"), or to a verb that spells the asked role ("DIRECTED by"
+    for "who is the director"), or, when no verb of the sentence does, to a verb that hangs from
+    one of the question's words or has one as its subject ("a FILM written by", "the HOUSE was
+    designed by"). `near`: the sentence's uses of the question's words, names included."""
+    at = head
+    for _ in range(3):   # up through the compounds and appositions of the name
+        if at is None or tree.tokens[at].dep not in {"compound", "appos", "flat"} or tree.tokens[at].head == at:
+            break
+        at = tree.tokens[at].head
+    if at is None or tree.tokens[at].dep != "pobj":
+        return False
+    by = tree.tokens[at].head
+    if tree.tokens[by].text.lower() != "by" or tree.tokens[by].head == by:
+        return False
+    made = tree.tokens[by].head
+    if made in near:
+        return True
+    if tree.tokens[made].pos != "VERB":
+        return False
+    if _spells_asked(tree, made, q):
+        return True
+    linked = tree.tokens[made].head in near and tree.tokens[made].dep in {"acl", "relcl"} or any(
+        u.head == made and u.dep in {"nsubjpass", "nsubj"} and i in near for i, u in enumerate(tree.tokens))
+    return linked and not any(t.text.lower() == "by" and t.head != i and tree.tokens[t.head].pos == "VERB"
+                              and _spells_asked(tree, t.head, q) for i, t in enumerate(tree.tokens))
+
+
+def _spells_asked(tree: Tree, verb: int, q: Question) -> bool:
+    """Whether a verb spells one of the question's words: "directed" for "director", "written" for "wrote"."""
+    made = stem(tree.tokens[verb].lemma.lower())
+    return len(made) > 3 and any(stem(w).startswith(made) for w in q.content)
 
 
 def _owned_by_another(tree: Tree, head: int | None, q: Question) -> bool:
@@ -289,7 +327,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree) -> list[Value]:
             v = Value(kind, text, start, end)
             v.fields = {"label_fit": fit}
             out.append(v)
-        return out + _focus_names(q, s, tree, out)
+        out += _focus_names(q, s, tree, out)
+        return out + _agent_names(q, s, tree, out)
     if kind == "role":
         return _roles(q, s, tree)
     if kind == "thing":
@@ -326,6 +365,26 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
         v = Value(q.kind, text, start, end)
         v.fields = {"label_fit": max(LABEL_FIT[q.kind].values())}
         out.append(v)
+    return out
+
+
+def _agent_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:
+    """Proper nouns "by" makes the agent of what the question asks about though spaCy marked no
+    entity: "the seventh album by American duo CARPENTERS" (see `_made_by`)."""
+    taken = [(v.start, v.end) for v in found]
+    near = anchors(tree, q)
+    out = []
+    for i, t in enumerate(tree.tokens):
+        named = t.pos == "PROPN" or t.pos == "NOUN" and t.text[:1].isupper()   # "duo Carpenters", tagged a noun
+        if not named or t.dep != "pobj" or not _made_by(tree, i, near, q):
+            continue
+        ids = [i]
+        while ids[0] > 0 and tree.tokens[ids[0] - 1].pos == "PROPN" and tree.tokens[ids[0] - 1].head in ids:
+            ids.insert(0, ids[0] - 1)
+        start, end, text = _span(tree, s.text, ids)
+        if any(a < end and start < b for a, b in taken) or _named_by_question(Value(q.kind, text), q):
+            continue
+        out.append(Value(q.kind, text, start, end, fields={"label_fit": 0.0}))
     return out
 
 

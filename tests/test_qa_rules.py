@@ -179,6 +179,20 @@ def test_a_role_another_name_owns_is_not_the_one_the_question_asks_about(nlp, qu
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    ("Who is the director of the film Red Harbour?",
+     "Red Harbour is a 1998 film produced by Ana Sousa and directed by Rick Moss.", "Rick Moss"),
+    ("Who wrote the novel Tide Line?", "Critic Ana Sousa praised Tide Line, a novel written by Paul Carver.", "Paul Carver"),
+    ("Who is the architect of the Kell House?", "Owner Tom Reed said the Kell House was designed by Ada Fenwick in 1911.",
+     "Ada Fenwick"),
+    # no entity marked: "by" alone makes the capitalised noun the album's maker
+    ("Who is the artist of the album Blue Road?",
+     "Blue Road is the seventh studio album by American popular music duo Stonecutters.", "Stonecutters"),
+])
+def test_the_agent_by_gives_to_what_the_question_asks_about_is_its_maker(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("What kind of vehicle was set alight?", "Rioters set alight a police vehicle near the old market.", "police vehicle"),
     ("Which platoon led the patrol?", "The patrol was led by the 3rd platoon, a spokesman said.", "3rd platoon"),
 ])
