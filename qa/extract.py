@@ -423,7 +423,10 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
     if not q.focus:
         return 0.0
     counted = _counted_noun(tree, ids)
-    if q.focus in lx.COUNT_NOUNS:   # "what is the population": the figure of it, of people or of anything
+    if q.focus in lx.COUNT_NOUNS:   # "what is the total": the figure of it, of anything
+        if q.focus in lx.PEOPLE_COUNTS and counted is not None and tree.tokens[counted].pos == "NOUN":
+            # "what is the population": "1,791 PEOPLE", not "four TOWNSHIPS" or "699 HOUSEHOLDS"
+            return COUNTED_FIT if tree.tokens[counted].lemma.lower() in lx.PEOPLE_NOUNS else COUNTED_MISFIT
         return 0.0
     if counted is None:   # "54 were injured": the noun is left out, the number stands for it
         return 0.3 if any(tree.tokens[i].dep in {"nsubj", "nsubjpass", "dobj"} for i in ids) else 0.0

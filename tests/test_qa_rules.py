@@ -148,6 +148,16 @@ def test_a_count_is_a_whole_number_and_a_figure_of_its_focus(nlp, question, sent
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    ("What is the population of Tarrow?", "Tarrow, one of four townships in Bell County, has 1,204 people and 512 households.",
+     "1,204"),
+    ("What is the population of Tarrow?", "In Tarrow there were 512 households and 1,204 residents at the last census.",
+     "1,204"),
+])
+def test_a_population_is_a_count_of_people_not_of_households_or_townships(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("Which bank is lending the money?", "Mia Stone said the loan comes from Harlow Bank.", "Harlow Bank"),
     ("Which charity ran the shelter?", "Mayor Ida Kern thanked the charity Open Door Trust, which ran the shelter.",
      "Open Door Trust"),
