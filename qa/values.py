@@ -134,6 +134,9 @@ DATE_RE = re.compile(
     rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MONTH})\.?(?:,?\s+(?P<yr2>\d{{4}}))?"
     rf"|(?P<mon3>{_MONTH})\.?\s+(?P<yr3>\d{{4}}))\b"
     rf"|\b(?P<wd2>{_WEEKDAY})\b"
+    rf"|(?<![\w.,$])(?P<era>(?:AD|A\.D\.)\s+)?(?P<yr5>\d{{1,4}})\s+(?P<bc>BCE?|B\.C\.(?:E\.)?|AD|A\.D\.|CE|C\.E\.)(?![\w])"
+    rf"|(?<![\w.,$])(?:AD|A\.D\.)\s+(?P<yr6>\d{{1,4}})(?![\w%])"
+    rf"|(?<=\bin )(?P<yr7>1[0-4]\d\d)(?![\w%,.]\d)"
     rf"|(?<![\w.,$])(?P<yr4>1[5-9]\d\d|20\d\d)(?![\w%])")
 
 
@@ -266,9 +269,10 @@ def date_values(text: str) -> list[Value]:
             if not 1 <= int(day) <= 31:
                 continue
             f["day"] = int(day)
-        yr = m.group("yr") or m.group("yr2") or m.group("yr3") or m.group("yr4")
+        yr = m.group("yr") or m.group("yr2") or m.group("yr3") or m.group("yr4") or m.group("yr5") or m.group("yr6") \
+            or m.group("yr7")
         if yr:
-            f["year"] = int(yr)
+            f["year"] = -int(yr) if (m.group("bc") or "").upper().startswith("B") else int(yr)
         wd = m.group("wd") or m.group("wd2")
         if wd:
             f["weekday"] = lx.WEEKDAYS[wd.lower()]

@@ -121,6 +121,9 @@ def test_durations(a, b, same):
     ("It began on Monday, Nov. 17.", "It began on Wednesday, Nov. 19.", False),
     ("It was found early on Sunday, Sept. 14.", "It was found on Sunday.", True),
     ("The offer expires on December 12.", "The offer expires on December 19.", False),
+    ("He was elected consul in 112 BC.", "His consulship fell in 112 B.C.", True),
+    ("The fort was built in AD 43.", "The fort was built in 43 BC.", False),
+    ("The abbey was founded in 1132.", "Monks founded the abbey in 1132 after a fire.", True),
 ])
 def test_dates(a, b, same):
     assert compatible(one(a, "date"), one(b, "date")) is same
