@@ -75,7 +75,7 @@ PLACE_NOUNS = {"city", "town", "village", "country", "nation", "state", "provinc
                "district", "place", "location", "station", "street", "road", "venue", "site", "area",
                "neighbourhood", "neighborhood", "island", "river", "port", "airport", "square", "building",
                "continent", "capital", "headquarters", "hq", "where"}
-ROLE_NOUNS = {"rank", "job", "title", "position", "post", "role", "occupation", "office"}
+ROLE_NOUNS = {"rank", "job", "title", "position", "post", "role", "occupation", "office", "profession", "vocation"}
 PERSON_NOUNS = {"person", "man", "woman", "name", "spokesman", "spokeswoman", "spokesperson", "lawyer",
                 "attorney", "leader", "head", "chief", "director", "researcher", "scientist", "driver", "pilot",
                 "official", "clerk", "mayor", "minister", "president", "executive", "officer", "captain",

@@ -52,6 +52,7 @@ def one(text: str, kind: str):
     ("Where did the ferry sink?", "place", None),
     ("Near which village did the plane land?", "place", "village"),
     ("What position does Ana Ruiz hold at the bank?", "role", "position"),
+    ("What is the profession of Ana Ruiz?", "role", "profession"),
     ("What sport is Ana Ruiz associated with?", "thing", "sport"),
     ("What kind of vehicle was stolen?", "thing", "vehicle"),
     ("What is the population of Old Harbour?", "count", "population"),
