@@ -197,11 +197,14 @@ def _without_asked_role(v: Value, ids: list[int], words: set[int], tree: Tree, t
 
 
 def _made_by(tree: Tree, head: int | None, near: set[int], q: Question) -> bool:
-    """Whether a name is the agent "by" gives to what the question asks about: to a noun it uses
-    ("the seventh ALBUM by Blitzen Trapper"), or to a verb that spells the asked role ("DIRECTED by"
-    for "who is the director"), or, when no verb of the sentence does, to a verb that hangs from
-    one of the question's words or has one as its subject ("a FILM written by", "the HOUSE was
-    designed by"). `near`: the sentence's uses of the question's words, names included."""
+    """Whether a name is the agent "by" gives to what the question asks about: to a verb that
+    spells the question's verb or asked role ("DIRECTED by" for "who is the director", "WRITTEN by"
+    for "who wrote"); and, in a question without a verb of its own ("who is the artist of the
+    album"), to a noun it uses ("the seventh ALBUM by Blitzen Trapper") or to a verb that hangs
+    from one ("a FILM written by"); and in any question, when no verb of the sentence spells the
+    role, to a passive verb whose subject is one of its words ("the HOUSE was designed by", "the
+    GROUP is supported by" for "which force supplies the group"). `near`: the sentence's uses of
+    the question's words, names included."""
     at = head
     for _ in range(3):   # up through the compounds and appositions of the name
         if at is None or tree.tokens[at].dep not in {"compound", "appos", "flat"} or tree.tokens[at].head == at:
@@ -213,14 +216,16 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question) -> bool:
     if tree.tokens[by].text.lower() != "by" or tree.tokens[by].head == by:
         return False
     made = tree.tokens[by].head
-    if made in near:
+    if tree.tokens[made].pos == "VERB" and _spells_asked(tree, made, q):
+        return True
+    if made in near and not q.verbs:   # "who produced the album": "the album by X" is not what it asks
         return True
     if tree.tokens[made].pos != "VERB":
         return False
-    if _spells_asked(tree, made, q):
-        return True
-    linked = tree.tokens[made].head in near and tree.tokens[made].dep in {"acl", "relcl"} or any(
-        u.head == made and u.dep in {"nsubjpass", "nsubj"} and i in near for i, u in enumerate(tree.tokens))
+    passive = any(u.head == made and u.dep == "nsubjpass" and i in near for i, u in enumerate(tree.tokens))
+    linked = passive or not q.verbs and (tree.tokens[made].head in near and tree.tokens[made].dep in {"acl", "relcl"}
+                                         or any(u.head == made and u.dep == "nsubj" and i in near
+                                                for i, u in enumerate(tree.tokens)))
     return linked and not any(t.text.lower() == "by" and t.head != i and tree.tokens[t.head].pos == "VERB"
                               and _spells_asked(tree, t.head, q) for i, t in enumerate(tree.tokens))
 
@@ -267,7 +272,12 @@ def _focus_tokens(tree: Tree, q: Question) -> set[int]:
     """The sentence's uses of a name question's focus noun ("bank" in "which bank"); none for the
     nouns that only say a name is asked ("name", "person")."""
     if not q.focus or q.focus in GENERIC_FOCUS:
-        return set()
+        if q.kind != "person":
+            return set()
+        # "who leads the group": the noun its verb makes of the doer, "the Front's LEADER, Vesna Dravic"
+        verbs = [stem(v) for v in q.verbs if len(stem(v)) > 3]
+        return {i for i, t in enumerate(tree.tokens) if t.pos == "NOUN" and any(
+            stem(t.text.lower()) != v and stem(t.text.lower()).startswith(v) for v in verbs)} if verbs else set()
     want = stem(q.focus)
     return {i for i in tree.uses({want}) if tree.tokens[i].pos in {"NOUN", "PROPN"}}
 
@@ -365,6 +375,22 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
         v = Value(q.kind, text, start, end)
         v.fields = {"label_fit": max(LABEL_FIT[q.kind].values())}
         out.append(v)
+        taken.append((start, end))
+    if q.kind == "person":   # "company founder ANA RUIZ", "ANA RUIZ, the Front's leader": the name beside it
+        for i in sorted(_focus_tokens(tree, q)):
+            t = tree.tokens[i]
+            beside = [k for k, u in enumerate(tree.tokens) if u.head == i and u.dep == "appos" and u.pos == "PROPN"]
+            if t.dep in {"appos", "compound"} and tree.tokens[t.head].pos == "PROPN":
+                beside.append(t.head)
+            for k in beside:
+                ids = [k]
+                while ids[0] > 0 and tree.tokens[ids[0] - 1].pos == "PROPN" and tree.tokens[ids[0] - 1].head in ids:
+                    ids.insert(0, ids[0] - 1)
+                start, end, text = _span(tree, s.text, ids)
+                if any(a < end and start < b for a, b in taken) or _named_by_question(Value(q.kind, text), q):
+                    continue
+                out.append(Value(q.kind, text, start, end, fields={"label_fit": 0.0}))
+                taken.append((start, end))
     return out
 
 

@@ -207,6 +207,28 @@ def test_the_agent_by_gives_to_what_the_question_asks_about_is_its_maker(nlp, qu
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    # the question's verb says what is asked: the album's "by" is its artist, not its producer
+    ("Who produced the album Blue Road?", "Blue Road, the third album by Mara Lind, was produced by Tom Reed.", "Tom Reed"),
+    # "called by" hangs from a word of the question's relative clause, not from what it asks
+    ("Who leads the group that organised the march?",
+     "The march, called by the Harbour Front, began at noon, and Front leader Ana Ruiz spoke.", "Ana Ruiz"),
+])
+def test_a_question_with_a_verb_takes_the_agent_of_that_verb_only(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("Who founded the company?", "Tom Reed, a banker, said company founder Ana Ruiz had left.", "Ana Ruiz"),
+    ("Who leads the group that organised the march?", "Ana Ruiz, the Front's leader, spoke after Tom Reed at the march.",
+     "Ana Ruiz"),
+])
+def test_the_noun_a_who_questions_verb_makes_of_the_doer_points_at_the_name_beside_it(nlp, question, sentence, answer):
+    """"who leads" is answered by the name set beside "leader", "who founded" by the one beside
+    "founder", even where spaCy marked no entity."""
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("What kind of vehicle was set alight?", "Rioters set alight a police vehicle near the old market.", "police vehicle"),
     ("Which platoon led the patrol?", "The patrol was led by the 3rd platoon, a spokesman said.", "3rd platoon"),
 ])
