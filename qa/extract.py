@@ -559,6 +559,9 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
     run = [k for k in name_ids if not named and k < max(name_ids) and tokens[k].text.lower().strip(".") in lx.NAME_TITLES
            and tokens[k].text.lower() != "the"]   # a title spaCy took into the person's name
     j = first - 1
+    if named and j >= 0 and tokens[j].pos == "PROPN" and tokens[j].ent == "PERSON" and (j == 0 or tokens[j - 1].ent != "PERSON") \
+            and tokens[j].text.lower().strip(".") not in TITLE_WORDS | lx.NAME_TITLES:
+        j -= 1   # the first name the question left out ("Paul Schultz" for "General Schultz") titles nobody
     while j >= 0 and tokens[j].pos in TITLE_POS and tokens[j].dep in {"compound", "amod", "nmod"} and not (
             tokens[j].ent and tokens[j].ent not in {"PERSON", ""} and tokens[j].pos == "PROPN"):
         run.insert(0, j)

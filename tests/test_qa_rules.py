@@ -486,6 +486,10 @@ def test_a_report_published_within_two_days_of_the_asked_day_counts_as_naming_it
     ("What position does Ana Ruiz hold?", "Col. Ana Ruiz, the army spokeswoman, said the base was closed.",
      "army spokeswoman"),
     ("What rank does Ana Ruiz hold?", "Col. Ana Ruiz, the army spokeswoman, said the base was closed.", "colonel"),
+    # the first name a question leaves out is part of the name, not a title
+    ("What is the profession of Richard Sheppard?", "Dick Sheppard was an English Anglican priest and pacifist.",
+     "English Anglican priest"),
+    ("What is the profession of Mayer?", "Christa Mayer is a German mezzo-soprano.", "soprano"),
 ])
 def test_roles_of_a_person(nlp, question, sentence, expected):
     assert best(nlp, question, sentence) == expected
