@@ -34,8 +34,8 @@ FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks
 COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one ("40,000 people" for "how many
                         # officers"), unless the answerer finds the two nouns mean the same
 COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
-OWNER_MISFIT = 0.3
-BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")   # what a name or role another name's possessive owns loses for "X's role" questions
+OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
+BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
 ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
@@ -383,10 +383,7 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
             if t.dep in {"appos", "compound"} and tree.tokens[t.head].pos == "PROPN":
                 beside.append(t.head)
             for k in beside:
-                ids = [k]
-                while ids[0] > 0 and tree.tokens[ids[0] - 1].pos == "PROPN" and tree.tokens[ids[0] - 1].head in ids:
-                    ids.insert(0, ids[0] - 1)
-                start, end, text = _span(tree, s.text, ids)
+                start, end, text = _span(tree, s.text, _proper_run(tree, k))
                 if any(a < end and start < b for a, b in taken) or _named_by_question(Value(q.kind, text), q):
                     continue
                 out.append(Value(q.kind, text, start, end, fields={"label_fit": 0.0}))
@@ -404,14 +401,19 @@ def _agent_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
         named = t.pos == "PROPN" or t.pos == "NOUN" and t.text[:1].isupper()   # "duo Carpenters", tagged a noun
         if not named or t.dep != "pobj" or not _made_by(tree, i, near, q):
             continue
-        ids = [i]
-        while ids[0] > 0 and tree.tokens[ids[0] - 1].pos == "PROPN" and tree.tokens[ids[0] - 1].head in ids:
-            ids.insert(0, ids[0] - 1)
-        start, end, text = _span(tree, s.text, ids)
+        start, end, text = _span(tree, s.text, _proper_run(tree, i))
         if any(a < end and start < b for a, b in taken) or _named_by_question(Value(q.kind, text), q):
             continue
         out.append(Value(q.kind, text, start, end, fields={"label_fit": 0.0}))
     return out
+
+
+def _proper_run(tree: Tree, last: int) -> list[int]:
+    """A name's tokens ending at `last`: the proper nouns right before it that hang from the run."""
+    ids = [last]
+    while ids[0] > 0 and tree.tokens[ids[0] - 1].pos == "PROPN" and tree.tokens[ids[0] - 1].head in ids:
+        ids.insert(0, ids[0] - 1)
+    return ids
 
 
 def _whole(v: Value) -> bool:
@@ -559,8 +561,8 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
     run = [k for k in name_ids if not named and k < max(name_ids) and tokens[k].text.lower().strip(".") in lx.NAME_TITLES
            and tokens[k].text.lower() != "the"]   # a title spaCy took into the person's name
     j = first - 1
-    if named and j >= 0 and tokens[j].pos == "PROPN" and tokens[j].ent == "PERSON" and (j == 0 or tokens[j - 1].ent != "PERSON") \
-            and tokens[j].text.lower().strip(".") not in TITLE_WORDS | lx.NAME_TITLES:
+    if named and j >= 0 and tokens[j].pos == "PROPN" and tokens[j].ent == "PERSON" and (
+            j == 0 or tokens[j - 1].ent != "PERSON") and tokens[j].text.lower().strip(".") not in TITLE_WORDS | lx.NAME_TITLES:
         j -= 1   # the first name the question left out ("Paul Schultz" for "General Schultz") titles nobody
     while j >= 0 and tokens[j].pos in TITLE_POS and tokens[j].dep in {"compound", "amod", "nmod"} and not (
             tokens[j].ent and tokens[j].ent not in {"PERSON", ""} and tokens[j].pos == "PROPN"):
