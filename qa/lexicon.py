@@ -102,8 +102,8 @@ PERCENT_NOUNS = {"percentage", "percent", "proportion", "share", "rate", "effica
                  "margin", "level", "protection"}
 COUNT_NOUNS = {"number", "population", "total", "count", "toll", "tally", "attendance", "crowd", "headcount",
                "figure", "turnout", "membership", "enrollment", "enrolment"}
-PEOPLE_COUNTS = {"population", "turnout", "crowd", "attendance", "headcount", "membership", "enrollment", "enrolment"}
 # count nouns that count people: a number of households or townships is no population
+PEOPLE_COUNTS = {"population", "turnout", "crowd", "attendance", "headcount", "membership", "enrollment", "enrolment"}
 DURATION_NOUNS = {"duration", "period", "term", "sentence", "delay"}
 MEASURE_NOUNS = {"temperature", "length", "height", "distance", "area", "size", "weight", "depth", "width",
                  "elevation", "altitude", "land", "speed", "capacity", "volume"}

@@ -134,8 +134,8 @@ DATE_RE = re.compile(
     rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MONTH})\.?(?:,?\s+(?P<yr2>\d{{4}}))?"
     rf"|(?P<mon3>{_MONTH})\.?\s+(?P<yr3>\d{{4}}))\b"
     rf"|\b(?P<wd2>{_WEEKDAY})\b"
-    rf"|(?<![\w.,$])(?P<era>(?:AD|A\.D\.)\s+)?(?P<yr5>\d{{1,4}})\s+(?P<bc>BCE?|B\.C\.(?:E\.)?|AD|A\.D\.|CE|C\.E\.)(?![\w])"
-    rf"|(?<![\w.,$])(?:AD|A\.D\.)\s+(?P<yr6>\d{{1,4}})(?![\w%])"
+    rf"|(?<![\w.,$])(?P<yr5>\d{{1,4}})\s+(?-i:(?P<bc>BCE?|B\.C\.(?:E\.)?|AD|A\.D\.|CE|C\.E\.))(?![\w])"   # era in capitals:
+    rf"|(?<![\w.,$])(?-i:AD|A\.D\.)\s+(?P<yr6>\d{{1,4}})(?![\w%])"                                  # "5 ad slots" is none
     rf"|(?<=\bin )(?P<yr7>1[0-4]\d\d)(?![\w%,.]\d)"
     rf"|(?<![\w.,$])(?P<yr4>1[5-9]\d\d|20\d\d)(?![\w%])")
 

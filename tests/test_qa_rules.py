@@ -130,6 +130,11 @@ def test_dates(a, b, same):
     assert compatible(one(a, "date"), one(b, "date")) is same
 
 
+def test_an_era_is_read_in_capitals_only():
+    assert [v.text for v in typed_values("The fort was built in AD 43, the wall in 112 BC.")["date"]] == ["AD 43", "112 BC"]
+    assert typed_values("The firm ran 5 ad slots, an ad 30 seconds long.")["date"] == []
+
+
 @pytest.mark.parametrize("a, b, same", [
     ("Euan Strachley", "Ewan Strachley", True), ("Dr. Henrike Vossberg", "Henrike Vossberg", True),
     ("Vesna Dravić", "Vesna Dravich", True), ("Ashby Memorial in Tresham", "Ashby Memorial Hospital in Tresham", True),
