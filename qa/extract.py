@@ -24,7 +24,7 @@ from .values import Value, fold_name, typed_values
 # How well a spaCy entity label fits a kind of name (the small model often mislabels names:
 # a group as PERSON, a person as PRODUCT): the expected label fits best, other names less.
 LABEL_FIT = {
-    "person": {"PERSON": 0.3, "ORG": -0.15, "PRODUCT": -0.1, "WORK_OF_ART": -0.2},
+    "person": {"PERSON": 0.3, "ORG": -0.3, "PRODUCT": -0.1, "WORK_OF_ART": -0.2},
     "org": {"ORG": 0.3, "NORP": 0.1, "PERSON": -0.05, "PRODUCT": 0.0, "GPE": -0.2, "FAC": -0.2, "WORK_OF_ART": -0.1},
     "place": {"GPE": 0.3, "LOC": 0.3, "FAC": 0.3, "ORG": -0.1, "PERSON": -0.3, "NORP": -0.3},
 }
