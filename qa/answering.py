@@ -35,6 +35,7 @@ from .question import Question, analyse_question
 from .render import summarize
 from .retrieval import MODES, LexicalIndex, stem, top_per_document
 from .settings import Settings
+from .shared_words import SharedWords
 from .values import Value, compatible, date_values, fold_name, name_words
 
 LEADING_FORMS = {"cause", "quote", "define"}   # open questions whose short answer weighs as a value (Settings.short_fit)
@@ -98,10 +99,13 @@ class Caches:
     there too, in one call, while retrieval runs; a fit that wants one still in flight waits for
     it rather than encode it again. Torch is not run beside the parse: it takes the lock back
     between its hundreds of small operations and waits for it each time (a parse beside it took
-    3 times as long); with torch the question is encoded with its words in one call."""
+    3 times as long); with torch the question is encoded with its words in one call. Words another
+    process answering from the same index folder has encoded (the app's other worker) are read
+    from `shared` (qa.shared_words) rather than encoded again."""
 
-    def __init__(self, embedder: Embedder, nlp):
+    def __init__(self, embedder: Embedder, nlp, shared: SharedWords | None = None):
         self.embedder = embedder
+        self.shared = shared   # word vectors other processes answering from this index encoded (qa.shared_words)
         self.words: OrderedDict[str, np.ndarray] = OrderedDict()   # word or phrase -> vector
         self.primed: dict[str, Future] = {}           # question -> its vector, being encoded beside its parse
         self._in_flight: dict[str, Future] = {}       # word -> the vectors of the call encoding it
@@ -159,9 +163,15 @@ class Caches:
         if call is not None:
             call.result()
 
-    def _encode_words(self, words: list[str]) -> dict[str, np.ndarray]:
+    def _encode_words(self, words: list[str], look: bool = True) -> dict[str, np.ndarray]:
         try:
-            found = dict(zip(words, self.embedder.encode(words)))
+            found = self._shared(words) if look else {}
+            rest = [w for w in words if w not in found]
+            if rest:
+                encoded = self.embedder.encode(rest)
+                self._share(rest, encoded)
+                found.update(zip(rest, encoded))
+            found = {w: found[w] for w in words}
             self.keep_words(words, list(found.values()))
             return found
         finally:
@@ -185,20 +195,35 @@ class Caches:
                     waits[id(self._in_flight[w])] = self._in_flight[w]
                 else:
                     missing.append(w)
-            if len(missing) >= SPLIT_WORDS and self.beside:
+        if missing and self.shared is not None:
+            kept = self._shared(missing)
+            if kept:
+                self.keep_words(list(kept), list(kept.values()))
+                found.update(kept)
+                missing = [w for w in missing if w not in kept]
+        if len(missing) >= SPLIT_WORDS and self.beside:
+            with self._lock:
                 by_length = sorted(missing, key=len)
                 there, missing = by_length[::2], by_length[1::2]
-                call = _background().submit(self._encode_words, there)
+                call = _background().submit(self._encode_words, there, False)
                 waits[id(call)] = call
                 for w in there:
                     self._in_flight[w] = call
         if missing:
             vectors = self.embedder.encode(missing)
+            self._share(missing, vectors)
             self.keep_words(missing, vectors)
             found.update(zip(missing, vectors))
         for call in waits.values():
             found.update(call.result())
         return {w: found[w] for w in words}
+
+    def _shared(self, words: list[str]) -> dict[str, np.ndarray]:
+        return self.shared.get(words) if self.shared is not None and words else {}
+
+    def _share(self, words: list[str], vectors) -> None:
+        if self.shared is not None:
+            self.shared.put(words, vectors)
 
     def keep_words(self, words: list[str], vectors) -> None:
         with self._lock:
