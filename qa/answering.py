@@ -137,8 +137,11 @@ class Caches:
         phrase `_fit_things` compares with, "a kind of X"), in one call of the model on another
         thread (with torch: encode them with the question, in one call, here)."""
         kind_of = (kind_phrase(q.focus),) if q.kind == "thing" and q.focus else ()
+        # Its verbs are compared with the verbs its values hang from (`_fit_predicates`): a question
+        # that wants no value has none, and its verbs would be encoded for nothing.
+        verbs = q.verb_forms if s.predicate_weight and q.wants_value else ()
         with self._lock:
-            words = [w for w in dict.fromkeys((*(q.verb_forms if s.predicate_weight else ()), *kind_of))
+            words = [w for w in dict.fromkeys((*verbs, *kind_of))
                      if w not in self.words and w not in self._in_flight]
             if not words:
                 return
