@@ -389,8 +389,9 @@ class Answerer:
 
     def _scores(self, text: str, s: Settings) -> np.ndarray:
         n = len(self.store.sentences)
-        dense = self.store.vectors @ self._encode(text) if s.lexical_weight < 1 else np.zeros(n, np.float32)
+        # BM25 first: it needs no vector, and the question's may still be being encoded beside the parse.
         lexical = self.lexical.scores(text) if s.lexical_weight > 0 else np.zeros(n, np.float32)
+        dense = self.store.vectors @ self._encode(text) if s.lexical_weight < 1 else np.zeros(n, np.float32)
         return (1.0 - s.lexical_weight) * dense + s.lexical_weight * lexical
 
     def _retrieve(self, scores: np.ndarray, s: Settings) -> dict[int, list[Candidate]]:
@@ -463,11 +464,14 @@ class Answerer:
                           for f in days)) if days else 1.0
         return (sum(named) / len(named) if named else 1.0), dated, rare_doc
 
-    def _coverage(self, q: Question, tree: Tree) -> float:
-        stems = {stem(w) for w in q.content}
-        if not stems:
+    def _coverage_weights(self, q: Question) -> dict[str, float]:
+        """The IDF of each stem of the question's content words: what `coverage` weighs a sentence's words by."""
+        return {t: self.lexical.idf_of(t) for t in {stem(w) for w in q.content}}
+
+    def _coverage(self, q: Question, tree: Tree, weight: dict[str, float] | None = None) -> float:
+        weight = self._coverage_weights(q) if weight is None else weight   # once per question, not per sentence
+        if not weight:
             return 0.0
-        weight = {t: self.lexical.idf_of(t) for t in stems}
         total = sum(weight.values())
         return sum(w for t, w in weight.items() if t in tree.stem_set) / total if total else 0.0
 
@@ -475,11 +479,12 @@ class Answerer:
         every = [c for cands in by_doc.values() for c in cands]
         facts = self._facts_of([c.sentence_id for c in every])
         names = asked_names(q)
+        weight = self._coverage_weights(q)
         for c in every:
             if c.sentence_id not in facts:
                 continue
             analysis, tree = facts[c.sentence_id]
-            c.coverage = self._coverage(q, tree)
+            c.coverage = self._coverage(q, tree, weight)
             if names:
                 c.named = _named_share(names, tree)
             if rarest is not None:
