@@ -32,7 +32,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 FILE_NAME = "word_vectors.sqlite"
-_OPEN_TIMEOUT = 5.0   # seconds opening may wait for another opener setting the file up (once per process)
+_OPEN_TIMEOUT = 0.5   # seconds opening may wait for another process setting the file up (once per answerer)
 _CHUNK = 500          # texts per SELECT (SQLite's limit on bound parameters is 999 in old builds)
 
 
@@ -78,7 +78,11 @@ class SharedWords:
         try:
             return cls(path, model_key(embedder), embedder.dim, bound)
         except (sqlite3.Error, OSError) as error:
-            log.warning("word vectors are not shared between processes (%s: %s)", path, error)
+            # A folder this process may only read is no fault (each process encodes its own words);
+            # a damaged file is worth a warning.
+            damaged = isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError)
+            (log.warning if damaged else log.info)("word vectors are not shared between processes (%s: %s)",
+                                                   path, error)
             return None
 
     def get(self, texts: list[str]) -> dict[str, np.ndarray]:
