@@ -10,7 +10,7 @@ model's, bit for bit, so the answers are those of encoding every word afresh.
 
 It must never corrupt an answer nor make one wait:
 - reads run beside any writer (SQLite's WAL mode) with no busy wait: a read that finds the file
-  locked counts as a miss, and the words are encoded as before;
+  locked (any passing OperationalError) counts as a miss, and the words are encoded as before;
 - a write that finds another process writing is skipped, not waited for (the words stay in this
   process's own cache, and the next question that encodes them writes them);
 - a process killed in mid-write leaves an uncommitted transaction that SQLite discards;
@@ -103,11 +103,9 @@ class SharedWords:
                     for text, blob in rows:
                         if isinstance(blob, bytes) and len(blob) == size:
                             found[text] = np.frombuffer(blob, dtype=np.float32).copy()
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
-                return found   # a moment's lock (a checkpoint, a recovery): these words are encoded instead
-            self._give_up(error)
-        except sqlite3.Error as error:
+        except sqlite3.OperationalError:
+            return found   # a moment's lock ("database is locked", "locking protocol"): these words are encoded instead
+        except sqlite3.Error as error:   # a damaged file
             self._give_up(error)
         return found
 
@@ -133,11 +131,9 @@ class SharedWords:
                         self._conn.execute("ROLLBACK")
                     raise
             return True
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
-                return False
-            self._give_up(error)
-        except sqlite3.Error as error:
+        except sqlite3.OperationalError:
+            return False   # another process writing, or a moment's lock: the next question that encodes these writes them
+        except sqlite3.Error as error:   # a damaged file
             self._give_up(error)
         return False
 
