@@ -42,6 +42,14 @@ class Counting:
         return self.embedder.encode(texts)
 
 
+@pytest.fixture
+def index_copy(index_copy):
+    """The bundled index without the word vectors other tests' answerers kept in it."""
+    for path in index_copy.glob(f"{FILE_NAME}*"):
+        path.unlink()
+    return index_copy
+
+
 @pytest.fixture(scope="module")
 def embedder(bundled_index):
     return Embedder(Archive.open(bundled_index).model, threads=1, runtime="onnx")
