@@ -35,6 +35,7 @@ from .question import Question, analyse_question
 from .render import summarize
 from .retrieval import MODES, LexicalIndex, stem, top_per_document
 from .settings import Settings
+from .shared_words import SharedWords
 from .values import Value, compatible, date_values, fold_name, name_words
 
 LEADING_FORMS = {"cause", "quote", "define"}   # open questions whose short answer weighs as a value (Settings.short_fit)
@@ -98,10 +99,13 @@ class Caches:
     there too, in one call, while retrieval runs; a fit that wants one still in flight waits for
     it rather than encode it again. Torch is not run beside the parse: it takes the lock back
     between its hundreds of small operations and waits for it each time (a parse beside it took
-    3 times as long); with torch the question is encoded with its words in one call."""
+    3 times as long); with torch the question is encoded with its words in one call. Words another
+    process answering from the same index folder has encoded (the app's other worker) are read
+    from `shared` (qa.shared_words) rather than encoded again."""
 
-    def __init__(self, embedder: Embedder, nlp):
+    def __init__(self, embedder: Embedder, nlp, shared: SharedWords | None = None):
         self.embedder = embedder
+        self.shared = shared   # word vectors other processes answering from this index encoded (qa.shared_words)
         self.words: OrderedDict[str, np.ndarray] = OrderedDict()   # word or phrase -> vector
         self.primed: dict[str, Future] = {}           # question -> its vector, being encoded beside its parse
         self._in_flight: dict[str, Future] = {}       # word -> the vectors of the call encoding it
@@ -133,8 +137,11 @@ class Caches:
         phrase `_fit_things` compares with, "a kind of X"), in one call of the model on another
         thread (with torch: encode them with the question, in one call, here)."""
         kind_of = (kind_phrase(q.focus),) if q.kind == "thing" and q.focus else ()
+        # Its verbs are compared with the verbs its values hang from (`_fit_predicates`): a question
+        # that wants no value has none, and its verbs would be encoded for nothing.
+        verbs = q.verb_forms if s.predicate_weight and q.wants_value else ()
         with self._lock:
-            words = [w for w in dict.fromkeys((*(q.verb_forms if s.predicate_weight else ()), *kind_of))
+            words = [w for w in dict.fromkeys((*verbs, *kind_of))
                      if w not in self.words and w not in self._in_flight]
             if not words:
                 return
@@ -159,9 +166,15 @@ class Caches:
         if call is not None:
             call.result()
 
-    def _encode_words(self, words: list[str]) -> dict[str, np.ndarray]:
+    def _encode_words(self, words: list[str], look: bool = True) -> dict[str, np.ndarray]:
         try:
-            found = dict(zip(words, self.embedder.encode(words)))
+            found = self._shared(words) if look else {}
+            rest = [w for w in words if w not in found]
+            if rest:
+                encoded = self.embedder.encode(rest)
+                self._share(rest, encoded)
+                found.update(zip(rest, encoded))
+            found = {w: found[w] for w in words}
             self.keep_words(words, list(found.values()))
             return found
         finally:
@@ -185,20 +198,35 @@ class Caches:
                     waits[id(self._in_flight[w])] = self._in_flight[w]
                 else:
                     missing.append(w)
-            if len(missing) >= SPLIT_WORDS and self.beside:
+        if missing and self.shared is not None:
+            kept = self._shared(missing)
+            if kept:
+                self.keep_words(list(kept), list(kept.values()))
+                found.update(kept)
+                missing = [w for w in missing if w not in kept]
+        if len(missing) >= SPLIT_WORDS and self.beside:
+            with self._lock:
                 by_length = sorted(missing, key=len)
                 there, missing = by_length[::2], by_length[1::2]
-                call = _background().submit(self._encode_words, there)
+                call = _background().submit(self._encode_words, there, False)
                 waits[id(call)] = call
                 for w in there:
                     self._in_flight[w] = call
         if missing:
             vectors = self.embedder.encode(missing)
+            self._share(missing, vectors)
             self.keep_words(missing, vectors)
             found.update(zip(missing, vectors))
         for call in waits.values():
             found.update(call.result())
         return {w: found[w] for w in words}
+
+    def _shared(self, words: list[str]) -> dict[str, np.ndarray]:
+        return self.shared.get(words) if self.shared is not None and words else {}
+
+    def _share(self, words: list[str], vectors) -> None:
+        if self.shared is not None:
+            self.shared.put(words, vectors)
 
     def keep_words(self, words: list[str], vectors) -> None:
         with self._lock:
@@ -361,8 +389,9 @@ class Answerer:
 
     def _scores(self, text: str, s: Settings) -> np.ndarray:
         n = len(self.store.sentences)
-        dense = self.store.vectors @ self._encode(text) if s.lexical_weight < 1 else np.zeros(n, np.float32)
+        # BM25 first: it needs no vector, and the question's may still be being encoded beside the parse.
         lexical = self.lexical.scores(text) if s.lexical_weight > 0 else np.zeros(n, np.float32)
+        dense = self.store.vectors @ self._encode(text) if s.lexical_weight < 1 else np.zeros(n, np.float32)
         return (1.0 - s.lexical_weight) * dense + s.lexical_weight * lexical
 
     def _retrieve(self, scores: np.ndarray, s: Settings) -> dict[int, list[Candidate]]:
@@ -435,11 +464,14 @@ class Answerer:
                           for f in days)) if days else 1.0
         return (sum(named) / len(named) if named else 1.0), dated, rare_doc
 
-    def _coverage(self, q: Question, tree: Tree) -> float:
-        stems = {stem(w) for w in q.content}
-        if not stems:
+    def _coverage_weights(self, q: Question) -> dict[str, float]:
+        """The IDF of each stem of the question's content words: what `coverage` weighs a sentence's words by."""
+        return {t: self.lexical.idf_of(t) for t in {stem(w) for w in q.content}}
+
+    def _coverage(self, q: Question, tree: Tree, weight: dict[str, float] | None = None) -> float:
+        weight = self._coverage_weights(q) if weight is None else weight   # once per question, not per sentence
+        if not weight:
             return 0.0
-        weight = {t: self.lexical.idf_of(t) for t in stems}
         total = sum(weight.values())
         return sum(w for t, w in weight.items() if t in tree.stem_set) / total if total else 0.0
 
@@ -447,11 +479,12 @@ class Answerer:
         every = [c for cands in by_doc.values() for c in cands]
         facts = self._facts_of([c.sentence_id for c in every])
         names = asked_names(q)
+        weight = self._coverage_weights(q)
         for c in every:
             if c.sentence_id not in facts:
                 continue
             analysis, tree = facts[c.sentence_id]
-            c.coverage = self._coverage(q, tree)
+            c.coverage = self._coverage(q, tree, weight)
             if names:
                 c.named = _named_share(names, tree)
             if rarest is not None:

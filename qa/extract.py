@@ -10,6 +10,7 @@ focus. A value the question itself names is never its answer.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -63,6 +64,7 @@ class Tree:
                 self.adj[i].append(t.head)
                 self.adj[t.head].append(i)
         self.starts = [t.start for t in self.tokens]
+        self._in_order = all(a < b for a, b in zip(self.starts, self.starts[1:]))   # spaCy's tokens come in order
 
     @cached_property
     def stems(self) -> list[tuple[str, str]]:
@@ -99,6 +101,9 @@ class Tree:
         return dist
 
     def tokens_in(self, start: int, end: int) -> list[int]:
+        """The tokens starting within [start, end): found by bisection (called for every candidate value)."""
+        if self._in_order:
+            return list(range(bisect_left(self.starts, start), bisect_left(self.starts, end)))
         return [i for i, t in enumerate(self.tokens) if start <= t.start < end]
 
     def root_of(self, ids: list[int]) -> int | None:

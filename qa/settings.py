@@ -33,6 +33,8 @@ class Settings:
     open_words: int = 12             # an open question's short answer (a quote, a cause, a phrase) has at most this many words
     cite_margin: float = 0.30        # cite further sentences whose fused score is within this of the best
     max_citations: int = 3
+    shared_words: int = 50_000       # word and phrase vectors kept in the index folder for every process answering from it
+                                     # (qa.shared_words; ~80 MB at 384 dimensions), the oldest written dropped first; 0: none
     corroboration: float = 0.15      # a value no other source's answer agrees with gives way to one of the same
                                      # source within this fit of it that another source's answer agrees with
     flag_value_fit: float = 0.0      # a value takes part in a disagreement only when its fit reaches this

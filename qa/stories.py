@@ -40,6 +40,7 @@ from .render import summarize
 from .values import date_values, fold_name
 from . import settings as settings_module
 from .settings import Settings
+from .shared_words import SharedWords
 
 
 JUDGED_KEPT = 64   # judged stories whose decisions are kept for the answer (questions in flight: a few each)
@@ -155,7 +156,10 @@ class StoryAnswerer:
         self.embedder, self.nlp = embedder, nlp
         self.answer_settings = settings
         self.settings = choice
-        self.caches = Caches(embedder, nlp)   # the question is encoded and parsed once, for every story
+        # The question is encoded and parsed once, for every story; the words its fits compare are
+        # shared with the other processes answering from this index folder (the app's workers).
+        shared = SharedWords.open(archive.index_dir, embedder, (settings or Settings()).shared_words)
+        self.caches = Caches(embedder, nlp, shared)
         self._encode = self.caches.encode
         self._answerers: OrderedDict[str, Answerer] = OrderedDict()
         # (story, question, mode) -> the answerer that judged the story and its decisions, for

@@ -139,3 +139,18 @@ def test_every_word_primed_for_a_question_is_one_its_fits_ask_for(bundled_index,
     q = answerer.caches.question(question)
     primed = set(q.verb_forms) | ({f"a kind of {q.focus}"} if q.kind == "thing" else set())
     assert primed and primed <= asked and set(answerer.caches.words) <= asked
+
+
+def test_a_question_that_wants_no_value_primes_no_words(bundled_index, model):
+    """An open question's verbs ("reach") are compared with no value's verb (it takes none): `prime`
+    leaves them alone rather than encode them for nothing."""
+    from index import SentenceStore
+    from qa.answering import Answerer
+
+    question = "Why could journalists not reach the site of the strike?"
+    embedder = Recording(model)
+    answerer = Answerer(SentenceStore.open(bundled_index), embedder, load_nlp())
+    answerer.ask(question)
+    q = answerer.caches.question(question)
+    assert not q.wants_value and q.verb_forms
+    assert embedder.encoded() == [question] and not answerer.caches.words

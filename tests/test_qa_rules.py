@@ -530,3 +530,21 @@ def test_an_adjective_before_the_asked_noun_names_no_kind_of_it(nlp):
     sentence = "Rioters set alight a big vehicle near the old market."
     found = [v.text for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))]
     assert "big vehicle" not in found and found
+
+
+def test_tokens_in_by_bisection_is_the_scan_it_replaced(bundled_index):
+    """`Tree.tokens_in` bisects the token starts: the same tokens as scanning them all, for every
+    entity and every span of up to 40 characters in the bundled sentences."""
+    from index import SentenceStore
+    from qa.extract import Tree
+
+    store = SentenceStore.open(bundled_index)
+    analyses = store.analysis([int(i) for i in store.sentence_ids])
+    assert analyses
+    for analysis in analyses.values():
+        tree = Tree(analysis)
+        spans = [(e.start, e.end) for e in analysis.entities]
+        spans += [(a, a + n) for a in range(-1, (analysis.tokens[-1].start + 2) if analysis.tokens else 1, 3)
+                  for n in (0, 1, 5, 40)]
+        for start, end in spans:
+            assert tree.tokens_in(start, end) == [i for i, t in enumerate(tree.tokens) if start <= t.start < end]
