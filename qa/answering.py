@@ -465,15 +465,9 @@ class Answerer:
         return (sum(named) / len(named) if named else 1.0), dated, rare_doc
 
     def _coverage_weights(self, q: Question) -> dict[str, float]:
-        """The IDF of each stem of the question's content words: what `coverage` weighs a sentence's words by."""
+        """The IDF of each stem of the question's content words: what `_coverage` weighs a
+        sentence's words by (made once per question, not per sentence)."""
         return {t: self.lexical.idf_of(t) for t in {stem(w) for w in q.content}}
-
-    def _coverage(self, q: Question, tree: Tree, weight: dict[str, float] | None = None) -> float:
-        weight = self._coverage_weights(q) if weight is None else weight   # once per question, not per sentence
-        if not weight:
-            return 0.0
-        total = sum(weight.values())
-        return sum(w for t, w in weight.items() if t in tree.stem_set) / total if total else 0.0
 
     def _extract(self, q: Question, by_doc: dict[int, list[Candidate]], s: Settings, rarest: str | None = None) -> None:
         every = [c for cands in by_doc.values() for c in cands]
@@ -484,7 +478,7 @@ class Answerer:
             if c.sentence_id not in facts:
                 continue
             analysis, tree = facts[c.sentence_id]
-            c.coverage = self._coverage(q, tree, weight)
+            c.coverage = _coverage(tree, weight)
             if names:
                 c.named = _named_share(names, tree)
             if rarest is not None:
@@ -504,9 +498,9 @@ class Answerer:
         measured = sorted({v.fields["about"] for c in every for v in c.values if "about" in v.fields}) if asked else []
         counted = sorted({v.fields["counted"] for c in every for v in c.values if "counted" in v.fields}) \
             if q.kind == "count" and q.focus and s.counted_synonym < 1 else []
-        self._word_vectors(texts + verbs + measured + (asked if measured else [])   # one call of the model for
-                           + (counted + [q.focus] if counted else []))
-        if texts:                                                                    # every word still missing
+        # one call of the model for every word and phrase still missing
+        self._word_vectors(texts + verbs + measured + (asked if measured else []) + (counted + [q.focus] if counted else []))
+        if texts:
             self._fit_things(q, every, texts, s)
         if counted:
             self._fit_counted(q, every, counted, s)
@@ -686,6 +680,12 @@ def _corroborate(decisions: list[Decision], s: Settings) -> None:
         d.candidates.insert(0, c)
         d.value = alt
         d.features["fit"] = alt.score
+
+
+def _coverage(tree: Tree, weight: dict[str, float]) -> float:
+    """The IDF-weighted share of the question's words (`Answerer._coverage_weights`) the sentence uses."""
+    total = sum(weight.values())
+    return sum(w for t, w in weight.items() if t in tree.stem_set) / total if total else 0.0
 
 
 def outlet_names(outlet: str, doc_id: str) -> set[str]:

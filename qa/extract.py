@@ -135,10 +135,10 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     if not q.wants_value:
         return []
     tree = tree or Tree(sentence.analysis)
-    found = _candidates(q, sentence, tree)
+    near = anchors(tree, q)
+    found = _candidates(q, sentence, tree, near)
     if not found:
         return []
-    near = anchors(tree, q)
     focus = _focus_tokens(tree, q) if q.kind in NAME_KINDS else set()
     dist_focus = tree.distances(focus) if focus else None
     # Nearness to the question's own words counts fully, to the names it gives half: "City Clerk
@@ -238,7 +238,13 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question) -> bool:
 def _spells_asked(tree: Tree, verb: int, q: Question) -> bool:
     """Whether a verb spells one of the question's words: "directed" for "director", "written" for "wrote"."""
     made = stem(tree.tokens[verb].lemma.lower())
-    return len(made) > 3 and any(stem(w).startswith(made) for w in q.content)
+    return any(_grown_from(stem(w), made) for w in q.content)
+
+
+def _grown_from(word: str, base: str) -> bool:
+    """Whether a stem is another grown longer ("leader" from "lead", "director" from "direct"), or
+    is it; a base of three letters or fewer grows into too much to say."""
+    return len(base) > 3 and word.startswith(base)
 
 
 def _owned_by_another(tree: Tree, head: int | None, q: Question) -> bool:
@@ -280,9 +286,9 @@ def _focus_tokens(tree: Tree, q: Question) -> set[int]:
         if q.kind != "person":
             return set()
         # "who leads the group": the noun its verb makes of the doer, "the Front's LEADER, Vesna Dravic"
-        verbs = [stem(v) for v in q.verbs if len(stem(v)) > 3]
+        verbs = [stem(v) for v in q.verbs]
         return {i for i, t in enumerate(tree.tokens) if t.pos == "NOUN" and any(
-            stem(t.text.lower()) != v and stem(t.text.lower()).startswith(v) for v in verbs)} if verbs else set()
+            stem(t.text.lower()) != v and _grown_from(stem(t.text.lower()), v) for v in verbs)}
     want = stem(q.focus)
     return {i for i in tree.uses({want}) if tree.tokens[i].pos in {"NOUN", "PROPN"}}
 
@@ -308,7 +314,7 @@ def _named_by_question(v: Value, q: Question) -> bool:
     return bool(words) and all(w in q.name_words for w in words)
 
 
-def _candidates(q: Question, s: Sentence, tree: Tree) -> list[Value]:
+def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Value]:
     kind = q.kind
     if kind in NUMERIC_KINDS:
         typed = typed_values(s.text)
@@ -343,7 +349,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree) -> list[Value]:
             v.fields = {"label_fit": fit}
             out.append(v)
         out += _focus_names(q, s, tree, out)
-        return out + _agent_names(q, s, tree, out)
+        return out + _agent_names(q, s, tree, out, near)
     if kind == "role":
         return _roles(q, s, tree)
     if kind == "thing":
@@ -369,7 +375,8 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
     street", "Harlow Trust" for "which trust" (the focus with the proper nouns compounded before it)."""
     taken = [(v.start, v.end) for v in found]
     out = []
-    for i in sorted(_focus_tokens(tree, q)):
+    focus = sorted(_focus_tokens(tree, q))
+    for i in focus:
         mods = [k for k in range(i) if tree.tokens[k].head == i and tree.tokens[k].dep == "compound"
                 and tree.tokens[k].pos == "PROPN"]
         if not mods:
@@ -382,35 +389,41 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
         out.append(v)
         taken.append((start, end))
     if q.kind == "person":   # "company founder ANA RUIZ", "ANA RUIZ, the Front's leader": the name beside it
-        for i in sorted(_focus_tokens(tree, q)):
+        for i in focus:
             t = tree.tokens[i]
             beside = [k for k, u in enumerate(tree.tokens) if u.head == i and u.dep == "appos" and u.pos == "PROPN"]
             if t.dep in {"appos", "compound"} and tree.tokens[t.head].pos == "PROPN":
                 beside.append(t.head)
             for k in beside:
-                start, end, text = _span(tree, s.text, _proper_run(tree, k))
-                if any(a < end and start < b for a, b in taken) or _named_by_question(Value(q.kind, text), q):
-                    continue
-                out.append(Value(q.kind, text, start, end, fields={"label_fit": 0.0}))
-                taken.append((start, end))
+                v = _unmarked_name(q, s, tree, _proper_run(tree, k), taken)
+                if v is not None:
+                    out.append(v)
+                    taken.append((v.start, v.end))
     return out
 
 
-def _agent_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:
+def _agent_names(q: Question, s: Sentence, tree: Tree, found: list[Value], near: set[int]) -> list[Value]:
     """Proper nouns "by" makes the agent of what the question asks about though spaCy marked no
-    entity: "the seventh album by American duo CARPENTERS" (see `_made_by`)."""
+    entity: "the seventh album by American duo CARPENTERS" (see `_made_by`; `near` as there)."""
     taken = [(v.start, v.end) for v in found]
-    near = anchors(tree, q)
     out = []
     for i, t in enumerate(tree.tokens):
         named = t.pos == "PROPN" or t.pos == "NOUN" and t.text[:1].isupper()   # "duo Carpenters", tagged a noun
         if not named or t.dep != "pobj" or not _made_by(tree, i, near, q):
             continue
-        start, end, text = _span(tree, s.text, _proper_run(tree, i))
-        if any(a < end and start < b for a, b in taken) or _named_by_question(Value(q.kind, text), q):
-            continue
-        out.append(Value(q.kind, text, start, end, fields={"label_fit": 0.0}))
+        v = _unmarked_name(q, s, tree, _proper_run(tree, i), taken)
+        if v is not None:
+            out.append(v)
     return out
+
+
+def _unmarked_name(q: Question, s: Sentence, tree: Tree, ids: list[int], taken: list[tuple[int, int]]) -> Value | None:
+    """A name no entity covers, as a candidate of no label; None where it overlaps a candidate
+    already `taken` or the question gives it."""
+    start, end, text = _span(tree, s.text, ids)
+    if any(a < end and start < b for a, b in taken) or _named_by_question(Value(q.kind, text), q):
+        return None
+    return Value(q.kind, text, start, end, fields={"label_fit": 0.0})
 
 
 def _proper_run(tree: Tree, last: int) -> list[int]:
@@ -566,8 +579,9 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
     run = [k for k in name_ids if not named and k < max(name_ids) and tokens[k].text.lower().strip(".") in lx.NAME_TITLES
            and tokens[k].text.lower() != "the"]   # a title spaCy took into the person's name
     j = first - 1
-    if named and j >= 0 and tokens[j].pos == "PROPN" and tokens[j].ent == "PERSON" and (
-            j == 0 or tokens[j - 1].ent != "PERSON") and tokens[j].text.lower().strip(".") not in TITLE_WORDS | lx.NAME_TITLES:
+    if (named and j >= 0 and tokens[j].pos == "PROPN" and tokens[j].ent == "PERSON"
+            and (j == 0 or tokens[j - 1].ent != "PERSON")
+            and tokens[j].text.lower().strip(".") not in TITLE_WORDS | lx.NAME_TITLES):
         j -= 1   # the first name the question left out ("Paul Schultz" for "General Schultz") titles nobody
     while j >= 0 and tokens[j].pos in TITLE_POS and tokens[j].dep in {"compound", "amod", "nmod"} and not (
             tokens[j].ent and tokens[j].ent not in {"PERSON", ""} and tokens[j].pos == "PROPN"):
