@@ -43,6 +43,7 @@ import index
 from index.reading import MAX_FILE_BYTES
 from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
+from qa.render import stated
 from qa.workers import IndexChanged, open_answerer  # noqa: F401  (app.IndexChanged, app.open_answerer as before)
 from qa.workers import WORKER_PROCESSES, AnswerFailed, AnswerWorkers, Following, stated_reason
 
@@ -533,10 +534,9 @@ def _said_where(values: list[str], citations: list[Citation]) -> str:
 def _marked(text: str, values: list[str | None]) -> str:
     """The sentence, escaped, with the source's short answer marked where it states it word for word:
     a cited sentence that does not state it is there as context (the paragraph says "see also")."""
-    words = [re.escape(v) for v in dict.fromkeys(values) if v]
-    if not words:
+    pattern = stated(values)
+    if pattern is None:
         return esc(text)
-    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(words, key=len, reverse=True))})(?!\w)", re.IGNORECASE)
     out, at = [], 0
     for m in pattern.finditer(text):
         out += [esc(text[at:m.start()]), f'<mark class="cq-val">{esc(m.group())}</mark>']

@@ -15,10 +15,19 @@ def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def stated(values: list[str | None]) -> re.Pattern | None:
+    """Where a sentence states one of these values word for word (any case, whole words), longest
+    first: what the paragraph cites an answer by and what the page marks in a cited sentence."""
+    words = [re.escape(v) for v in dict.fromkeys(values) if v]
+    if not words:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(sorted(words, key=len, reverse=True))})(?!\w)", re.IGNORECASE)
+
+
 def _cited_for(source, derived: bool = False) -> str:
     """A short answer is cited by the sentences that state it word for word; the source's other
     cited sentences follow as "see also". A derived answer (a yes or no) cites them all."""
-    said = None if derived or not source.answer else re.compile(rf"(?<!\w){re.escape(source.answer)}(?!\w)", re.I)
+    said = None if derived else stated([source.answer])
     stating = [c.n for c in source.citations if said and said.search(c.text)]
     rest = [c.n for c in source.citations if c.n not in stating]
     if not stating or not rest:
