@@ -27,6 +27,8 @@ import asyncio
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -46,6 +48,14 @@ def questions(count: int) -> list[str]:
     if len(set(out)) < count:
         raise SystemExit(f"--concurrent/--rounds: only {len(set(out))} distinct questions, {count} wanted")
     return out[:count]
+
+
+def fresh_index(index_dir: str | Path) -> Path:
+    """An index of data/articles built in another process, so that the one measuring loads its
+    models as a starting worker does."""
+    subprocess.run([sys.executable, "-c", "import sys; from index import ingest; assert ingest([sys.argv[1]], sys.argv[2]).ok",
+                    str(ROOT / "data" / "articles"), str(index_dir)], check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+    return Path(index_dir)
 
 
 def cpu_seconds(pid: int) -> float:

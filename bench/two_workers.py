@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from app_load import ALONE, ROOT, questions  # noqa: E402
+from app_load import ALONE, ROOT, fresh_index, questions  # noqa: E402
 
 
 def worker(index_dir: str, part: int, burst: int, share: bool) -> None:
@@ -66,10 +66,7 @@ def main() -> None:
     if args.worker:
         return worker(args.index, int(args.worker[0]), args.concurrent, args.worker[1] == "share")
     with tempfile.TemporaryDirectory() as work:
-        index_dir = f"{work}/index"
-        subprocess.run([sys.executable, "-c", "import sys; from index import ingest; "
-                        "assert ingest([sys.argv[1]], sys.argv[2]).ok", str(ROOT / "data" / "articles"), index_dir],
-                       check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+        index_dir = str(fresh_index(f"{work}/index"))
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
         share = "own" if args.no_share else "share"
         workers = [subprocess.Popen([sys.executable, __file__, "--worker", str(part), share, "--index", index_dir,

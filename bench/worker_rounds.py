@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from app_load import ALONE, ROOT, questions  # noqa: E402
+from app_load import ALONE, fresh_index, questions  # noqa: E402
 
 
 def main() -> None:
@@ -40,12 +39,9 @@ def main() -> None:
 
     pool = questions((args.concurrent + ALONE) * args.rounds)
     with tempfile.TemporaryDirectory() as work:
-        # built in another process, so that this one loads its models as a starting worker does
-        subprocess.run([sys.executable, "-c", "import sys; from index import ingest; "
-                        "assert ingest([sys.argv[1]], sys.argv[2]).ok", str(ROOT / "data" / "articles"),
-                        f"{work}/index"], check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+        index_dir = fresh_index(f"{work}/index")
         started = time.process_time()
-        following = Following(Path(work) / "index")
+        following = Following(index_dir)
         opened = time.process_time()
         if not args.no_warm_up:
             warm_up(following)
