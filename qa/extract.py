@@ -36,6 +36,7 @@ COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one (
                         # officers"), unless the answerer finds the two nouns mean the same
 COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
 OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
+RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
@@ -149,6 +150,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     named = anchors(tree, q, names=True)
     dist = tree.distances(words) if words else [FAR] * len(tree.tokens)
     dist_named = tree.distances(named) if named else [FAR] * len(tree.tokens)
+    ends = _range_ends(found, sentence.text) if q.kind == "date" else {}
+    asked_end = _asked_end(q) if ends else None
     out = []
     for v in found:
         if _named_by_question(v, q):
@@ -175,6 +178,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += _count_fit(tree, v, q, ids)
         if v.kind == "date":
             v.score += _date_fit(v, q)
+            if asked_end and ends.get(id(v), asked_end) != asked_end:
+                v.score -= RANGE_MISFIT
         v.score += v.fields.get("label_fit", 0.0)
         if v.kind in NAME_KINDS and _made_by(tree, v.head, near, q):
             v.score += BY_FIT   # "an album BY Blitzen Trapper" for "who is the artist of the album"
@@ -486,6 +491,29 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
         return 0.0
     v.fields = {**v.fields, "counted": t.lemma.lower()}   # the answerer weighs it by meaning: "112 homes" for
     return COUNTED_MISFIT                                 # "how many houses" (`Settings.counted_synonym`)
+
+
+RANGE_GAP = re.compile(r"\s*(?:[-\u2013\u2014]+|to|until|till)\s*", re.IGNORECASE)
+
+
+def _range_ends(found: list[Value], text: str) -> dict[int, str]:
+    """Dates that open or close a span ("(1862 - 26 October 1911)", "from 1603 to 1617"): id of
+    each -> "start" or "end"."""
+    ends = {}
+    ordered = sorted(found, key=lambda v: v.start)
+    for a, b in zip(ordered, ordered[1:]):
+        if a.end <= b.start and RANGE_GAP.fullmatch(text[a.end:b.start]):
+            ends.setdefault(id(a), "start")
+            ends[id(b)] = "end"
+    return ends
+
+
+def _asked_end(q: Question) -> str | None:
+    """Whether a 'when' question asks for the start of a span of time (born, founded, opened,
+    became) or its end (died, closed, abolished), by its verbs and content words."""
+    words = set(q.verbs) | set(q.content) | set(q.words)
+    start, end = bool(words & lx.START_WORDS), bool(words & lx.END_WORDS)
+    return "start" if start and not end else "end" if end and not start else None
 
 
 def _date_fit(v: Value, q: Question) -> float:

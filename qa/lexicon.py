@@ -107,6 +107,13 @@ PEOPLE_COUNTS = {"population", "turnout", "crowd", "attendance", "headcount", "m
 DURATION_NOUNS = {"duration", "period", "term", "sentence", "delay"}
 MEASURE_NOUNS = {"temperature", "length", "height", "distance", "area", "size", "weight", "depth", "width",
                  "elevation", "altitude", "land", "speed", "capacity", "volume"}
+# What a question asks of a span of time ("(1862 - 26 October 1911)", "reigned 1603-1617"): its
+# start or its end, as lemmas of its words.
+START_WORDS = {"bear", "born", "birth", "found", "establish", "open", "begin", "start", "create", "form", "launch",
+               "build", "construct", "inaugurate", "ascend", "become", "elect", "appoint", "crown", "succeed",
+               "introduce", "debut", "premiere", "release", "join", "enter", "assume", "first"}
+END_WORDS = {"die", "death", "close", "end", "abolish", "dissolve", "disband", "demolish", "retire", "resign",
+             "cease", "defunct", "expire", "leave", "finish", "conclude", "depose", "abdicate"}
 DATE_NOUNS = {"date", "day", "year", "month", "week", "season", "decade", "century", "era"}
 AGE_NOUNS = {"age"}
 CAUSE_WORDS = {"cause", "caused", "causes", "start", "started", "spark", "sparked", "trigger", "triggered",

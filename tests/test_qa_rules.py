@@ -167,6 +167,16 @@ def test_a_population_is_a_count_of_people_not_of_households_or_townships(nlp, q
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    ("When was Ada Moyo born?", "Ada Moyo (1862 \u2013 26 October 1911) was a painter.", "1862"),
+    ("When did Ada Moyo die?", "Ada Moyo (4 March 1790 - 1841) was a judge.", "1841"),
+    ("When did the mill close?", "The mill ran from 1 May 1850 to 1903, when it burned.", "1903"),
+    ("When was the bridge opened?", "Served 12 June 1901\u20131989; the bridge was later rebuilt.", "12 June 1901"),
+])
+def test_a_span_of_time_answers_born_with_its_start_and_died_with_its_end(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("Which bank is lending the money?", "Mia Stone said the loan comes from Harlow Bank.", "Harlow Bank"),
     ("Which charity ran the shelter?", "Mayor Ida Kern thanked the charity Open Door Trust, which ran the shelter.",
      "Open Door Trust"),
