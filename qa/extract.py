@@ -36,6 +36,7 @@ COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one (
                         # officers"), unless the answerer finds the two nouns mean the same
 COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
 OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
+RATE_FIT = 0.2      # a sum per unit ("$35.40 a share") for "how much for each share"; a total loses as much
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
@@ -152,6 +153,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     dist_named = tree.distances(named) if named else [FAR] * len(tree.tokens)
     ends = _range_ends(found, sentence.text) if q.kind == "date" else {}
     asked_end = _asked_end(q) if ends else None
+    rate = _asked_rate(q) if q.kind == "money" else None
     out = []
     for v in found:
         if _named_by_question(v, q):
@@ -176,6 +178,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 v.fields = {**v.fields, "about": tree.tokens[about].text.lower()}
         if v.kind == "count":
             v.score += _count_fit(tree, v, q, ids)
+        if v.kind == "money" and rate is not None:
+            v.score += RATE_FIT if ("per" in v.fields) == rate else -RATE_FIT
         if v.kind == "date":
             v.score += _date_fit(v, q)
             if asked_end and ends.get(id(v), asked_end) != asked_end:
@@ -506,6 +510,14 @@ def _range_ends(found: list[Value], text: str) -> dict[int, str]:
             ends.setdefault(id(a), "start")
             ends[id(b)] = "end"
     return ends
+
+
+def _asked_rate(q: Question) -> bool | None:
+    """Whether a 'how much' question asks for a sum per unit (True: "for each share"), a total
+    (False: "the total value") or either (None)."""
+    words = set(q.text.lower().replace("?", " ").split())
+    rate, total = bool(words & lx.RATE_WORDS), bool(words & lx.TOTAL_WORDS)
+    return True if rate and not total else False if total and not rate else None
 
 
 def _asked_end(q: Question) -> str | None:

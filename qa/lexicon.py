@@ -114,6 +114,8 @@ START_WORDS = {"bear", "born", "birth", "found", "establish", "open", "begin", "
                "introduce", "debut", "premiere", "release", "join", "enter", "assume", "first"}
 END_WORDS = {"die", "death", "close", "end", "abolish", "dissolve", "disband", "demolish", "retire", "resign",
              "cease", "defunct", "expire", "leave", "finish", "conclude", "depose", "abdicate"}
+RATE_WORDS = {"per", "each", "every", "apiece"}   # a question with one asks for a sum per unit ("$35.40 a share")
+TOTAL_WORDS = {"total", "overall", "whole", "entire", "combined", "aggregate"}   # ... with one, for a total
 DATE_NOUNS = {"date", "day", "year", "month", "week", "season", "decade", "century", "era"}
 AGE_NOUNS = {"age"}
 CAUSE_WORDS = {"cause", "caused", "causes", "start", "started", "spark", "sparked", "trigger", "triggered",

@@ -140,6 +140,10 @@ DATE_RE = re.compile(
     rf"|(?<![\w.,$])(?P<yr4>1[5-9]\d\d|20\d\d)(?![\w%])")
 
 
+# "$35.40 a share", "£9 per hour", "$5 each": a sum per unit, not a total
+RATE_RE = re.compile(r"(?i)\s*(?:(?:a|an|per|for each|for every|each|every)\s+(?P<per>[a-z]+)\b|(?P<each>apiece|each)\b)")
+
+
 def money_values(text: str) -> list[Value]:
     out = []
     for m in MONEY_RE.finditer(text):
@@ -153,8 +157,12 @@ def money_values(text: str) -> list[Value]:
         start = m.start()
         qualifier, qstart = _qualifier_before(text, start)
         low, high = interval(amount * scale, qualifier, raw, scale)
-        out.append(Value("money", text[qstart if qualifier else start:m.end()], qstart if qualifier else start, m.end(),
-                         low, high, unit=code))
+        value = Value("money", text[qstart if qualifier else start:m.end()], qstart if qualifier else start, m.end(),
+                      low, high, unit=code)
+        rate = RATE_RE.match(text, m.end())
+        if rate:
+            value.fields["per"] = (rate.group("per") or "each").lower()
+        out.append(value)
     return out
 
 
@@ -396,8 +404,8 @@ def compatible(a: Value, b: Value) -> bool:
         ra, rb = a.fields.get("readings") or [(a.low, a.high)], b.fields.get("readings") or [(b.low, b.high)]
         return any(x[0] <= y[1] and y[0] <= x[1] for x in ra for y in rb)
     if a.kind in NUMERIC:
-        if a.unit != b.unit or a.low is None or b.low is None:
-            return True
+        if a.unit != b.unit or a.low is None or b.low is None or a.fields.get("per") != b.fields.get("per"):
+            return True   # "$35.40 a share" and "$2.3 billion" are not two answers to one question
         if a.low == a.high and b.low == b.high:
             return a.low == b.low
         # Rounding intervals are half-open ('5' is [4.5, 5.5), '6' is [5.5, 6.5)); figures in

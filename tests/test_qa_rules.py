@@ -85,6 +85,8 @@ def test_numbers(text, value):
     ("The fire burned 16,800 acres.", "The fire burned 4,200 hectares.", False),
     ("The deal is worth $2.3bn.", "The deal is worth 2.3 billion dollars.", True),    # scale words, currency
     ("Revenue was $612.3m.", "Revenue was $612m.", True),                             # rounding
+    ("They offer $35.40 a share.", "They offer $34.50 per share.", False),            # two prices per share
+    ("They offer $35.40 a share.", "The offer is worth $2.3bn.", True),               # a price per share, a total
     ("About 9,400 people left.", "Nearly 9,400 people left.", True),                  # qualifiers
     ("More than 40 people were hurt.", "At least 41 people were hurt.", True),
     ("Five hospitals were hit.", "6 hospitals were hit.", False),
@@ -163,6 +165,17 @@ def test_a_count_is_a_whole_number_and_a_figure_of_its_focus(nlp, question, sent
      "1,204"),
 ])
 def test_a_population_is_a_count_of_people_not_of_households_or_townships(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("How much is the buyer paying for each share?", "The $2.3 billion bid values the shares at $35.40 apiece.",
+     "$35.40"),
+    ("How much does a ticket cost per person?", "The trip, which cost the club $9,000, is priced at $45 per person.",
+     "$45"),
+    ("What is the total value of the offer?", "The offer of $34.50 a share values the firm at $2.3bn.", "$2.3bn"),
+])
+def test_a_sum_per_unit_answers_how_much_for_each_and_a_total_the_total(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
 
 
