@@ -357,6 +357,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             v = Value(kind, text, start, end)
             v.fields = {"label_fit": fit}
             out.append(v)
+        if kind == "place":
+            out = _based_places(s, out, fits["GPE"])
         out += _focus_names(q, s, tree, out)
         return out + _agent_names(q, s, tree, out, near)
     if kind == "role":
@@ -364,6 +366,20 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
     if kind == "thing":
         return _phrases(s, tree, q)
     return []
+
+
+BASED = re.compile(r"\b(?:(?:The|A|An)\s+)?([A-Z][\w.'\u2019]*(?:[ -][A-Z][\w.'\u2019]*)*)-(?:based|headquartered)\b")
+
+
+def _based_places(s: Sentence, found: list[Value], fit: float) -> list[Value]:
+    """A name written before "-based" is a place ("the Castelmoor-based firm"), whatever label the
+    entity recogniser gave it, or none."""
+    out = list(found)
+    for m in BASED.finditer(s.text):
+        start, end = m.span(1)
+        out = [v for v in out if not (v.start < end and start < v.end)]
+        out.append(Value("place", m.group(1), start, end, fields={"label_fit": fit}))
+    return out
 
 
 def _trimmed(tree: Tree, ids: list[int]) -> list[int]:

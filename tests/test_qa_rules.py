@@ -169,6 +169,15 @@ def test_a_population_is_a_count_of_people_not_of_households_or_townships(nlp, q
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    ("Where is Harlow Capital based?", "The Dunmere-based fund Harlow Capital, led by Ada Moyo, bought the mill.", "Dunmere"),
+    ("Where is the charity headquartered?", "Ida Kern, who chairs the New Tarrow-based charity, spoke to Omar Reyes.",
+     "New Tarrow"),
+])
+def test_a_name_before_based_is_a_place(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("How much is the buyer paying for each share?", "The $2.3 billion bid values the shares at $35.40 apiece.",
      "$35.40"),
     ("How much does a ticket cost per person?", "The trip, which cost the club $9,000, is priced at $45 per person.",
