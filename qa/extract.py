@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from index import Analysis
 
@@ -84,9 +84,28 @@ class Tree:
         """Its tokens folded as names are (`values.fold_name`)."""
         return frozenset(fold_name(t.text) for t in self.tokens)
 
+    @cached_property
+    def children(self) -> list[list[int]]:
+        """Each token's dependents, in order (read by every open question that retrieves the sentence)."""
+        kids: list[list[int]] = [[] for _ in self.tokens]
+        for i, t in enumerate(self.tokens):
+            if 0 <= t.head < len(self.tokens) and t.head != i:
+                kids[t.head].append(i)
+        return kids
+
+    @cached_property
+    def postings(self) -> dict[str, tuple[int, ...]]:
+        """Stem -> the tokens whose lemma or word stem it is (what `uses` looks up)."""
+        found: dict[str, list[int]] = {}
+        for i, pair in enumerate(self.stems):
+            for w in set(pair):
+                found.setdefault(w, []).append(i)
+        return {w: tuple(ids) for w, ids in found.items()}
+
     def uses(self, stems: set[str] | frozenset[str]) -> set[int]:
         """The tokens whose lemma or word stem is one of `stems`."""
-        return {i for i, (a, b) in enumerate(self.stems) if a in stems or b in stems}
+        postings = self.postings
+        return {i for w in stems for i in postings.get(w, ())}
 
     def distances(self, sources: set[int]) -> list[int]:
         dist = [FAR] * len(self.tokens)
@@ -121,15 +140,22 @@ def anchors(tree: Tree, q: Question, without_focus: bool = False, names: bool | 
     """Tokens of the sentence that use one of the question's content words (by stem); for a
     count, its focus is left out: "54 PEOPLE were hurt" is no nearer to "killed" for "people".
     `names`: only the words of names the question gives (True), only its other words (False)."""
-    wanted = {stem(w) for w in q.content} | {stem(w) for w in q.words}
-    if without_focus and q.focus:
-        wanted.discard(stem(q.focus))
-    named = {stem(w) for w in q.name_words}
+    return tree.uses(_wanted(q.content, q.words, q.focus, q.name_words, without_focus, names))
+
+
+@lru_cache(maxsize=1024)
+def _wanted(content: tuple[str, ...], words: tuple[str, ...], focus: str | None, name_words: frozenset[str],
+            without_focus: bool, names: bool | None) -> frozenset[str]:
+    """The stems `anchors` looks for: made once per question, not once per sentence."""
+    wanted = {stem(w) for w in content} | {stem(w) for w in words}
+    if without_focus and focus:
+        wanted.discard(stem(focus))
+    named = {stem(w) for w in name_words}
     if names is True:
         wanted &= named
     elif names is False:
         wanted -= named
-    return tree.uses(wanted)
+    return frozenset(wanted)
 
 
 def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Value]:
@@ -137,10 +163,16 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     if not q.wants_value:
         return []
     tree = tree or Tree(sentence.analysis)
-    near = anchors(tree, q)
-    found = _candidates(q, sentence, tree, near)
-    if not found:
-        return []
+    if q.kind in NUMERIC_KINDS:   # figures need no anchors to be found: most sentences state none
+        found = _candidates(q, sentence, tree, set())
+        if not found:
+            return []
+        near = anchors(tree, q)
+    else:
+        near = anchors(tree, q)
+        found = _candidates(q, sentence, tree, near)
+        if not found:
+            return []
     focus = _focus_tokens(tree, q) if q.kind in NAME_KINDS else set()
     dist_focus = tree.distances(focus) if focus else None
     # Nearness to the question's own words counts fully, to the names it gives half: "City Clerk

@@ -43,14 +43,6 @@ def open_value(q: Question, sentence: Sentence, tree: Tree, max_words: int = 12)
     return found
 
 
-def _children(tree: Tree) -> list[list[int]]:
-    kids: list[list[int]] = [[] for _ in tree.tokens]
-    for i, t in enumerate(tree.tokens):
-        if 0 <= t.head < len(tree.tokens) and t.head != i:
-            kids[t.head].append(i)
-    return kids
-
-
 def _subtree(kids: list[list[int]], at: int) -> set[int]:
     out, stack = set(), [at]
     while stack:
@@ -80,7 +72,7 @@ def _clause(tree: Tree, kids: list[list[int]], at: int) -> set[int]:
 def _polar(q: Question, tree: Tree) -> Value:
     """'no' when a negation's head has one of the question's words (names aside) in its subtree."""
     near = anchors(tree, q, names=False)
-    kids = _children(tree)
+    kids = tree.children
     for i, t in enumerate(tree.tokens):
         if t.dep == "neg" or t.lemma.lower() in lx.NEGATIONS and t.dep in {"det", "neg", "advmod", "nsubj", "dobj",
                                                                             "nsubjpass", "prep", "preconj"}:
@@ -138,7 +130,7 @@ def _phrase(tree: Tree, sentence: Sentence, head: int, max_words: int, kids: lis
 
 
 def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
-    kids = _children(tree)
+    kids = tree.children
     low = sentence.text.lower()
     for marker in lx.CAUSE_MARKERS:   # "because of the city's high population density"
         m = re.search(rf"\b{re.escape(marker)}\b\s+", low)
@@ -176,7 +168,7 @@ def _definition(q: Question, sentence: Sentence, tree: Tree, max_words: int) -> 
     Ruiz, a club SPOKESWOMAN,") or after "is" ("Blue Hour is a 1974 comedy FILM"), with the proper
     nouns before it and the nouns joined to it ("an actress and director"); its other modifiers are
     left out, so the answer is what the name is, not how the outlet describes it."""
-    kids = _children(tree)
+    kids = tree.children
     named = {i for i, t in enumerate(tree.tokens) if t.pos == "PROPN" and fold_name(t.text) in q.name_words}
     for i in sorted(named):
         t = tree.tokens[i]
@@ -204,7 +196,7 @@ def _definition(q: Question, sentence: Sentence, tree: Tree, max_words: int) -> 
 def _role(q: Question, sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
     """The phrase in the role the question's "what" fills, under a word of the same lemma."""
     lemma, role, prep = q.asks
-    kids = _children(tree)
+    kids = tree.children
     for i, t in enumerate(tree.tokens):
         if t.lemma.lower() != lemma:
             continue
