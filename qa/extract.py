@@ -201,7 +201,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             continue   # a span made of the question's own words is what it asks about, not the answer
         v.head = tree.root_of(ids)
         v.score = max(1.0 / (1.0 + min(dist[i] for i in ids)), 0.5 / (1.0 + min(dist_named[i] for i in ids)))
-        verb = _governing_verb(tree, v.head)
+        verb = _governing_verb(tree, v.head, participle=v.kind in NUMERIC_KINDS)
         if verb is not None:
             v.fields = {**v.fields, "verb": tree.tokens[verb].text.lower()}   # as written: see Question.verb_forms
         if v.kind in MEASURED_KINDS:
@@ -334,14 +334,21 @@ def _focus_tokens(tree: Tree, q: Question) -> set[int]:
     return {i for i in tree.uses({want}) if tree.tokens[i].pos in {"NOUN", "PROPN"}}
 
 
-def _governing_verb(tree: Tree, at: int | None) -> int | None:
-    """The verb a value hangs from: 'killing two people' -> kill, 'were hurt' -> hurt."""
+def _governing_verb(tree: Tree, at: int | None, participle: bool = False) -> int | None:
+    """The verb a value hangs from: 'killing two people' -> kill, 'were hurt' -> hurt, 'seven others
+    injured' -> injured (`participle`: a figure's noun's participle, however the sentence's verb governs it)."""
     for _ in range(4):
         if at is None:
             return None
         t = tree.tokens[at]
         if t.pos == "VERB" or t.pos == "ADJ" and t.dep in {"acomp", "ROOT"}:
             return at
+        if participle and t.pos in {"NOUN", "PROPN", "PRON"} and t.dep in {"conj", "ROOT", "dep", "appos"}:
+            # "killed two and seven others INJURED": a participle after a noun no verb takes as its
+            # subject or object is what happened to it (not so "enrolled 5,240 children AGED five")
+            passive = [k for k in tree.children[at] if tree.tokens[k].dep == "acl" and tree.tokens[k].tag == "VBN"]
+            if passive:
+                return passive[0]
         if t.head == at:
             return None
         at = t.head

@@ -150,6 +150,20 @@ def test_a_number_counting_a_noun_that_means_the_asked_one_counts_it(storm):
 
 
 @pytest.fixture(scope="module")
+def avalanche(tmp_path_factory) -> Answerer:
+    """An invented report whose count of the hurt hangs, in the parse, from "killed": the
+    participle after its noun ("five others INJURED") is the verb its meaning is weighed by."""
+    return invented(tmp_path_factory, "avalanche", {
+        "snow-times.txt": "Avalanche on Mount Orla\n\nRescuers said two people were killed and five others injured "
+        "in the avalanche on Mount Orla on Sunday. The pass stays closed.\n"})
+
+
+def test_a_figure_is_weighed_by_the_participle_after_its_noun(avalanche):
+    answer = avalanche.ask("How many people were hurt in the avalanche?")
+    assert {s.doc_id: s.answer for s in answer.sources} == {"snow-times": "five"}
+
+
+@pytest.fixture(scope="module")
 def blaze(tmp_path_factory) -> Answerer:
     """An invented report whose cause sentence shares few words with the question."""
     return invented(tmp_path_factory, "blaze", {
