@@ -42,6 +42,10 @@ class SentenceSpan:
     text: str
 
 
+NEXT_WORD = re.compile(r"[)\]\"'\u201d\u2019\s]*(\S)")   # the first letter after a period and what closes there
+INITIALISM = re.compile(r"[(\[\"'\u201c\u2018]*(?:[A-Za-z]\.){2,}[)\]\"'\u201d\u2019]*")
+
+
 class _NewsLanguageVars(PunktLanguageVars):
     """NLTK's English conventions, except that an opening curly quote or guillemet starts no word.
 
@@ -63,16 +67,22 @@ class _SpanPunkt(PunktSentenceTokenizer):
     def _slices_from_text(self, text: str):
         last_break = 0
         for match, context in self._match_potential_end_contexts(text):
-            if self._breaks_here(context, len(context) - len(match.group("after_tok"))):
+            following = NEXT_WORD.match(text, match.end())
+            if self._breaks_here(context, len(context) - len(match.group("after_tok")),
+                                 following.group(1) if following else ""):
                 yield slice(last_break, match.end())
                 last_break = match.start("next_tok") if match.group("next_tok") else match.end()
         yield slice(last_break, len(text.rstrip()))
 
-    def _breaks_here(self, context: str, head_length: int) -> bool:
+    def _breaks_here(self, context: str, head_length: int, next_char: str = "") -> bool:
         tokens = list(self._annotate_tokens(self._tokenize_words(context)))
         candidate = sum(1 for _ in self._tokenize_words(context[:head_length])) - 1
         # Like NLTK, a break needs a token after it; the last token of a block ends it anyway.
-        return 0 <= candidate < len(tokens) - 1 and bool(tokens[candidate].sentbreak)
+        if not (0 <= candidate < len(tokens) - 1 and tokens[candidate].sentbreak):
+            return False
+        # Initials the model never learned ("the Marrisford Institute (M.I.T.M.) and the trial's",
+        # "received an A.B. from") end no sentence before a word in lower case.
+        return not (INITIALISM.fullmatch(tokens[candidate].tok) and next_char.islower())
 
 
 def _punkt_tab_parameters() -> PunktParameters | None:

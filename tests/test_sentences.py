@@ -68,6 +68,12 @@ CASES = [
      ["The maker expects to charge approx. $3.10 per dose.", "Crowds est. 40,000 came.", "It rained."]),
     ("The 12th Brigade, also called Unit No. 12, was hit. The answer was no. Then it was yes.",
      ["The 12th Brigade, also called Unit No. 12, was hit.", "The answer was no.", "Then it was yes."]),
+    # Initials the model never learned: no end before a word in lower case, an end before a capital.
+    ("Ada Moyo, head of the Tarn Institute (T.I.M.R.) and the study's lead author, spoke. She left.",
+     ["Ada Moyo, head of the Tarn Institute (T.I.M.R.) and the study's lead author, spoke.", "She left."]),
+    ("He received an A.B. from Dunmere College in 1896. Then he taught.",
+     ["He received an A.B. from Dunmere College in 1896.", "Then he taught."]),
+    ("The band moved to the U.K. The tour began in May.", ["The band moved to the U.K.", "The tour began in May."]),
 ]
 
 
