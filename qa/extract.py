@@ -37,6 +37,7 @@ COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one (
 COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
 OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
 RATE_FIT = 0.2      # a sum per unit ("$35.40 a share") for "how much for each share"; a total loses as much
+PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 troops in Syria")
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
@@ -186,6 +187,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     ends = _range_ends(found, sentence.text) if q.kind == "date" else {}
     asked_end = _asked_end(q) if ends else None
     rate = _asked_rate(q) if q.kind == "money" else None
+    places = _places(q, sentence, tree) if q.kind in FIGURE_KINDS and q.name_words else None
     out = []
     for v in found:
         if _named_by_question(v, q):
@@ -210,6 +212,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 v.fields = {**v.fields, "about": tree.tokens[about].text.lower()}
         if v.kind == "count":
             v.score += _count_fit(tree, v, q, ids)
+        if places and v.kind in FIGURE_KINDS and _of_another_place(tree, ids, places):
+            v.score -= PLACE_MISFIT   # "900 troops in Syria and 2,500 in Iraq" for "how many troops are in Iraq"
         if v.kind == "money" and rate is not None:
             v.score += RATE_FIT if ("per" in v.fields) == rate else -RATE_FIT
         if v.kind == "date":
@@ -565,6 +569,34 @@ def _range_ends(found: list[Value], text: str) -> dict[int, str]:
             ends.setdefault(id(a), "start")
             ends[id(b)] = "end"
     return ends
+
+
+PLACE_LABELS = {"GPE", "LOC"}
+FIGURE_KINDS = {"count", "money", "percent", "measure"}   # amounts a place has (a date's "in Malaysia" is where, not whose)
+
+
+def _places(q: Question, s: Sentence, tree: Tree) -> dict[int, bool] | None:
+    """The sentence's place names, token -> whether the question names that place; None unless
+    the question names one of them (only then is a figure of another place told apart)."""
+    places = {}
+    for e in s.analysis.entities:
+        if e.label in PLACE_LABELS:
+            asked = any(w in q.name_words for w in fold_name(e.text).split())
+            for i in tree.tokens_in(e.start, e.end):
+                places[i] = asked
+    return places if any(places.values()) else None
+
+
+def _of_another_place(tree: Tree, ids: list[int], places: dict[int, bool]) -> bool:
+    """Whether a figure, or the noun it counts, has a place of its own ("900 troops IN SYRIA") and
+    that place is not one the question names."""
+    heads = set(ids)
+    counted = _counted_noun(tree, ids)
+    if counted is not None:
+        heads.add(counted)
+    own = [k for h in heads for p in tree.children[h] if tree.tokens[p].dep == "prep"
+           for k in tree.children[p] if tree.tokens[k].dep == "pobj" and k in places]
+    return bool(own) and not any(places[k] for k in own)
 
 
 def _asked_rate(q: Question) -> bool | None:

@@ -169,6 +169,16 @@ def test_a_population_is_a_count_of_people_not_of_households_or_townships(nlp, q
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    ("How many soldiers are in Norway?", "Britain has 900 soldiers in Estonia and 2,500 in Norway to train local forces.",
+     "2,500"),
+    ("How many soldiers are in Estonia?", "Britain has 900 soldiers in Estonia and 2,500 in Norway to train local forces.",
+     "900"),
+])
+def test_a_figure_of_another_place_than_the_asked_one_misfits(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("Where is Harlow Capital based?", "The Dunmere-based fund Harlow Capital, led by Ada Moyo, bought the mill.", "Dunmere"),
     ("Where is the charity headquartered?", "Ida Kern, who chairs the New Tarrow-based charity, spoke to Omar Reyes.",
      "New Tarrow"),
