@@ -376,11 +376,27 @@ def same_name(a: str, b: str) -> bool:
     wa, wb = name_words(a), name_words(b)
     if not wa or not wb:
         return fold_name(a) == fold_name(b)
+    if _initials_of(a, b) or _initials_of(b, a):
+        return True
     short, long_ = sorted((wa, wb), key=len)
     matched = sum(any(_word_alike(w, x) for x in long_) for w in short)
     if matched == len(short):
         return True
     return len(short) >= 2 and matched >= len(short) - 1 and _word_alike(short[-1], long_[-1]) and len(short) == len(long_)
+
+
+INITIALS_SKIP = {"of", "the", "and", "for", "&", "in", "on", "de"}
+
+
+def _initials_of(short: str, long_: str) -> bool:
+    """Whether `short` is written in capitals that are the initials of `long_`'s words: "FJF" =
+    "Fuel Justice Front", "PMF" = "Popular Mobilization Forces", "M.I.T.M." = "Marrisford
+    Institute of Tropical Medicine"."""
+    letters = short.replace(".", "").strip()
+    if not (2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()):
+        return False
+    words = [w for w in re.findall(r"[\w']+", long_) if w.lower() not in INITIALS_SKIP]
+    return len(words) == len(letters) and all(w[:1].upper() == c for w, c in zip(words, letters))
 
 
 def same_role(a: str, b: str) -> bool:

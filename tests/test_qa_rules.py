@@ -141,6 +141,8 @@ def test_an_era_is_read_in_capitals_only():
     ("Euan Strachley", "Ewan Strachley", True), ("Dr. Henrike Vossberg", "Henrike Vossberg", True),
     ("Vesna Dravić", "Vesna Dravich", True), ("Ashby Memorial in Tresham", "Ashby Memorial Hospital in Tresham", True),
     ("Obsidian Lynx", "GreyMantle", False), ("Oldbridge", "Pellham", False), ("Ana Ruiz", "Ana Lopez", False),
+    ("TWU", "Tarn Workers' Union", True), ("O.R.C.", "Office of Rail Conduct", True),       # initials
+    ("NHA", "National Housing Authority of Dunmere", False), ("Tarn", "TWU", False),
 ])
 def test_spellings_of_one_name(a, b, same):
     assert same_name(a, b) is same
