@@ -28,7 +28,7 @@ from index.store import committed_generation
 
 from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
-from .disagreement import SourceValue, compare
+from .disagreement import SourceValue, comparable, compare
 from .extract import COUNTED_FIT, COUNTED_MISFIT, Sentence, Tree, values
 from .open_answers import open_value
 from .question import Question, analyse_question
@@ -739,7 +739,7 @@ def citations_for(d: Decision, s: Settings) -> list[Candidate]:
 
 
 def _confident(d: Decision, s: Settings) -> bool:
-    return d.value is not None and d.value.score >= s.flag_value_fit and d.candidates[0].fused >= s.flag_fused
+    return d.value is not None and comparable(d.value, d.candidates[0].fused, s.flag_value_fit, s.flag_fused)
 
 
 def topic_of(q: Question) -> str:

@@ -48,6 +48,13 @@ def states(sv: SourceValue, value: Value) -> bool:
     return any(v.kind in NAMES and same_name(v.text, value.text) for v in sv.stated)
 
 
+def comparable(value: Value, fused: float, fit_min: float, fused_min: float) -> bool:
+    """Whether a source's value is sure enough to be weighed against another's: it fits at least
+    `fit_min`, its sentence's fused score reaches `fused_min`, and its sentence is not about
+    another place than the question's (a value about another place is not weighed against this one)."""
+    return value.score >= fit_min and fused >= fused_min and not value.fields.get("elsewhere")
+
+
 def disputed(a: SourceValue, b: SourceValue) -> bool:
     """Two sources are in dispute when their values cannot both be true and neither states the other's."""
     return not compatible(a.value, b.value) and not states(a, b.value) and not states(b, a.value)

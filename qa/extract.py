@@ -188,6 +188,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     asked_end = _asked_end(q) if ends else None
     rate = _asked_rate(q) if q.kind == "money" else None
     places = _places(q, sentence, tree) if q.kind in FIGURE_KINDS and q.name_words else None
+    elsewhere = q.kind in NUMERIC_KINDS and bool(q.places) and _elsewhere(q, sentence)
     out = []
     for v in found:
         if _named_by_question(v, q):
@@ -227,6 +228,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score -= OWNER_MISFIT   # "Arvandel's chief executive" for "Quellbrook's top executive"
         if dist_focus is not None and min(dist_focus[i] for i in ids) <= 1:
             v.score += FOCUS_FIT   # "Norhalm Bank" for "which bank", "spokesman Dario Kowalczyk" for "which spokesman"
+        if elsewhere:   # not weighed against another source's value (`qa.disagreement.comparable`)
+            v.fields = {**v.fields, "elsewhere": True}
         v.sentence_id = sentence.sentence_id
         out.append(v)
     out.sort(key=lambda v: -v.score)
@@ -585,6 +588,13 @@ def _places(q: Question, s: Sentence, tree: Tree) -> dict[int, bool] | None:
             for i in tree.tokens_in(e.start, e.end):
                 places[i] = asked
     return places if any(places.values()) else None
+
+
+def _elsewhere(q: Question, s: Sentence) -> bool:
+    """Whether a sentence names places, none of them one the question names: what it says is of
+    somewhere else ("...the Jan. 28 attack in Jordan" for "how many troops are in Iraq")."""
+    named = [e for e in s.analysis.entities if e.label in PLACE_LABELS]
+    return bool(named) and not any(w in q.places for e in named for w in fold_name(e.text).split())
 
 
 def _of_another_place(tree: Tree, ids: list[int], places: dict[int, bool]) -> bool:

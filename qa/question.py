@@ -33,6 +33,7 @@ class Question:
                                        # name is: "who is Ana Ruiz", "what does SFJ stand for"), "" (none)
     owners: frozenset[str] = frozenset()   # folded words of the names it puts in the possessive ("Quellbrook"
                                            # in "who is Quellbrook's top executive")
+    places: frozenset[str] = frozenset()   # folded words of the places it names ("Iraq" in "how many troops are in Iraq")
     asks: tuple[str, str, str] = ()    # the role its "what" fills: (head lemma, "nsubj" | "dobj" | "pobj",
                                        # preposition), e.g. ("take", "pobj", "for") in "what did they take
                                        # responsibility for", ("hit", "dobj", "") in "what did the strike hit"
@@ -77,6 +78,7 @@ def analyse_question(text: str, nlp) -> Question:
                     name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs, verb_forms=verb_forms,
                     form=form, owners=frozenset(w for t in tokens if t.dep_ == "poss" and t.pos_ == "PROPN"
                                                 for w in fold_name(t.text).split()),
+                    places=frozenset(w for e in doc.ents if e.label_ in {"GPE", "LOC"} for w in fold_name(e.text).split()),
                     asks=_asks(tokens) if kind in {"open", "thing"} else ())
 
 

@@ -164,6 +164,23 @@ def test_a_figure_is_weighed_by_the_participle_after_its_noun(avalanche):
 
 
 @pytest.fixture(scope="module")
+def garrisons(tmp_path_factory) -> Answerer:
+    """Two invented reports: one counts the soldiers of the asked place, the other those of
+    another place only."""
+    return invented(tmp_path_factory, "garrisons", {
+        "north-wire.txt": "Tarnia garrison grows\n\nThe army said 400 soldiers are now stationed in Tarnia, up from 250 "
+        "last year. The base will expand in spring.\n",
+        "east-post.txt": "Soldiers to stay in Tarnia\n\nThe soldiers in Tarnia will stay until next year. Only 30 "
+        "soldiers are stationed in Vellmark, the ministry said.\n"})
+
+
+def test_a_figure_of_another_place_is_not_weighed_against_the_asked_places(garrisons):
+    answer = garrisons.ask("How many soldiers are stationed in Tarnia?")
+    assert {s.doc_id: s.answer for s in answer.sources}["north-wire"] == "400"
+    assert not answer.disagreement.flag   # Vellmark's 30 is no second answer for Tarnia
+
+
+@pytest.fixture(scope="module")
 def blaze(tmp_path_factory) -> Answerer:
     """An invented report whose cause sentence shares few words with the question."""
     return invented(tmp_path_factory, "blaze", {
