@@ -187,7 +187,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     ends = _range_ends(found, sentence.text) if q.kind == "date" else {}
     asked_end = _asked_end(q) if ends else None
     rate = _asked_rate(q) if q.kind == "money" else None
-    places = _places(q, sentence, tree) if q.kind in FIGURE_KINDS and q.name_words else None
+    places = _places(q, sentence, tree) if q.kind in FIGURE_KINDS and q.places else None
     elsewhere = q.kind in NUMERIC_KINDS and bool(q.places) and _elsewhere(q, sentence)
     out = []
     for v in found:
@@ -584,7 +584,7 @@ def _places(q: Question, s: Sentence, tree: Tree) -> dict[int, bool] | None:
     places = {}
     for e in s.analysis.entities:
         if e.label in PLACE_LABELS:
-            asked = any(w in q.name_words for w in fold_name(e.text).split())
+            asked = any(w in q.places for w in fold_name(e.text).split())
             for i in tree.tokens_in(e.start, e.end):
                 places[i] = asked
     return places if any(places.values()) else None
