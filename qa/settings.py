@@ -32,7 +32,7 @@ class Settings:
     thing_phrases: int = 48          # ... at most this many phrases embedded per question
     short_fit: float = 0.5           # a cause's or quote's short answer adds to its sentence's evidence as a value of this fit
     open_words: int = 12             # an open question's short answer (a quote, a cause, a phrase) has at most this many words
-    cite_margin: float = 0.30        # cite further sentences whose fused score is within this of the best
+    cite_margin: float = 0.30        # cite further sentences whose evidence score is within this of the best
     max_citations: int = 3
     shared_words: int = 50_000       # word and phrase vectors kept in the index folder for every process answering from it
                                      # (qa.shared_words; ~80 MB at 384 dimensions), the oldest written dropped first; 0: none
