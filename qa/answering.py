@@ -26,10 +26,11 @@ import numpy as np
 from index import Analysis, Embedder, SentenceStore, default_index_dir, load_nlp
 from index.store import committed_generation
 
+from . import lexicon as lx
 from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
 from .disagreement import SourceValue, comparable, compare
-from .extract import COUNTED_FIT, COUNTED_MISFIT, Sentence, Tree, values
+from .extract import COUNTED_FIT, COUNTED_MISFIT, ROLE_MISFIT, Sentence, Tree, values
 from .open_answers import open_value
 from .question import Question, analyse_question
 from .render import summarize
@@ -498,8 +499,12 @@ class Answerer:
         measured = sorted({v.fields["about"] for c in every for v in c.values if "about" in v.fields}) if asked else []
         counted = sorted({v.fields["counted"] for c in every for v in c.values if "counted" in v.fields}) \
             if q.kind == "count" and q.focus and s.counted_synonym < 1 else []
+        roles = sorted({v.text for c in every for v in c.values}) if q.kind == "role" else []
         # one call of the model for every word and phrase still missing
-        self._word_vectors(texts + verbs + measured + (asked if measured else []) + (counted + [q.focus] if counted else []))
+        self._word_vectors(texts + verbs + measured + (asked if measured else []) + (counted + [q.focus] if counted else [])
+                           + (roles + list(lx.ROLE_MEANING) if roles else []))
+        if roles:
+            self._fit_roles(every, roles)
         if texts:
             self._fit_things(q, every, texts, s)
         if counted:
@@ -538,6 +543,21 @@ class Answerer:
             for v in c.values:
                 if v.fields.get("counted") in same:
                     v.score += COUNTED_FIT - COUNTED_MISFIT
+            c.values.sort(key=lambda v: -v.score)
+
+    def _fit_roles(self, every: list[Candidate], roles: list[str]) -> None:
+        """A role candidate nearer in meaning to a thing or place than to a person's title loses
+        ROLE_MISFIT: "homes" of "dies as 121 homes are lost", "car" of "the four-car train"
+        (against "veteran member", "managing partner", "general")."""
+        vectors = self._word_vectors(roles + list(lx.ROLE_MEANING))
+        person, thing = (vectors[m] for m in lx.ROLE_MEANING)
+        misfits = {r for r in roles if float(vectors[r] @ person) < float(vectors[r] @ thing)}
+        if not misfits:
+            return
+        for c in every:
+            for v in c.values:
+                if v.text in misfits:
+                    v.score -= ROLE_MISFIT
             c.values.sort(key=lambda v: -v.score)
 
     def _fit_measured(self, every: list[Candidate], measured: list[str], asked: list[str], s: Settings) -> None:

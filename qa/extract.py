@@ -38,6 +38,7 @@ COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for 
 OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
 RATE_FIT = 0.2      # a sum per unit ("$35.40 a share") for "how much for each share"; a total loses as much
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 troops in Syria")
+ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a person's title ("homes", "car")
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)

@@ -116,6 +116,9 @@ END_WORDS = {"die", "death", "close", "end", "abolish", "dissolve", "disband", "
              "cease", "defunct", "expire", "leave", "finish", "conclude", "depose", "abdicate"}
 RATE_WORDS = {"per", "each", "every", "apiece"}   # a question with one asks for a sum per unit ("$35.40 a share")
 TOTAL_WORDS = {"total", "overall", "whole", "entire", "combined", "aggregate"}   # ... with one, for a total
+# What a role candidate is weighed by: nearer in meaning to the first than to the second, it names
+# what a person is ("director", "veteran member"); else a thing or place ("homes", "car").
+ROLE_MEANING = ("a person's job title", "an object or place")
 DATE_NOUNS = {"date", "day", "year", "month", "week", "season", "decade", "century", "era"}
 AGE_NOUNS = {"age"}
 CAUSE_WORDS = {"cause", "caused", "causes", "start", "started", "spark", "sparked", "trigger", "triggered",

@@ -181,6 +181,23 @@ def test_a_figure_of_another_place_is_not_weighed_against_the_asked_places(garri
 
 
 @pytest.fixture(scope="module")
+def ridge(tmp_path_factory) -> Answerer:
+    """Two invented reports of a firefighter's death; one headline's "as 40 homes are lost" gives a
+    role candidate that names a thing."""
+    return invented(tmp_path_factory, "ridge", {
+        "vale-news.txt": "Ridge fire: Firefighter dies as 40 homes are lost\n\nLieutenant Ana Ruiz, 38, died on "
+        "Tuesday while fighting the Orla Ridge fire, officials said.\n",
+        "hill-post.txt": "Firefighter killed in Orla Ridge fire\n\nCaptain Ana Ruiz, a veteran of the Orla fire "
+        "service, died on Tuesday when flames crossed the ridge.\n"})
+
+
+def test_a_role_that_means_a_thing_raises_no_banner(ridge):
+    answer = ridge.ask("What rank did the firefighter who died hold?")
+    assert {s.doc_id: s.answer for s in answer.sources}["hill-post"] == "Captain"
+    assert not answer.disagreement.flag   # "homes" is no rank to weigh against "Captain"
+
+
+@pytest.fixture(scope="module")
 def blaze(tmp_path_factory) -> Answerer:
     """An invented report whose cause sentence shares few words with the question."""
     return invented(tmp_path_factory, "blaze", {
