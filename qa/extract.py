@@ -547,8 +547,6 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
             return COUNTED_FIT if tree.tokens[counted].lemma.lower() in lx.PEOPLE_NOUNS else COUNTED_MISFIT
         return 0.0
     if counted is None:   # "54 were injured": the noun is left out, the number stands for it
-        if any(tree.tokens[i].dep == "pobj" and tree.tokens[tree.tokens[i].head].text.lower() == "of" for i in ids):
-            return COUNTED_MISFIT   # "a father of two", "one of three": it counts what "of" follows
         return 0.3 if any(tree.tokens[i].dep in {"nsubj", "nsubjpass", "dobj"} for i in ids) else 0.0
     t = tree.tokens[counted]
     focus = stem(q.focus)
