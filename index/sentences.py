@@ -80,7 +80,7 @@ class _SpanPunkt(PunktSentenceTokenizer):
         # Like NLTK, a break needs a token after it; the last token of a block ends it anyway.
         if not (0 <= candidate < len(tokens) - 1 and tokens[candidate].sentbreak):
             return False
-        # Initials the model never learned ("the Marrisford Institute (M.I.T.M.) and the trial's",
+        # Initials the model never learned ("the Tarn Institute (T.I.M.R.) and the study's",
         # "received an A.B. from") end no sentence before a word in lower case.
         return not (INITIALISM.fullmatch(tokens[candidate].tok) and next_char.islower())
 

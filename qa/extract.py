@@ -37,7 +37,7 @@ COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one (
 COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
 OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
 RATE_FIT = 0.2      # a sum per unit ("$35.40 a share") for "how much for each share"; a total loses as much
-PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 troops in Syria")
+PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
 ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a person's title ("homes", "car")
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
@@ -215,7 +215,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         if v.kind == "count":
             v.score += _count_fit(tree, v, q, ids)
         if places and v.kind in FIGURE_KINDS and _of_another_place(tree, ids, places):
-            v.score -= PLACE_MISFIT   # "900 troops in Syria and 2,500 in Iraq" for "how many troops are in Iraq"
+            v.score -= PLACE_MISFIT   # "900 soldiers in Estonia and 2,500 in Norway" for "how many are in Norway"
         if v.kind == "money" and rate is not None:
             v.score += RATE_FIT if ("per" in v.fields) == rate else -RATE_FIT
         if v.kind == "date":
@@ -419,7 +419,7 @@ BASED = re.compile(r"\b(?:(?:The|A|An)\s+)?([A-Z][\w.'\u2019]*(?:[ -][A-Z][\w.'\
 
 
 def _based_places(s: Sentence, found: list[Value], fit: float) -> list[Value]:
-    """A name written before "-based" is a place ("the Castelmoor-based firm"), whatever label the
+    """A name written before "-based" is a place ("the Dunmere-based fund"), whatever label the
     entity recogniser gave it, or none."""
     out = list(found)
     for m in BASED.finditer(s.text):
@@ -593,14 +593,14 @@ def _places(q: Question, s: Sentence, tree: Tree) -> dict[int, bool] | None:
 
 def _elsewhere(q: Question, s: Sentence) -> bool:
     """Whether a sentence names places, none of them one the question names: what it says is of
-    somewhere else ("...the Jan. 28 attack in Jordan" for "how many troops are in Iraq")."""
+    somewhere else ("...the raid in Vellmark" for "how many soldiers are in Tarnia")."""
     named = [e for e in s.analysis.entities if e.label in PLACE_LABELS]
     return bool(named) and not any(w in q.places for e in named for w in fold_name(e.text).split())
 
 
 def _of_another_place(tree: Tree, ids: list[int], places: dict[int, bool]) -> bool:
-    """Whether a figure, or the noun it counts, has a place of its own ("900 troops IN SYRIA") and
-    that place is not one the question names."""
+    """Whether a figure, or the noun it counts, has a place of its own ("900 soldiers IN ESTONIA")
+    and that place is not one the question names."""
     heads = set(ids)
     counted = _counted_noun(tree, ids)
     if counted is not None:

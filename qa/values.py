@@ -389,9 +389,8 @@ INITIALS_SKIP = {"of", "the", "and", "for", "&", "in", "on", "de"}
 
 
 def _initials_of(short: str, long_: str) -> bool:
-    """Whether `short` is written in capitals that are the initials of `long_`'s words: "FJF" =
-    "Fuel Justice Front", "PMF" = "Popular Mobilization Forces", "M.I.T.M." = "Marrisford
-    Institute of Tropical Medicine"."""
+    """Whether `short` is written in capitals that are the initials of `long_`'s words: "TWU" =
+    "Tarn Workers' Union", "O.R.C." = "Office of Rail Conduct" ("of", "the", "and" aside)."""
     letters = short.replace(".", "").strip()
     if not (2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()):
         return False
