@@ -39,6 +39,8 @@ OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses 
 RATE_FIT = 0.2      # a sum per unit ("$35.40 a share") for "how much for each share"; a total loses as much
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
 ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a person's title ("homes", "car")
+SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the question asks by ("Police said 40,000"
+                    # for "the turnout according to the police"); one given as another's word loses as much
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
@@ -216,6 +218,10 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += _count_fit(tree, v, q, ids)
         if places and v.kind in FIGURE_KINDS and _of_another_place(tree, ids, places):
             v.score -= PLACE_MISFIT   # "900 soldiers in Estonia and 2,500 in Norway" for "how many are in Norway"
+        if q.said_by and v.kind in NUMERIC_KINDS:
+            speaker = _speaker(tree, v.head)
+            if speaker:
+                v.score += SAID_BY_FIT if speaker & q.said_by else -SAID_BY_FIT
         if v.kind == "money" and rate is not None:
             v.score += RATE_FIT if ("per" in v.fields) == rate else -RATE_FIT
         if v.kind == "date":
@@ -589,6 +595,27 @@ def _places(q: Question, s: Sentence, tree: Tree) -> dict[int, bool] | None:
             for i in tree.tokens_in(e.start, e.end):
                 places[i] = asked
     return places if any(places.values()) else None
+
+
+def _speaker(tree: Tree, at: int | None) -> frozenset[str]:
+    """Whose word a value is: the subject of the first verb above it whose subject is not the
+    value's own phrase ("POLICE estimated the crowd at 40,000"; "the ORGANISERS said some 150,000
+    people had taken part"), with the names set beside that subject; none when no verb above has one."""
+    seen = set()
+    for _ in range(6):
+        if at is None or at in seen:
+            return frozenset()
+        seen.add(at)
+        t = tree.tokens[at]
+        if t.pos in {"VERB", "AUX"}:
+            subjects = [k for k in tree.children[at] if tree.tokens[k].dep in {"nsubj", "nsubjpass"} and k not in seen]
+            if subjects:
+                words = {subjects[0]} | {k for k in tree.children[subjects[0]] if tree.tokens[k].dep in {"appos", "compound"}}
+                return frozenset(w for k in words for w in fold_name(tree.tokens[k].text).split())
+        if t.head == at:
+            return frozenset()
+        at = t.head
+    return frozenset()
 
 
 def _elsewhere(q: Question, s: Sentence) -> bool:

@@ -34,6 +34,7 @@ class Question:
     owners: frozenset[str] = frozenset()   # folded words of the names it puts in the possessive ("Quellbrook"
                                            # in "who is Quellbrook's top executive")
     places: frozenset[str] = frozenset()   # folded words of the places it names ("Iraq" in "how many troops are in Iraq")
+    said_by: frozenset[str] = frozenset()  # folded words of whom it asks by ("police" in "the turnout according to the police")
     asks: tuple[str, str, str] = ()    # the role its "what" fills: (head lemma, "nsubj" | "dobj" | "pobj",
                                        # preposition), e.g. ("take", "pobj", "for") in "what did they take
                                        # responsibility for", ("hit", "dobj", "") in "what did the strike hit"
@@ -79,6 +80,7 @@ def analyse_question(text: str, nlp) -> Question:
                     form=form, owners=frozenset(w for t in tokens if t.dep_ == "poss" and t.pos_ == "PROPN"
                                                 for w in fold_name(t.text).split()),
                     places=frozenset(w for e in doc.ents if e.label_ in {"GPE", "LOC"} for w in fold_name(e.text).split()),
+                    said_by=_said_by(tokens),
                     asks=_asks(tokens) if kind in {"open", "thing"} else ())
 
 
@@ -120,6 +122,19 @@ def _form(tokens, low: str) -> str:
             for t in tokens if t.pos_ == "VERB"):
         return "quote"
     return ""
+
+
+def _said_by(tokens) -> frozenset[str]:
+    """The words of whom "according to" names ("according to the police", "according to Ana Ruiz"),
+    folded as names are, articles aside."""
+    from .values import fold_name
+    out: set[str] = set()
+    for t in tokens:
+        if t.lower_ == "to" and t.i > 0 and t.nbor(-1).lower_ == "according":
+            for k in t.children:
+                if k.dep_ == "pobj":
+                    out.update(w for s in k.subtree if s.pos_ in {"NOUN", "PROPN"} for w in fold_name(s.text).split())
+    return frozenset(out)
 
 
 def _asks(tokens) -> tuple[str, str, str]:

@@ -181,6 +181,19 @@ def test_a_figure_of_another_place_than_the_asked_one_misfits(nlp, question, sen
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    ("What was the turnout according to the police?",
+     "Police estimated the crowd at about 9,000, while the organisers said some 30,000 people had taken part.",
+     "about 9,000"),
+    ("How many people marched, according to the organisers?",
+     "Police put the crowd at 9,000; the organisers, led by Ada Moyo, claimed well over 30,000.", "over 30,000"),
+    ("According to Omar Reyes, how many jobs will go?",
+     "The union said 400 jobs would go, but Omar Reyes told staff that 250 would be cut.", "250"),
+])
+def test_a_figure_given_as_the_word_of_whom_the_question_asks_by_fits(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("Where is Harlow Capital based?", "The Dunmere-based fund Harlow Capital, led by Ada Moyo, bought the mill.", "Dunmere"),
     ("Where is the charity headquartered?", "Ida Kern, who chairs the New Tarrow-based charity, spoke to Omar Reyes.",
      "New Tarrow"),
