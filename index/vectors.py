@@ -24,7 +24,7 @@ import io
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import faiss
@@ -41,24 +41,48 @@ class VectorSettings:
     segment: int = 50_000        # shards not yet covered are encoded into a segment past this many vectors
     merge_at: int = 8            # segments merged into one when there are more than this many
     nlist: int = 1024            # IVF lists of the trained quantizer
-    pq_bytes: int = 48           # PQ code size per vector (dim must divide by it)
+    pq_bytes: int = 64           # PQ code size per vector (dim must divide by it) ...
+    # ... 64 bytes, not 48: a finer code ranks the true top hits higher, so fewer lists are probed
+    # and fewer hits read again. On the 1M benchmark archive (bench/scale.py, k 50): 48-byte codes
+    # need 128 lists and 1,500 re-scored rows for recall@50 0.958 (64 lists: 0.950); 64-byte codes
+    # reach 0.965 with 64 lists and 700 rows, FAISS's scan 1.7 ms against 2.6 and half the reads
+    # (96-byte codes: 0.967 with 64 lists and 400 rows, but 2,002 bytes of disk a sentence).
+    # The codes take 16 bytes a sentence more on disk and in memory (1,968 B a sentence at 1M).
     train_size: int = 100_000    # vectors the quantizer is trained on (a sample of the archive)
-    nprobe: int = 128            # lists probed per question, at most ...
+    nprobe: int = 64             # lists probed per question, at most ...
     # ... and fewer in a segment so large that they would hold more than `scanned` vectors (but
-    # never fewer than nprobe_min): at 5M sentences 128 lists cost 13-35 ms, 64 half that, for
-    # recall@50 0.964 -> 0.959 (rerank 5,000); what holds recall there is the rerank, not the lists.
+    # never fewer than nprobe_min): 61 at 5M sentences.
     scanned: int = 300_000
     nprobe_min: int = 16
-    rerank: int = 1500           # approximate hits scored again exactly (at least k) ...
+    rerank: int = 700            # approximate hits scored again exactly (at least k) ...
     # ... and at least this many per million vectors a segment holds: PQ's error on a score is
     # the same at any size, so the vectors within it of the k-th best grow with the archive
-    # (1M sentences, k 50: recall 0.958 at 1,500; 5M: 0.822 at 1,500, 0.969 at 6,000 with 64 lists).
-    rerank_per_million: int = 1200
+    # (5M, 61 lists: recall@50 0.930 at 1,500, 0.963 at 2,500, 0.971 at 3,000, 0.977 at 3,500).
+    rerank_per_million: int = 600
+    # A segment of coarser codes than `pq_bytes` (an index whose quantizer was trained when codes
+    # were 48 bytes keeps them: the quantizer is trained once) is searched as it was tuned, with
+    # more lists and more hits scored again. At 5M sentences 128 of its lists cost 13-35 ms, 64
+    # half that, for recall@50 0.964 -> 0.959 (rerank 5,000): what holds recall there is the
+    # rerank, not the lists (5M: 0.822 at 1,500, 0.967 at 6,000 with 61 lists).
+    coarse_nprobe: int = 128
+    coarse_rerank: int = 1500
+    coarse_rerank_per_million: int = 1200
+
+    def for_code(self, code_size: int) -> "VectorSettings":
+        """The settings a segment of codes of this many bytes is searched with."""
+        if code_size >= self.pq_bytes:
+            return self
+        return replace(self, nprobe=self.coarse_nprobe, rerank=self.coarse_rerank,
+                       rerank_per_million=self.coarse_rerank_per_million)
 
     def probes(self, vectors: int, lists: int) -> int:
         """Lists to probe in a segment of this many vectors in this many lists."""
         budget = self.scanned * lists // max(1, vectors)
         return max(1, min(self.nprobe, lists, max(self.nprobe_min, budget)))
+
+    def reranked(self, vectors: int, k: int) -> int:
+        """Approximate hits of a segment of this many vectors scored again exactly."""
+        return max(k, self.rerank, vectors * self.rerank_per_million // 1_000_000)
 
 
 DEFAULT = VectorSettings()
@@ -172,6 +196,8 @@ class ShardSet:
         self.segments = sorted(segments, key=lambda s: s.upto)
         self.settings = settings
         self._firsts = [s.first for s in self.shards]
+        self._starts = np.asarray(self._firsts, dtype=np.int64)
+        self._paths = [shard_path(self.index_dir, s.number) for s in self.shards]   # built once, not per read
         covered = self.segments[-1].upto if self.segments else -1
         self.tail = [s for s in self.shards if s.number > covered]
 
@@ -187,25 +213,37 @@ class ShardSet:
 
     def vectors(self, sentence_ids) -> np.ndarray:
         """The vectors of these sentence ids (float32, in order); KeyError for an id no shard holds."""
+        return self.rows(sentence_ids).astype(np.float32)
+
+    def rows(self, sentence_ids) -> np.ndarray:
+        """The vectors of these sentence ids as stored (float16, in order); KeyError for an id no
+        shard holds."""
         ids = np.asarray(sentence_ids, dtype=np.int64).reshape(-1)
         if not len(ids):
-            return np.zeros((0, self.dim), dtype=np.float32)
-        order = None if bool(np.all(ids[1:] > ids[:-1])) else np.argsort(ids, kind="stable")
+            return np.zeros((0, self.dim), dtype=np.float16)
+        increasing = bool(np.all(ids[1:] > ids[:-1]))   # sorted and unique (a search's hits): read as they are
+        order = None if increasing else np.argsort(ids, kind="stable")
         wanted = ids if order is None else ids[order]   # read in file order: each shard's rows one run
-        out = np.empty((len(ids), self.dim), dtype=np.float32)
-        at = np.searchsorted(np.asarray(self._firsts, dtype=np.int64), wanted, side="right") - 1
+        at = np.searchsorted(self._starts, wanted, side="right") - 1
         bounds = np.flatnonzero(np.diff(at)) + 1
+        parts = []
         for start, end in zip([0, *bounds.tolist()], [*bounds.tolist(), len(wanted)]):
             shard_at = int(at[start])
             shard = self.shards[shard_at] if shard_at >= 0 else None
             offsets = wanted[start:end] - (shard.first if shard else 0)
             if shard is None or offsets[-1] >= shard.count:
                 raise KeyError(int(wanted[start:end][offsets >= (shard.count if shard else 0)][0]))
+            if increasing:
+                parts.append(read_rows(self._paths[shard_at], self.dim, offsets))
+                continue
             unique, back = np.unique(offsets, return_inverse=True)   # each row read once
-            rows = read_rows(shard_path(self.index_dir, shard.number), self.dim, unique)
-            out[start:end] = rows if len(unique) == end - start else rows[back.reshape(-1)]
+            rows = read_rows(self._paths[shard_at], self.dim, unique)
+            parts.append(rows if len(unique) == end - start else rows[back.reshape(-1)])
+        out = parts[0] if len(parts) == 1 else np.concatenate(parts)
         if order is not None:
-            out[order] = out.copy()
+            placed = np.empty_like(out)
+            placed[order] = out
+            out = placed
         return out
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -229,8 +267,9 @@ class ShardSet:
             found = []
             for segment in self.segments:
                 index = _segment(folder_of(self.index_dir) / segment.name)
-                probe = faiss.SearchParametersIVF(nprobe=self.settings.probes(index.ntotal, index.nlist))
-                wanted = max(k, self.settings.rerank, index.ntotal * self.settings.rerank_per_million // 1_000_000)
+                settings = self.settings.for_code(index.code_size)
+                probe = faiss.SearchParametersIVF(nprobe=settings.probes(index.ntotal, index.nlist))
+                wanted = settings.reranked(index.ntotal, k)
                 found.append(index.search(queries, wanted, params=probe)[1])
             for i in range(n):
                 ids = np.unique(np.concatenate([f[i] for f in found]))
@@ -240,7 +279,9 @@ class ShardSet:
                     # einsum, not `@`: 1,500 x 384 is past OpenBLAS's threading threshold, and its
                     # second thread, woken for it, spins on the other core afterwards (bench/scale at
                     # 1M: ask p50 87-132 ms with `@`, 39-40 ms with einsum, as with OPENBLAS_NUM_THREADS=1).
-                    pools_scores[i].append(np.einsum("ij,j->i", self.vectors(ids), queries[i]))
+                    # Products of the stored float16 rows, cast to float32 a block at a time inside
+                    # einsum (the same scores, bit for bit, as casting the rows first, in half the time).
+                    pools_scores[i].append(np.einsum("ij,j->i", self.rows(ids), queries[i], dtype=np.float32))
         scores_out = np.full((n, k), -np.inf, dtype=np.float32)
         ids_out = np.full((n, k), -1, dtype=np.int64)
         for i in range(n):

@@ -95,10 +95,36 @@ def test_the_rerank_grows_with_the_vectors_a_segment_holds(tmp_path):
 
 def test_a_large_segment_probes_fewer_lists():
     settings = VectorSettings()
-    assert settings.probes(1_000_000, 1024) == settings.nprobe == 128   # 1M: as before
+    assert settings.probes(1_000_000, 1024) == settings.nprobe == 64
     assert settings.probes(5_000_000, 1024) == 61                        # 300,000 vectors' worth of lists
     assert settings.probes(50_000_000, 1024) == settings.nprobe_min
     assert settings.probes(3_000, 16) == 16                               # never more lists than there are
+
+
+def test_a_segment_of_coarser_codes_is_searched_as_it_was_tuned(tmp_path):
+    """An index trained when codes were 48 bytes keeps its segments: more of their lists are
+    probed and more of their hits scored again, as before, so its recall holds."""
+    settings = VectorSettings()
+    assert settings.for_code(settings.pq_bytes) is settings
+    coarse = settings.for_code(48)
+    assert coarse.probes(1_000_000, 1024) == 128 and coarse.probes(5_000_000, 1024) == 61
+    assert coarse.reranked(1_000_000, 50) == 1500 and coarse.reranked(5_000_000, 50) == 6000
+    dim = 32
+    data = clustered(6000, dim, seed=8)
+    shards = [Shard(n, 1 + n * 1000, 1000) for n in range(6)]
+    for shard in shards:
+        vectors.write_shard(tmp_path, shard.number, data[shard.first - 1:shard.first - 1 + shard.count])
+    from dataclasses import replace
+
+    older = replace(SMALL, pq_bytes=4)
+    vectors.train_template(tmp_path, "template.faiss", shards, dim, older)
+    vectors.write_segment(tmp_path, "all.faiss", "template.faiss", shards, dim)
+    queries = clustered(30, dim, seed=9)
+    now = replace(SMALL, rerank=20, coarse_nprobe=SMALL.nprobe, coarse_rerank=400, coarse_rerank_per_million=0)
+    found = ShardSet(tmp_path, dim, shards, [Segment("all.faiss", 5)], now)
+    _, ids = found.search(queries, 20)
+    _, exact = found.exact_search(queries, 20)
+    assert np.mean([len(set(a) & set(b)) / 20 for a, b in zip(ids.tolist(), exact.tolist())]) >= 0.95
 
 def test_vectors_come_back_in_the_order_asked_with_repeats(tmp_path):
     dim = 16
