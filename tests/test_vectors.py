@@ -126,6 +126,7 @@ def test_a_segment_of_coarser_codes_is_searched_as_it_was_tuned(tmp_path):
     _, exact = found.exact_search(queries, 20)
     assert np.mean([len(set(a) & set(b)) / 20 for a, b in zip(ids.tolist(), exact.tolist())]) >= 0.95
 
+
 def test_vectors_come_back_in_the_order_asked_with_repeats(tmp_path):
     dim = 16
     data = clustered(3000, dim, seed=3)
