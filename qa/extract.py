@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from index import Analysis
 
 from . import lexicon as lx
-from .question import Question
+from .question import PLACE_LABELS, Question
 from .retrieval import stem
 from .values import Value, fold_name, typed_values
 
@@ -190,8 +190,11 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     ends = _range_ends(found, sentence.text) if q.kind == "date" else {}
     asked_end = _asked_end(q) if ends else None
     rate = _asked_rate(q) if q.kind == "money" else None
-    places = _places(q, sentence, tree) if q.kind in FIGURE_KINDS and q.places else None
-    elsewhere = q.kind in NUMERIC_KINDS and bool(q.places) and _elsewhere(q, sentence)
+    # The sentence's places, read once: a figure's own place the question does not name misfits it,
+    # and a sentence naming only other places keeps its figures out of a disagreement.
+    placed = _places(q, sentence, tree) if q.places and q.kind in NUMERIC_KINDS else {}
+    places = placed if q.kind in FIGURE_KINDS and any(placed.values()) else None
+    elsewhere = bool(placed) and not any(placed.values())
     out = []
     for v in found:
         if _named_by_question(v, q):
@@ -581,20 +584,20 @@ def _range_ends(found: list[Value], text: str) -> dict[int, str]:
     return ends
 
 
-PLACE_LABELS = {"GPE", "LOC"}
 FIGURE_KINDS = {"count", "money", "percent", "measure"}   # amounts a place has (a date's "in Malaysia" is where, not whose)
 
 
-def _places(q: Question, s: Sentence, tree: Tree) -> dict[int, bool] | None:
-    """The sentence's place names, token -> whether the question names that place; None unless
-    the question names one of them (only then is a figure of another place told apart)."""
+def _places(q: Question, s: Sentence, tree: Tree) -> dict[int, bool]:
+    """The sentence's place names, token -> whether the question names that place. None of them
+    asked: what the sentence says is of somewhere else ("...the raid in Vellmark" for "how many
+    soldiers are in Tarnia")."""
     places = {}
     for e in s.analysis.entities:
         if e.label in PLACE_LABELS:
             asked = any(w in q.places for w in fold_name(e.text).split())
             for i in tree.tokens_in(e.start, e.end):
                 places[i] = asked
-    return places if any(places.values()) else None
+    return places
 
 
 def _speaker(tree: Tree, at: int | None) -> frozenset[str]:
@@ -616,13 +619,6 @@ def _speaker(tree: Tree, at: int | None) -> frozenset[str]:
             return frozenset()
         at = t.head
     return frozenset()
-
-
-def _elsewhere(q: Question, s: Sentence) -> bool:
-    """Whether a sentence names places, none of them one the question names: what it says is of
-    somewhere else ("...the raid in Vellmark" for "how many soldiers are in Tarnia")."""
-    named = [e for e in s.analysis.entities if e.label in PLACE_LABELS]
-    return bool(named) and not any(w in q.places for e in named for w in fold_name(e.text).split())
 
 
 def _of_another_place(tree: Tree, ids: list[int], places: dict[int, bool]) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from . import lexicon as lx
 
 # Kinds that take a short value.
+PLACE_LABELS = {"GPE", "LOC"}   # the entity labels of a place, in a question and in a sentence alike
 VALUE_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age", "person", "org",
                "place", "role", "thing"}
 
@@ -79,7 +80,7 @@ def analyse_question(text: str, nlp) -> Question:
                     name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs, verb_forms=verb_forms,
                     form=form, owners=frozenset(w for t in tokens if t.dep_ == "poss" and t.pos_ == "PROPN"
                                                 for w in fold_name(t.text).split()),
-                    places=frozenset(w for e in doc.ents if e.label_ in {"GPE", "LOC"} for w in fold_name(e.text).split()),
+                    places=frozenset(w for e in doc.ents if e.label_ in PLACE_LABELS for w in fold_name(e.text).split()),
                     said_by=_said_by(tokens),
                     asks=_asks(tokens) if kind in {"open", "thing"} else ())
 
