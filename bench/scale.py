@@ -1,6 +1,7 @@
 """An archive of N sentences: build, open, memory, disk and question latency against bare encoding.
 
     python bench/scale.py --sentences 1000000 [--json OUT] [--work DIR] [--base DIR] [--ramdocs N]
+                          [--runtime onnx|torch]
 
 The base is a real archive of many stories, embedded once and kept in --base between runs: the
 bundled story, every story of ../shared/stories and the documents of the first --ramdocs RAMDocs
@@ -14,7 +15,9 @@ as a growing index builds it (index.vectors). Then, in a fresh process:
 - `open_s`: opening the index (`Archive.open`), and `rss_mb` after opening the answerer (models
   loaded) and after 100 questions of all the suite's stories;
 - `ask_ms`: p50 and p95 of `StoryAnswerer.ask` over the bundled gold questions, each asked once
-  with cold caches, and `encode_ms.p50`: bare encoding of the same questions in the same run;
+  with cold caches, and `encode_ms.p50`: bare encoding of the same questions in the same run, by the
+  same runtime: onnx, as the app, its workers and `claimqa ask` encode questions (the parse then
+  runs beside the encoding), or torch (`--runtime torch`, as this benchmark measured before);
 - `recall_at_k`: the share of the exact top-k (k = the story choice's pool) the search returns;
 - `foreign_sources_max`: the most documents outside the bundled story one answer to a bundled gold
   question cites (questions the gold says the bundled story does not answer are listed apart, with
@@ -202,7 +205,7 @@ def build_archive(base: Path, work: Path, sentences: int, seed: int = 7) -> dict
 
 # -- measuring, in a fresh process -------------------------------------------------------------------
 
-def measure(work: Path, questions: int) -> dict:
+def measure(work: Path, questions: int, runtime: str = "onnx") -> dict:
     import numpy as np
 
     from eval.gold import load_gold
@@ -215,7 +218,7 @@ def measure(work: Path, questions: int) -> dict:
     archive = Archive.open(work)
     open_s = time.perf_counter() - started
     rss_open_index = rss_mb()
-    answerer = StoryAnswerer(archive, *_models(archive))
+    answerer = StoryAnswerer(archive, *_models(archive, runtime))
     rss_open = rss_mb()
     bundled = prefixed(BUNDLED, load_gold(ROOT / "eval" / "gold.jsonl"))
     asked = [g.question for g in bundled]
@@ -259,15 +262,17 @@ def measure(work: Path, questions: int) -> dict:
             "unanswerable_answered_elsewhere": elsewhere,
             "questions_asked": len(asks) + questions + 1,
             "stories_kept": len(answerer._answerers), "ask_ms_mean": round(statistics.mean(asks), 1),
+            "runtime": answerer.embedder.runtime,
             # The machine is shared: its load while measuring, and the BLAS threads numpy was given.
             "conditions": {"load_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                            "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS")}}
 
 
-def _models(archive):
+def _models(archive, runtime: str):
+    """The models as the app and `claimqa ask` load them (`StoryAnswerer.open`), or with torch."""
     from index import Embedder, load_nlp
 
-    return Embedder(archive.model, threads=1), load_nlp()
+    return Embedder(archive.model, threads=1, runtime=runtime), load_nlp()
 
 
 def disk_bytes(folder: Path) -> int:
@@ -282,10 +287,12 @@ def main() -> None:
     parser.add_argument("--base", type=Path, default=Path("/tmp/claimqa-scale/base"))
     parser.add_argument("--ramdocs", type=int, default=400, help="RAMDocs dev questions in the base")
     parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--runtime", choices=("onnx", "torch"), default="onnx",
+                        help="how questions are encoded: onnx as the app and CLI serve them (default), or torch")
     parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_only:
-        print(json.dumps(measure(args.work, args.questions)))
+        print(json.dumps(measure(args.work, args.questions, args.runtime)))
         return
     args.base.parent.mkdir(parents=True, exist_ok=True)
     build_base(args.base, args.ramdocs)
@@ -296,7 +303,7 @@ def main() -> None:
         n = conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
     disk = disk_bytes(args.work)
     out = subprocess.run([sys.executable, __file__, "--sentences", str(args.sentences), "--work", str(args.work),
-                          "--questions", str(args.questions), "--measure-only"],
+                          "--questions", str(args.questions), "--runtime", args.runtime, "--measure-only"],
                          capture_output=True, text=True, check=True)
     measured = json.loads(out.stdout.strip().splitlines()[-1])
     result = {"sentences": n, **measured, "disk_bytes_per_sentence": round(disk / n), "build": built}
