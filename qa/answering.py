@@ -37,7 +37,7 @@ from .render import summarize
 from .retrieval import MODES, LexicalIndex, stem, top_per_document
 from .settings import Settings
 from .shared_words import SharedWords
-from .values import Value, compatible, date_values, fold_name, name_words
+from .values import Value, compatible, date_values, fold_name, name_words, same_value
 
 LEADING_FORMS = {"cause", "quote", "define"}   # open questions whose short answer weighs as a value (Settings.short_fit)
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
@@ -679,7 +679,7 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
 def _corroborate(decisions: list[Decision], s: Settings) -> None:
     """Break near ties between a source's own values by what the other sources answer: when a
     source's best value is compatible with no other source's answer, and a value it states itself,
-    nearly as fit (within `Settings.corroboration`), is compatible with one, that one is taken
+    nearly as fit (within `Settings.corroboration`), is the same as one (`same_value`), that one is taken
     (the victim's age beside the victim's name, a place parsed as a person). A source whose own
     value leads by more keeps it, so a disagreement stays one. Each source is weighed against the
     others' first answers, not against answers changed here."""
@@ -690,7 +690,7 @@ def _corroborate(decisions: list[Decision], s: Settings) -> None:
             continue
         found = [(alt.score, c, alt) for c in d.candidates for alt in c.values
                  if alt is not value and alt.score >= value.score - s.corroboration
-                 and any(compatible(alt, v) for v in others)]
+                 and any(same_value(alt, v) for v in others)]
         if not found:
             continue
         _, c, alt = max(found, key=lambda f: f[0])

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .answer import Disagreement, DisagreementValue
-from .values import NAMES, Value, compatible, same_name
+from .values import Value, compatible, same_value
 
 UNFLAGGED_KINDS = {"thing"}   # "what sport": a kind and its sub-kind can both be right
 
@@ -42,10 +42,9 @@ def group(values: list[SourceValue]) -> list[list[SourceValue]]:
 
 
 def states(sv: SourceValue, value: Value) -> bool:
-    """Whether the source states this value too, among the values near the question."""
-    if value.kind not in NAMES:
-        return any(v.kind == value.kind and compatible(v, value) for v in sv.stated)
-    return any(v.kind in NAMES and same_name(v.text, value.text) for v in sv.stated)
+    """Whether the source states this value too, among the values near the question: the same
+    figure, name, day or time, not merely one that cannot be compared with it."""
+    return any(same_value(v, value) for v in sv.stated)
 
 
 def comparable(value: Value, fused: float, fit_min: float, fused_min: float) -> bool:

@@ -407,6 +407,24 @@ def name_words_role(text: str) -> list[str]:
 
 
 # -- compatibility ------------------------------------------------------------------------------------
+def comparable_figures(a: Value, b: Value) -> bool:
+    """Whether two values of one numeric kind measure one thing: the same unit, the same "per"
+    ("$35.40 a share" and "$2.3 billion" are not), and both parsed to a figure."""
+    return (a.kind == b.kind and a.unit == b.unit and a.low is not None and b.low is not None
+            and a.fields.get("per") == b.fields.get("per"))
+
+
+def same_value(a: Value, b: Value) -> bool:
+    """Whether two values say one thing: of one kind, comparable, and compatible. Not the same as
+    `compatible`, which also holds for values that cannot be compared at all ("$2.3 billion" does
+    not state "$34.50 a share", though the two can both be true)."""
+    if a.kind in NAMES and b.kind in NAMES:
+        return same_name(a.text, b.text)
+    if a.kind != b.kind or (a.kind in NUMERIC and not comparable_figures(a, b)):
+        return False
+    return compatible(a, b)
+
+
 def compatible(a: Value, b: Value) -> bool:
     """Whether both values can be true at once (the same figure, name, day or time)."""
     if a.kind in NAMES and b.kind in NAMES:
@@ -419,7 +437,7 @@ def compatible(a: Value, b: Value) -> bool:
         ra, rb = a.fields.get("readings") or [(a.low, a.high)], b.fields.get("readings") or [(b.low, b.high)]
         return any(x[0] <= y[1] and y[0] <= x[1] for x in ra for y in rb)
     if a.kind in NUMERIC:
-        if a.unit != b.unit or a.low is None or b.low is None or a.fields.get("per") != b.fields.get("per"):
+        if not comparable_figures(a, b):
             return True   # "$35.40 a share" and "$2.3 billion" are not two answers to one question
         if a.low == a.high and b.low == b.high:
             return a.low == b.low

@@ -408,6 +408,19 @@ def test_no_flag_between_sources_that_each_state_both_values():
     assert not compare([e, f], "").flag
 
 
+def test_a_figure_that_cannot_be_compared_with_the_other_sources_is_not_stating_it():
+    """An outlet that says "$34.50 a share" and, near the question, "$2.3 billion" in all, does not
+    state another outlet's "$35.40 a share": a total and a price per share are not one figure, so
+    the two prices are still in dispute. A figure of the same kind, unit and "per" is stated."""
+    a, b = source_values(("Bidders offered $34.50 a share.", "money", True),
+                         ("Bidders offered $35.40 a share.", "money", True))
+    a.stated = (a.value, one("The deal is worth $2.3 billion.", "money"), one("It spent 35 million euros.", "money"))
+    b.stated = (b.value, one("Revenue was $612 million.", "money"))
+    assert compare([a, b], "Price").flag
+    a.stated = (a.value, one("Some said it was $35.40 a share.", "money"))
+    assert not compare([a, b], "").flag
+
+
 def _sourced(*values: tuple[str, float]):
     from qa.answering import Candidate, Decision
     from qa.values import Value
