@@ -10,6 +10,7 @@ outlet gives, "900 troops in Syria and 2,500 in Iraq").
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .answer import Disagreement, DisagreementValue
@@ -26,7 +27,7 @@ class SourceValue:
     outlet: str
     value: Value
     comparable: bool = True     # False: extracted without the confidence a flag needs
-    stated: tuple[Value, ...] = ()   # every value the source states near the question (its value among them)
+    stated: tuple[Value, ...] = ()   # the values the source surely states near the question (`surely_stated`)
 
 
 def group(values: list[SourceValue]) -> list[list[SourceValue]]:
@@ -39,6 +40,14 @@ def group(values: list[SourceValue]) -> list[list[SourceValue]]:
         else:
             home.append(sv)
     return sorted(groups, key=lambda g: -len(g))
+
+
+def surely_stated(stated: Iterable[Value], fit_min: float) -> tuple[Value, ...]:
+    """The values a source states near the question that fit it at least `fit_min`, the bar a value
+    must reach to be weighed at all (`comparable`): a figure too unsure to be weighed against
+    another source's is too unsure to excuse a dispute ("children aged five to 17 months" does not
+    state "five" countries; "the three lines it runs" does not state three dead)."""
+    return tuple(v for v in stated if v.score >= fit_min)
 
 
 def states(sv: SourceValue, value: Value) -> bool:

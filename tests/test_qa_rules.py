@@ -421,6 +421,18 @@ def test_a_figure_that_cannot_be_compared_with_the_other_sources_is_not_stating_
     assert not compare([a, b], "").flag
 
 
+def test_only_a_value_sure_enough_to_be_weighed_excuses_a_dispute():
+    """A source whose sentences also hold the other source's figure, but as a figure of something
+    else (it fits the question below the flag's bar), still disputes it; stated surely, it does not."""
+    from qa.disagreement import surely_stated
+    a, b = source_values(("Trials ran in four countries.", "count", True), ("Trials ran in five countries.", "count", True))
+    aside = dataclasses.replace(one("Children aged five were enrolled.", "count"), score=-0.4)
+    a.stated, b.stated = surely_stated((a.value, aside), 0.0), (b.value,)
+    assert compare([a, b], "Countries").flag
+    a.stated = surely_stated((a.value, dataclasses.replace(aside, score=0.2)), 0.0)
+    assert not compare([a, b], "").flag
+
+
 def _sourced(*values: tuple[str, float]):
     from qa.answering import Candidate, Decision
     from qa.values import Value
