@@ -162,6 +162,12 @@ def _wanted(content: tuple[str, ...], words: tuple[str, ...], focus: str | None,
     return frozenset(wanted)
 
 
+# A news dateline's place: the sentence opens with words in capitals, maybe a comma and a date, then
+# a parenthesis or a dash ("KESTON, May 12 (Wire) -", "LOS ANGELES (AP) -", "ST. PAUL -").
+DATELINE = re.compile(r"[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]*){0,3}"
+                      r"(?=(?:,\s*[A-Z][a-z]{2,}\.?\s+\d{1,2}(?:,\s*\d{4})?)?(?:\s*\([^)]{1,40}\))?\s*(?:[\u2013\u2014]|--?\s))")
+
+
 def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Value]:
     """The sentence's candidate answers to the question, best first."""
     if not q.wants_value:
@@ -196,9 +202,12 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     places = placed if q.kind in FIGURE_KINDS and any(placed.values()) else None
     elsewhere = bool(placed) and not any(placed.values())
     out = []
+    dateline = DATELINE.match(sentence.text)
     for v in found:
         if _named_by_question(v, q):
             continue
+        if dateline and v.start < dateline.end() and v.kind != "place":
+            continue   # "KESTON, May 12 (Wire) – ...": the place the report was filed from, never a name asked for
         ids = tree.tokens_in(v.start, v.end)
         if not ids:
             continue
