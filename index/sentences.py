@@ -80,6 +80,10 @@ class _SpanPunkt(PunktSentenceTokenizer):
         # Like NLTK, a break needs a token after it; the last token of a block ends it anyway.
         if not (0 <= candidate < len(tokens) - 1 and tokens[candidate].sentbreak):
             return False
+        # No sentence starts with a comma, semicolon or colon: "the Authority (V.M.R.A.), a
+        # spokeswoman said" goes on after the initials and what closes them.
+        if next_char and next_char in ",;:":
+            return False
         # Initials the model never learned ("the Tarn Institute (T.I.M.R.) and the study's",
         # "received an A.B. from") end no sentence before a word in lower case.
         return not (INITIALISM.fullmatch(tokens[candidate].tok) and next_char.islower())

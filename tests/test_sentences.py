@@ -74,6 +74,11 @@ CASES = [
     ("He received an A.B. from Dunmere College in 1896. Then he taught.",
      ["He received an A.B. from Dunmere College in 1896.", "Then he taught."]),
     ("The band moved to the U.K. The tour began in May.", ["The band moved to the U.K.", "The tour began in May."]),
+    # No sentence starts with a comma, semicolon or colon, whatever closes before it.
+    ("It applied to the Ostra Drug Authority (O.D.A.), a spokeswoman said. The review began.",
+     ["It applied to the Ostra Drug Authority (O.D.A.), a spokeswoman said.", "The review began."]),
+    ("The fund is run by Pell & Sons (P.S.S.); it is small. Then it grew.",
+     ["The fund is run by Pell & Sons (P.S.S.); it is small.", "Then it grew."]),
 ]
 
 
