@@ -80,7 +80,7 @@ class _SpanPunkt(PunktSentenceTokenizer):
         # Like NLTK, a break needs a token after it; the last token of a block ends it anyway.
         if not (0 <= candidate < len(tokens) - 1 and tokens[candidate].sentbreak):
             return False
-        # No sentence starts with a comma, semicolon or colon: "the Authority (V.M.R.A.), a
+        # No sentence starts with a comma, semicolon or colon: "the Authority (O.D.A.), a
         # spokeswoman said" goes on after the initials and what closes them.
         if next_char and next_char in ",;:":
             return False

@@ -163,7 +163,7 @@ def _wanted(content: tuple[str, ...], words: tuple[str, ...], focus: str | None,
 
 
 # A news dateline's place: the sentence opens with words in capitals, maybe a comma and a date, then
-# a parenthesis or a dash ("KESTON, May 12 (Wire) -", "LOS ANGELES (AP) -", "ST. PAUL -").
+# a parenthesis or a dash ("TARLOW, May 12 (Wire) -", "LOS ANGELES (AP) -", "ST. PAUL -").
 DATELINE = re.compile(r"[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]*){0,3}"
                       r"(?=(?:,\s*[A-Z][a-z]{2,}\.?\s+\d{1,2}(?:,\s*\d{4})?)?(?:\s*\([^)]{1,40}\))?\s*(?:[\u2013\u2014]|--?\s))")
 
@@ -207,7 +207,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         if _named_by_question(v, q):
             continue
         if dateline and v.start < dateline.end() and v.kind != "place":
-            continue   # "KESTON, May 12 (Wire) – ...": the place the report was filed from, never a name asked for
+            continue   # "TARLOW, May 12 (Wire) – ...": the place the report was filed from, never a name asked for
         ids = tree.tokens_in(v.start, v.end)
         if not ids:
             continue

@@ -225,7 +225,7 @@ def test_a_span_of_time_answers_born_with_its_start_and_died_with_its_end(nlp, q
 
 @pytest.mark.parametrize("question, sentence, answer", [
     ("Which agency announced the delay?", "KELLSBURG, March 3 (Wire) - The delay was announced on Friday.", None),
-    ("Which company built the train?", "DUNMORE, May 12 (Wire) \u2013 A train built by Harlow Works derailed.", "Harlow Works"),
+    ("Which company built the train?", "TARLOW, May 12 (Wire) \u2013 A train built by Harlow Works derailed.", "Harlow Works"),
     ("Who signed the order?", "ST. ANSELM \u2014 The order was signed late on Tuesday.", None),
 ])
 def test_a_datelines_place_is_not_a_name_asked_for(nlp, question, sentence, answer):

@@ -77,8 +77,8 @@ CASES = [
     # No sentence starts with a comma, semicolon or colon, whatever closes before it.
     ("It applied to the Ostra Drug Authority (O.D.A.), a spokeswoman said. The review began.",
      ["It applied to the Ostra Drug Authority (O.D.A.), a spokeswoman said.", "The review began."]),
-    ("The fund is run by Pell & Sons (P.S.S.); it is small. Then it grew.",
-     ["The fund is run by Pell & Sons (P.S.S.); it is small.", "Then it grew."]),
+    ("The fund is run by Brask & Sons (B.S.S.); it is small. Then it grew.",
+     ["The fund is run by Brask & Sons (B.S.S.); it is small.", "Then it grew."]),
 ]
 
 
