@@ -514,6 +514,8 @@ class Answerer:
             self._fit_predicates(q, every, verbs, s)
         if measured:
             self._fit_measured(every, measured, asked, s)
+        for c in every:   # fitted by every rule above: a value fitting too little is no answer (Settings.value_floor)
+            c.values = [v for v in c.values if v.score >= s.value_floor]
 
     def _word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """Vectors of words and short phrases, kept (least recently used out) between questions."""

@@ -102,6 +102,32 @@ def test_predicates_match_by_meaning_and_figures_clash(ferry):
 
 
 @pytest.fixture(scope="module")
+def flood(tmp_path_factory) -> Answerer:
+    """Two invented reports of one flood: one counts the asked animals, the other only other nouns."""
+    return invented(tmp_path_factory, "flood", {
+        "dale-post.txt": "Flood sweeps the Harn valley\n\nThe flood drowned 300 sheep on the valley farms on Sunday, "
+        "farmers said. The river rose two metres overnight.\n",
+        "moor-news.txt": "Flood on the valley farms\n\nSome 40 farms lost their harvest in the flood on Sunday, with "
+        "12 barns lost. The river fell by Monday.\n"})
+
+
+def test_a_value_that_fits_the_question_too_little_is_no_answer(flood):
+    """"Some 40 farms" counts another noun than "how many sheep": below `Settings.value_floor` it
+    is no candidate at all, so that report offers no answer; without the floor it offers one."""
+    import dataclasses
+
+    from qa.settings import Settings
+    question = "How many sheep did the flood kill?"
+    for floor, offered in ((Settings().value_floor, None), (-9.0, "Some 40")):
+        answerer = Answerer(flood.store, flood.embedder, flood.nlp, dataclasses.replace(Settings(), value_floor=floor))
+        _, _, decisions = answerer.decisions(question)
+        by_doc = {answerer.store.documents[d.doc].doc_id: d for d in decisions}
+        assert (by_doc["moor-news"].value.text if by_doc["moor-news"].value else None) == offered
+        assert by_doc["dale-post"].value.text == "300"
+    assert [s.doc_id for s in flood.ask(question).sources] == ["dale-post"]
+
+
+@pytest.fixture(scope="module")
 def museum(tmp_path_factory) -> Answerer:
     """Two invented reports that date three things of one museum: the asked verb ("established")
     is in neither; its meaning must pick the founding year."""
