@@ -45,7 +45,7 @@ from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
 from qa.render import stated
 from qa.workers import IndexChanged, open_answerer  # noqa: F401  (app.IndexChanged, app.open_answerer as before)
-from qa.workers import WORKER_PROCESSES, AnswerFailed, AnswerWorkers, Following, stated_reason
+from qa.workers import WORKER_PROCESSES, AnswerFailed, AnswerWorkers, Following, keep_start_up_objects, stated_reason
 
 ROOT = Path(__file__).resolve().parent
 BUNDLED_CORPUS = ROOT / "data" / "articles"
@@ -1172,6 +1172,7 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, proces
                 run_history=False, state_session_capacity=sessions, max_threads=MAX_THREADS,
                 prevent_thread_lock=True)
     add_json_route(demo.app, library, workers)
+    keep_start_up_objects()
     demo.block_thread()
 
 

@@ -185,12 +185,17 @@ class Caches:
 
     def vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """Vectors of words and short phrases: kept ones, those in flight (waited for), and the
-        rest encoded, all kept (least recently used out) between questions. `SPLIT_WORDS` or
-        more are encoded half here and half on another thread (every other one by length, so
-        that both halves cost alike): a "what X" question's candidate phrases, on two cores."""
+        rest encoded, all kept (least recently used out) between questions. The words this call
+        encodes are in flight from the moment it finds them missing, so that another question
+        wanting one of them meanwhile waits for this call rather than encode it again (under a
+        burst, a worker's questions retrieve the same sentences: 63 of 338 words were encoded
+        twice in one process). `SPLIT_WORDS` or more are encoded half here and half on another
+        thread (every other one by length, so that both halves cost alike): a "what X"
+        question's candidate phrases, on two cores."""
         found: dict[str, np.ndarray] = {}
         waits: dict[int, Future] = {}
         missing = []
+        mine: Future = Future()   # the vectors of the words this call encodes
         with self._lock:
             for w in dict.fromkeys(words):
                 if w in self.words:
@@ -199,25 +204,44 @@ class Caches:
                     waits[id(self._in_flight[w])] = self._in_flight[w]
                 else:
                     missing.append(w)
-        if missing and self.shared is not None:
-            kept = self._shared(missing)
-            if kept:
-                self.keep_words(list(kept), list(kept.values()))
-                found.update(kept)
-                missing = [w for w in missing if w not in kept]
-        if len(missing) >= SPLIT_WORDS and self.beside:
+                    self._in_flight[w] = mine
+        if not missing:
+            return self._with_waited(found, waits, words)
+        encoded: dict[str, np.ndarray] = {}
+        try:
+            rest = missing
+            if self.shared is not None:
+                kept = self._shared(rest)
+                if kept:
+                    self.keep_words(list(kept), list(kept.values()))
+                    encoded.update(kept)
+                    rest = [w for w in rest if w not in kept]
+            there = None
+            if len(rest) >= SPLIT_WORDS and self.beside:
+                by_length = sorted(rest, key=len)
+                there, rest = by_length[::2], by_length[1::2]
+                there = _background().submit(self._encode_words, there, False)
+            if rest:
+                vectors = self.embedder.encode(rest)
+                self._share(rest, vectors)
+                self.keep_words(rest, vectors)
+                encoded.update(zip(rest, vectors))
+            if there is not None:
+                encoded.update(there.result())
+            mine.set_result(encoded)
+        except BaseException as error:   # the questions waiting for these words see the error, as this one does
+            mine.set_exception(error)
+            raise
+        finally:
             with self._lock:
-                by_length = sorted(missing, key=len)
-                there, missing = by_length[::2], by_length[1::2]
-                call = _background().submit(self._encode_words, there, False)
-                waits[id(call)] = call
-                for w in there:
-                    self._in_flight[w] = call
-        if missing:
-            vectors = self.embedder.encode(missing)
-            self._share(missing, vectors)
-            self.keep_words(missing, vectors)
-            found.update(zip(missing, vectors))
+                for w in missing:
+                    if self._in_flight.get(w) is mine:
+                        del self._in_flight[w]
+        found.update(encoded)
+        return self._with_waited(found, waits, words)
+
+    @staticmethod
+    def _with_waited(found: dict[str, np.ndarray], waits: dict[int, Future], words: list[str]) -> dict[str, np.ndarray]:
         for call in waits.values():
             found.update(call.result())
         return {w: found[w] for w in words}

@@ -147,6 +147,18 @@ def warm_up(following: Following) -> None:
         logging.info("warm-up question failed: %s", error)
 
 
+def keep_start_up_objects() -> None:
+    """Move what start-up made (the models, the index snapshot, the libraries: 140,000 objects in a
+    worker, 730,000 in the app) out of the garbage collector's reach: they live as long as the
+    process, and each full collection under load traversed all of them again (0.07 s of CPU in a
+    worker, 0.3 s in the app, about once a burst of 200 questions). Called once the process is
+    ready to serve; objects made later are collected as before."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def serve(conn: Connection, index_dir: Path, threads: int) -> None:
     """Answer (job, question, story) messages until the server closes the socket."""
     following = Following(index_dir)
@@ -171,6 +183,7 @@ def serve(conn: Connection, index_dir: Path, threads: int) -> None:
             pass   # the server is gone
 
     warm_up(following)
+    keep_start_up_objects()
     reply(("ready", os.getpid()))
     with concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="answer") as pool:
         while True:

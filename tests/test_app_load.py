@@ -139,3 +139,24 @@ def test_the_workers_stop_when_the_app_is_killed(bundled_index, tmp_path):
         assert not Path(f"/proc/{workers[0]}").exists() or "Z" in Path(f"/proc/{workers[0]}/stat").read_text().split()[2]
     finally:
         app.stop()
+
+
+def test_the_app_puts_its_start_up_objects_out_of_the_collector_s_reach_before_it_serves(bundled_index, tmp_path):
+    """What the app loads at start (Gradio, the chat's models, the page) lives as long as it does: a
+    full collection under load must not traverse it again (gc.freeze once the server is up)."""
+    import subprocess
+    import sys
+
+    from test_app import free_port
+
+    script = ("import gc, sys, gradio, app\n"
+              "def report(self):\n"
+              "    print('frozen', gc.get_freeze_count(), flush=True)\n"
+              "    self.close()\n"
+              "gradio.Blocks.block_thread = report\n"
+              "app.main(sys.argv[1:])\n")
+    done = subprocess.run([sys.executable, "-c", script, "--port", str(free_port()), "--workers", "0",
+                           "--index", str(copy_index(bundled_index, tmp_path)), "--uploads", str(tmp_path / "uploads")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    frozen = [int(line.split()[1]) for line in done.stdout.splitlines() if line.startswith("frozen ")]
+    assert frozen and frozen[0] > 300_000, done.stdout[-2000:] + done.stderr[-2000:]

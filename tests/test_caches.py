@@ -108,6 +108,34 @@ def test_many_missing_phrases_are_split_over_two_threads_with_the_model_s_vector
     assert caches.vectors(phrases[:SPLIT_WORDS - 1] + ["a ferry"]).keys() and embedder.encoded() == ["a ferry"]
 
 
+def test_questions_wanting_the_same_missing_words_at_once_encode_each_once(model):
+    """Many questions of one burst compare the same words (their sentences are the same): a word
+    one question is encoding is waited for by the others, not encoded again, and each gets the
+    model's vectors, however the calls interleave."""
+    embedder = Recording(model)
+    caches = Caches(embedder, load_nlp())
+    words = ["rescued", "capsized", "a kind of vessel", "the coast guard", "evacuated", "sank", "ferry",
+             "passengers", "crew members", "lifeboats"]
+    asks = [list(dict.fromkeys(words[k % 3::2] + words[:2] if k % 2 else words[k % 4:])) for k in range(16)]
+    start = threading.Barrier(len(asks))
+    got: list[dict] = [{} for _ in asks]
+
+    def ask(k: int) -> None:
+        start.wait()
+        got[k] = caches.vectors(asks[k])
+
+    threads = [threading.Thread(target=ask, args=(k,)) for k in range(len(asks))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(embedder.encoded()) == sorted(words)   # each word once, in whichever call found it first
+    for wanted, vectors in zip(asks, got):
+        assert list(vectors) == wanted
+        assert all(np.array_equal(vectors[w], model.encode([w])[0]) for w in wanted)
+    assert not caches._in_flight
+
+
 def test_with_torch_the_question_is_encoded_with_its_words_in_this_thread():
     """Torch takes the interpreter lock back between its small operations: beside a parse it waits
     for it each time, so with torch nothing is encoded on another thread."""

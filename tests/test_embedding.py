@@ -102,15 +102,8 @@ def test_a_cache_that_cannot_be_written_is_named_with_the_fix(tmp_path, monkeypa
         export_onnx("all-MiniLM-L6-v2")
 
 
-def test_a_list_of_texts_runs_in_sorted_batches_with_the_vectors_of_texts_one_by_one(both):
-    """More than ONNX_CHUNK texts run in batches of like token length, each padded to its own longest
-    text: less padding than one batch, and the same vectors, bit for bit."""
-    from index.embedding import ONNX_CHUNK
-
-    onnx = both[0]
-    texts = ([f"a{i}" for i in range(ONNX_CHUNK)] + ["How many passengers were on the ferry when it sank off the "
-                                                    "cape in the storm of last winter?"] + ["ferry", "court"]) * 2
-    alone = np.stack([onnx.encode([t])[0] for t in texts])
+def _shapes_of_calls(onnx, texts: list[str]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The vectors of one `encode` call and the (rows, tokens) of each model call it made."""
     session, shapes = onnx._onnx.session, []
     run = session.run
 
@@ -121,10 +114,57 @@ def test_a_list_of_texts_runs_in_sorted_batches_with_the_vectors_of_texts_one_by
 
     onnx._onnx.session = Recording()
     try:
-        together = onnx.encode(texts)
+        return onnx.encode(texts), shapes
     finally:
         onnx._onnx.session = session
+
+
+def test_a_list_of_texts_runs_in_sorted_batches_with_the_vectors_of_texts_one_by_one(both):
+    """Texts of unlike token length run in batches of like length, each padded to its own longest
+    text: less padding than one batch, and the same vectors, bit for bit."""
+    onnx = both[0]
+    texts = ([f"a{i}" for i in range(16)] + ["How many passengers were on the ferry when it sank off the "
+                                            "cape in the storm of last winter?"] + ["ferry", "court"]) * 2
+    alone = np.stack([onnx.encode([t])[0] for t in texts])
+    together, shapes = _shapes_of_calls(onnx, texts)
     assert together.dtype == alone.dtype and np.array_equal(together, alone)
-    assert len(shapes) == -(-len(texts) // ONNX_CHUNK) and max(n for n, _ in shapes) <= ONNX_CHUNK
+    assert sum(n for n, _ in shapes) == len(texts) and len(shapes) > 1
     widest = max(w for _, w in shapes)
     assert sum(n * w for n, w in shapes) < len(texts) * widest / 2   # the short texts are not padded to the long
+
+
+def test_a_question_gathered_with_short_words_is_not_padded_with_them(both):
+    """A gathered call of fewer than 16 texts, a question and the words a fit compares: the
+    question runs in a call of its own, the words apart from it (a call of 16 rows padded to the
+    question's 20 tokens costs twice the calls without), with the vectors of each text alone."""
+    onnx = both[0]
+    question = "According to the articles, how many people were killed in the January 4 strike?"
+    words = ["killed", "injured", "hurt", "wounded", "died", "said", "attacked", "struck", "hit", "lost",
+             "destroyed", "damaged", "a kind of weapon", "a kind of vehicle", "the strike"]
+    texts = [question] + words
+    together, shapes = _shapes_of_calls(onnx, texts)
+    assert np.array_equal(together, np.stack([onnx.encode([t])[0] for t in texts]))
+    assert sum(n for n, _ in shapes) == len(texts) and (1, len(onnx._onnx.tokenizer.encode(question).ids)) in shapes
+    assert max(w for n, w in shapes if n > 1) < 8
+
+
+def test_texts_are_cut_into_the_calls_that_cost_least():
+    """`batches` finds the cheapest cut of the texts sorted by length (checked against every cut of
+    up to 9 texts), keeps every text once, and one call for texts of one length."""
+    import itertools
+    import random
+
+    from index.embedding import BatchCost, batches
+
+    cost = BatchCost()
+    rng = random.Random(7)
+    for _ in range(200):
+        lengths = [rng.choice([3, 3, 4, 5, 9, 14, 18, 22, 35]) for _ in range(rng.randint(1, 9))]
+        parts = batches(lengths, cost)
+        assert sorted(i for p in parts for i in p) == list(range(len(lengths)))
+        found = sum(cost(len(p), max(lengths[i] for i in p)) for p in parts)
+        ordered = sorted(lengths)
+        cheapest = min(sum(cost(b - a, ordered[b - 1]) for a, b in zip((0, *cuts), (*cuts, len(ordered))))
+                       for k in range(len(ordered)) for cuts in itertools.combinations(range(1, len(ordered)), k))
+        assert found == pytest.approx(cheapest)
+    assert batches([7] * 40, cost) == [list(range(40))] and batches([], cost) == []

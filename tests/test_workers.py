@@ -86,3 +86,31 @@ def test_the_warm_up_builds_what_every_question_needs_from_one_question_s_work(b
     answer, used = following.ask(QUESTIONS[0])
     assert used is stories and answer.sources
     assert stories._answerers == built and all(stories._answerers[k] is v for k, v in built.items())
+
+
+def test_a_worker_puts_its_start_up_objects_out_of_the_collector_s_reach_before_it_is_ready(bundled_index):
+    """The models and the snapshot a worker loads live as long as it does: a full collection under
+    load must not traverse them again (gc.freeze, before the worker says it is ready)."""
+    import gc
+    import socket
+    import threading
+    from multiprocessing.connection import Connection
+
+    from qa.workers import serve
+
+    ours, theirs = socket.socketpair()
+    server, worker = Connection(ours.detach()), Connection(theirs.detach())
+    assert gc.get_freeze_count() == 0
+    thread = threading.Thread(target=serve, args=(worker, bundled_index, 2), daemon=True)
+    thread.start()
+    try:
+        assert server.poll(300) and server.recv()[0] == "ready"
+        frozen = gc.get_freeze_count()
+        server.send((1, QUESTIONS[0], None))
+        job, ok, answer = server.recv()
+        assert job == 1 and ok and answer["sources"]
+    finally:
+        server.close()
+        thread.join(30)
+        gc.unfreeze()
+    assert frozen > 100_000   # spaCy's and the answerer's objects, not a handful
