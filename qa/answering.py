@@ -216,11 +216,11 @@ class Caches:
                     self.keep_words(list(kept), list(kept.values()))
                     encoded.update(kept)
                     rest = [w for w in rest if w not in kept]
-            there = None
+            there: Future | None = None   # the other half, encoded on another thread
             if len(rest) >= SPLIT_WORDS and self.beside:
                 by_length = sorted(rest, key=len)
-                there, rest = by_length[::2], by_length[1::2]
-                there = _background().submit(self._encode_words, there, False)
+                there = _background().submit(self._encode_words, by_length[::2], False)
+                rest = by_length[1::2]
             if rest:
                 vectors = self.embedder.encode(rest)
                 self._share(rest, vectors)
