@@ -31,10 +31,11 @@ class SourceValue:
 
 
 def group(values: list[SourceValue]) -> list[list[SourceValue]]:
-    """Sources whose values are compatible with each other, largest group first."""
+    """Sources whose values say one thing (`same_value`), largest group first: "$2.3 billion" and
+    "$34.50 a share" can both be true, but they are two answers to show, not one."""
     groups: list[list[SourceValue]] = []
     for sv in values:
-        home = next((g for g in groups if all(compatible(sv.value, other.value) for other in g)), None)
+        home = next((g for g in groups if all(same_value(sv.value, other.value) for other in g)), None)
         if home is None:
             groups.append([sv])
         else:

@@ -430,6 +430,18 @@ def test_a_figure_that_cannot_be_compared_with_the_other_sources_is_not_stating_
     assert not compare([a, b], "").flag
 
 
+def test_values_that_cannot_be_compared_are_shown_apart_and_not_flagged():
+    """A total and a price per share can both be true (no flag), but they are two answers, each
+    shown with its own sources; "about 40" and "41" are one answer."""
+    d = compare(source_values(("The deal is worth $2.3 billion.", "money", True),
+                              ("Bidders offered $34.50 a share.", "money", True),
+                              ("It is valued at 2.3 billion dollars.", "money", True)), "")
+    assert not d.flag
+    assert [v.doc_ids for v in d.values] == [["d0", "d2"], ["d1"]]
+    d = compare(source_values(("About 40 people were hurt.", "count", True), ("41 people were hurt.", "count", True)), "")
+    assert not d.flag and [v.doc_ids for v in d.values] == [["d0", "d1"]]
+
+
 def test_only_a_value_sure_enough_to_be_weighed_excuses_a_dispute():
     """A source whose sentences also hold the other source's figure, but as a figure of something
     else (it fits the question below the flag's bar), still disputes it; stated surely, it does not."""
