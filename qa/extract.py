@@ -397,7 +397,10 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             found += [v for v in typed.get("measure", []) if v.unit == "" ]
             ages = {(a.start, a.end) for a in _bare_ages(s, tree)}   # "Lt. Ewan Strachley, 41, died" counts nothing
             found = [v for v in found if _whole(v) and (v.start, v.end) not in ages]
-        if kind == "measure" and not found:
+        dims = lx.MEASURE_DIMENSIONS.get(q.focus) if kind == "measure" else None
+        if dims:   # "how fast": a speed, never "14 miles"
+            found = [v for v in found if v.unit in dims]
+        if kind == "measure" and not found:   # "a magnitude 6.4 quake", "a race length of 200 laps"
             found = typed.get("count", [])
         if kind == "age" and not found:
             found = _bare_ages(s, tree) or [

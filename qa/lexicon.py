@@ -36,8 +36,33 @@ MEASURES: dict[str, tuple[str, float]] = {
     "feet": ("length", 0.3048), "foot": ("length", 0.3048),
     "tonnes": ("mass", 1000.0), "tons": ("mass", 907.185), "kilograms": ("mass", 1.0), "kg": ("mass", 1.0),
     "litres": ("volume", 1.0), "liters": ("volume", 1.0), "gallons": ("volume", 3.78541), "barrels": ("volume", 158.987),
-    "degrees": ("temperature", 1.0),
+    "metre": ("length", 1.0), "meter": ("length", 1.0), "kilometre": ("length", 1000.0), "kilometer": ("length", 1000.0),
+    "centimetres": ("length", 0.01), "centimeters": ("length", 0.01), "cm": ("length", 0.01),
+    "millimetres": ("length", 0.001), "millimeters": ("length", 0.001), "mm": ("length", 0.001),
+    "inches": ("length", 0.0254), "inch": ("length", 0.0254), "yards": ("length", 0.9144), "yard": ("length", 0.9144),
+    "ft": ("length", 0.3048), "nautical miles": ("length", 1852.0),
+    "tonne": ("mass", 1000.0), "ton": ("mass", 907.185), "kilogram": ("mass", 1.0), "kilos": ("mass", 1.0),
+    "grams": ("mass", 0.001), "gram": ("mass", 0.001), "lbs": ("mass", 0.453592), "lb": ("mass", 0.453592),
+    "litre": ("volume", 1.0), "liter": ("volume", 1.0), "cubic metres": ("volume", 1000.0), "cubic meters": ("volume", 1000.0),
+    # speeds, in km/h
+    "km/h": ("speed", 1.0), "kph": ("speed", 1.0), "kmh": ("speed", 1.0), "kilometres per hour": ("speed", 1.0),
+    "kilometers per hour": ("speed", 1.0), "kilometres an hour": ("speed", 1.0), "kilometers an hour": ("speed", 1.0),
+    "mph": ("speed", 1.609344), "miles per hour": ("speed", 1.609344), "miles an hour": ("speed", 1.609344),
+    "knots": ("speed", 1.852), "knot": ("speed", 1.852), "metres per second": ("speed", 3.6),
+    "meters per second": ("speed", 3.6),
+    # temperatures: a scale the text names, or none ("41 degrees" may be either), never compared across
+    "degrees celsius": ("celsius", 1.0), "degrees centigrade": ("celsius", 1.0), "°c": ("celsius", 1.0),
+    "celsius": ("celsius", 1.0), "degrees fahrenheit": ("fahrenheit", 1.0), "°f": ("fahrenheit", 1.0),
+    "fahrenheit": ("fahrenheit", 1.0), "degrees": ("degrees", 1.0),
 }
+# "how fast", "how deep": the measure a question asks for, named by its noun (see MEASURE_DIMENSIONS)
+HOW_ADJECTIVES = {"fast": "speed", "quickly": "speed", "far": "distance", "deep": "depth", "tall": "height",
+                  "high": "height", "heavy": "weight", "wide": "width"}
+# The dimensions (MEASURES) a measure noun asks for: "speed" is never answered by "14 miles"
+MEASURE_DIMENSIONS = {"speed": {"speed"}, "distance": {"length"}, "length": {"length"}, "height": {"length"},
+                      "depth": {"length"}, "width": {"length"}, "elevation": {"length"}, "altitude": {"length"},
+                      "weight": {"mass"}, "area": {"area"}, "land": {"area"}, "volume": {"volume"},
+                      "temperature": {"celsius", "fahrenheit", "degrees"}, "rainfall": {"length"}}
 DURATIONS: dict[str, float] = {   # unit word -> days
     "second": 1 / 86400, "seconds": 1 / 86400, "minute": 1 / 1440, "minutes": 1 / 1440, "hour": 1 / 24,
     "hours": 1 / 24, "day": 1.0, "days": 1.0, "week": 7.0, "weeks": 7.0, "fortnight": 14.0, "month": 30.44,
@@ -106,7 +131,7 @@ COUNT_NOUNS = {"number", "population", "total", "count", "toll", "tally", "atten
 PEOPLE_COUNTS = {"population", "turnout", "crowd", "attendance", "headcount", "membership", "enrollment", "enrolment"}
 DURATION_NOUNS = {"duration", "period", "term", "sentence", "delay"}
 MEASURE_NOUNS = {"temperature", "length", "height", "distance", "area", "size", "weight", "depth", "width",
-                 "elevation", "altitude", "land", "speed", "capacity", "volume"}
+                 "elevation", "altitude", "land", "speed", "capacity", "volume", "magnitude", "rainfall"}
 # What a question asks of a span of time ("(1862 - 26 October 1911)", "reigned 1603-1617"): its
 # start or its end, as lemmas of its words.
 START_WORDS = {"bear", "born", "birth", "found", "establish", "open", "begin", "start", "create", "form", "launch",

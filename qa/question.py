@@ -50,6 +50,9 @@ def analyse_question(text: str, nlp) -> Question:
     low = " ".join(text.lower().split())
     tokens = [t for t in doc]
     focus = _focus(tokens, low)
+    how = HOW_MEASURE.search(low)
+    if how and focus is None:   # "how fast": a speed, "how deep": a depth
+        focus = lx.HOW_ADJECTIVES[how.group(1)]
     kind = _kind(low, focus, tokens)
     defined = _defined(low, doc)
     if defined:   # "who is Ana Ruiz": what she is, not another name
@@ -206,6 +209,9 @@ def _run_head(tokens, j: int, copula: bool = False) -> str | None:
     return (heads or nouns)[-1].lemma_.lower()
 
 
+HOW_MEASURE = re.compile(rf"\bhow ({'|'.join(lx.HOW_ADJECTIVES)})\b")
+
+
 def _kind(low: str, focus: str | None, tokens) -> str:
     def has(pattern: str) -> bool:
         return re.search(pattern, low) is not None
@@ -220,6 +226,8 @@ def _kind(low: str, focus: str | None, tokens) -> str:
         return "percent"
     if has(r"\b(?:what|which) (?:time|hour)\b|\bat what time\b"):
         return "time"
+    if HOW_MEASURE.search(low):
+        return "measure"
     if has(r"\bhow long\b|\bfor how long\b"):
         return "duration"
     if has(r"\bhow old\b|\b(?:what|which) age\b|\bat what age\b"):

@@ -115,7 +115,7 @@ MONEY_RE = re.compile(rf"(?i)(?<![\w$])(?P<sym>{_CUR_SYM})\s?(?P<num>{NUM})(?:\s
                       rf"|(?<![\w.])(?P<num2>{NUM})(?:\s*-?\s*(?P<scale2>{SCALE}))?\s+(?P<word>{_CUR_WORD})\b")
 PERCENT_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})\s*(?:%|per\s?cent\b|percent\b|percentage points?\b|pc\b)")
 _MEASURE = "|".join(re.escape(u) for u in sorted(lx.MEASURES, key=len, reverse=True))
-MEASURE_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})(?:\s*(?P<scale>thousand|million|billion))?\s*(?P<unit>{_MEASURE})\b")
+MEASURE_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})(?:\s*(?P<scale>thousand|million|billion))?(?:\s*|-)(?P<unit>{_MEASURE})(?![\w/])")
 _DUR = "|".join(sorted(lx.DURATIONS, key=len, reverse=True))
 DURATION_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM}|a|an|half an?|a few|several)\s*-?\s*(?P<unit>{_DUR})\b(?!\s*-?\s*old)")
 AGE_RE = re.compile(r"(?i)(?<![\w.])(?P<num>\d{1,3})\s*-?\s*years?\s*-?\s*old|\baged\s+(?P<num2>\d{1,3})\b"

@@ -58,6 +58,11 @@ def one(text: str, kind: str):
     ("What is the population of Old Harbour?", "count", "population"),
     ("How many U.N. observers are in Dalmoor?", "count", "observer"),
     ("What is the founding date of the Elm Society?", "date", "date"),
+    ("How fast was the ferry going?", "measure", "speed"),
+    ("How deep was the earthquake?", "measure", "depth"),
+    ("How far did the hikers walk?", "measure", "distance"),
+    ("How heavy was the seized shipment?", "measure", "weight"),
+    ("What was the magnitude of the tremor?", "measure", "magnitude"),
     ("Why did the talks collapse?", "open", None),
     ("Did the mayor resign?", "open", None),
 ])
@@ -96,6 +101,34 @@ def test_numbers(text, value):
 def test_figures_that_can_both_be_true(a, b, same):
     kind = "measure" if "acres" in a else "money" if "$" in a else "percent" if "rose" in a else "count"
     assert compatible(one(a, kind), one(b, kind)) is same
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("The ferry was doing 75 mph.", "The ferry was doing 120 km/h.", True),          # speeds convert
+    ("The ferry was doing 75 mph.", "The ferry was doing 90 km/h.", False),
+    ("Gusts reached 50 knots.", "Gusts reached 93 kilometres per hour.", True),
+    ("A 40-foot wave hit.", "A wave of about 12 metres hit.", True),                 # "40-foot" is a length
+    ("It was 41 degrees Celsius.", "It was 106 degrees.", True),                     # a scale against none: not compared
+    ("It was 41 degrees Celsius.", "It was 38 degrees Celsius.", False),
+    ("Some 180 millimetres of rain fell.", "About 18 centimetres of rain fell.", True),
+])
+def test_measures(a, b, same):
+    assert compatible(one(a, "measure"), one(b, "measure")) is same
+
+
+def test_a_speed_is_not_read_as_a_distance():
+    assert [(v.text, v.unit) for v in typed_values("It reached 120 km/h on the bend.")["measure"]] == [("120 km/h", "speed")]
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("How fast was the ferry going?", "The ferry, 40 metres long, was doing 25 knots when it struck the pier.", "25 knots"),
+    ("How deep was the earthquake?", "The quake, felt 200 kilometres away, struck at a depth of 10 kilometres.",
+     "10 kilometres"),
+    ("How heavy was the seized shipment?", "Officers seized 2.5 tonnes of resin from a 12-metre boat.", "2.5 tonnes"),
+    ("What was the magnitude of the tremor?", "The tremor had a magnitude of 5.8, the survey said.", "5.8"),
+])
+def test_a_measure_question_takes_a_figure_of_its_dimension(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
 
 
 @pytest.mark.parametrize("a, b, same", [
