@@ -402,6 +402,10 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             found = [v for v in found if v.unit in dims]
         if kind == "measure" and not found:   # "a magnitude 6.4 quake", "a race length of 200 laps"
             found = typed.get("count", [])
+        if kind == "count" and q.focus in lx.SHARE_COUNTS:   # "what was the turnout": "61.4%"
+            found += typed.get("percent", [])
+        if kind == "money" and not found and re.search(r"(?i)\bby how much\b", q.text):
+            found = typed.get("percent", [])   # "by how much did the shares fall": "8%"
         if kind == "age" and not found:
             found = _bare_ages(s, tree) or [
                 Value("age", v.text, v.start, v.end, v.low / 365.25, v.high / 365.25)   # "a median age of 42.7 years"

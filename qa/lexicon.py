@@ -57,7 +57,9 @@ MEASURES: dict[str, tuple[str, float]] = {
 }
 # "how fast", "how deep": the measure a question asks for, named by its noun (see MEASURE_DIMENSIONS)
 HOW_ADJECTIVES = {"fast": "speed", "quickly": "speed", "far": "distance", "deep": "depth", "tall": "height",
-                  "high": "height", "heavy": "weight", "wide": "width"}
+                  "high": "height", "heavy": "weight", "wide": "width", "big": "size", "large": "size"}
+# Count nouns whose figure is as often a share as a number ("turnout was 61.4%")
+SHARE_COUNTS = {"turnout", "attendance", "participation"}
 # The dimensions (MEASURES) a measure noun asks for: "speed" is never answered by "14 miles"
 MEASURE_DIMENSIONS = {"speed": {"speed"}, "distance": {"length"}, "length": {"length"}, "height": {"length"},
                       "depth": {"length"}, "width": {"length"}, "elevation": {"length"}, "altitude": {"length"},
@@ -99,7 +101,8 @@ ORG_NOUNS = {"company", "group", "organisation", "organization", "agency", "body
 PLACE_NOUNS = {"city", "town", "village", "country", "nation", "state", "province", "region", "county",
                "district", "place", "location", "station", "street", "road", "venue", "site", "area",
                "neighbourhood", "neighborhood", "island", "river", "port", "airport", "square", "building",
-               "continent", "capital", "headquarters", "hq", "where"}
+               "continent", "capital", "headquarters", "hq", "where", "hospital", "prison", "stadium",
+               "hotel", "church", "mosque", "temple", "factory", "harbour", "harbor"}
 ROLE_NOUNS = {"rank", "job", "title", "position", "post", "role", "occupation", "office", "profession", "vocation"}
 PERSON_NOUNS = {"person", "man", "woman", "name", "spokesman", "spokeswoman", "spokesperson", "lawyer",
                 "attorney", "leader", "head", "chief", "director", "researcher", "scientist", "driver", "pilot",

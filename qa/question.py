@@ -217,7 +217,8 @@ def _kind(low: str, focus: str | None, tokens) -> str:
         return re.search(pattern, low) is not None
 
     if has(r"\bhow many\b|\bwhat number of\b"):
-        return "count"
+        # "how many years was he sentenced to": a span of time, written "12 years"
+        return "duration" if focus in lx.DURATIONS else "count"
     if has(r"\bhow much\b"):
         if focus and focus in lx.MONEY_NOUNS or has(r"\bhow much (?:money|did|does|do|is|was|were|are|will|would|has|have|had)\b"):
             return "money"
@@ -243,7 +244,7 @@ def _kind(low: str, focus: str | None, tokens) -> str:
                             (lx.ORG_NOUNS, "org"), (lx.PLACE_NOUNS, "place"), (lx.PERSON_NOUNS, "person")):
             if focus in nouns and has(r"\b(?:what|which|whose)\b"):
                 if kind == "person" and focus == "name":
-                    return _name_of(low)
+                    return _name_of(tokens)
                 return kind
     if has(r"^(?:who|whom|whose)\b|\bwho (?:is|was|were|are|will|has|had|did|does|heads|leads|runs|owns)\b|\bby whom\b"):
         return "person"
@@ -258,12 +259,16 @@ def _kind(low: str, focus: str | None, tokens) -> str:
     return "open"
 
 
-def _name_of(low: str) -> str:
-    m = re.search(r"\bname of (?:the |a |an |its |their |his |her )?(?:\w+\s+)?(\w+)", low)
-    if m:
-        noun = m.group(1)
-        if noun in lx.ORG_NOUNS:
-            return "org"
-        if noun in lx.PLACE_NOUNS:
-            return "place"
+def _name_of(tokens) -> str:
+    """What "the name of the X" asks for, by X, the noun "of" governs: a "which X" kind. Not a word
+    of a name before it, nor its possessor: "the name of Corrin Valley Health's spokesman" asks for
+    a person."""
+    for t in tokens:
+        if t.lower_ == "name" and t.i + 1 < len(tokens) and tokens[t.i + 1].lower_ == "of":
+            noun = next((c.lemma_.lower() for c in tokens[t.i + 1].children if c.dep_ == "pobj"), "")
+            if noun in lx.ORG_NOUNS:
+                return "org"
+            if noun in lx.PLACE_NOUNS:
+                return "place"
+            break
     return "person"

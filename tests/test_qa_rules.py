@@ -63,12 +63,25 @@ def one(text: str, kind: str):
     ("How far did the hikers walk?", "measure", "distance"),
     ("How heavy was the seized shipment?", "measure", "weight"),
     ("What was the magnitude of the tremor?", "measure", "magnitude"),
+    ("How big was the crowd?", "measure", "size"),
+    ("How many years was the smuggler sentenced to?", "duration", "year"),
+    ("Which hospital were the injured taken to?", "place", "hospital"),
     ("Why did the talks collapse?", "open", None),
     ("Did the mayor resign?", "open", None),
 ])
 def test_answer_types(nlp, question, kind, focus):
     q = analyse_question(question, nlp)
     assert (q.kind, q.focus) == (kind, focus)
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What is the name of Orla Bay Hospital's spokesman?", "person"),   # a word of a name, a possessor: not what is named
+    ("What is the name of the hospital where she died?", "place"),
+    ("What was the name of the group that claimed the attack?", "org"),
+    ("What is the name of the ship's captain?", "person"),
+])
+def test_the_name_of_what(nlp, question, kind):
+    assert analyse_question(question, nlp).kind == kind
 
 
 def test_names_in_the_question_are_kept_apart(nlp):
@@ -126,8 +139,15 @@ def test_a_speed_is_not_read_as_a_distance():
      "10 kilometres"),
     ("How heavy was the seized shipment?", "Officers seized 2.5 tonnes of resin from a 12-metre boat.", "2.5 tonnes"),
     ("What was the magnitude of the tremor?", "The tremor had a magnitude of 5.8, the survey said.", "5.8"),
+    ("How big was the crowd?", "A crowd of about 5,000 gathered outside the court.", "about 5,000"),
+    ("How many years was the smuggler sentenced to?", "Paul Dorne, 41, was sentenced to 12 years in prison.",
+     "12 years"),
+    ("What was the turnout?", "Turnout was 61.4%, the electoral office said.", "61.4%"),
+    ("By how much did the shares fall?", "Shares in Orvel fell 8% in early trading.", "8%"),
+    ("Which hospital were the injured taken to?", "The injured were taken to St. Brennan's Hospital in Dorley.",
+     "St. Brennan's Hospital"),
 ])
-def test_a_measure_question_takes_a_figure_of_its_dimension(nlp, question, sentence, answer):
+def test_a_figure_question_takes_a_figure_of_its_kind_and_dimension(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
 
 
