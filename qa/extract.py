@@ -37,6 +37,7 @@ COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one (
 COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
 OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
 RATE_FIT = 0.2      # a sum per unit ("$35.40 a share") for "how much for each share"; a total loses as much
+UNITLESS_MISFIT = 0.3   # a bare number for a question whose measure has units ("how fast": a speed)
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
 ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a person's title ("homes", "car")
 SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the question asks by ("Police said 40,000"
@@ -402,6 +403,9 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             found = [v for v in found if v.unit in dims]
         if kind == "measure" and not found:   # "a magnitude 6.4 quake", "a race length of 200 laps"
             found = typed.get("count", [])
+            if dims:   # a bare number for "how fast": likelier a count of something else ("Four dead")
+                for v in found:
+                    v.fields["label_fit"] = -UNITLESS_MISFIT
         if kind == "count" and q.focus in lx.SHARE_COUNTS:   # "what was the turnout": "61.4%"
             found += typed.get("percent", [])
         if kind == "money" and not found and re.search(r"(?i)\bby how much\b", q.text):
@@ -572,6 +576,11 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
             return COUNTED_FIT if tree.tokens[counted].lemma.lower() in lx.PEOPLE_NOUNS else COUNTED_MISFIT
         return 0.0
     if counted is None:   # "54 were injured": the noun is left out, the number stands for it
+        focus = stem(q.focus)
+        if q.focus not in lx.PEOPLE_NOUNS | {"people", "person"} and \
+                not any(focus in pair for pair in tree.stems[:min(ids)]):
+            return COUNTED_MISFIT   # ... for people, or for a noun named before it ("of the 12 boats, four
+                                    # sank"): "Four dead" counts no boats
         return 0.3 if any(tree.tokens[i].dep in {"nsubj", "nsubjpass", "dobj"} for i in ids) else 0.0
     t = tree.tokens[counted]
     focus = stem(q.focus)

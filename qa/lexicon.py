@@ -23,6 +23,15 @@ APPROXIMATE = ["approximately", "approx.", "approx", "about", "around", "some", 
 AT_LEAST = ["more than", "over", "at least", "upwards of", "in excess of", "no fewer than", "a minimum of",
             "above"]
 AT_MOST = ["fewer than", "less than", "under", "at most", "no more than", "below"]
+# "one" is a pronoun or a phrase after these words or before these, not a count of what follows it
+NOT_COUNTING_ONE = {
+    "before": {"no", "the", "this", "that", "each", "every", "any", "which", "at", "someone", "anyone", "everyone"},
+    "after": {"another", "more", "such", "last", "way", "side", "hand", "point", "day", "time", "thing", "and", "or",
+              "is", "was", "who", "that", "which", "said", "says", "in", "on", "at", "to", "by", "with", "for",
+              "from", "as", "but", "would", "could", "should", "will", "can", "may", "might", "must", "has", "had"},
+}
+# ... of which these take in the figure itself: "at least four" allows four, "more than four" does not
+INCLUSIVE = {"at least", "no fewer than", "a minimum of", "at most", "no more than"}
 
 # -- units --------------------------------------------------------------------------------------
 # unit word -> (dimension, factor to the dimension's base unit)

@@ -88,10 +88,11 @@ def interval(value: float, qualifier: str | None, written: str, scale: float = 1
     """The figures a qualified, rounded number allows: "more than 40" is 40 to 51 (a writer who
     knew of 54 would say "more than 50"), `reach` widens that for looser measures."""
     q = (qualifier or "").lower().strip()
+    strict = 0.0 if q in lx.INCLUSIVE else 1e-9 * (abs(value) + 1)   # "more than four" leaves four out
     if q in lx.AT_LEAST:
-        return value, value * reach + 1
+        return value + strict, value * reach + 1
     if q in lx.AT_MOST:
-        return max(0.0, value * 0.5), value
+        return max(0.0, value * 0.5), value - strict
     if q in lx.APPROXIMATE:
         return value * 0.94, value * 1.06
     slack = _precision(written) * scale
@@ -306,14 +307,24 @@ def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
         prev = text[:m.start()].lower().split()[-1:] if text[:m.start()].strip() else []
         if prev and prev[0].strip(".,:#(") in lx.NUMBER_LABELS:
             continue
-        if raw.lower() in {"one"} and not re.match(r"\s+(?:person|man|woman|people|of)\b", text[m.end():]):
-            continue   # "one" is mostly a pronoun or "one of"
+        if raw.lower() == "one" and not _counting_one(text, m):
+            continue   # "one" is mostly a pronoun
         scale = lx.SCALES.get((m.group("scale") or "").lower(), 1.0)
         qualifier, qstart = _qualifier_before(text, m.start())
         low, high = interval(amount * scale, qualifier, raw, scale)
         start = qstart if qualifier else m.start()
         out.append(Value("count", text[start:m.end()], start, m.end(), low, high))
     return out
+
+
+def _counting_one(text: str, m: re.Match) -> bool:
+    """Whether "one" counts: "one passenger", "one of the victims"; not "no one", "the one who",
+    "at one point", "one said" (`lexicon.NOT_COUNTING_ONE`)."""
+    before = text[:m.start()].lower().split()[-1:]
+    after = re.match(r"\s+([a-z]+)\b", text[m.end():])
+    if before and before[0] in lx.NOT_COUNTING_ONE["before"] or after is None:
+        return False
+    return after.group(1) not in lx.NOT_COUNTING_ONE["after"]
 
 
 def _number_value(kind: str, text: str, m: re.Match, unit: str) -> Value:
@@ -441,6 +452,9 @@ def compatible(a: Value, b: Value) -> bool:
             return True   # "$35.40 a share" and "$2.3 billion" are not two answers to one question
         if a.low == a.high and b.low == b.high:
             return a.low == b.low
+        if a.low == a.high or b.low == b.high:   # one exact figure ("four"): inside the other's span, ends included
+            point, span = (a, b) if a.low == a.high else (b, a)
+            return span.low <= point.low <= span.high
         # Rounding intervals are half-open ('5' is [4.5, 5.5), '6' is [5.5, 6.5)); figures in
         # converted units round, so they get 1% of slack.
         tolerance = 0.01 * max(abs(a.high), abs(b.high)) if a.kind == "measure" else -1e-9

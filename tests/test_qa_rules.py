@@ -117,6 +117,42 @@ def test_figures_that_can_both_be_true(a, b, same):
 
 
 @pytest.mark.parametrize("a, b, same", [
+    ("Four people died.", "At least four people died.", True),     # "at least" takes in the figure itself
+    ("Four people died.", "More than four people died.", False),   # "more than" does not
+    ("Four people died.", "At most four people died.", True),
+    ("Four people died.", "Fewer than four people died.", False),
+    ("Four people died.", "At least five people died.", False),
+])
+def test_an_exact_figure_against_a_bound(a, b, same):
+    assert compatible(one(a, "count"), one(b, "count")) is same
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("One passenger is still missing.", ["One"]), ("Police found one of the boats.", ["one"]),
+    ("No one was hurt.", []), ("At one point the boat listed.", []), ("One said the sea was calm.", []),
+    ("She was the one who called.", []),
+])
+def test_when_one_counts(text, counts):
+    assert [v.text for v in typed_values(text)["count"]] == counts
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    # a number standing alone counts people, or a noun named before it; not another noun named after it
+    ("How many lifeboats did the ferry carry?", "Four dead as the ferry capsizes with two lifeboats launched", "two"),
+    ("How many lifeboats were launched?", "Of the ferry's 12 lifeboats, only four were launched.", "four"),
+    ("How many people are still missing?", "Five people were killed, and one passenger is still missing.", "one"),
+])
+def test_a_bare_number_counts_people_or_a_noun_named_before_it(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+def test_a_bare_number_is_no_count_of_things_the_sentence_does_not_name(nlp):
+    q = analyse_question("How many lifeboats did the ferry carry?", nlp)
+    sentence = "Four dead, two missing after ferry capsizes"
+    assert all(v.score < 0 for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence)))))
+
+
+@pytest.mark.parametrize("a, b, same", [
     ("The ferry was doing 75 mph.", "The ferry was doing 120 km/h.", True),          # speeds convert
     ("The ferry was doing 75 mph.", "The ferry was doing 90 km/h.", False),
     ("Gusts reached 50 knots.", "Gusts reached 93 kilometres per hour.", True),
