@@ -786,7 +786,8 @@ def citations_for(d: Decision, s: Settings) -> list[Candidate]:
 
 
 def _confident(d: Decision, s: Settings) -> bool:
-    return d.value is not None and comparable(d.value, d.candidates[0].fused, s.flag_value_fit, s.flag_fused)
+    return d.value is not None and comparable(d.value, d.candidates[0].fused, s.flag_value_fit, s.flag_fused,
+                                              s.flag_measure_fit)
 
 
 def topic_of(q: Question) -> str:

@@ -189,7 +189,7 @@ def flags(records, settings: Settings, fit_min: float, fused_min: float) -> tupl
     for rec in records:
         said = _addressed(rec, probabilities(rec, settings.weights), settings)
         values = [SourceValue(str(i), rec.outlets[i], d.value,
-                              comparable=comparable(d.value, d.fused, fit_min, fused_min),
+                              comparable=comparable(d.value, d.fused, fit_min, fused_min, settings.flag_measure_fit),
                               stated=surely_stated(d.stated, fit_min))
                   for i, d in enumerate(rec.docs) if said[i] and d.value is not None]
         flag = compare(values, "").flag

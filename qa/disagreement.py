@@ -57,11 +57,14 @@ def states(sv: SourceValue, value: Value) -> bool:
     return any(same_value(v, value) for v in sv.stated)
 
 
-def comparable(value: Value, fused: float, fit_min: float, fused_min: float) -> bool:
+def comparable(value: Value, fused: float, fit_min: float, fused_min: float, measure_min: float = 0.0) -> bool:
     """Whether a source's value is sure enough to be weighed against another's: it fits at least
-    `fit_min`, its sentence's fused score reaches `fused_min`, and its sentence is not about
-    another place than the question's (a value about another place is not weighed against this one)."""
-    return value.score >= fit_min and fused >= fused_min and not value.fields.get("elsewhere")
+    `fit_min` (a measure at least `measure_min` too: "50 knots" of the wind, fitting "how fast was
+    the ferry" little, is no second answer to it), its sentence's fused score reaches `fused_min`,
+    and its sentence is not about another place than the question's (a value about another place
+    is not weighed against this one)."""
+    least = max(fit_min, measure_min) if value.kind == "measure" else fit_min
+    return value.score >= least and fused >= fused_min and not value.fields.get("elsewhere")
 
 
 def disputed(a: SourceValue, b: SourceValue) -> bool:

@@ -531,6 +531,18 @@ def test_values_that_cannot_be_compared_are_shown_apart_and_not_flagged():
     assert not d.flag and [v.doc_ids for v in d.values] == [["d0", "d1"]]
 
 
+def test_a_measure_fitting_the_question_little_is_not_weighed():
+    """A figure of another thing ("50 knots" of the wind for how fast the ferry went) fits the
+    question little: a measure is weighed against another only from `measure_min` on; a count
+    fitting as little still is."""
+    from qa.disagreement import comparable
+    wind = dataclasses.replace(one("Winds gusted to 50 knots.", "measure"), score=0.05)
+    ferry = dataclasses.replace(one("The ferry was doing 14 knots.", "measure"), score=0.46)
+    count = dataclasses.replace(one("Four people died.", "count"), score=0.05)
+    assert not comparable(wind, 0.5, 0.0, 0.3, 0.15) and comparable(ferry, 0.5, 0.0, 0.3, 0.15)
+    assert comparable(count, 0.5, 0.0, 0.3, 0.15) and comparable(wind, 0.5, 0.0, 0.3)
+
+
 def test_only_a_value_sure_enough_to_be_weighed_excuses_a_dispute():
     """A source whose sentences also hold the other source's figure, but as a figure of something
     else (it fits the question below the flag's bar), still disputes it; stated surely, it does not."""
