@@ -76,6 +76,8 @@ def analyse_question(text: str, nlp) -> Question:
         content.append(focus)
     main_verbs = [t for t in tokens
                   if t.pos_ == "VERB" and t.lemma_.lower() not in lx.QUESTION_WORDS and t.dep_ != "aux"]
+    if not main_verbs:   # "when did the ferry capsize": the small model reads "ferry capsize" as one noun
+        main_verbs = _do_support_verb(tokens)
     verbs = tuple(dict.fromkeys(t.lemma_.lower() for t in main_verbs))
     verb_forms = tuple(dict.fromkeys(t.text.lower() for t in main_verbs))
     form = "define" if defined else _form(tokens, low) if kind == "open" else ""
@@ -139,6 +141,21 @@ def _said_by(tokens) -> frozenset[str]:
                 if k.dep_ == "pobj":
                     out.update(w for s in k.subtree if s.pos_ in {"NOUN", "PROPN"} for w in fold_name(s.text).split())
     return frozenset(out)
+
+
+def _do_support_verb(tokens) -> list:
+    """The main verb of a question with "did / does / do" that the parse left without one: its
+    last word, when it is a singular noun by the tags and follows a noun after the "do" ("when did
+    the ferry CAPSIZE", "what time did the train DERAIL"); the base form "do" calls for is no noun."""
+    words = [t for t in tokens if not t.is_punct]
+    do = next((i for i, t in enumerate(words) if t.lower_ in {"did", "does", "do"}), None)
+    if do is None or len(words) < do + 3:
+        return []
+    last = words[-1]
+    before = words[-2]
+    if last.tag_ == "NN" and before.pos_ in {"NOUN", "PROPN"} and before.i > words[do].i:
+        return [last]
+    return []
 
 
 def _asks(tokens) -> tuple[str, str, str]:

@@ -84,6 +84,15 @@ def test_the_name_of_what(nlp, question, kind):
     assert analyse_question(question, nlp).kind == kind
 
 
+@pytest.mark.parametrize("question, verb", [
+    ("When did the ferry capsize?", "capsize"), ("What time did the train derail?", "derail"),
+    ("When did the strike end?", "end"), ("How many people did the fire kill?", "kill"),
+])
+def test_the_main_verb_of_a_do_question(nlp, question, verb):
+    """The small model reads "the ferry capsize" as one noun; the verb "did" calls for is kept."""
+    assert analyse_question(question, nlp).verbs == (verb,)
+
+
 def test_names_in_the_question_are_kept_apart(nlp):
     q = analyse_question("What position does Ana Ruiz hold at Torvik Bank?", nlp)
     assert {"ana", "ruiz", "torvik", "bank"} <= q.name_words
