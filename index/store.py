@@ -437,17 +437,46 @@ def _profile_row(doc_id: str, centroid: bytes, names: str, published: str | None
                             grouping.day_of(published))
 
 
+GENERATION_READERS_KEPT = 4   # index folders a thread keeps a connection to for `committed_generation`
+_generation_readers = threading.local()
+
+
 def committed_generation(index_dir: str | os.PathLike) -> int | None:
-    """The generation the index folder's last write committed (None: none can be read)."""
+    """The generation the index folder's last write committed (None: none can be read).
+
+    Read on a read-only connection this thread keeps per folder: a worker checks before every
+    question, and opening a connection (the file, its schema) cost 0.24 ms of CPU a check, more
+    than the read. Each read is a transaction of its own, so it sees the last commit as a fresh
+    connection does. The connection is opened again when the file at the path is no longer the
+    one it reads (an index removed and built again: its inode, or its inode change time where the
+    inode number was reused), and dropped when the file is gone."""
+    path = Path(index_dir) / DB_NAME
+    readers: dict[Path, tuple[sqlite3.Connection, tuple]] = _generation_readers.__dict__.setdefault("kept", {})
+    kept = readers.pop(path, None)
     try:
-        conn = sqlite3.connect(f"file:{Path(index_dir) / DB_NAME}?mode=ro", uri=True, timeout=5)
+        status = os.stat(path)
+    except OSError:
+        status = None
+    identity = None if status is None else (status.st_dev, status.st_ino, status.st_ctime_ns)
+    if kept is not None and kept[1] != identity:
+        kept[0].close()
+        kept = None
+    try:
+        conn = kept[0] if kept is not None else sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-        finally:
+            rows = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchall()
+        except sqlite3.Error:
             conn.close()
+            raise
     except sqlite3.Error:
         return None
-    return int(row[0]) if row is not None else None
+    if identity is None:   # opened though the path could not be read before: not kept
+        conn.close()
+    else:
+        readers[path] = (conn, identity)   # the most recently read last
+        while len(readers) > GENERATION_READERS_KEPT:
+            readers.pop(next(iter(readers)))[0].close()
+    return int(rows[0][0]) if rows else None
 
 
 def _shard_set(conn: sqlite3.Connection, index_dir: Path, dim: int,
