@@ -20,6 +20,7 @@ import os
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,6 +46,8 @@ _SENTENCE_COLUMNS = "s.sentence_id, s.doc_id, s.position, substr(d.text, s.start
 _SENTENCES = "sentences s JOIN documents d USING (doc_id)"
 SQL_CHUNK = 500        # ids per `IN (...)` query: far below SQLite's limit on variables
 NAMED_DOCUMENTS_MAX = 2_000  # a name word more documents than this use narrows nothing (not read further)
+NAMED_KEPT = 4_096       # name words whose stories an Archive keeps (`Archive.naming`)
+STORIES_KEPT = 1_024     # stories an Archive keeps read (`Archive.story`)
 SHORTLIST_FROM = 2_000  # stories beyond which a new article is compared only with the stories near it
 NEAR_SENTENCES = 64     # ... those of the sentences closest to its mean vector
 HEADLINES_VERSION = "1"  # meta `headlines`: every story's headlines are in the headline index
@@ -437,17 +440,46 @@ def _profile_row(doc_id: str, centroid: bytes, names: str, published: str | None
                             grouping.day_of(published))
 
 
+GENERATION_READERS_KEPT = 4   # index folders a thread keeps a connection to for `committed_generation`
+_generation_readers = threading.local()
+
+
 def committed_generation(index_dir: str | os.PathLike) -> int | None:
-    """The generation the index folder's last write committed (None: none can be read)."""
+    """The generation the index folder's last write committed (None: none can be read).
+
+    Read on a read-only connection this thread keeps per folder: a worker checks before every
+    question, and opening a connection (the file, its schema) cost 0.24 ms of CPU a check, more
+    than the read. Each read is a transaction of its own, so it sees the last commit as a fresh
+    connection does. The connection is opened again when the file at the path is no longer the
+    one it reads (an index removed and built again: its inode, or its inode change time where the
+    inode number was reused), and dropped when the file is gone."""
+    path = Path(index_dir) / DB_NAME
+    readers: dict[Path, tuple[sqlite3.Connection, tuple]] = _generation_readers.__dict__.setdefault("kept", {})
+    kept = readers.pop(path, None)
     try:
-        conn = sqlite3.connect(f"file:{Path(index_dir) / DB_NAME}?mode=ro", uri=True, timeout=5)
+        status = os.stat(path)
+    except OSError:
+        status = None
+    identity = None if status is None else (status.st_dev, status.st_ino, status.st_ctime_ns)
+    if kept is not None and kept[1] != identity:
+        kept[0].close()
+        kept = None
+    try:
+        conn = kept[0] if kept is not None else sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-        finally:
+            rows = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchall()
+        except sqlite3.Error:
             conn.close()
+            raise
     except sqlite3.Error:
         return None
-    return int(row[0]) if row is not None else None
+    if identity is None:   # opened though the path could not be read before: not kept
+        conn.close()
+    else:
+        readers[path] = (conn, identity)   # the most recently read last
+        while len(readers) > GENERATION_READERS_KEPT:
+            readers.pop(next(iter(readers)))[0].close()
+    return int(rows[0][0]) if rows else None
 
 
 def _shard_set(conn: sqlite3.Connection, index_dir: Path, dim: int,
@@ -477,7 +509,9 @@ class Archive:
     Opening reads the meta and the list of vector shards, nothing over all documents. A search
     reads the top k of the vectors (index.vectors); documents, sentences and stories are read by id,
     in chunks. What it reads of SQLite is what is committed when it reads: a removal committed after
-    opening shows as a hit whose sentence is gone (dropped), never as a half-written index.
+    opening shows as a hit whose sentence is gone (dropped), never as a half-written index. What
+    a name word finds and the stories read are kept, as the list of stories is: a new generation
+    is read by a new Archive (the app and its workers open one before the next question).
     """
 
     def __init__(self, index_dir: Path, meta: dict, shards: ShardSet, has_documents: bool):
@@ -491,6 +525,13 @@ class Archive:
         self._local = threading.local()
         self._stories: list[Story] | None = None
         self._story_count: int | None = None
+        # (name word, NAMED_DOCUMENTS_MAX) -> the stories whose articles use it (None: too many
+        # documents use it), as `naming` read them: the questions about one story give its names again and again
+        self._named: OrderedDict[tuple[str, int], tuple[str, ...] | None] = OrderedDict()
+        # story_id -> its Story, as `story` read it (a question reads the chosen story's and those it
+        # touches: three SQLite queries each, read once per generation)
+        self._kept_stories: OrderedDict[str, Story] = OrderedDict()
+        self._kept_lock = threading.Lock()
         self.grouped = True
         self.has_headlines = True
 
@@ -661,10 +702,20 @@ class Archive:
     def story(self, story_id: str) -> Story:
         """KeyError when the index has no such story."""
         if self._stories is None and self.grouped:
+            with self._kept_lock:
+                found = self._kept_stories.get(story_id)
+                if found is not None:
+                    self._kept_stories.move_to_end(story_id)
+                    return found
             doc_ids = [r[0] for r in self._conn().execute("SELECT doc_id FROM story_documents WHERE story_id = ?",
                                                           (story_id,))]
             if doc_ids:
-                return self._story(story_id, doc_ids)
+                found = self._story(story_id, doc_ids)
+                with self._kept_lock:
+                    self._kept_stories[story_id] = found
+                    while len(self._kept_stories) > STORIES_KEPT:
+                        self._kept_stories.popitem(last=False)
+                return found
         # Listed already, or not stored: no such story, unless loose documents (grouped on reading) make it.
         for story in self.stories:
             if story.story_id == story_id:
@@ -677,23 +728,39 @@ class Archive:
         name words (an index from before them, until its next write)."""
         if not self.grouped:
             return None
-        conn = self._conn()
         uses: dict[str, int] = {}
         try:
             for word in sorted(words):
-                # Counted first on the (word, doc_id) key alone: a word too many documents use is
-                # left out before any of its documents is looked up in its story.
-                used = conn.execute("SELECT COUNT(*) FROM (SELECT 1 FROM name_words WHERE word = ? LIMIT ?)",
-                                    (word, NAMED_DOCUMENTS_MAX + 1)).fetchone()[0]
-                if used > NAMED_DOCUMENTS_MAX:
-                    continue
-                rows = conn.execute("SELECT m.story_id FROM name_words n JOIN story_documents m USING (doc_id)"
-                                    " WHERE n.word = ?", (word,)).fetchall()
-                for story_id in {r[0] for r in rows}:
+                for story_id in self._named_stories(word) or ():
                     uses[story_id] = uses.get(story_id, 0) + 1
         except sqlite3.OperationalError:
             return None
         return uses
+
+    def _named_stories(self, word: str) -> tuple[str, ...] | None:
+        """The stories whose articles use this name word, None when more than
+        NAMED_DOCUMENTS_MAX documents do; read once per generation (the most recent NAMED_KEPT words
+        kept: two SQLite lookups a word were a millisecond of a question at 1M sentences)."""
+        key = (word, NAMED_DOCUMENTS_MAX)
+        with self._kept_lock:
+            if key in self._named:
+                self._named.move_to_end(key)
+                return self._named[key]
+        conn = self._conn()
+        # Counted first on the (word, doc_id) key alone: a word too many documents use is
+        # left out before any of its documents is looked up in its story.
+        used = conn.execute("SELECT COUNT(*) FROM (SELECT 1 FROM name_words WHERE word = ? LIMIT ?)",
+                            (word, NAMED_DOCUMENTS_MAX + 1)).fetchone()[0]
+        found = None
+        if used <= NAMED_DOCUMENTS_MAX:
+            rows = conn.execute("SELECT m.story_id FROM name_words n JOIN story_documents m USING (doc_id)"
+                                " WHERE n.word = ?", (word,)).fetchall()
+            found = tuple({r[0] for r in rows})
+        with self._kept_lock:
+            self._named[key] = found
+            while len(self._named) > NAMED_KEPT:
+                self._named.popitem(last=False)
+        return found
 
     def headlined(self, words, among=None, limit: int | None = None) -> list[str]:
         """The stories whose headlines (their articles' titles) use any of these words, in any
