@@ -278,7 +278,7 @@ def _kind(low: str, focus: str | None, tokens) -> str:
 
 def _name_of(tokens) -> str:
     """What "the name of the X" asks for, by X, the noun "of" governs: a "which X" kind. Not a word
-    of a name before it, nor its possessor: "the name of Corrin Valley Health's spokesman" asks for
+    of a name before it, nor its possessor: "the name of Orla Bay Hospital's spokesman" asks for
     a person."""
     for t in tokens:
         if t.lower_ == "name" and t.i + 1 < len(tokens) and tokens[t.i + 1].lower_ == "of":
