@@ -669,8 +669,7 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
         # the answer's sentence leads the citations: a value's, else an open question's short answer's
         valued = [c for c in cands if c.values] or [c for c in cands if c.short_fit]
         if valued and valued[0] is not cands[0]:
-            cands.remove(valued[0])
-            cands.insert(0, valued[0])
+            _move_first(cands, valued[0])
         best = cands[0]
         score = best.evidence(s)
         value = best.values[0] if best.values else None
@@ -721,12 +720,16 @@ def _corroborate(decisions: list[Decision], s: Settings) -> None:
         if not found:
             continue
         _, c, alt = max(found, key=lambda f: f[0])
-        c.values.remove(alt)
-        c.values.insert(0, alt)
-        d.candidates.remove(c)
-        d.candidates.insert(0, c)
+        _move_first(c.values, alt)
+        _move_first(d.candidates, c)
         d.value = alt
         d.features["fit"] = alt.score
+
+
+def _move_first(items: list, item) -> None:
+    """Put this very object first (by identity: two values or candidates can be equal as data)."""
+    items.pop(next(i for i, x in enumerate(items) if x is item))
+    items.insert(0, item)
 
 
 def _coverage(tree: Tree, weight: dict[str, float]) -> float:

@@ -761,3 +761,12 @@ def test_tokens_in_by_bisection_is_the_scan_it_replaced(bundled_index):
                   for n in (0, 1, 5, 40)]
         for start, end in spans:
             assert tree.tokens_in(start, end) == [i for i, t in enumerate(tree.tokens) if start <= t.start < end]
+
+
+def test_a_value_moved_first_is_that_very_value_not_an_equal_one():
+    """Two candidate values can be equal as data (one figure read twice); the one chosen is the one moved."""
+    from qa.answering import _move_first
+    a, b, c = one("Four people died.", "count"), one("Four people died.", "count"), one("Two people died.", "count")
+    items = [a, c, b]
+    _move_first(items, b)
+    assert items[0] is b and items[1] is a and items[2] is c
