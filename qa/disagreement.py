@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .answer import Disagreement, DisagreementValue
-from .values import Value, compatible, same_value
+from .values import NAMES, Value, compatible, same_value
 
-UNFLAGGED_KINDS = {"thing"}   # "what sport": a kind and its sub-kind can both be right
+UNFLAGGED_KINDS = {"thing", "name"}   # "what sport": a kind and its sub-kind can both be right; "the name of the
+                                     # ferry": the small model's labels make a ship's operator or a place look like
+                                     # one more name for it (each source's name is still listed, unflagged)
 
 
 @dataclass
@@ -75,7 +77,7 @@ def disputed(a: SourceValue, b: SourceValue) -> bool:
 def shown(g: list[SourceValue]) -> str:
     """How a group's value is written: the fullest spelling of a name, else the first source's words."""
     texts = [sv.value.text for sv in g]
-    if g[0].value.kind in {"person", "org", "place"}:
+    if g[0].value.kind in NAMES:
         return max(texts, key=lambda t: (len(t.split()), len(t)))
     return texts[0]
 

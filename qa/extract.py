@@ -28,8 +28,11 @@ LABEL_FIT = {
     "person": {"PERSON": 0.3, "ORG": -0.3, "PRODUCT": -0.1, "WORK_OF_ART": -0.2},
     "org": {"ORG": 0.3, "NORP": 0.1, "PERSON": -0.05, "PRODUCT": 0.0, "GPE": -0.2, "FAC": -0.2, "WORK_OF_ART": -0.1},
     "place": {"GPE": 0.3, "LOC": 0.3, "FAC": 0.3, "ORG": -0.1, "PERSON": -0.3, "NORP": -0.3},
+    # the name of a ship, a storm, an operation: any name but a place's or a people's
+    "name": {"PRODUCT": 0.1, "EVENT": 0.1, "WORK_OF_ART": 0.0, "ORG": 0.0, "PERSON": 0.0, "FAC": 0.0,
+             "NORP": -0.3, "GPE": -0.3, "LOC": -0.3},
 }
-NAME_KINDS = {"person", "org", "place"}
+NAME_KINDS = {"person", "org", "place", "name"}
 GENERIC_FOCUS = {"name", "person", "people", "one", "thing"}
 FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks for
 COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one ("40,000 people" for "how many
@@ -218,6 +221,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             pass   # "drone strike" for "what kind of strike": its other words are the answer
         elif any(i in near and i not in focus for i in ids) and v.kind not in NUMERIC_KINDS | {"role"}:
             continue   # a span made of the question's own words is what it asks about, not the answer
+        elif focus and all(i in focus for i in ids):
+            continue   # the asked noun alone ("Ferry overturns in storm" for "which ferry") names nothing
         v.head = tree.root_of(ids)
         v.score = max(1.0 / (1.0 + min(dist[i] for i in ids)), 0.5 / (1.0 + min(dist_named[i] for i in ids)))
         verb = _governing_verb(tree, v.head, participle=v.kind in NUMERIC_KINDS)
@@ -489,7 +494,7 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
         v.fields = {"label_fit": max(LABEL_FIT[q.kind].values())}
         out.append(v)
         taken.append((start, end))
-    if q.kind == "person":   # "company founder ANA RUIZ", "ANA RUIZ, the Front's leader": the name beside it
+    if q.kind in {"person", "name"}:   # "company founder ANA RUIZ", "the ferry ALDRA STAR": the name beside it
         for i in focus:
             t = tree.tokens[i]
             beside = [k for k, u in enumerate(tree.tokens) if u.head == i and u.dep == "appos" and u.pos == "PROPN"]

@@ -67,6 +67,12 @@ MEASURES: dict[str, tuple[str, float]] = {
 # "how fast", "how deep": the measure a question asks for, named by its noun (see MEASURE_DIMENSIONS)
 HOW_ADJECTIVES = {"fast": "speed", "quickly": "speed", "far": "distance", "deep": "depth", "tall": "height",
                   "high": "height", "heavy": "weight", "wide": "width", "big": "size", "large": "size"}
+# Things news names, whose name a question may ask for ("the name of the ferry", "which storm"): the
+# answer is a proper name, whatever label the small model gives it (a vessel is often an ORG or PERSON)
+NAMED_THINGS = {"ship", "vessel", "ferry", "boat", "yacht", "tanker", "submarine", "plane", "aircraft", "jet",
+                "helicopter", "train", "storm", "hurricane", "typhoon", "cyclone", "operation", "mission",
+                "vaccine", "drug", "satellite", "rocket", "spacecraft", "horse", "virus", "variant", "malware",
+                "ransomware"}
 # Count nouns whose figure is as often a share as a number ("turnout was 61.4%")
 SHARE_COUNTS = {"turnout", "attendance", "participation"}
 # The dimensions (MEASURES) a measure noun asks for: "speed" is never answered by "14 miles"

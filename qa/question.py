@@ -13,7 +13,7 @@ from . import lexicon as lx
 
 # Kinds that take a short value.
 PLACE_LABELS = {"GPE", "LOC"}   # the entity labels of a place, in a question and in a sentence alike
-VALUE_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age", "person", "org",
+VALUE_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age", "person", "org", "name",
                "place", "role", "thing"}
 
 
@@ -54,6 +54,8 @@ def analyse_question(text: str, nlp) -> Question:
     if how and focus is None:   # "how fast": a speed, "how deep": a depth
         focus = lx.HOW_ADJECTIVES[how.group(1)]
     kind = _kind(low, focus, tokens)
+    if kind == "name" and focus == "name":   # "the name of the ferry": what it names is the ferry
+        focus = _name_of(tokens)[1]
     defined = _defined(low, doc)
     if defined:   # "who is Ana Ruiz": what she is, not another name
         kind, focus = "open", None
@@ -258,10 +260,11 @@ def _kind(low: str, focus: str | None, tokens) -> str:
     if focus:
         for nouns, kind in ((lx.ROLE_NOUNS, "role"), (lx.PERCENT_NOUNS, "percent"), (lx.MONEY_NOUNS, "money"),
                             (lx.COUNT_NOUNS, "count"), (lx.DURATION_NOUNS, "duration"), (lx.MEASURE_NOUNS, "measure"), (lx.DATE_NOUNS, "date"), (lx.AGE_NOUNS, "age"),
-                            (lx.ORG_NOUNS, "org"), (lx.PLACE_NOUNS, "place"), (lx.PERSON_NOUNS, "person")):
+                            (lx.ORG_NOUNS, "org"), (lx.PLACE_NOUNS, "place"), (lx.NAMED_THINGS, "name"),
+                            (lx.PERSON_NOUNS, "person")):
             if focus in nouns and has(r"\b(?:what|which|whose)\b"):
                 if kind == "person" and focus == "name":
-                    return _name_of(tokens)
+                    return _name_of(tokens)[0]
                 return kind
     if has(r"^(?:who|whom|whose)\b|\bwho (?:is|was|were|are|will|has|had|did|does|heads|leads|runs|owns)\b|\bby whom\b"):
         return "person"
@@ -276,16 +279,18 @@ def _kind(low: str, focus: str | None, tokens) -> str:
     return "open"
 
 
-def _name_of(tokens) -> str:
-    """What "the name of the X" asks for, by X, the noun "of" governs: a "which X" kind. Not a word
-    of a name before it, nor its possessor: "the name of Orla Bay Hospital's spokesman" asks for
-    a person."""
+def _name_of(tokens) -> tuple[str, str]:
+    """What "the name of the X" asks for, and X, the noun "of" governs: a "which X" kind, "name" for a
+    thing news names (a ship, a storm), else a person. Not a word of a name before it, nor its
+    possessor: "the name of Orla Bay Hospital's spokesman" asks for a person."""
     for t in tokens:
         if t.lower_ == "name" and t.i + 1 < len(tokens) and tokens[t.i + 1].lower_ == "of":
             noun = next((c.lemma_.lower() for c in tokens[t.i + 1].children if c.dep_ == "pobj"), "")
             if noun in lx.ORG_NOUNS:
-                return "org"
+                return "org", noun
             if noun in lx.PLACE_NOUNS:
-                return "place"
+                return "place", noun
+            if noun in lx.NAMED_THINGS:
+                return "name", noun
             break
-    return "person"
+    return "person", ""

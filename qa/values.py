@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 from . import lexicon as lx
 
 NUMERIC = {"count", "money", "percent", "duration", "measure", "age", "time", "year"}
-NAMES = {"person", "org", "place"}
+NAMES = {"person", "org", "place", "name"}
 
 
 @dataclass

@@ -66,6 +66,8 @@ def one(text: str, kind: str):
     ("How big was the crowd?", "measure", "size"),
     ("How many years was the smuggler sentenced to?", "duration", "year"),
     ("Which hospital were the injured taken to?", "place", "hospital"),
+    ("What is the name of the ferry?", "name", "ferry"),
+    ("Which storm hit the coast?", "name", "storm"),
     ("Why did the talks collapse?", "open", None),
     ("Did the mayor resign?", "open", None),
 ])
@@ -191,6 +193,11 @@ def test_a_speed_is_not_read_as_a_distance():
     ("By how much did the shares fall?", "Shares in Orvel fell 8% in early trading.", "8%"),
     ("Which hospital were the injured taken to?", "The injured were taken to St. Brennan's Hospital in Dorley.",
      "St. Brennan's Hospital"),
+    # a thing's name, whatever label the small model gives it; never the asked noun alone
+    ("What was the name of the ship?", "The cargo ship Marisol Dawn ran aground off the cape, the coastguard said.",
+     "Marisol Dawn"),
+    ("Which storm hit the coast?", "Storm Orvane brought winds of 90 mph to the coast of Dorley.", "Storm Orvane"),
+    ("Which ferry capsized?", "Ferry capsizes off Dorley after the Velka Rose hits rocks", "Velka Rose"),
 ])
 def test_a_figure_question_takes_a_figure_of_its_kind_and_dimension(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
