@@ -41,6 +41,7 @@ COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for 
 OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
 RATE_FIT = 0.2      # a sum per unit ("$35.40 a share") for "how much for each share"; a total loses as much
 UNITLESS_MISFIT = 0.3   # a bare number for a question whose measure has units ("how fast": a speed)
+DIRECTION_FIT = 0.3   # a place "to" which for where a ferry was heading ("from" which loses as much), and back
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
 ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a person's title ("homes", "car")
 SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the question asks by ("Police said 40,000"
@@ -247,6 +248,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             if asked_end and ends.get(id(v), asked_end) != asked_end:
                 v.score -= RANGE_MISFIT
         v.score += v.fields.get("label_fit", 0.0)
+        if v.kind == "place" and q.direction:
+            v.score += _direction_fit(tree, v.head, q.direction)
         if v.kind in NAME_KINDS and _made_by(tree, v.head, near, q):
             v.score += BY_FIT   # "an album BY Blitzen Trapper" for "who is the artist of the album"
         if q.owners and v.kind in NAME_KINDS | {"role"} and _owned_by_another(tree, v.head, q):
@@ -272,6 +275,24 @@ def _without_asked_role(v: Value, ids: list[int], words: set[int], tree: Tree, t
         return v, ids
     start, end, name = _span(tree, text, ids[lead:])
     return replace(v, text=name, start=start, end=end), ids[lead:]
+
+
+def _direction_fit(tree: Tree, head: int | None, direction: str) -> float:
+    """How a place's preposition fits the direction asked (`Question.direction`): "crossing TO the
+    island of Inis Mor" for where it was heading, "the flight FROM Dorley" for where it left from;
+    a place "of" a noun takes that noun's preposition."""
+    at = head
+    for _ in range(3):
+        if at is None or tree.tokens[at].dep != "pobj":
+            return 0.0
+        prep = tree.tokens[at].head
+        word = tree.tokens[prep].text.lower()
+        if word == "of":   # "the island OF Inis Mor": what the island's preposition says
+            at = tree.tokens[prep].head
+            continue
+        said = "to" if word in lx.TO_PREPOSITIONS else "from" if word == "from" else ""
+        return 0.0 if not said else DIRECTION_FIT if said == direction else -DIRECTION_FIT
+    return 0.0
 
 
 def _made_by(tree: Tree, head: int | None, near: set[int], q: Question) -> bool:

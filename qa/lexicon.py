@@ -73,6 +73,10 @@ NAMED_THINGS = {"ship", "vessel", "ferry", "boat", "yacht", "tanker", "submarine
                 "helicopter", "train", "storm", "hurricane", "typhoon", "cyclone", "operation", "mission",
                 "vaccine", "drug", "satellite", "rocket", "spacecraft", "horse", "virus", "variant", "malware",
                 "ransomware"}
+# Verbs of going somewhere: "where was the ferry heading" asks for where to, not where it was
+MOTION_VERBS = {"go", "head", "travel", "sail", "fly", "drive", "bind", "return", "move", "send", "take", "evacuate",
+                "deport", "divert", "bring", "transfer", "flee", "ship", "airlift", "rush", "march", "bound"}
+TO_PREPOSITIONS = {"to", "towards", "toward", "for", "into"}   # ... the prepositions that say where to
 # Count nouns whose figure is as often a share as a number ("turnout was 61.4%")
 SHARE_COUNTS = {"turnout", "attendance", "participation"}
 # The dimensions (MEASURES) a measure noun asks for: "speed" is never answered by "14 miles"

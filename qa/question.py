@@ -39,6 +39,8 @@ class Question:
     asks: tuple[str, str, str] = ()    # the role its "what" fills: (head lemma, "nsubj" | "dobj" | "pobj",
                                        # preposition), e.g. ("take", "pobj", "for") in "what did they take
                                        # responsibility for", ("hit", "dobj", "") in "what did the strike hit"
+    direction: str = ""                # of a place question: "to" (where a ferry was heading), "from" (where
+                                       # a flight took off from), "" (where something is or happened)
 
     @property
     def wants_value(self) -> bool:
@@ -89,7 +91,8 @@ def analyse_question(text: str, nlp) -> Question:
                                                 for w in fold_name(t.text).split()),
                     places=frozenset(w for e in doc.ents if e.label_ in PLACE_LABELS for w in fold_name(e.text).split()),
                     said_by=_said_by(tokens),
-                    asks=_asks(tokens) if kind in {"open", "thing"} else ())
+                    asks=_asks(tokens) if kind in {"open", "thing"} else (),
+                    direction=_direction(low, verbs) if kind == "place" else "")
 
 
 DEFINING = re.compile(r"^(?:who|what) (?:is|was|are|were) (?P<a>.+?)(?: (?:best |mainly )?known for)?\??$|"
@@ -143,6 +146,16 @@ def _said_by(tokens) -> frozenset[str]:
                 if k.dep_ == "pobj":
                     out.update(w for s in k.subtree if s.pos_ in {"NOUN", "PROPN"} for w in fold_name(s.text).split())
     return frozenset(out)
+
+
+def _direction(low: str, verbs: tuple[str, ...]) -> str:
+    """Whether a place question asks where from ("where did the flight take off from"), where to
+    ("where was the ferry heading", "which island was it sailing to") or neither."""
+    if re.search(r"\bfrom\b", low):
+        return "from"
+    if set(verbs) & lx.MOTION_VERBS or re.search(r"\b(?:to|towards?|bound for)\W*$", low):
+        return "to"
+    return ""
 
 
 def _do_support_verb(tokens) -> list:

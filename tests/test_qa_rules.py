@@ -76,6 +76,20 @@ def test_answer_types(nlp, question, kind, focus):
     assert (q.kind, q.focus) == (kind, focus)
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    # where to, where from, or where: the preposition of the place says which
+    ("Where was the ferry heading?", "The ferry overturned off Port Alden on its crossing to the island of Skarra.",
+     "Skarra"),
+    ("Which island was the ferry sailing to?", "The ferry overturned off Port Alden on its way to the island of Skarra.",
+     "Skarra"),
+    ("Where did the flight take off from?", "The flight from Dorley to Kessuna was diverted to Orvane.", "Dorley"),
+    ("Where did the ferry sink?", "The ferry overturned off Port Alden on its crossing to the island of Skarra.",
+     "Port Alden"),
+])
+def test_a_place_question_asks_where_to_or_where_from(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 @pytest.mark.parametrize("question, kind", [
     ("What is the name of Orla Bay Hospital's spokesman?", "person"),   # a word of a name, a possessor: not what is named
     ("What is the name of the hospital where she died?", "place"),
