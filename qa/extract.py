@@ -601,15 +601,13 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
             # "what is the population": "1,791 PEOPLE", not "four TOWNSHIPS" or "699 HOUSEHOLDS"
             return COUNTED_FIT if tree.tokens[counted].lemma.lower() in lx.PEOPLE_NOUNS else COUNTED_MISFIT
         return 0.0
+    focus = stem(q.focus)
     if counted is None:   # "54 were injured": the noun is left out, the number stands for it
-        focus = stem(q.focus)
-        if q.focus not in lx.PEOPLE_NOUNS | {"people", "person"} and \
-                not any(focus in pair for pair in tree.stems[:min(ids)]):
+        if q.focus not in lx.PEOPLE_NOUNS and not any(focus in pair for pair in tree.stems[:min(ids)]):
             return COUNTED_MISFIT   # ... for people, or for a noun named before it ("of the 12 boats, four
                                     # sank"): "Four dead" counts no boats
         return 0.3 if any(tree.tokens[i].dep in {"nsubj", "nsubjpass", "dobj"} for i in ids) else 0.0
     t = tree.tokens[counted]
-    focus = stem(q.focus)
     if stem(t.lemma.lower()) == focus or stem(t.text.lower()) == focus:
         return COUNTED_FIT
     if q.focus in {"people", "person"} and t.pos in {"NOUN"} and t.lemma.lower() in lx.PEOPLE_NOUNS:
