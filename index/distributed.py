@@ -29,9 +29,10 @@ class ShardWorker:
     def __init__(self, model: str):
         from .embedding import Embedder
 
-        # One torch thread per actor: Ray gives each actor one CPU, and a second thread would take
-        # another actor's core.
-        self.embedder = Embedder(model, threads=1)
+        # One model thread per actor: Ray gives each actor one CPU, and a second thread would take
+        # another actor's core. The same runtime as an ingest in process (onnxruntime, torch's
+        # fallback), so that both give the same index.
+        self.embedder = Embedder(model, threads=1, runtime="onnx")
 
     def __call__(self, shard: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         from .ingest import encode_batch

@@ -1,9 +1,11 @@
 """Sentence embeddings on the CPU, never touching the network.
 
-Two runtimes give the same vectors (to `ONNX_TOLERANCE`): sentence-transformers on torch, which
-ingest uses, and the same weights exported once to ONNX and run by onnxruntime, which questions
-use. The second needs neither torch nor sentence-transformers in the process: a cold `claimqa ask`
-skips their 4-5 s import and model load, and one question encodes in about 5 ms instead of 15.
+Two runtimes give the same vectors (to `ONNX_TOLERANCE`): sentence-transformers on torch, and
+the same weights exported once to ONNX and run by onnxruntime, which ingest and questions use. The
+second needs neither torch nor sentence-transformers in the process: a cold `claimqa ask` skips
+their 4-5 s import and model load, and one question encodes in about 5 ms instead of 15; an ingest
+embeds a sentence with about two thirds of torch's CPU (texts of like token length batched
+together, `batches`). torch is the fallback for a model the export does not cover.
 """
 from __future__ import annotations
 
@@ -303,10 +305,12 @@ class Embedder:
             except (OnnxUnsupported, OSError, ImportError) as error:
                 log.warning("questions are embedded with torch, not ONNX (slower to start): %s", error)
         self.runtime = "onnx" if self._onnx is not None else "torch"
+        self.torch_threads_before: int | None = None   # torch's process-wide setting this one replaced
         if self._onnx is None:
             if threads is not None:
                 import torch
 
+                self.torch_threads_before = torch.get_num_threads()
                 torch.set_num_threads(threads)
             self._model = _load(self.name)
 

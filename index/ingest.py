@@ -64,7 +64,7 @@ def encode_batch(texts: list[str], embedder: Embedder, pool: ThreadPoolExecutor 
                  ) -> tuple[np.ndarray, list[Analysis]]:
     """Vectors and spaCy analyses of these sentences, in their order: the same output wherever it runs.
 
-    With `pool`, spaCy analyses in a second thread while torch embeds (both release the GIL for
+    With `pool`, spaCy analyses in a second thread while the model embeds (both release the GIL for
     most of their work): on 2 cores the two overlap instead of adding up.
     """
     if pool is None:
@@ -84,19 +84,18 @@ class Encoder(Protocol):
 
 
 class LocalEncoder:
-    """The stage in this process (the default): spaCy and torch side by side in two threads.
+    """The stage in this process (the default): spaCy and the model side by side in two threads.
 
-    spaCy takes one core, torch the others (on 2 cores: one each). torch's threads spin while they
-    wait for each other, so a torch thread more than there are free cores burns CPU for nothing:
-    bare `model.encode` of 2,966 sentences took 48 s of CPU with 2 threads and 18 s with 1 on the
-    shared 2 cores (bench/ingest.py). torch's setting is the process's; it is restored at close.
+    spaCy takes one core, the model the others (on 2 cores: one each). The model runs on
+    onnxruntime (index.embedding: the same vectors as torch to 1e-5, for about two thirds of its CPU);
+    on the torch fallback, torch's threads spin while they wait for each other, so a torch thread
+    more than there are free cores burns CPU for nothing: bare `model.encode` of 2,966 sentences
+    took 48 s of CPU with 2 threads and 18 s with 1 on the shared 2 cores (bench/ingest.py). torch's
+    setting is the process's; it is restored at close.
     """
 
     def __init__(self, model: str, threads: int | None = None):
-        import torch
-
-        self._threads = torch.get_num_threads()
-        self.embedder = Embedder(model, threads=threads or max(1, (os.cpu_count() or 2) - 1))
+        self.embedder = Embedder(model, threads=threads or max(1, (os.cpu_count() or 2) - 1), runtime="onnx")
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="claimqa-analyse")
 
     @property
@@ -119,10 +118,11 @@ class LocalEncoder:
             yield payload, vectors, analyses
 
     def close(self) -> None:
-        import torch
-
         self._pool.shutdown()
-        torch.set_num_threads(self._threads)
+        if self.embedder.torch_threads_before is not None:
+            import torch
+
+            torch.set_num_threads(self.embedder.torch_threads_before)
 
 
 # -- ingest ------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The question encoder: the bundled MiniLM weights through onnxruntime give torch's vectors to
-1e-5, are exported once without the network, and keep torch out of the answering process."""
+"""The encoder: the bundled MiniLM weights through onnxruntime give torch's vectors to 1e-5, are
+exported once without the network, and keep torch out of the answering and the ingesting process."""
 from __future__ import annotations
 
 import json
@@ -89,6 +89,29 @@ def test_a_cold_answer_loads_no_torch_and_answers_as_before(bundled_index, both)
 
     on_torch = StoryAnswerer(Archive.open(bundled_index), both[1], load_nlp()).ask("How many people were injured?")
     assert answer == on_torch.to_dict()
+
+
+def test_an_ingest_embeds_on_onnx_without_torch_and_stores_torchs_vectors(tmp_path, both):
+    """An ingest in process runs the exported model (about two thirds of torch's CPU a sentence):
+    torch is never imported once the export is cached, and every stored vector is torch's as the
+    index keeps it (float16): the same number, or where the two runtimes' 1e-7 straddles a
+    rounding edge, the float16 beside it."""
+    export_onnx(both[0].name)
+    code = ("import json, sys\nfrom index.ingest import ingest\n"
+            f"r = ingest([{str(ROOT / 'data' / 'articles')!r}], {str(tmp_path / 'index')!r})\n"
+            "print(json.dumps([r.ok, sorted(m for m in ('torch', 'sentence_transformers') if m in sys.modules)]))")
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    ok, heavy = json.loads(out.stdout.strip().splitlines()[-1])
+    assert ok and heavy == []
+    store = SentenceStore.open(tmp_path / "index")
+    reference = both[1].encode([s.text for s in store.sentences])
+    assert len(store.sentences) > 100
+    rounded = reference.astype(np.float16)
+    gap = np.abs(store.vectors - rounded.astype(np.float32))
+    assert (gap <= np.spacing(np.abs(rounded)).astype(np.float32)).all()
+    assert (gap == 0).mean() > 0.99
 
 
 def test_a_cache_that_cannot_be_written_is_named_with_the_fix(tmp_path, monkeypatch):
