@@ -321,6 +321,19 @@ class Embedder:
         get = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         return int(get())
 
+    def knows_word(self, text: str) -> bool:
+        """Whether the model's vocabulary holds the text as one whole word ("football", not
+        "footballe" made of pieces): a word of the language, as far as the model learnt it."""
+        if not text or not text.isalpha():
+            return False
+        if self._onnx is not None:
+            tokenizer = self._onnx.tokenizer
+            pieces = tokenizer.encode(text.lower() if self._onnx.lower else text, add_special_tokens=False).tokens
+        else:
+            tokenizer = self._model.tokenizer
+            pieces = tokenizer.tokenize(text)
+        return len(pieces) == 1 and pieces[0] != getattr(tokenizer, "unk_token", "[UNK]")
+
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

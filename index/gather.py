@@ -93,6 +93,9 @@ class GatheredEmbedder:
     def dim(self) -> int:
         return self.embedder.dim
 
+    def knows_word(self, text: str) -> bool:
+        return self.embedder.knows_word(text)
+
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return self.embedder.encode([])

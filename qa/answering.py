@@ -605,6 +605,10 @@ class Answerer:
         """The candidate phrases of a 'what X' question worth embedding: those of each document's
         best few sentences, at most `thing_phrases`: the cost follows what the question retrieved.
         Other candidates are dropped."""
+        knows = getattr(self.embedder, "knows_word", None)
+        for c in every:   # a kind read off an agent noun ("footballer" -> "football") must be a word
+            if any(v.fields.get("derived") for v in c.values):
+                c.values = [v for v in c.values if not v.fields.get("derived") or knows and knows(v.text)]
         every = [c for c in every if c.values]
         best = {}
         for c in sorted(every, key=lambda c: -c.fused):

@@ -827,6 +827,26 @@ def _noun_phrase(tree: Tree, head: int) -> list[int]:
     return ids
 
 
+NAME_OF_ONE = {"PERSON", "GPE", "LOC"}   # entities whose words name no kind of anything ("Amanda", "Zealand")
+AGENT = re.compile(r"([a-z]{3,})(er|ist)", re.IGNORECASE)
+
+
+def _agent_kinds(t) -> list[Value]:
+    """What an agent noun does, as kinds the answerer may weigh: "footballer" -> "football",
+    "boxer" -> "boxing", "violinist" -> "violin", "cyclist" -> "cycling" (what sport, what
+    instrument). Marked `derived`: the answerer keeps only those the model knows as one word."""
+    m = AGENT.fullmatch(t.lemma.lower())
+    if m is None:
+        return []
+    base = m.group(1)
+    out = []
+    for form in dict.fromkeys((base, base + "ing")):
+        v = Value("thing", form, t.start, t.start + len(t.text))
+        v.fields = {"derived": True}
+        out.append(v)
+    return out
+
+
 def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
     """Noun phrases and named things: the candidates of a 'what X' question. Besides whole noun
     phrases: the noun that modifies another ("football" in "football club": what sport), and the
@@ -839,7 +859,24 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
         if e.label in {"CARDINAL", "ORDINAL", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}:
             continue
         out.append(Value("thing", e.text, e.start, e.end))
-        used.update(tree.tokens_in(e.start, e.end))
+        ids = tree.tokens_in(e.start, e.end)
+        used.update(ids)
+        if len(ids) > 1 and e.label not in NAME_OF_ONE:
+            # A kind named inside a name: "the Prospect BASKETBALL Club" (what sport). A word that
+            # modifies another of the name and is modified by none: not the name's head, which says
+            # what the name is of ("Club"), nor a name within it ("AMERICAN Airlines Flight 63").
+            inside = set(ids)
+            heads = {tokens[k].head for k in ids if tokens[k].head != k}
+            for i in ids:
+                t = tokens[i]
+                if (t.head in inside and t.head != i and i not in heads and t.text.isalpha() and len(t.text) > 2
+                        and t.pos in {"NOUN", "PROPN"}):
+                    out.append(Value("thing", t.text, t.start, t.start + len(t.text)))
+    for i, t in enumerate(tokens):
+        # "footballer", "boxer": what they do, unless a noun before says it ("volleyball PLAYER")
+        if t.pos == "NOUN" and not any(u.head == i and u.dep == "compound" and u.pos in {"NOUN", "PROPN"}
+                                       for u in tokens):
+            out += _agent_kinds(t)
     focus = stem(q.focus) if q.focus else None
     asked = {stem(w) for w in q.content} | {stem(w) for w in q.words}
     for i, t in enumerate(tokens):

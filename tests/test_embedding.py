@@ -114,6 +114,13 @@ def test_an_ingest_embeds_on_onnx_without_torch_and_stores_torchs_vectors(tmp_pa
     assert (gap == 0).mean() > 0.99
 
 
+def test_both_runtimes_know_the_same_whole_words(both):
+    words = {"football": True, "boxing": True, "Violin": True, "footballe": False, "cycl": False, "": False,
+             "ice hockey": False, "3rd": False}
+    for embedder in both:
+        assert {w: embedder.knows_word(w) for w in words} == words, embedder.runtime
+
+
 def test_a_cache_that_cannot_be_written_is_named_with_the_fix(tmp_path, monkeypatch):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")

@@ -160,6 +160,26 @@ def test_a_figure_of_what_the_question_asks_about_fits_by_meaning(results):
 
 
 @pytest.fixture(scope="module")
+def athletes(tmp_path_factory) -> Answerer:
+    return invented(tmp_path_factory, "athletes", {
+        "fjord-sport.txt": "Brevik signs again\n\nTomas Brevik is a Norwegian footballer who signed a new deal "
+        "with his club in Bergen on Monday.\n",
+        "vale-times.txt": "Ilse Marr returns\n\nIlse Marr, 24, has joined the Prospect Basketball Club for the "
+        "new season, the club said.\n",
+        "north-ring.txt": "A title in Lodz\n\nKamil Oren, a boxer from Lodz, won the national title on "
+        "Saturday night.\n"})
+
+
+@pytest.mark.parametrize("question, doc, answer", [
+    ("What sport is Tomas Brevik associated with?", "fjord-sport", "football"),   # an agent noun: what he does
+    ("What sport does Ilse Marr play?", "vale-times", "Basketball"),              # a kind inside a name, not its head
+    ("What sport is Kamil Oren known for?", "north-ring", "boxing"),
+])
+def test_what_sport_is_read_off_a_player_noun_or_a_clubs_name(athletes, question, doc, answer):
+    assert {s.doc_id: s.answer for s in athletes.ask(question).sources}.get(doc) == answer
+
+
+@pytest.fixture(scope="module")
 def storm(tmp_path_factory) -> Answerer:
     """Two invented reports that count homes and people moved: the question asks for "houses", a
     word neither uses."""

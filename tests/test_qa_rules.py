@@ -433,6 +433,26 @@ def test_a_noun_that_modifies_another_is_a_candidate_of_its_own(nlp):
     assert "football" in [v.text for v in found]
 
 
+@pytest.mark.parametrize("question, sentence, kinds, not_kinds", [
+    ("What sport is Mara Holt associated with?", "Mara Holt is a Scottish cricketer who bowls for Leith.",
+     {"cricket"}, set()),
+    ("What instrument does Ada Lenz play?", "The violinist Ada Lenz played in Graz.", {"violin"}, set()),
+    ("What sport is Ana Ruiz associated with?", "Ana Ruiz is a volleyball player from Cali.", {"volleyball"},
+     {"play", "playing"}),   # a noun before says it
+])
+def test_an_agent_noun_offers_what_it_does(nlp, question, sentence, kinds, not_kinds):
+    q = analyse_question(question, nlp)
+    found = {v.text for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))}
+    assert kinds <= found and not (not_kinds & found)
+
+
+def test_the_modifiers_inside_a_name_are_candidates_but_not_its_head_nor_a_name_within_it(nlp):
+    q = analyse_question("What type of aircraft was involved?", nlp)
+    sentence = "Lindqvist Airways Flight 12, a Boeing jet, landed at Orm Field after a Tarnwell Rugby Club charter."
+    found = {v.text for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))}
+    assert "Rugby" in found and "Club" not in found and "Airways" not in found
+
+
 def test_a_name_ending_in_the_asked_noun_is_a_candidate_where_ner_marks_none(nlp):
     """spaCy's small model misses names in long sentences; the focus noun with the proper nouns
     compounded before it is a candidate of its own ("Qarta Street" for "which street")."""
