@@ -288,7 +288,7 @@ class Embedder:
 
         Answering wants 1: one short question gains little from a second thread, and with several
         questions in flight on 2 cores, two threads each oversubscribe the cores and one encoding
-        goes from ~15 ms to hundreds. Batch ingest keeps torch's default.
+        goes from ~15 ms to hundreds. Batch ingest gives it the cores spaCy leaves free.
 
         `runtime`: "torch", or "onnx" for the same weights through onnxruntime, exported on first
         use into `cache_dir()` and checked against torch; a model the export does not cover, or a
