@@ -862,9 +862,9 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
         ids = tree.tokens_in(e.start, e.end)
         used.update(ids)
         if len(ids) > 1 and e.label not in NAME_OF_ONE:
-            # A kind named inside a name: "the Prospect BASKETBALL Club" (what sport). A word that
+            # A kind named inside a name: "the Dunholt BASKETBALL Club" (what sport). A word that
             # modifies another of the name and is modified by none: not the name's head, which says
-            # what the name is of ("Club"), nor a name within it ("AMERICAN Airlines Flight 63").
+            # what the name is of ("Club"), nor a name within it ("CORVANE Airways Flight 12").
             inside = set(ids)
             heads = {tokens[k].head for k in ids if tokens[k].head != k}
             for i in ids:

@@ -293,6 +293,9 @@ def date_values(text: str) -> list[Value]:
     return out
 
 
+REFERENCE_MARK = re.compile(r"\s*\[")   # read backwards from a number: "[" just before it
+
+
 def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
     """Plain numbers (digits or words) outside the spans of the other kinds."""
     out = []
@@ -309,6 +312,8 @@ def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
             continue
         if raw.lower() == "one" and not _counting_one(text, m):
             continue   # "one" is mostly a pronoun
+        if REFERENCE_MARK.match(text[:m.start()][::-1]) and text[m.end():].lstrip().startswith("]"):
+            continue   # a reference mark, "[ 4 ]", counts nothing
         scale = lx.SCALES.get((m.group("scale") or "").lower(), 1.0)
         qualifier, qstart = _qualifier_before(text, m.start())
         low, high = interval(amount * scale, qualifier, raw, scale)
