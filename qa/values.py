@@ -382,7 +382,14 @@ def _name_words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=100_000)
 def _word_alike(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= 0.8)
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    # The two cheap upper bounds of the ratio first (lengths, then letters): most pairs of words
+    # fail them, and the answer is the ratio's either way.
+    match = SequenceMatcher(None, a, b)
+    return match.real_quick_ratio() >= 0.8 and match.quick_ratio() >= 0.8 and match.ratio() >= 0.8
 
 
 @lru_cache(maxsize=50_000)
