@@ -561,7 +561,7 @@ class Answerer:
     def _fit_counted(self, q: Question, every: list[Candidate], counted: list[str], s: Settings) -> None:
         """A number counting a noun that means the asked one counts it: "112 homes" for "how many
         houses" (0.90), "ballots" for "votes" (0.78); not "firefighters" for "livestock" (0.19).
-        `extract._count_fit` gave it COUNTED_MISFIT by spelling; here it gets COUNTED_FIT instead."""
+        `extract._count_fit` gave it COUNTED_MISFIT (or KIN_FIT) by spelling; here it gets COUNTED_FIT instead."""
         vectors = self._word_vectors(counted + [q.focus])
         same = {w for w in counted if float(vectors[w] @ vectors[q.focus]) >= s.counted_synonym}
         if not same:
@@ -569,7 +569,7 @@ class Answerer:
         for c in every:
             for v in c.values:
                 if v.fields.get("counted") in same:
-                    v.score += COUNTED_FIT - COUNTED_MISFIT
+                    v.score += COUNTED_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
             c.values.sort(key=lambda v: -v.score)
 
     def _fit_roles(self, every: list[Candidate], roles: list[str]) -> None:

@@ -38,6 +38,9 @@ FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks
 COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one ("40,000 people" for "how many
                         # officers"), unless the answerer finds the two nouns mean the same
 COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
+KIN_FIT = -0.2          # ... people of another name ("4,820 CHILDREN" for "how many participants"): an answer
+                        # where no better one is stated, below the flag's fit (Settings.flag_value_fit), so no
+                        # banner weighs "47 people hurt" against "19 officers hurt"
 OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses for "X's role" questions
 RATE_FIT = 0.2      # a sum per unit ("$35.40 a share") for "how much for each share"; a total loses as much
 UNITLESS_MISFIT = 0.3   # a bare number for a question whose measure has units ("how fast": a speed)
@@ -614,8 +617,11 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
         return 0.3   # "how many people": passengers, others, residents are people
     if t.pos != "NOUN":
         return 0.0
-    v.fields = {**v.fields, "counted": t.lemma.lower()}   # the answerer weighs it by meaning: "112 homes" for
-    return COUNTED_MISFIT                                 # "how many houses" (`Settings.counted_synonym`)
+    fit = COUNTED_MISFIT
+    if q.focus in lx.PEOPLE_NOUNS and t.lemma.lower() in lx.PEOPLE_NOUNS:
+        fit = KIN_FIT   # people of another name: "4,820 children" for "how many participants"
+    v.fields = {**v.fields, "counted": t.lemma.lower(), "counted_fit": fit}   # the answerer weighs it by meaning:
+    return fit                                          # "112 homes" for "how many houses" (`Settings.counted_synonym`)
 
 
 RANGE_GAP = re.compile(r"\s*(?:[-\u2013\u2014]+|to|until|till)\s*", re.IGNORECASE)
@@ -714,6 +720,11 @@ def _counted_noun(tree: Tree, ids: list[int]) -> int | None:
         if h not in inside and tree.tokens[i].dep in {"nummod", "quantmod", "compound", "amod"} and tree.tokens[h].pos in {"NOUN", "PROPN"}:
             return h
     last = max(ids)
+    after = last + 1
+    if after < len(tree.tokens) and tree.tokens[after].text.lower() == "of" and tree.tokens[after].head in inside:
+        # a part of a whole: "one OF fifteen TOWNSHIPS", "two of the PASSENGERS" ("19 of them": none)
+        whole = [k for k in tree.children[after] if tree.tokens[k].dep == "pobj"]
+        return whole[0] if whole and tree.tokens[whole[0]].pos == "NOUN" else None
     for j in range(last + 1, min(last + 4, len(tree.tokens))):
         if tree.tokens[j].pos in {"NOUN", "PROPN"}:
             return j

@@ -13,6 +13,7 @@ from qa.disagreement import SourceValue, compare
 from qa.extract import Sentence, values
 from qa.question import analyse_question
 from qa.retrieval import top_per_document
+from qa.settings import Settings
 from qa.values import compatible, number, same_name, typed_values
 
 
@@ -296,6 +297,28 @@ def test_a_count_is_a_whole_number_and_a_figure_of_its_focus(nlp, question, sent
 ])
 def test_a_population_is_a_count_of_people_not_of_households_or_townships(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
+
+
+def fits(nlp, question: str, sentence: str) -> dict[str, float]:
+    q = analyse_question(question, nlp)
+    return {v.text: v.score for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))}
+
+
+def test_a_part_of_a_whole_counts_the_wholes_noun(nlp):
+    """"One of six townships" counts townships: no population, too unfit to be an answer at all."""
+    floor = Settings().value_floor
+    assert fits(nlp, "What is the population of Dunmere?", "Dunmere is one of six townships in Orrel County.")["one"] < floor
+    assert fits(nlp, "How many passengers were rescued?", "Two of the passengers were rescued by a trawler.")["Two"] > 0.5
+
+
+def test_people_of_another_name_count_short_of_the_asked_noun(nlp):
+    """"3,900 children" for "how many participants": weaker than "412 participants", stronger than a
+    count of things."""
+    question = "How many participants did the trial include?"
+    people = fits(nlp, question, "The trial enrolled 3,900 children in five districts.")["3,900"]
+    things = fits(nlp, question, "The trial enrolled 3,900 mosquitoes in five districts.")["3,900"]
+    asked = fits(nlp, question, "The trial enrolled 3,900 participants in five districts.")["3,900"]
+    assert asked - people >= 0.4 and people - things >= 0.25
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
