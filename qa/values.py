@@ -118,7 +118,8 @@ PERCENT_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})\s*(?:%|per\s?cent\b|perc
 _MEASURE = "|".join(re.escape(u) for u in sorted(lx.MEASURES, key=len, reverse=True))
 MEASURE_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})(?:\s*(?P<scale>thousand|million|billion))?(?:\s*|-)(?P<unit>{_MEASURE})(?![\w/])")
 _DUR = "|".join(sorted(lx.DURATIONS, key=len, reverse=True))
-DURATION_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM}|a|an|half an?|a few|several)\s*-?\s*(?P<unit>{_DUR})\b(?!\s*-?\s*old)")
+DURATION_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM}|a|an|half an?|a few|several)(?P<half>\s+and\s+a\s+half)?"
+                         rf"\s*-?\s*(?P<unit>{_DUR})\b(?P<after>\s+and\s+a\s+half\b)?(?!\s*-?\s*old)")
 AGE_RE = re.compile(r"(?i)(?<![\w.])(?P<num>\d{1,3})\s*-?\s*years?\s*-?\s*old|\baged\s+(?P<num2>\d{1,3})\b"
                     r"|\bage\s+(?P<num3>\d{1,3})\b")
 _AMPM = r"(?:a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b)"
@@ -194,6 +195,8 @@ def duration_values(text: str) -> list[Value]:
         amount = amount if amount is not None else number(raw)
         if amount is None:
             continue
+        if m.group("half") or m.group("after"):   # "two and a half hours", "an hour and a half"
+            amount += 0.5
         days = lx.DURATIONS[m.group("unit").lower()]
         qualifier, qstart = _qualifier_before(text, m.start())
         vague = raw in {"a few", "several"}
@@ -310,8 +313,8 @@ def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
         prev = text[:m.start()].lower().split()[-1:] if text[:m.start()].strip() else []
         if prev and prev[0].strip(".,:#(") in lx.NUMBER_LABELS:
             continue
-        if raw.lower() == "one" and not _counting_one(text, m):
-            continue   # "one" is mostly a pronoun
+        if raw.lower() == "one" and not m.group("scale") and not _counting_one(text, m):
+            continue   # "one" is mostly a pronoun ("one million" counts)
         if REFERENCE_MARK.match(text[:m.start()][::-1]) and text[m.end():].lstrip().startswith("]"):
             continue   # a reference mark, "[ 4 ]", counts nothing
         scale = lx.SCALES.get((m.group("scale") or "").lower(), 1.0)

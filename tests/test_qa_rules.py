@@ -132,6 +132,7 @@ def test_numbers(text, value):
     ("They offer $35.40 a share.", "They offer $34.50 per share.", False),            # two prices per share
     ("They offer $35.40 a share.", "The offer is worth $2.3bn.", True),               # a price per share, a total
     ("About 9,400 people left.", "Nearly 9,400 people left.", True),                  # qualifiers
+    ("One million people marched.", "1,000,000 people marched.", True),               # "one" before a scale counts
     ("More than 40 people were hurt.", "At least 41 people were hurt.", True),
     ("Five hospitals were hit.", "6 hospitals were hit.", False),
     ("Prices rose 18 per cent.", "Prices rose 18%.", True),
@@ -243,6 +244,9 @@ def test_clock_times(a, b, same):
     ("It ran for two years.", "It ran for 24 months.", True),
     ("Records were down for ten days.", "Records were down for at least a week.", True),
     ("The booster came after 12 months.", "The booster came after 18 months.", False),
+    ("The strike lasted two and a half hours.", "The strike lasted 150 minutes.", True),   # "and a half"
+    ("Talks went on for an hour and a half.", "Talks went on for 90 minutes.", True),
+    ("Talks went on for an hour and a half.", "Talks went on for an hour.", False),
 ])
 def test_durations(a, b, same):
     assert compatible(one(a, "duration"), one(b, "duration")) is same
