@@ -15,7 +15,7 @@ NUMBER_WORDS.update({"a dozen": 12.0, "dozen": 12.0, "a hundred": 100.0, "a thou
                      "thousand": 1000.0, "half": 0.5, "a": 1.0, "an": 1.0, "single": 1.0, "both": 2.0,
                      "a couple of": 2.0, "a pair of": 2.0})
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
-          "trillion": 1e12, "tn": 1e12}
+          "trillion": 1e12, "tn": 1e12, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
 
 # Qualifiers say how exact a figure is: an interval around it, never another figure.
 APPROXIMATE = ["approximately", "approx.", "approx", "about", "around", "some", "roughly", "nearly", "almost",
@@ -63,6 +63,8 @@ MEASURES: dict[str, tuple[str, float]] = {
     "degrees celsius": ("celsius", 1.0), "degrees centigrade": ("celsius", 1.0), "°c": ("celsius", 1.0),
     "celsius": ("celsius", 1.0), "degrees fahrenheit": ("fahrenheit", 1.0), "°f": ("fahrenheit", 1.0),
     "fahrenheit": ("fahrenheit", 1.0), "degrees": ("degrees", 1.0),
+    # an earthquake's size ("a 6.4-magnitude quake", "magnitude 6.4": see values.MAGNITUDE_RE)
+    "magnitude": ("magnitude", 1.0), "on the richter scale": ("magnitude", 1.0),
 }
 # "how fast", "how deep": the measure a question asks for, named by its noun (see MEASURE_DIMENSIONS)
 HOW_ADJECTIVES = {"fast": "speed", "quickly": "speed", "far": "distance", "deep": "depth", "tall": "height",
@@ -83,7 +85,8 @@ SHARE_COUNTS = {"turnout", "attendance", "participation"}
 MEASURE_DIMENSIONS = {"speed": {"speed"}, "distance": {"length"}, "length": {"length"}, "height": {"length"},
                       "depth": {"length"}, "width": {"length"}, "elevation": {"length"}, "altitude": {"length"},
                       "weight": {"mass"}, "area": {"area"}, "land": {"area"}, "volume": {"volume"},
-                      "temperature": {"celsius", "fahrenheit", "degrees"}, "rainfall": {"length"}}
+                      "temperature": {"celsius", "fahrenheit", "degrees"}, "rainfall": {"length"},
+                      "magnitude": {"magnitude"}}
 DURATIONS: dict[str, float] = {   # unit word -> days
     "second": 1 / 86400, "seconds": 1 / 86400, "minute": 1 / 1440, "minutes": 1 / 1440, "hour": 1 / 24,
     "hours": 1 / 24, "day": 1.0, "days": 1.0, "week": 7.0, "weeks": 7.0, "fortnight": 14.0, "month": 30.44,
@@ -91,11 +94,20 @@ DURATIONS: dict[str, float] = {   # unit word -> days
 }
 # currency symbol or word -> ISO-like code
 CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "c$": "CAD",
-                    "a$": "AUD"}
+                    "a$": "AUD", "hk$": "HKD", "r$": "BRL", "rs": "INR", "rs.": "INR",
+                    # ISO codes written before the figure ("CHF 20 million", "USD 5bn")
+                    "usd": "USD", "eur": "EUR", "gbp": "GBP", "chf": "CHF", "jpy": "JPY", "cny": "CNY", "inr": "INR",
+                    "aud": "AUD", "cad": "CAD", "hkd": "HKD", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "zar": "ZAR"}
 CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "usd": "USD", "u.s. dollars": "USD", "us dollars": "USD",
                   "pounds": "GBP", "pound": "GBP", "sterling": "GBP", "gbp": "GBP", "euros": "EUR", "euro": "EUR",
                   "eur": "EUR", "yen": "JPY", "rupees": "INR", "francs": "CHF", "kronor": "SEK", "krona": "SEK",
-                  "pesos": "MXN", "yuan": "CNY", "rand": "ZAR"}
+                  "pesos": "MXN", "yuan": "CNY", "rand": "ZAR", "swiss francs": "CHF", "australian dollars": "AUD",
+                  "canadian dollars": "CAD", "hong kong dollars": "HKD", "new zealand dollars": "NZD",
+                  "singapore dollars": "SGD", "indian rupees": "INR", "japanese yen": "JPY", "chinese yuan": "CNY",
+                  "renminbi": "CNY", "roubles": "RUB", "rubles": "RUB", "lira": "TRY", "naira": "NGN",
+                  "shillings": "KES", "zloty": "PLN", "forint": "HUF", "dirhams": "AED", "riyals": "SAR",
+                  "baht": "THB", "rupiah": "IDR", "ringgit": "MYR", "kroner": "NOK", "krone": "NOK",
+                  "chf": "CHF", "jpy": "JPY", "cny": "CNY", "inr": "INR", "aud": "AUD", "cad": "CAD"}
 
 # -- clock and calendar --------------------------------------------------------------------------
 MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,

@@ -43,7 +43,7 @@ _WORD_NUM = "|".join(sorted((re.escape(w) for w in lx.NUMBER_WORDS if w not in {
 _TENS_UNITS = (r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|"
                r"eight|nine)")
 NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_TENS_UNITS}|(?:{_WORD_NUM}))"
-SCALE = r"(?:thousand|million|billion|trillion|bn|mn|tn|m|k|b)"
+SCALE = r"(?:thousand|million|billion|trillion|lakhs?|crores?|bn|mn|tn|m|k|b)"
 _QUALS = sorted(lx.APPROXIMATE + lx.AT_LEAST + lx.AT_MOST, key=len, reverse=True)
 QUAL = "(?:" + "|".join(re.escape(q) for q in _QUALS) + r")\s+"
 
@@ -128,7 +128,8 @@ CLOCK_RE = re.compile(
     rf"|(?<![\w.:])(?P<h2>\d{{1,2}}):(?P<m2>\d{{2}})(?!\d)(?:\s*(?P<ampm2>{_AMPM}))?"
     rf"|\b(?P<wm>{_WORD_NUM}|quarter|half|twenty-five)\s+(?P<rel>past|to|after)\s+(?P<wh>{_WORD_NUM}|\d{{1,2}})\b"
     rf"|\b(?P<oc>{_WORD_NUM}|\d{{1,2}})\s+o'?clock\b"
-    rf"|\b(?P<word>noon|midday|midnight)\b")
+    rf"|\b(?P<word>noon|midday|midnight)\b"
+    rf"|(?<![\w.:])(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*(?:GMT|UTC|local time)\b")   # "0600 GMT"
 _MONTH = "|".join(sorted(lx.MONTHS, key=len, reverse=True))
 _WEEKDAY = "|".join(sorted(lx.WEEKDAYS, key=len, reverse=True))
 DATE_RE = re.compile(
@@ -172,9 +173,19 @@ def percent_values(text: str) -> list[Value]:
     return [_number_value("percent", text, m, "%") for m in PERCENT_RE.finditer(text) if number(m.group("num")) is not None]
 
 
+# the measure's name before its figure: "magnitude 6.4", "a magnitude of 7.1" (after it: lexicon.MEASURES)
+MAGNITUDE_RE = re.compile(r"(?i)\bmagnitude(?:\s+of)?\s+(?P<num>\d{1,2}(?:\.\d{1,2})?)(?![\d.,]*\d)")
+
+
 def measure_values(text: str) -> list[Value]:
     out = []
+    for m in MAGNITUDE_RE.finditer(text):
+        amount = float(m.group("num"))
+        low, high = interval(amount, "", m.group("num"), 1.0)
+        out.append(Value("measure", m.group("num"), m.start("num"), m.end("num"), low, high, unit="magnitude"))
     for m in MEASURE_RE.finditer(text):
+        if any(v.start < m.end() and m.start() < v.end for v in out):
+            continue
         amount = number(m.group("num"))
         if amount is None:
             continue
@@ -242,6 +253,8 @@ def _minutes(m: re.Match) -> list[int] | None:
     """Minutes after midnight of every reading of a clock time."""
     if m.group("word"):
         return [lx.CLOCK_WORDS[m.group("word").lower()]]
+    if m.group("h3") is not None:   # a 24-hour clock: one reading
+        return [int(m.group("h3")) * 60 + int(m.group("m3"))]
     if m.group("h") is not None:
         h, mins, ampm = int(m.group("h")), int(m.group("m") or 0), m.group("ampm").lower()
     elif m.group("h2") is not None:

@@ -137,9 +137,14 @@ def test_numbers(text, value):
     ("Five hospitals were hit.", "6 hospitals were hit.", False),
     ("Prices rose 18 per cent.", "Prices rose 18%.", True),
     ("Prices rose 18 percent.", "Prices rose 21%.", False),
+    ("The fine was CHF 20 million.", "The fine was 20 million Swiss francs.", True),       # codes and named currencies
+    ("The fine was CHF 20 million.", "The fine was CHF 25 million.", False),
+    ("The fine was CHF 20 million.", "The fine was $30 million.", True),                # two currencies: never weighed
+    ("The scheme costs Rs 500 crore.", "The scheme costs Rs 5 billion.", True),           # crore = ten million
 ])
 def test_figures_that_can_both_be_true(a, b, same):
-    kind = "measure" if "acres" in a else "money" if "$" in a else "percent" if "rose" in a else "count"
+    kind = ("measure" if "acres" in a else "money" if "$" in a or " fine " in a or "costs" in a
+            else "percent" if "rose" in a else "count")
     assert compatible(one(a, kind), one(b, kind)) is same
 
 
@@ -196,6 +201,8 @@ def test_a_bare_number_is_no_count_of_things_the_sentence_does_not_name(nlp):
     ("It was 41 degrees Celsius.", "It was 106 degrees.", True),                     # a scale against none: not compared
     ("It was 41 degrees Celsius.", "It was 38 degrees Celsius.", False),
     ("Some 180 millimetres of rain fell.", "About 18 centimetres of rain fell.", True),
+    ("A 6.4-magnitude quake hit Dorley.", "A magnitude 6.4 earthquake hit Dorley.", True),   # an earthquake's size
+    ("A 6.4-magnitude quake hit Dorley.", "The quake measured 6.8 on the Richter scale.", False),
 ])
 def test_measures(a, b, same):
     assert compatible(one(a, "measure"), one(b, "measure")) is same
@@ -223,6 +230,8 @@ def test_a_speed_is_not_read_as_a_distance():
      "Marisol Dawn"),
     ("Which storm hit the coast?", "Storm Orvane brought winds of 90 mph to the coast of Dorley.", "Storm Orvane"),
     ("Which ferry capsized?", "Ferry capsizes off Dorley after the Velka Rose hits rocks", "Velka Rose"),
+    ("What was the magnitude of the earthquake?", "A magnitude 6.1 earthquake struck Orvel on Monday, killing 12 people.",
+     "6.1"),
 ])
 def test_a_figure_question_takes_a_figure_of_its_kind_and_dimension(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
@@ -235,6 +244,8 @@ def test_a_figure_question_takes_a_figure_of_its_kind_and_dimension(nlp, questio
     ("The train derailed at 7:52 a.m.", "The train derailed at 7:25 a.m.", False),
     ("Clashes began around 2pm.", "Clashes began around 4:15 p.m.", False),
     ("The bell rang at noon.", "The bell rang at 12:00.", True),
+    ("The blast came at 0630 GMT.", "The blast came at 6:30 a.m.", True),                 # a 24-hour clock
+    ("The blast came at 1830 GMT.", "The blast came at 6:30 a.m.", False),
 ])
 def test_clock_times(a, b, same):
     assert compatible(one(a, "time"), one(b, "time")) is same
