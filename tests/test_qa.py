@@ -163,7 +163,7 @@ def test_a_figure_of_what_the_question_asks_about_fits_by_meaning(results):
 def athletes(tmp_path_factory) -> Answerer:
     return invented(tmp_path_factory, "athletes", {
         "fjord-sport.txt": "Brevik signs again\n\nTomas Brevik is a Norwegian footballer who signed a new deal "
-        "with his club in Bergen on Monday.\n",
+        "with his club in Hallvik on Monday.\n",
         "vale-times.txt": "Ilse Marr returns\n\nIlse Marr, 24, has joined the Dunholt Basketball Club for the "
         "new season, the club said.\n",
         "north-ring.txt": "A title in Lodz\n\nKamil Oren, a boxer from Lodz, won the national title on "
