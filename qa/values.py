@@ -153,8 +153,8 @@ def money_values(text: str) -> list[Value]:
         raw = m.group("num") or m.group("num2")
         scale_word = (m.group("scale") or m.group("scale2") or "").lower()
         amount = number(raw)
-        if amount is None:
-            continue
+        if amount is None or (m.group("sym") or "$")[0].isalpha() and not raw[0].isdigit():
+            continue   # a code takes figures in digits ("CHF 20 million"; not "in USD a year")
         scale = lx.SCALES.get(scale_word, 1.0)
         code = lx.CURRENCY_SYMBOLS.get((m.group("sym") or "").lower()) or lx.CURRENCY_WORDS.get((m.group("word") or "").lower(), "")
         start = m.start()
@@ -309,9 +309,6 @@ def date_values(text: str) -> list[Value]:
     return out
 
 
-REFERENCE_MARK = re.compile(r"\s*\[")   # read backwards from a number: "[" just before it
-
-
 def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
     """Plain numbers (digits or words) outside the spans of the other kinds."""
     out = []
@@ -328,7 +325,7 @@ def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
             continue
         if raw.lower() == "one" and not m.group("scale") and not _counting_one(text, m):
             continue   # "one" is mostly a pronoun ("one million" counts)
-        if REFERENCE_MARK.match(text[:m.start()][::-1]) and text[m.end():].lstrip().startswith("]"):
+        if text[:m.start()].rstrip().endswith("[") and text[m.end():].lstrip().startswith("]"):
             continue   # a reference mark, "[ 4 ]", counts nothing
         scale = lx.SCALES.get((m.group("scale") or "").lower(), 1.0)
         qualifier, qstart = _qualifier_before(text, m.start())

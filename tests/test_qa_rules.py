@@ -148,6 +148,11 @@ def test_figures_that_can_both_be_true(a, b, same):
     assert compatible(one(a, kind), one(b, kind)) is same
 
 
+def test_a_currency_code_takes_a_figure_in_digits_only():
+    assert [v.text for v in typed_values("Prices were set in USD a year earlier.")["money"]] == []
+    assert [v.text for v in typed_values("The fine, CHF 20 million, was paid.")["money"]] == ["CHF 20 million"]
+
+
 @pytest.mark.parametrize("a, b, same", [
     ("Four people died.", "At least four people died.", True),     # "at least" takes in the figure itself
     ("Four people died.", "More than four people died.", False),   # "more than" does not
