@@ -226,6 +226,8 @@ def _run_head(tokens, j: int, copula: bool = False) -> str | None:
             nouns.append(t)
         elif t.lower_ == "of" and nouns and nouns[-1].lemma_.lower() in lx.KIND_NOUNS:
             pass
+        elif copula and t.tag_ == "POS":   # "what is the company's market VALUE": the possessor is not asked
+            nouns = []
         elif t.pos_ in {"ADJ", "DET", "NUM", "ADV"} or t.tag_ == "POS" or (copula and t.pos_ == "PROPN") or (
                 t.pos_ == "PROPN" and t.dep_ == "compound" and not nouns) or (
                 t.pos_ == "VERB" and t.tag_ == "VBG" and t.dep_ == "amod" and not nouns) or (
@@ -279,6 +281,17 @@ def _kind(low: str, focus: str | None, tokens) -> str:
                 if kind == "person" and focus == "name":
                     return _name_of(tokens)[0]
                 return kind
+    if focus and has(r"\b(?:what|which)\b"):
+        # a figure named by the noun before the asked one: "the SPEED limit", "the RANSOM demand", "the AGE limit"
+        for t in tokens:
+            if t.lemma_.lower() == focus and t.pos_ == "NOUN":
+                for m in (c.lemma_.lower() for c in t.children if c.dep_ == "compound" and c.pos_ == "NOUN"):
+                    for nouns, kind in ((lx.MONEY_NOUNS, "money"), (lx.PERCENT_NOUNS, "percent"),
+                                        (lx.MEASURE_NOUNS, "measure"), (lx.AGE_NOUNS, "age"),
+                                        (lx.DURATION_NOUNS, "duration")):
+                        if m in nouns:
+                            return kind
+                break
     if has(r"^(?:who|whom|whose)\b|\bwho (?:is|was|were|are|will|has|had|did|does|heads|leads|runs|owns)\b|\bby whom\b"):
         return "person"
     if has(r"^where\b|\bwhere (?:is|was|were|are|did|does|do|will|has|had)\b|\bfrom where\b"):

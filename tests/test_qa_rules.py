@@ -55,6 +55,11 @@ def one(text: str, kind: str):
     ("What position does Ana Ruiz hold at the bank?", "role", "position"),
     ("What is the profession of Ana Ruiz?", "role", "profession"),
     ("What sport is Ana Ruiz associated with?", "thing", "sport"),
+    ("What is the company's market value?", "money", "value"),   # the possessor is not what is asked
+    ("Which company's shares fell?", "org", "company"),          # ... unless the wh-word owns it
+    ("What is the speed limit on the coast road?", "measure", "limit"),   # a figure named by the noun before
+    ("What was the ransom demand?", "money", "demand"),
+    ("What is the age limit for the vaccine?", "age", "limit"),
     ("What kind of vehicle was stolen?", "thing", "vehicle"),
     ("What is the population of Old Harbour?", "count", "population"),
     ("How many U.N. observers are in Dalmoor?", "count", "observer"),
