@@ -800,7 +800,8 @@ def _confident(d: Decision, s: Settings) -> bool:
 def topic_of(q: Question) -> str:
     label = {"count": "How many", "money": "How much", "percent": "What share", "time": "What time",
              "date": "When", "duration": "How long", "measure": "How much", "age": "How old", "person": "Who",
-             "name": "Name", "org": "Which organisation", "place": "Where", "role": "Role", "thing": "What"}.get(q.kind, "Answer")
+             "name": "Name", "org": "Which organisation", "place": "Where", "role": "Role", "thing": "What",
+             "score": "Score"}.get(q.kind, "Answer")
     return f"{label} ({q.focus})" if q.focus and q.kind in {"count", "thing", "org", "measure", "name"} else label
 
 

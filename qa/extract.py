@@ -20,7 +20,7 @@ from index import Analysis
 from . import lexicon as lx
 from .question import PLACE_LABELS, Question
 from .retrieval import stem
-from .values import Value, fold_name, typed_values
+from .values import Value, fold_name, score_values, typed_values
 
 # How well a spaCy entity label fits a kind of name (the small model often mislabels names:
 # a group as PERSON, a person as PRODUCT): the expected label fits best, other names less.
@@ -470,6 +470,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
         return _roles(q, s, tree)
     if kind == "thing":
         return _phrases(s, tree, q)
+    if kind == "score":
+        return score_values(s.text)
     return []
 
 

@@ -200,6 +200,8 @@ NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither"
 POLAR_OPENERS = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "can", "could", "will",
                  "would", "should"}
 
+# what a game's result is asked by ("what was the final score"): goals, points or runs, "3-1"
+SCORE_NOUNS = {"score", "scoreline"}
 KIND_NOUNS = {"kind", "type", "sort", "form", "variety", "category", "genre", "brand", "model", "make",
               "style", "breed", "species", "class"}
 

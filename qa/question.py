@@ -14,7 +14,7 @@ from . import lexicon as lx
 # Kinds that take a short value.
 PLACE_LABELS = {"GPE", "LOC"}   # the entity labels of a place, in a question and in a sentence alike
 VALUE_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age", "person", "org", "name",
-               "place", "role", "thing"}
+               "place", "role", "thing", "score"}
 
 
 @dataclass(frozen=True)
@@ -270,6 +270,8 @@ def _kind(low: str, focus: str | None, tokens) -> str:
     if has(r"^(?:when|since when)\b|\bwhen (?:was|were|is|did|does|do|will|has|had)\b|\b(?:what|which) (?:date|day|year|month)\b|"
            r"\bin what year\b|\bon what date\b"):
         return "date"
+    if focus in lx.SCORE_NOUNS and has(r"\b(?:what|which|by what)\b"):
+        return "score"
     if focus in lx.KIND_NOUNS or has(r"\b(?:what|which) (?:kind|type|sort) of\b"):
         return "thing"
     if focus:

@@ -309,6 +309,20 @@ def date_values(text: str) -> list[Value]:
     return out
 
 
+# a game's result: "won 3-1", "a 24–17 defeat", "drew 2 - 2" (not a date, a range of a count or a time)
+SCORE_RE = re.compile(r"(?<![\w.,:/-])(?P<a>\d{1,3})\s?[-–]\s?(?P<b>\d{1,3})(?![\w:/%-]|[.,]\d|\s?[-–]\s?\d)"
+                      r"(?!\s+(?:people|years?|months?|weeks?|days?|hours?|minutes?|per|percent|p\.?m|a\.?m)\b)")
+
+
+def score_values(text: str) -> list[Value]:
+    """A game's score as written ("3-1"); the same score read either way round ("lost 1-3")."""
+    out = []
+    for m in SCORE_RE.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        out.append(Value("score", m.group(), m.start(), m.end(), fields={"points": tuple(sorted((a, b), reverse=True))}))
+    return out
+
+
 def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
     """Plain numbers (digits or words) outside the spans of the other kinds."""
     out = []
@@ -469,6 +483,8 @@ def compatible(a: Value, b: Value) -> bool:
         return True   # not comparable: no clash can be shown
     if a.kind == "role":
         return same_role(a.text, b.text)
+    if a.kind == "score":
+        return a.fields.get("points") == b.fields.get("points")
     if a.kind == "time":
         ra, rb = a.fields.get("readings") or [(a.low, a.high)], b.fields.get("readings") or [(b.low, b.high)]
         return any(x[0] <= y[1] and y[0] <= x[1] for x in ra for y in rb)

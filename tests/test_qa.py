@@ -180,6 +180,27 @@ def test_what_sport_is_read_off_a_player_noun_or_a_clubs_name(athletes, question
 
 
 @pytest.fixture(scope="module")
+def final(tmp_path_factory) -> Answerer:
+    return invented(tmp_path_factory, "final", {
+        "vale-sport.txt": "Orvel take the cup\n\nOrvel beat Dunmere 3-1 in the cup final on Sunday, with two goals "
+        "from Ana Ruiz.\n",
+        "ring-post.txt": "Cup goes to Orvel\n\nDunmere lost 1-3 to Orvel in Sunday's cup final in front of 40,000 "
+        "fans.\n",
+        "kell-wire.txt": "Orvel win the cup\n\nOrvel won the cup final 2-1 against Dunmere on Sunday, a late goal "
+        "settling it.\n"})
+
+
+def test_a_games_score_is_a_value_read_either_way_round_and_weighed(final):
+    answer = final.ask("What was the score in the cup final?")
+    scores = {s.doc_id: s.answer for s in answer.sources}
+    assert scores == {"vale-sport": "3-1", "ring-post": "1-3", "kell-wire": "2-1"}
+    assert answer.disagreement.flag   # 3-1 (1-3 read the other way round) against 2-1
+    assert answer.disagreement.summary.startswith("Score: the sources disagree.")
+    groups = [sorted(g.doc_ids) for g in answer.disagreement.values]
+    assert ["ring-post", "vale-sport"] in groups and ["kell-wire"] in groups
+
+
+@pytest.fixture(scope="module")
 def storm(tmp_path_factory) -> Answerer:
     """Two invented reports that count homes and people moved: the question asks for "houses", a
     word neither uses."""

@@ -59,6 +59,7 @@ def one(text: str, kind: str):
     ("Which company's shares fell?", "org", "company"),          # ... unless the wh-word owns it
     ("What is the speed limit on the coast road?", "measure", "limit"),   # a figure named by the noun before
     ("What was the ransom demand?", "money", "demand"),
+    ("What was the final score?", "score", "score"),
     ("What is the age limit for the vaccine?", "age", "limit"),
     ("What kind of vehicle was stolen?", "thing", "vehicle"),
     ("What is the population of Old Harbour?", "count", "population"),
@@ -151,6 +152,25 @@ def test_figures_that_can_both_be_true(a, b, same):
     kind = ("measure" if "acres" in a else "money" if "$" in a or " fine " in a or "costs" in a
             else "percent" if "rose" in a else "count")
     assert compatible(one(a, kind), one(b, kind)) is same
+
+
+@pytest.mark.parametrize("text, scores", [
+    ("Orvel beat Dunmere 3-1 on Sunday.", ["3-1"]),
+    ("The Hawks won 24–17, their 5-2 record the best in the league.", ["24–17", "5-2"]),
+    ("Some 10-12 people were hurt between 9-10 p.m. in the 2023-24 season.", []),   # ranges, times, seasons
+    ("Prices rose 3-1.5 per cent.", []),
+])
+def test_a_games_score(text, scores):
+    from qa.values import score_values
+
+    assert [v.text for v in score_values(text)] == scores
+
+
+def test_a_score_is_the_same_read_either_way_round():
+    from qa.values import score_values
+
+    won, lost, other = (score_values(t)[0] for t in ("Orvel won 3-1.", "Dunmere lost 1-3.", "Orvel won 2-1."))
+    assert compatible(won, lost) and not compatible(won, other)
 
 
 def test_a_currency_code_takes_a_figure_in_digits_only():
