@@ -200,6 +200,9 @@ NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither"
 POLAR_OPENERS = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "can", "could", "will",
                  "would", "should"}
 
+# participles that work as prepositions ("the turnout ACCORDING to the police"): no verb of the question
+PREPOSITIONAL_PARTICIPLES = {"according", "including", "excluding", "following", "regarding", "concerning",
+                             "considering", "given", "owing", "pending"}
 # what a game's result is asked by ("what was the final score"): goals, points or runs, "3-1"
 SCORE_NOUNS = {"score", "scoreline"}
 KIND_NOUNS = {"kind", "type", "sort", "form", "variety", "category", "genre", "brand", "model", "make",

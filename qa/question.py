@@ -222,6 +222,11 @@ def _run_head(tokens, j: int, copula: bool = False) -> str | None:
     nouns = []
     while j < len(tokens):
         t = tokens[j]
+        if copula and nouns and t.lower_ not in lx.PREPOSITIONAL_PARTICIPLES and (
+                t.pos_ == "VERB" and t.tag_ == "VBG" or t.pos_ in {"VERB", "ADJ"} and _stranded(tokens)):
+            # not "what is the X" but the object of the X's verb: "what was the ship CARRYING", "what
+            # was the suspect CHARGED with" (still "what was the amount PAID": the amount is asked)
+            return None
         if t.pos_ in {"NOUN"}:
             nouns.append(t)
         elif t.lower_ == "of" and nouns and nouns[-1].lemma_.lower() in lx.KIND_NOUNS:
@@ -241,6 +246,12 @@ def _run_head(tokens, j: int, copula: bool = False) -> str | None:
         return None
     heads = [n for n in nouns if n.lemma_.lower() not in lx.KIND_NOUNS]
     return (heads or nouns)[-1].lemma_.lower()
+
+
+def _stranded(tokens) -> bool:
+    """Whether the question ends in a preposition that governs nothing ("charged WITH?")."""
+    words = [t for t in tokens if not t.is_punct]
+    return bool(words) and words[-1].pos_ == "ADP" and not any(c.dep_ == "pobj" for c in words[-1].children)
 
 
 HOW_MEASURE = re.compile(rf"\bhow ({'|'.join(lx.HOW_ADJECTIVES)})\b")

@@ -60,6 +60,11 @@ def one(text: str, kind: str):
     ("What is the speed limit on the coast road?", "measure", "limit"),   # a figure named by the noun before
     ("What was the ransom demand?", "money", "demand"),
     ("What was the final score?", "score", "score"),
+    # "what was the X <verb>": the verb's object is asked, not the X ("the suspect" is no person asked)
+    ("What was the suspect charged with?", "open", None),
+    ("What was the ship carrying?", "open", None),
+    ("What were the protesters angry about?", "open", None),
+    ("What was the turnout according to the police?", "count", "turnout"),
     ("What is the age limit for the vaccine?", "age", "limit"),
     ("What kind of vehicle was stolen?", "thing", "vehicle"),
     ("What is the population of Old Harbour?", "count", "population"),
