@@ -186,6 +186,11 @@ def _asks(tokens) -> tuple[str, str, str]:
         return (what.head.head.lemma_.lower(), "pobj", what.head.lower_)
     if what.dep_ in {"nsubj", "nsubjpass", "dobj"} and what.head.pos_ != "AUX" and what.head.lemma_ not in {"do", "be"}:
         return (what.head.lemma_.lower(), "nsubj" if what.dep_ == "nsubj" else "dobj", "")
+    # "What was the ship CARRYING?": the small parser takes "what" for the copula's complement
+    verb = next((t for t in tokens[2:] if t.pos_ == "VERB" and t.tag_ == "VBG"
+                 and t.lower_ not in lx.PREPOSITIONAL_PARTICIPLES), None)
+    if what.dep_ == "attr" and verb is not None and not any(c.dep_ == "dobj" for c in verb.children):
+        return (verb.lemma_.lower(), "dobj", "")
     return ()
 
 

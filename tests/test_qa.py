@@ -201,6 +201,24 @@ def test_a_games_score_is_a_value_read_either_way_round_and_weighed(final):
 
 
 @pytest.fixture(scope="module")
+def cargo(tmp_path_factory) -> Answerer:
+    return invented(tmp_path_factory, "cargo", {
+        "cape-news.txt": "Cargo ship runs aground\n\nThe Marisol Dawn was carrying 300 tonnes of fertiliser when it "
+        "ran aground off the cape on Monday.\n",
+        "dorley-post.txt": "Protest in Dorley\n\nThousands of protesters marched in Dorley, demanding lower fuel "
+        "prices and the minister's resignation.\n"})
+
+
+@pytest.mark.parametrize("question, doc, answer", [
+    ("What was the ship carrying?", "cape-news", "300 tonnes of fertiliser"),
+    ("What were the protesters demanding?", "dorley-post", "lower fuel prices"),
+])
+def test_what_a_verb_of_the_question_takes_is_its_short_answer(cargo, question, doc, answer):
+    """"What was the ship carrying": the object of "carrying", not the ship's name."""
+    assert {s.doc_id: s.answer for s in cargo.ask(question).sources}.get(doc) == answer
+
+
+@pytest.fixture(scope="module")
 def storm(tmp_path_factory) -> Answerer:
     """Two invented reports that count homes and people moved: the question asks for "houses", a
     word neither uses."""
