@@ -53,6 +53,10 @@ RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for (
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
+HOW_LONG_IS = re.compile(r"(?i)\bhow long (?:is|was|are|were|will)\b(?!.*\b(?:last|take|run|stay|wait|spend|serve|go on|"
+                         r"continue|remain|be (?:closed|shut|open|delayed|held|jailed|detained|away))\w*\b)")
+LONG_AFTER = re.compile(r"(?i)\s*-?long\b")
+LONG_FIT = 0.3   # a length called long, for "how long is the X" (see HOW_LONG_IS)
 ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 FAR = 8   # tree distance given when no question word is in the sentence
 
@@ -418,6 +422,28 @@ def _named_by_question(v: Value, q: Question) -> bool:
     return bool(words) and all(w in q.name_words for w in words)
 
 
+def _long_is_asked(tree: Tree, v: Value, q: Question) -> bool:
+    """Whether the length is the asked thing's: the noun it makes long ("the 57-kilometre-long
+    TUNNEL"), or the subject it is said of ("the BRIDGE is 1.2 kilometres long"), is a noun of the
+    question ("the strike closed the 40-kilometre-long line" is no length of the strike)."""
+    asked = {stem(w) for w in q.content}
+    ids = tree.tokens_in(v.start, v.end)
+    if not ids:
+        return False
+    at = tree.root_of(ids)
+    for _ in range(4):
+        t = tree.tokens[at]
+        if t.pos in {"NOUN", "PROPN"} and at not in ids:
+            return stem(t.lemma.lower()) in asked
+        if t.pos in {"AUX", "VERB"}:
+            subjects = [k for k in tree.children[at] if tree.tokens[k].dep in {"nsubj", "nsubjpass"}]
+            return any(stem(tree.tokens[k].lemma.lower()) in asked for k in subjects)
+        if t.head == at:
+            return False
+        at = t.head
+    return False
+
+
 def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Value]:
     kind = q.kind
     if kind in NUMERIC_KINDS:
@@ -445,6 +471,13 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
                 for v in typed.get("duration", []) if q.focus == "age" and re.search(r"(?i)\byears?\b", v.text)]
         if kind == "date":
             found = [v for v in found if v.fields]
+        if kind == "duration" and HOW_LONG_IS.search(q.text):
+            # "how long is the bridge": a length the sentence calls long ("1.2 kilometres long",
+            # "a 57-kilometre-long tunnel") answers it before a span of time does
+            for v in typed.get("measure", []):
+                if v.unit == "length" and LONG_AFTER.match(s.text, v.end) and _long_is_asked(tree, v, q):
+                    v.fields["label_fit"] = LONG_FIT
+                    found.append(v)
         return found
     if kind in LABEL_FIT:
         fits = LABEL_FIT[kind]

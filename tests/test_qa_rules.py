@@ -265,6 +265,10 @@ def test_a_speed_is_not_read_as_a_distance():
      "Marisol Dawn"),
     ("Which storm hit the coast?", "Storm Orvane brought winds of 90 mph to the coast of Dorley.", "Storm Orvane"),
     ("Which ferry capsized?", "Ferry capsizes off Dorley after the Velka Rose hits rocks", "Velka Rose"),
+    # "how long is the X": a length called long, when it is the X's ("how long was the strike": its days)
+    ("How long is the bridge?", "The new bridge is 1.2 kilometres long and took four years to build.", "1.2 kilometres"),
+    ("How long is the tunnel?", "The 57-kilometre-long tunnel took 17 years to build.", "57-kilometre"),
+    ("How long was the strike?", "The strike, which closed the 40-kilometre-long line, lasted 12 days.", "12 days"),
     ("What was the magnitude of the earthquake?", "A magnitude 6.1 earthquake struck Orvel on Monday, killing 12 people.",
      "6.1"),
 ])
