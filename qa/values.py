@@ -140,6 +140,8 @@ DATE_RE = re.compile(
     rf"|(?<![\w.,$])(?P<yr5>\d{{1,4}})\s+(?-i:(?P<bc>BCE?|B\.C\.(?:E\.)?|AD|A\.D\.|CE|C\.E\.))(?![\w])"   # era in capitals:
     rf"|(?<![\w.,$])(?-i:AD|A\.D\.)\s+(?P<yr6>\d{{1,4}})(?![\w%])"                                  # "5 ad slots" is none
     rf"|(?<=\bin )(?P<yr7>1[0-4]\d\d)(?![\w%,.]\d)"
+    rf"|(?-i:\b(?:mid-|(?:early|late|in|since|until|by|last|next|from|during|before|after)\s+)(?P<mon4>"   # a month
+    rf"January|February|March|April|June|July|August|September|October|November|December)\b(?!\.?,?\s+\d))"   # alone
     rf"|(?<![\w.,$])(?P<yr4>1[5-9]\d\d|20\d\d)(?![\w%])")
 
 
@@ -286,9 +288,12 @@ def date_values(text: str) -> list[Value]:
     out = []
     for m in DATE_RE.finditer(text):
         f: dict = {}
-        mon = m.group("mon") or m.group("mon2") or m.group("mon3")
+        mon = m.group("mon") or m.group("mon2") or m.group("mon3") or m.group("mon4")
         if mon:
             f["month"] = lx.MONTHS[mon.lower()]
+        if m.group("mon4"):   # "in mid-March": the month's name alone
+            out.append(Value("date", mon, m.start("mon4"), m.end("mon4"), fields=f))
+            continue
         day = m.group("day") or m.group("day2")
         if day:
             if not 1 <= int(day) <= 31:

@@ -310,6 +310,8 @@ def test_durations(a, b, same):
     ("He was elected consul in 112 BC.", "His consulship fell in 112 B.C.", True),
     ("The fort was built in AD 43.", "The fort was built in 43 BC.", False),
     ("The abbey was founded in 1132.", "Monks founded the abbey in 1132 after a fire.", True),
+    ("Talks began in mid-March.", "Talks began on March 14.", True),                  # a month named alone
+    ("Talks began in mid-March.", "Talks began on April 2.", False),
 ])
 def test_dates(a, b, same):
     assert compatible(one(a, "date"), one(b, "date")) is same
