@@ -133,7 +133,10 @@ PLACE_NOUNS = {"city", "town", "village", "country", "nation", "state", "provinc
                "district", "place", "location", "station", "street", "road", "venue", "site", "area",
                "neighbourhood", "neighborhood", "island", "river", "port", "airport", "square", "building",
                "continent", "capital", "headquarters", "hq", "where", "hospital", "prison", "stadium",
-               "hotel", "church", "mosque", "temple", "factory", "harbour", "harbor"}
+               "hotel", "church", "mosque", "temple", "factory", "harbour", "harbor", "mountain", "peak",
+               "volcano", "lake", "valley", "bay", "coast", "beach", "park", "border", "sea", "ocean", "desert",
+               "forest", "canal", "bridge", "school", "camp", "base", "mine", "plant", "suburb", "municipality",
+               "territory"}
 ROLE_NOUNS = {"rank", "job", "title", "position", "post", "role", "occupation", "office", "profession", "vocation"}
 PERSON_NOUNS = {"person", "man", "woman", "name", "spokesman", "spokeswoman", "spokesperson", "lawyer",
                 "attorney", "leader", "head", "chief", "director", "researcher", "scientist", "driver", "pilot",

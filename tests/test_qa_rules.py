@@ -60,6 +60,8 @@ def one(text: str, kind: str):
     ("What is the speed limit on the coast road?", "measure", "limit"),   # a figure named by the noun before
     ("What was the ransom demand?", "money", "demand"),
     ("What was the final score?", "score", "score"),
+    ("Which mountain did the team climb?", "place", "mountain"),   # places of nature and of government
+    ("Which lake froze over?", "place", "lake"),
     # "what was the X <verb>": the verb's object is asked, not the X ("the suspect" is no person asked)
     ("What was the suspect charged with?", "open", None),
     ("What was the ship carrying?", "open", None),
@@ -260,6 +262,8 @@ def test_a_speed_is_not_read_as_a_distance():
     ("By how much did the shares fall?", "Shares in Orvel fell 8% in early trading.", "8%"),
     ("Which hospital were the injured taken to?", "The injured were taken to St. Brennan's Hospital in Dorley.",
      "St. Brennan's Hospital"),
+    ("Which mountain did the team climb?", "The team climbed Mount Orvane, the region's highest peak, on Tuesday.",
+     "Mount Orvane"),
     # a thing's name, whatever label the small model gives it; never the asked noun alone
     ("What was the name of the ship?", "The cargo ship Marisol Dawn ran aground off the cape, the coastguard said.",
      "Marisol Dawn"),
