@@ -920,8 +920,8 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
                     out.append(Value("thing", t.text, t.start, t.start + len(t.text)))
     for i, t in enumerate(tokens):
         # "footballer", "boxer": what they do, unless a noun before says it ("volleyball PLAYER")
-        if t.pos == "NOUN" and not any(u.head == i and u.dep == "compound" and u.pos in {"NOUN", "PROPN"}
-                                       for u in tokens):
+        if t.pos == "NOUN" and not any(tokens[u].dep == "compound" and tokens[u].pos in {"NOUN", "PROPN"}
+                                       for u in tree.children[i]):
             out += _agent_kinds(t)
     focus = stem(q.focus) if q.focus else None
     asked = {stem(w) for w in q.content} | {stem(w) for w in q.words}
