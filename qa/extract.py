@@ -481,6 +481,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
         return found
     if kind in LABEL_FIT:
         fits = LABEL_FIT[kind]
+        if q.focus in lx.PEOPLES_OF:   # "what political party": "Republican" as much as "the Republican Party"
+            fits = {**fits, "NORP": fits["ORG"]}
         out = []
         for e in s.analysis.entities:
             fit = fits.get(e.label)

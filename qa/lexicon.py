@@ -206,6 +206,9 @@ POLAR_OPENERS = {"is", "was", "were", "are", "did", "does", "do", "has", "have",
 # participles that work as prepositions ("the turnout ACCORDING to the police"): no verb of the question
 PREPOSITIONAL_PARTICIPLES = {"according", "including", "excluding", "following", "regarding", "concerning",
                              "considering", "given", "owing", "pending"}
+# groups a people's adjective names ("the Republican", "a Conservative", "Sunni"): the answer may be
+# a nationality, religious or political group's word (NORP), as much as an organisation's name
+PEOPLES_OF = {"party", "faction", "denomination", "religion", "sect", "nationality", "ethnicity", "tribe"}
 # what a game's result is asked by ("what was the final score"): goals, points or runs, "3-1"
 SCORE_NOUNS = {"score", "scoreline"}
 KIND_NOUNS = {"kind", "type", "sort", "form", "variety", "category", "genre", "brand", "model", "make",

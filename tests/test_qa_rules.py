@@ -545,6 +545,16 @@ def test_the_modifiers_inside_a_name_are_candidates_but_not_its_head_nor_a_name_
     assert "Rugby" in found and "Club" not in found and "Airways" not in found
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("What political party is Senator Quarne a member of?",
+     "Quarne was a Republican member of the Orrin House of Representatives from 2014.", "Republican"),
+    ("Which party does Marta Oskel belong to?", "Marta Oskel, a Conservative, sits on the Dunmere Council.",
+     "Conservative"),
+])
+def test_a_party_may_be_named_by_its_peoples_word(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 def test_a_name_ending_in_the_asked_noun_is_a_candidate_where_ner_marks_none(nlp):
     """spaCy's small model misses names in long sentences; the focus noun with the proper nouns
     compounded before it is a candidate of its own ("Qarta Street" for "which street")."""
