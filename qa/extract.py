@@ -53,10 +53,8 @@ RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for (
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
-HOW_LONG_IS = re.compile(r"(?i)\bhow long (?:is|was|are|were|will)\b(?!.*\b(?:last|take|run|stay|wait|spend|serve|go on|"
-                         r"continue|remain|be (?:closed|shut|open|delayed|held|jailed|detained|away))\w*\b)")
 LONG_AFTER = re.compile(r"(?i)\s*-?long\b")
-LONG_FIT = 0.3   # a length called long, for "how long is the X" (see HOW_LONG_IS)
+LONG_FIT = 0.3   # a length called long, for "how long is the X" (`Question.length_too`)
 ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 FAR = 8   # tree distance given when no question word is in the sentence
 
@@ -463,7 +461,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
                     v.fields["label_fit"] = -UNITLESS_MISFIT
         if kind == "count" and q.focus in lx.SHARE_COUNTS:   # "what was the turnout": "61.4%"
             found += typed.get("percent", [])
-        if kind == "money" and not found and re.search(r"(?i)\bby how much\b", q.text):
+        if kind == "money" and not found and q.share_too:
             found = typed.get("percent", [])   # "by how much did the shares fall": "8%"
         if kind == "age" and not found:
             found = _bare_ages(s, tree) or [
@@ -471,7 +469,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
                 for v in typed.get("duration", []) if q.focus == "age" and re.search(r"(?i)\byears?\b", v.text)]
         if kind == "date":
             found = [v for v in found if v.fields]
-        if kind == "duration" and HOW_LONG_IS.search(q.text):
+        if q.length_too:
             # "how long is the bridge": a length the sentence calls long ("1.2 kilometres long",
             # "a 57-kilometre-long tunnel") answers it before a span of time does
             for v in typed.get("measure", []):

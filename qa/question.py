@@ -41,6 +41,8 @@ class Question:
                                        # responsibility for", ("hit", "dobj", "") in "what did the strike hit"
     direction: str = ""                # of a place question: "to" (where a ferry was heading), "from" (where
                                        # a flight took off from), "" (where something is or happened)
+    length_too: bool = False           # a duration question a length may answer ("how long is the bridge")
+    share_too: bool = False            # a money question a percentage may answer ("by how much did shares fall")
 
     @property
     def wants_value(self) -> bool:
@@ -92,7 +94,9 @@ def analyse_question(text: str, nlp) -> Question:
                     places=frozenset(w for e in doc.ents if e.label_ in PLACE_LABELS for w in fold_name(e.text).split()),
                     said_by=_said_by(tokens),
                     asks=_asks(tokens) if kind in {"open", "thing"} else (),
-                    direction=_direction(low, verbs) if kind == "place" else "")
+                    direction=_direction(low, verbs) if kind == "place" else "",
+                    length_too=kind == "duration" and HOW_LONG_IS.search(text) is not None,
+                    share_too=kind == "money" and BY_HOW_MUCH.search(text) is not None)
 
 
 DEFINING = re.compile(r"^(?:who|what) (?:is|was|are|were) (?P<a>.+?)(?: (?:best |mainly )?known for)?\??$|"
@@ -186,11 +190,11 @@ def _asks(tokens) -> tuple[str, str, str]:
         return (what.head.head.lemma_.lower(), "pobj", what.head.lower_)
     if what.dep_ in {"nsubj", "nsubjpass", "dobj"} and what.head.pos_ != "AUX" and what.head.lemma_ not in {"do", "be"}:
         return (what.head.lemma_.lower(), "nsubj" if what.dep_ == "nsubj" else "dobj", "")
-    # "What was the ship CARRYING?": the small parser takes "what" for the copula's complement
-    verb = next((t for t in tokens[2:] if t.pos_ == "VERB" and t.tag_ == "VBG"
-                 and t.lower_ not in lx.PREPOSITIONAL_PARTICIPLES), None)
-    if what.dep_ == "attr" and verb is not None and not any(c.dep_ == "dobj" for c in verb.children):
-        return (verb.lemma_.lower(), "dobj", "")
+    if what.dep_ == "attr":   # "What was the ship CARRYING?": the small parser takes "what" for the copula's complement
+        verb = next((t for t in tokens[2:] if t.pos_ == "VERB" and t.tag_ == "VBG"
+                     and t.lower_ not in lx.PREPOSITIONAL_PARTICIPLES), None)
+        if verb is not None and not any(c.dep_ == "dobj" for c in verb.children):
+            return (verb.lemma_.lower(), "dobj", "")
     return ()
 
 
@@ -259,7 +263,20 @@ def _stranded(tokens) -> bool:
     return bool(words) and words[-1].pos_ == "ADP" and not any(c.dep_ == "pobj" for c in words[-1].children)
 
 
+# "how long is the bridge" (not "how long will the road be closed", "how long did it last")
+HOW_LONG_IS = re.compile(r"(?i)\bhow long (?:is|was|are|were|will)\b(?!.*\b(?:last|take|run|stay|wait|spend|serve|go on|"
+                         r"continue|remain|be (?:closed|shut|open|delayed|held|jailed|detained|away))\w*\b)")
+BY_HOW_MUCH = re.compile(r"(?i)\bby how much\b")
 HOW_MEASURE = re.compile(rf"\bhow ({'|'.join(lx.HOW_ADJECTIVES)})\b")
+
+
+# The kind a focus noun asks for, first match first ("what is the TURNOUT": a count)
+NOUN_KINDS = ((lx.ROLE_NOUNS, "role"), (lx.PERCENT_NOUNS, "percent"), (lx.MONEY_NOUNS, "money"),
+              (lx.COUNT_NOUNS, "count"), (lx.DURATION_NOUNS, "duration"), (lx.MEASURE_NOUNS, "measure"),
+              (lx.DATE_NOUNS, "date"), (lx.AGE_NOUNS, "age"), (lx.ORG_NOUNS, "org"), (lx.PLACE_NOUNS, "place"),
+              (lx.NAMED_THINGS, "name"), (lx.PERSON_NOUNS, "person"))
+# ... and the figures a noun before the focus may name instead ("the SPEED limit", "the RANSOM demand")
+MODIFIER_KINDS = {"money", "percent", "measure", "age", "duration"}
 
 
 def _kind(low: str, focus: str | None, tokens) -> str:
@@ -291,10 +308,7 @@ def _kind(low: str, focus: str | None, tokens) -> str:
     if focus in lx.KIND_NOUNS or has(r"\b(?:what|which) (?:kind|type|sort) of\b"):
         return "thing"
     if focus:
-        for nouns, kind in ((lx.ROLE_NOUNS, "role"), (lx.PERCENT_NOUNS, "percent"), (lx.MONEY_NOUNS, "money"),
-                            (lx.COUNT_NOUNS, "count"), (lx.DURATION_NOUNS, "duration"), (lx.MEASURE_NOUNS, "measure"), (lx.DATE_NOUNS, "date"), (lx.AGE_NOUNS, "age"),
-                            (lx.ORG_NOUNS, "org"), (lx.PLACE_NOUNS, "place"), (lx.NAMED_THINGS, "name"),
-                            (lx.PERSON_NOUNS, "person")):
+        for nouns, kind in NOUN_KINDS:
             if focus in nouns and has(r"\b(?:what|which|whose)\b"):
                 if kind == "person" and focus == "name":
                     return _name_of(tokens)[0]
@@ -304,10 +318,8 @@ def _kind(low: str, focus: str | None, tokens) -> str:
         for t in tokens:
             if t.lemma_.lower() == focus and t.pos_ == "NOUN":
                 for m in (c.lemma_.lower() for c in t.children if c.dep_ == "compound" and c.pos_ == "NOUN"):
-                    for nouns, kind in ((lx.MONEY_NOUNS, "money"), (lx.PERCENT_NOUNS, "percent"),
-                                        (lx.MEASURE_NOUNS, "measure"), (lx.AGE_NOUNS, "age"),
-                                        (lx.DURATION_NOUNS, "duration")):
-                        if m in nouns:
+                    for nouns, kind in NOUN_KINDS:
+                        if kind in MODIFIER_KINDS and m in nouns:
                             return kind
                 break
     if has(r"^(?:who|whom|whose)\b|\bwho (?:is|was|were|are|will|has|had|did|does|heads|leads|runs|owns)\b|\bby whom\b"):
