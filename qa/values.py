@@ -133,7 +133,7 @@ CLOCK_RE = re.compile(
 _MONTH = "|".join(sorted(lx.MONTHS, key=len, reverse=True))
 _WEEKDAY = "|".join(sorted(lx.WEEKDAYS, key=len, reverse=True))
 DATE_RE = re.compile(
-    rf"(?i)\b(?:(?P<wd>{_WEEKDAY})\.?,?\s+)?(?:(?P<mon>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<yr>\d{{4}}))?"
+    rf"(?i)\b(?:(?P<wd>{_WEEKDAY})\.?,?\s+)?(?:(?P<mon>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s?,?\s+(?P<yr>\d{{4}}))?"
     rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MONTH})\.?(?:,?\s+(?P<yr2>\d{{4}}))?"
     rf"|(?P<mon3>{_MONTH})\.?\s+(?P<yr3>\d{{4}}))\b"
     rf"|\b(?P<wd2>{_WEEKDAY})\b"
@@ -142,7 +142,8 @@ DATE_RE = re.compile(
     rf"|(?<=\bin )(?P<yr7>1[0-4]\d\d)(?![\w%,.]\d)"
     rf"|(?-i:\b(?:mid-|(?:early|late|in|since|until|by|last|next|from|during|before|after)\s+)(?P<mon4>"   # a month
     rf"January|February|March|April|June|July|August|September|October|November|December)\b(?!\.?,?\s+\d))"   # alone
-    rf"|(?<![\w.,$])(?P<yr4>1[5-9]\d\d|20\d\d)(?![\w%])")
+    rf"|(?<![\w.,$])(?P<yr4>1[5-9]\d\d|20\d\d)(?![\w%])"
+    rf"|(?<![\w.,])\d{{1,2}}\.\d{{1,2}}\.(?P<yr8>1[5-9]\d\d|20\d\d)(?![\w%]|[.,]\d)")   # "1.8.1866": its year (day or month first?)
 
 
 # "$35.40 a share", "£9 per hour", "$5 each": a sum per unit, not a total
@@ -293,6 +294,9 @@ def date_values(text: str) -> list[Value]:
             f["month"] = lx.MONTHS[mon.lower()]
         if m.group("mon4"):   # "in mid-March": the month's name alone
             out.append(Value("date", mon, m.start("mon4"), m.end("mon4"), fields=f))
+            continue
+        if m.group("yr8"):
+            out.append(Value("date", m.group("yr8"), m.start("yr8"), m.end("yr8"), fields={"year": int(m.group("yr8"))}))
             continue
         day = m.group("day") or m.group("day2")
         if day:

@@ -321,6 +321,18 @@ def test_dates(a, b, same):
     assert compatible(one(a, "date"), one(b, "date")) is same
 
 
+@pytest.mark.parametrize("text, date", [
+    ("Born March 15 , 1862 in Leith, he went to sea at twelve.", "March 15 , 1862"),   # a scraped page's spaced comma
+    ("The mill opened on May 3, 1921.", "May 3, 1921"),
+    ("Date opened : 1.8.1866 Location : Stepney", "1866"),   # day and month in figures: which is which is unsaid, the year is not
+    ("The kiln was relit on 12.04.1953 after the war.", "1953"),
+    ("Version 2.1.2 shipped with 3.5 per cent fewer faults.", None),
+])
+def test_a_date_is_read_whole_or_by_its_year(text, date):
+    found = typed_values(text)["date"]
+    assert [v.text for v in found][:1] == ([date] if date else [])
+
+
 def test_an_era_is_read_in_capitals_only():
     assert [v.text for v in typed_values("The fort was built in AD 43, the wall in 112 BC.")["date"]] == ["AD 43", "112 BC"]
     assert typed_values("The firm ran 5 ad slots, an ad 30 seconds long.")["date"] == []
