@@ -335,7 +335,8 @@ def score_values(text: str) -> list[Value]:
 def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
     """Plain numbers (digits or words) outside the spans of the other kinds."""
     out = []
-    pattern = re.compile(rf"(?i)(?<![\w.$£€%:/-])(?P<num>{NUM})(?:\s+(?P<scale>thousand|million|billion))?(?![\w%:/]|\.\d)")
+    pattern = re.compile(rf"(?i)(?<![\w.$£€%:/-])(?P<num>{NUM})(?:\s+(?P<scale>thousand|million|billion))?"
+                         r"(?![\w%/]|:\d|\.\d|,\d{3}(?!\d))")   # not "3:45", nor the "3" of "3,998:"
     for m in pattern.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue

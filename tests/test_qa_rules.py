@@ -206,6 +206,15 @@ def test_a_reference_mark_counts_nothing(text, counts):
 
 
 @pytest.mark.parametrize("text, counts", [
+    ("The town had a population of 3,998: 52% of them women.", ["3,998"]),   # a colon after the figure
+    ("By 6:15 the crowd was 2,400 strong.", ["2,400"]),                      # a clock time is no count
+    ("Rooms 4, 12 and 31 flooded; 1,250 guests left.", ["4", "12", "31", "1,250"]),
+])
+def test_a_figure_in_thousands_is_read_whole(text, counts):
+    assert [v.text for v in typed_values(text)["count"]] == counts
+
+
+@pytest.mark.parametrize("text, counts", [
     ("One passenger is still missing.", ["One"]), ("Police found one of the boats.", ["one"]),
     ("No one was hurt.", []), ("At one point the boat listed.", []), ("One said the sea was calm.", []),
     ("She was the one who called.", []),
