@@ -30,7 +30,7 @@ from . import lexicon as lx
 from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
 from .disagreement import SourceValue, comparable, compare, surely_stated
-from .extract import COUNTED_FIT, COUNTED_MISFIT, ROLE_MISFIT, Sentence, Tree, values
+from .extract import COUNTED_FIT, COUNTED_MISFIT, OUTCOME_MISFIT, ROLE_MISFIT, Sentence, Tree, values
 from .open_answers import open_value
 from .question import Question, analyse_question
 from .render import summarize
@@ -526,7 +526,9 @@ class Answerer:
             if q.kind == "count" and q.focus and s.counted_synonym < 1 else []
         roles = sorted({v.text for c in every for v in c.values}) if q.kind == "role" else []
         # one call of the model for every word and phrase still missing
-        self._word_vectors(texts + verbs + measured + (asked if measured else []) + (counted + [q.focus] if counted else [])
+        outcomes = list(lx.OUTCOMES) if verbs and q.kind == "count" and s.outcome_sim < 1 else []
+        self._word_vectors(texts + verbs + outcomes + measured + (asked if measured else [])
+                           + (counted + [q.focus] if counted else [])
                            + (roles + list(lx.ROLE_MEANING) if roles else []))
         if roles:
             self._fit_roles(every, roles)
@@ -536,6 +538,8 @@ class Answerer:
             self._fit_counted(q, every, counted, s)
         if verbs:
             self._fit_predicates(q, every, verbs, s)
+        if outcomes:
+            self._fit_outcomes(q, every, verbs, s)
         if measured:
             self._fit_measured(every, measured, asked, s)
         for c in every:   # fitted by every rule above: a value fitting too little is no answer (Settings.value_floor)
@@ -556,6 +560,23 @@ class Answerer:
                 if verb is not None:
                     sim = max(float(vectors[verb] @ vectors[qv]) for qv in q.verb_forms)
                     v.score += s.predicate_weight * (sim - 0.5)
+            c.values.sort(key=lambda v: -v.score)
+
+    def _fit_outcomes(self, q: Question, every: list[Candidate], verbs: list[str], s: Settings) -> None:
+        """A count of another outcome than the question's loses OUTCOME_MISFIT: "four people DIED"
+        for "how many were hurt", "two are MISSING" for "how many were killed". Outcomes are read by
+        meaning (`_outcome`); a verb read as none ("taken", "treated", "were") is left as it is."""
+        vectors = self._word_vectors(verbs + list(q.verb_forms) + list(lx.OUTCOMES))
+        asked = next((o for o in (_outcome(vectors[w], vectors, s) for w in q.verb_forms) if o), None)
+        if asked is None:
+            return
+        other = {w for w in verbs if _outcome(vectors[w], vectors, s) not in {None, asked}}
+        if not other:
+            return
+        for c in every:
+            for v in c.values:
+                if v.kind == "count" and v.fields.get("verb") in other:
+                    v.score -= OUTCOME_MISFIT
             c.values.sort(key=lambda v: -v.score)
 
     def _fit_counted(self, q: Question, every: list[Candidate], counted: list[str], s: Settings) -> None:
@@ -728,6 +749,14 @@ def _corroborate(decisions: list[Decision], s: Settings) -> None:
         _move_first(d.candidates, c)
         d.value = alt
         d.features["fit"] = alt.score
+
+
+def _outcome(vector: np.ndarray, vectors: dict[str, np.ndarray], s: Settings) -> str | None:
+    """The outcome (lexicon.OUTCOMES) a word means: the nearest, when near enough and clearly
+    nearer than the next (`Settings.outcome_sim`, `outcome_margin`); else None."""
+    sims = sorted(((float(vector @ vectors[o]), o) for o in lx.OUTCOMES), reverse=True)
+    (best, outcome), (second, _) = sims[0], sims[1]
+    return outcome if best >= s.outcome_sim and best - second >= s.outcome_margin else None
 
 
 def _move_first(items: list, item) -> None:

@@ -46,6 +46,7 @@ RATE_FIT = 0.2      # a sum per unit ("$35.40 a share") for "how much for each s
 UNITLESS_MISFIT = 0.3   # a bare number for a question whose measure has units ("how fast": a speed)
 DIRECTION_FIT = 0.3   # a place "to" which for where a ferry was heading ("from" which loses as much), and back
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
+OUTCOME_MISFIT = 1.0   # a count of another outcome than the asked one ("four DIED" for "how many were hurt")
 ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a person's title ("homes", "car")
 SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the question asks by ("Police said 40,000"
                     # for "the turnout according to the police"); one given as another's word loses as much

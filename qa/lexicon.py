@@ -181,6 +181,10 @@ TOTAL_WORDS = {"total", "overall", "whole", "entire", "combined", "aggregate"}  
 # What a role candidate is weighed by: nearer in meaning to the first than to the second, it names
 # what a person is ("director", "veteran member"); else a thing or place ("homes", "car").
 ROLE_MEANING = ("a person's job title", "an object or place")
+# What befalls people in a news event. A count's verb and the question's are each read as one of
+# these by meaning ("died" as killed, "wounded" as injured, "detained" as arrested; "taken" and
+# "treated" as none): a figure of one is no figure of another ("four died" for "how many were hurt").
+OUTCOMES = ("killed", "injured", "missing", "arrested", "evacuated", "rescued")
 DATE_NOUNS = {"date", "day", "year", "month", "week", "season", "decade", "century", "era"}
 AGE_NOUNS = {"age"}
 CAUSE_WORDS = {"cause", "caused", "causes", "start", "started", "spark", "sparked", "trigger", "triggered",

@@ -23,6 +23,9 @@ class Settings:
     no_value_penalty: float = 0.10   # a value question's document that states no value of the asked kind
     require_value: bool = True       # ... addresses it at all only when it states one
     predicate_weight: float = 0.25   # a value's fit gains this x (similarity of its verb to the question's - 0.5)
+    outcome_sim: float = 0.55       # a verb is read as an outcome (lexicon.OUTCOMES) when this similar to it ...
+    outcome_margin: float = 0.10    # ... and by this much more than to any other; a count whose outcome is not
+                                    # the question's loses extract.OUTCOME_MISFIT
     measured_weight: float = 0.25    # a money, percent or measure value gains this x (similarity of what it is a figure of
                                      # to the question's words - 0.5)
     counted_synonym: float = 0.65    # a number counting a noun this similar to the asked one counts the asked one
