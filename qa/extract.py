@@ -20,7 +20,7 @@ from index import Analysis
 from . import lexicon as lx
 from .question import PLACE_LABELS, Question
 from .retrieval import stem
-from .values import Value, fold_name, score_values, typed_values
+from .values import Value, date_values, fold_name, score_values, typed_values
 
 # How well a spaCy entity label fits a kind of name (the small model often mislabels names:
 # a group as PERSON, a person as PRODUCT): the expected label fits best, other names less.
@@ -45,6 +45,10 @@ OWNER_MISFIT = 0.3   # what a name or role another name's possessive owns loses 
 RATE_FIT = 0.2      # a sum per unit ("$35.40 a share") for "how much for each share"; a total loses as much
 UNITLESS_MISFIT = 0.3   # a bare number for a question whose measure has units ("how fast": a speed)
 DIRECTION_FIT = 0.3   # a place "to" which for where a ferry was heading ("from" which loses as much), and back
+DAY_MISFIT = 0.3    # a figure set nearest another day than the one the question names ("40 per cent contained by
+                    # FRIDAY" for "how much was contained on Thursday"): a figure of another day
+DAY_NEAR = 4        # ... nearest within this many steps of the parse ("40 per cent contained by Friday
+                    # morning": 4); one set nearest the asked day gains as much
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
 OUTCOME_MISFIT = 1.0   # a count of another outcome than the asked one ("four DIED" for "how many were hurt")
 ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a person's title ("homes", "car")
@@ -212,6 +216,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     placed = _places(q, sentence, tree) if q.places and q.kind in NUMERIC_KINDS else {}
     places = placed if q.kind in FIGURE_KINDS and any(placed.values()) else None
     elsewhere = bool(placed) and not any(placed.values())
+    asked_days = _asked_days(q) if q.kind in FIGURE_KINDS else []
+    days = _days(sentence, tree, asked_days) if asked_days else {}
     out = []
     dateline = DATELINE.match(sentence.text)
     for v in found:
@@ -243,6 +249,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += _count_fit(tree, v, q, ids)
         if places and v.kind in FIGURE_KINDS and _of_another_place(tree, ids, places):
             v.score -= PLACE_MISFIT   # "900 soldiers in Estonia and 2,500 in Norway" for "how many are in Norway"
+        if days and v.kind in FIGURE_KINDS:   # "40 per cent contained by Friday, up from 15 per cent on Thursday"
+            v.score += DAY_MISFIT * _day_fit(tree, ids, days)
         if q.said_by and v.kind in NUMERIC_KINDS:
             speaker = _speaker(tree, v.head)
             if speaker:
@@ -722,6 +730,50 @@ def _of_another_place(tree: Tree, ids: list[int], places: dict[int, bool]) -> bo
     own = [k for h in heads for p in tree.children[h] if tree.tokens[p].dep == "prep"
            for k in tree.children[p] if tree.tokens[k].dep == "pobj" and k in places]
     return bool(own) and not any(places[k] for k in own)
+
+
+def _asked_days(q: Question) -> list[dict]:
+    """The days the question names ("on Thursday", "the Jan. 4 strike"), as date fields."""
+    return [v.fields for n in q.names for v in date_values(n) if "day" in v.fields or "weekday" in v.fields]
+
+
+def _same_day(said: dict, asked: list[dict]) -> bool | None:
+    """Whether a day a sentence names is one the question names: True, False, or None when they
+    cannot be compared (a weekday against a day of a month)."""
+    known = False
+    for a in asked:
+        if "day" in a and "day" in said and ("month" in a) == ("month" in said):
+            if a["day"] == said["day"] and a.get("month") == said.get("month"):
+                return True
+            known = True
+        elif "weekday" in a and "weekday" in said:
+            if a["weekday"] == said["weekday"]:
+                return True
+            known = True
+    return False if known else None
+
+
+def _days(s: Sentence, tree: Tree, asked: list[dict]) -> dict[int, bool | None]:
+    """The sentence's days, token -> whether it is a day the question names (`_same_day`)."""
+    days = {}
+    for v in date_values(s.text):
+        if "day" in v.fields or "weekday" in v.fields:
+            same = _same_day(v.fields, asked)
+            for i in tree.tokens_in(v.start, v.end):
+                days[i] = same
+    return days
+
+
+def _day_fit(tree: Tree, ids: list[int], days: dict[int, bool | None]) -> int:
+    """+1 when the days set nearest a figure in the parse (within DAY_NEAR steps) are days the
+    question names, -1 when they are all others, else 0: "40 per cent contained by FRIDAY morning,
+    up from 15 per cent on THURSDAY" for "on Thursday" (40: Friday's, -1; 15: Thursday's, +1)."""
+    dist = tree.distances(set(ids))
+    nearest = min(dist[i] for i in days)
+    if nearest > DAY_NEAR:
+        return 0
+    said = {days[i] for i in days if dist[i] == nearest}
+    return 1 if said == {True} else -1 if said == {False} else 0
 
 
 def _asked_rate(q: Question) -> bool | None:

@@ -413,6 +413,20 @@ def test_a_figure_of_another_place_than_the_asked_one_misfits(nlp, question, sen
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    ("What share of the crop was harvested on Tuesday?",
+     "Farmers had 60 per cent of the crop in by Wednesday evening, up from 35 per cent on Tuesday, the board said.", "35 per cent"),
+    ("What share of the crop was harvested by Wednesday?",
+     "Farmers had 60 per cent of the crop in by Wednesday evening, up from 35 per cent on Tuesday, the board said.", "60 per cent"),
+    ("How many ballots were counted on March 3?",
+     "Clerks counted 8,200 ballots on March 4, after 5,100 on March 3.", "5,100"),
+    ("How many ballots were counted on March 4?",
+     "Clerks counted 8,200 ballots on March 4, after 5,100 on March 3.", "8,200"),
+])
+def test_a_figure_set_nearest_another_day_than_the_asked_one_misfits(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("What was the turnout according to the police?",
      "Police estimated the crowd at about 9,000, while the organisers said some 30,000 people had taken part.",
      "about 9,000"),
