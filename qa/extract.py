@@ -582,13 +582,39 @@ def _agent_names(q: Question, s: Sentence, tree: Tree, found: list[Value], near:
     taken = [(v.start, v.end) for v in found]
     out = []
     for i, t in enumerate(tree.tokens):
-        named = t.pos == "PROPN" or t.pos == "NOUN" and t.text[:1].isupper()   # "duo Carpenters", tagged a noun
-        if not named or t.dep != "pobj" or not _made_by(tree, i, near, q):
+        if t.dep != "pobj":
             continue
-        v = _unmarked_name(q, s, tree, _proper_run(tree, i), taken)
+        named = t.pos == "PROPN" or t.pos == "NOUN" and t.text[:1].isupper()   # "duo Carpenters", tagged a noun
+        if named:   # ... and the capitalised words after it: "by Girls LIKE BOYS"
+            ids = _proper_run(tree, i) + _capitalised_run(tree, i + 1)
+        elif t.pos == "NOUN":   # "by American pop rock BAND Boys Like Girls": the name set after the agent's noun
+            ids = _capitalised_run(tree, i + 1)
+        else:
+            continue
+        if not ids or not _made_by(tree, i, near, q):
+            continue
+        v = _unmarked_name(q, s, tree, ids, taken)
         if v is not None:
             out.append(v)
     return out
+
+
+def _capitalised_run(tree: Tree, first: int) -> list[int]:
+    """The words of a name starting at `first`: capitalised words, and the small words between
+    two of them ("Death Cab FOR Cutie", "Boys Like Girls"); empty when `first` is no capitalised word."""
+    ids: list[int] = []
+    i = first
+    while i < len(tree.tokens):
+        word = tree.tokens[i].text
+        if word[:1].isupper() and word[:1].isalpha():
+            ids.append(i)
+        elif ids and word.lower() in lx.NAME_LINKS and i + 1 < len(tree.tokens) \
+                and tree.tokens[i + 1].text[:1].isupper():
+            ids.append(i)
+        else:
+            break
+        i += 1
+    return ids
 
 
 def _unmarked_name(q: Question, s: Sentence, tree: Tree, ids: list[int], taken: list[tuple[int, int]]) -> Value | None:

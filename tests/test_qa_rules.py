@@ -518,6 +518,9 @@ def test_a_role_another_name_owns_is_not_the_one_the_question_asks_about(nlp, qu
     # no entity marked: "by" alone makes the capitalised noun the album's maker
     ("Who is the artist of the album Blue Road?",
      "Blue Road is the seventh studio album by American popular music duo Stonecutters.", "Stonecutters"),
+    # ... and the name set after the agent's common noun, small words and all, though not parsed as its object
+    ("Who is the artist of the album Blue Road?",
+     "Blue Road is the third studio album by American pop rock band Girls Like Boys.", "Girls Like Boys"),
 ])
 def test_the_agent_by_gives_to_what_the_question_asks_about_is_its_maker(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
