@@ -521,6 +521,8 @@ def test_a_role_another_name_owns_is_not_the_one_the_question_asks_about(nlp, qu
     # ... and the name set after the agent's common noun, small words and all, though not parsed as its object
     ("Who is the artist of the album Blue Road?",
      "Blue Road is the third studio album by American pop rock band Girls Like Boys.", "Girls Like Boys"),
+    ("Who is the artist of the album Blue Road?",   # "trio" is what "by" takes; the name stands after it
+     "Blue Road is the third studio album by American trio Boys Like Rain.", "Boys Like Rain"),
 ])
 def test_the_agent_by_gives_to_what_the_question_asks_about_is_its_maker(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
