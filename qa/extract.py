@@ -872,7 +872,17 @@ def _roles(q: Question, s: Sentence, tree: Tree) -> list[Value]:
     if any(set(p) & set(name_ids) for p in people):
         people = []   # the question names this person: other people's titles are no answer
     out: list[Value] = []
-    spans: list[list[int]] = _titles_of(tree, name_ids, named=True) if name_ids else []
+    # Each name the question gives, apart: "Oskar Delacourt's job at ARVANDEL" titles the person,
+    # not the employer (of the person's names, when one is a person's).
+    runs: list[list[int]] = []
+    for k in name_ids:   # one run per name: "Pier PAOLO Crescenzi" for "Pier Crescenzi" is one person's
+        if runs and all(tokens[m].pos == "PROPN" and tokens[m].text.lower().strip(".") not in lx.NAME_TITLES | TITLE_WORDS
+                        for m in range(runs[-1][-1] + 1, k)):   # ... but "Rail CHIEF EXECUTIVE Marta Vinsen" is two names
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    persons = [r for r in runs if any(tokens[k].ent == "PERSON" for k in r)]
+    spans: list[list[int]] = [ids for r in (persons or runs) for ids in _titles_of(tree, r, named=True)]
     for ids in (p for p in people if p and not set(p) & set(name_ids)):
         spans += _titles_of(tree, ids, named=False)
     for i, t in enumerate(tokens):   # "as director", "position of director"
@@ -918,7 +928,7 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
             and (j == 0 or tokens[j - 1].ent != "PERSON")
             and tokens[j].text.lower().strip(".") not in TITLE_WORDS | lx.NAME_TITLES):
         j -= 1   # the first name the question left out ("Paul Schultz" for "General Schultz") titles nobody
-    while j >= 0 and tokens[j].pos in TITLE_POS and tokens[j].dep in {"compound", "amod", "nmod"} and not (
+    while j >= 0 and (tokens[j].pos in TITLE_POS or tokens[j].tag == "VBG") and tokens[j].dep in {"compound", "amod", "nmod"} and not (   # "MANAGING partner"
             tokens[j].ent and tokens[j].ent not in {"PERSON", ""} and tokens[j].pos == "PROPN"):
         run.insert(0, j)
         j -= 1
@@ -927,6 +937,8 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
     for i, t in enumerate(tokens):
         if t.head in inside and i not in inside and t.dep == "appos" and t.pos == "NOUN":
             spans.append(_noun_phrase(tree, i))
+        if i in inside and t.dep == "appos" and t.head not in inside and tokens[t.head].pos == "NOUN":
+            spans.append(_noun_phrase(tree, t.head))   # "Arvandel's chief executive, Oskar Delacourt, said"
         if t.dep == "attr" and t.pos == "NOUN" and any(tokens[k].head == t.head and tokens[k].dep == "nsubj"
                                                        and k in inside for k in range(len(tokens))):
             spans.append(_noun_phrase(tree, i))

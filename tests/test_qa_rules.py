@@ -891,6 +891,14 @@ def test_a_report_published_within_two_days_of_the_asked_day_counts_as_naming_it
     ("What is the profession of Richard Sheppard?", "Dick Sheppard was an English Anglican priest and pacifist.",
      "English Anglican priest"),
     ("What is the profession of Mayer?", "Christa Mayer is a German mezzo-soprano.", "soprano"),
+    # the question names the employer too: the titles are the person's, not the employer's
+    ("What is Ana Ruiz's job at Tellmark?", "Tellmark's chief financial officer, Ana Ruiz, said the deal was off.",
+     "chief financial officer"),   # the name set beside the title
+    ("What is Ana Ruiz's job title at Tellmark?",
+     "Tellmark, led by managing director Ana Ruiz, said it had won the contract.", "managing director"),
+    # a person named twice, the second time without the middle name the question leaves out
+    ("What is the profession of Ana Ruiz?", "Ana Maria Ruiz Ana Maria Ruiz (1901 - 1970) was a Spanish architect.",
+     "Spanish architect"),
 ])
 def test_roles_of_a_person(nlp, question, sentence, expected):
     assert best(nlp, question, sentence) == expected
