@@ -232,7 +232,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v, ids = _without_asked_role(v, ids, words, tree, sentence.text)
         if v.fields.get("focus_phrase"):
             pass   # "drone strike" for "what kind of strike": its other words are the answer
-        elif any(i in near and i not in focus for i in ids) and v.kind not in NUMERIC_KINDS | {"role"}:
+        elif v.kind not in NUMERIC_KINDS | {"role"} and _of_question_words(tree, ids, near, focus, q):
             continue   # a span made of the question's own words is what it asks about, not the answer
         elif focus and all(i in focus for i in ids):
             continue   # the asked noun alone ("Ferry overturns in storm" for "which ferry") names nothing
@@ -276,6 +276,24 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         out.append(v)
     out.sort(key=lambda v: -v.score)
     return out
+
+
+def _of_question_words(tree: Tree, ids: list[int], near: set[int], focus: set[int], q: Question) -> bool:
+    """Whether a span is what the question asks about rather than an answer: it uses a word of
+    the names the question gives ("Corinne LASKO" for "Lasko's lawyer"), its last word (a name's
+    head, whatever the parse says of "Power & Light") is a word of the question ("pro-Iranian military COMMANDER" for "what kind of strike killed the commander"), or
+    all its words but small ones are ("Port Tressel" for "which ferry capsized off Port Tressel").
+    Not a name that only shares a word with the question: "Vantrell POWER & Light" for "which
+    company owns the power line", "Vessara Medicines REGULATORY Authority" for "which regulatory body".
+    A phrase of another kind ("the SPORTS team" for "what sport") that uses any word of it is."""
+    asked = [i for i in ids if i in near and i not in focus]
+    if not asked:
+        return False
+    if q.kind not in NAME_KINDS:   # a phrase ("the sports team", "News Obituaries"): any word of the question
+        return True
+    words = [i for i in ids if tree.tokens[i].pos not in {"DET", "ADP", "CCONJ", "PUNCT", "PART"}]
+    return (any(fold_name(tree.tokens[i].text) in q.name_words for i in asked) or (words and words[-1] in asked)
+            or all(i in asked for i in words))
 
 
 def _without_asked_role(v: Value, ids: list[int], words: set[int], tree: Tree, text: str) -> tuple[Value, list[int]]:

@@ -427,6 +427,20 @@ def test_a_figure_set_nearest_another_day_than_the_asked_one_misfits(nlp, questi
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    # a name that shares a word with the question is still an answer ...
+    ("Which company owns the power line?", "The line is owned by Tarvel Power & Light, the county said.",
+     "Tarvel Power & Light"),
+    ("Which body is investigating the collapse?", "The Building Collapse Investigation Board said it would report in May.",
+     "Building Collapse Investigation Board"),
+    # ... but not one that uses a word of the names the question gives, nor one whose head is its word
+    ("Who is the lawyer for Varga's campaign?", "Helen Varga's lawyer, Tom Reed, said the count was wrong.", "Tom Reed"),
+    ("Where is Dunmore headquartered?", "Dunmore Capital Partners, based in Castelby, made the offer.", "Castelby"),
+])
+def test_a_name_sharing_a_word_with_the_question_can_answer_it(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("What was the turnout according to the police?",
      "Police estimated the crowd at about 9,000, while the organisers said some 30,000 people had taken part.",
      "about 9,000"),
