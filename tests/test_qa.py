@@ -420,18 +420,18 @@ def quarry(tmp_path_factory) -> Answerer:
     return invented(tmp_path_factory, "quarry", {
         "moor-post.txt": "Blast at Denmoor quarry\n\nSix workers died in the blast at the Denmoor quarry on Monday "
         "and 14 were wounded, the company said. Two men are still missing.\n",
-        "dale-wire.txt": "Denmoor quarry blast\n\nPolice detained three managers after the blast at the Denmoor "
+        "dale-wire.txt": "Denmoor quarry blast\n\nPolice detained three men after the blast at the Denmoor "
         "quarry, where 40 families were evacuated from nearby homes. Eleven people were hurt.\n"})
 
 
 @pytest.mark.parametrize("question, answers, without", [
     ("How many people were injured in the quarry blast?", {"moor-post": "14", "dale-wire": "Eleven"}, None),
-    ("How many people were killed in the quarry blast?", {"moor-post": "Six"}, {"moor-post": "Six", "dale-wire": "Eleven"}),
+    ("How many people were killed in the quarry blast?", {"moor-post": "Six"}, {"moor-post": "Six", "dale-wire": "three"}),
     ("How many people were arrested after the quarry blast?", {"dale-wire": "three"},
-     {"moor-post": "Six", "dale-wire": "Eleven"}),
+     {"moor-post": "Six", "dale-wire": "three"}),
 ])
 def test_a_count_of_another_outcome_is_no_count_of_the_asked_one(quarry, question, answers, without):
-    """"Eleven people were hurt" for "how many were killed", "six died" for "how many were
+    """"Three men detained" for "how many were killed", "six died" for "how many were
     arrested": the count's verb and the question's are each read as an outcome by meaning (died:
     killed, wounded and hurt: injured, detained: arrested), and a count of another outcome is no
     answer, so a report that states none gives none. With the rule off (`Settings.outcome_sim` 1)
