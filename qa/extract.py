@@ -281,8 +281,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
 def _of_question_words(tree: Tree, ids: list[int], near: set[int], focus: set[int], q: Question) -> bool:
     """Whether a span is what the question asks about rather than an answer: it uses a word of
     the names the question gives ("Corinne LASKO" for "Lasko's lawyer"), its last word (a name's
-    head, whatever the parse says of "Power & Light") is a word of the question ("pro-Iranian military COMMANDER" for "what kind of strike killed the commander"), or
-    all its words but small ones are ("Port Tressel" for "which ferry capsized off Port Tressel").
+    head, whatever the parse says of "Power & Light") is a word of the question ("pro-Iranian
+    military COMMANDER" for "what kind of strike killed the commander"), or all its words but
+    small ones are ("Port Tressel" for "which ferry capsized off Port Tressel").
     Not a name that only shares a word with the question: "Vantrell POWER & Light" for "which
     company owns the power line", "Vessara Medicines REGULATORY Authority" for "which regulatory body".
     A phrase of another kind ("the SPORTS team" for "what sport") that uses any word of it is."""
@@ -893,9 +894,10 @@ def _roles(q: Question, s: Sentence, tree: Tree) -> list[Value]:
     # Each name the question gives, apart: "Oskar Delacourt's job at ARVANDEL" titles the person,
     # not the employer (of the person's names, when one is a person's).
     runs: list[list[int]] = []
-    for k in name_ids:   # one run per name: "Pier PAOLO Crescenzi" for "Pier Crescenzi" is one person's
-        if runs and all(tokens[m].pos == "PROPN" and tokens[m].text.lower().strip(".") not in lx.NAME_TITLES | TITLE_WORDS
-                        for m in range(runs[-1][-1] + 1, k)):   # ... but "Rail CHIEF EXECUTIVE Marta Vinsen" is two names
+    titles = lx.NAME_TITLES | TITLE_WORDS
+    for k in name_ids:   # one run per name: "Pier PAOLO Crescenzi" for "Pier Crescenzi" is one person's,
+        if runs and all(tokens[m].pos == "PROPN" and tokens[m].text.lower().strip(".") not in titles
+                        for m in range(runs[-1][-1] + 1, k)):   # "Rail CHIEF EXECUTIVE Marta Vinsen" two names
             runs[-1].append(k)
         else:
             runs.append([k])
@@ -946,7 +948,8 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
             and (j == 0 or tokens[j - 1].ent != "PERSON")
             and tokens[j].text.lower().strip(".") not in TITLE_WORDS | lx.NAME_TITLES):
         j -= 1   # the first name the question left out ("Paul Schultz" for "General Schultz") titles nobody
-    while j >= 0 and (tokens[j].pos in TITLE_POS or tokens[j].tag == "VBG") and tokens[j].dep in {"compound", "amod", "nmod"} and not (   # "MANAGING partner"
+    while j >= 0 and (tokens[j].pos in TITLE_POS or tokens[j].tag == "VBG") and tokens[j].dep in {  # "MANAGING partner"
+            "compound", "amod", "nmod"} and not (
             tokens[j].ent and tokens[j].ent not in {"PERSON", ""} and tokens[j].pos == "PROPN"):
         run.insert(0, j)
         j -= 1
