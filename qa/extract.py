@@ -625,7 +625,7 @@ def _capitalised_run(tree: Tree, first: int) -> list[int]:
     i = first
     while i < len(tree.tokens):
         word = tree.tokens[i].text
-        if word[:1].isupper() and word[:1].isalpha():
+        if word[:1].isupper():   # a cased letter
             ids.append(i)
         elif ids and word.lower() in lx.NAME_LINKS and i + 1 < len(tree.tokens) \
                 and tree.tokens[i + 1].text[:1].isupper():
@@ -777,9 +777,16 @@ def _of_another_place(tree: Tree, ids: list[int], places: dict[int, bool]) -> bo
     return bool(own) and not any(places[k] for k in own)
 
 
+@lru_cache(maxsize=20_000)
+def _named_days(text: str) -> tuple[tuple[int, int, dict], ...]:
+    """The days a text names, a day of a month or a weekday, as (start, end, date fields): read
+    once a text (a sentence is read again by every question that names a day and retrieves it)."""
+    return tuple((v.start, v.end, v.fields) for v in date_values(text) if "day" in v.fields or "weekday" in v.fields)
+
+
 def _asked_days(q: Question) -> list[dict]:
     """The days the question names ("on Thursday", "the Jan. 4 strike"), as date fields."""
-    return [v.fields for n in q.names for v in date_values(n) if "day" in v.fields or "weekday" in v.fields]
+    return [fields for n in q.names for _, _, fields in _named_days(n)]
 
 
 def _same_day(said: dict, asked: list[dict]) -> bool | None:
@@ -801,11 +808,10 @@ def _same_day(said: dict, asked: list[dict]) -> bool | None:
 def _days(s: Sentence, tree: Tree, asked: list[dict]) -> dict[int, bool | None]:
     """The sentence's days, token -> whether it is a day the question names (`_same_day`)."""
     days = {}
-    for v in date_values(s.text):
-        if "day" in v.fields or "weekday" in v.fields:
-            same = _same_day(v.fields, asked)
-            for i in tree.tokens_in(v.start, v.end):
-                days[i] = same
+    for start, end, fields in _named_days(s.text):
+        same = _same_day(fields, asked)
+        for i in tree.tokens_in(start, end):
+            days[i] = same
     return days
 
 
@@ -877,6 +883,7 @@ def _span(tree: Tree, text: str, ids: list[int]) -> tuple[int, int, str]:
 
 TITLE_POS = {"NOUN", "PROPN", "ADJ"}
 TITLE_WORDS = set(lx.TITLE_ABBREVIATIONS) | set(lx.TITLE_ABBREVIATIONS.values())
+TITLES = TITLE_WORDS | lx.NAME_TITLES   # a title's or an honorific's word: no part of a name
 TITLE_FIT = 0.3   # what a title alone loses against a role for "what position does X hold"
 
 
@@ -894,9 +901,8 @@ def _roles(q: Question, s: Sentence, tree: Tree) -> list[Value]:
     # Each name the question gives, apart: "Oskar Delacourt's job at ARVANDEL" titles the person,
     # not the employer (of the person's names, when one is a person's).
     runs: list[list[int]] = []
-    titles = lx.NAME_TITLES | TITLE_WORDS
     for k in name_ids:   # one run per name: "Pier PAOLO Crescenzi" for "Pier Crescenzi" is one person's,
-        if runs and all(tokens[m].pos == "PROPN" and tokens[m].text.lower().strip(".") not in titles
+        if runs and all(tokens[m].pos == "PROPN" and tokens[m].text.lower().strip(".") not in TITLES
                         for m in range(runs[-1][-1] + 1, k)):   # "Rail CHIEF EXECUTIVE Marta Vinsen" two names
             runs[-1].append(k)
         else:
@@ -946,7 +952,7 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
     j = first - 1
     if (named and j >= 0 and tokens[j].pos == "PROPN" and tokens[j].ent == "PERSON"
             and (j == 0 or tokens[j - 1].ent != "PERSON")
-            and tokens[j].text.lower().strip(".") not in TITLE_WORDS | lx.NAME_TITLES):
+            and tokens[j].text.lower().strip(".") not in TITLES):
         j -= 1   # the first name the question left out ("Paul Schultz" for "General Schultz") titles nobody
     while j >= 0 and (tokens[j].pos in TITLE_POS or tokens[j].tag == "VBG") and tokens[j].dep in {  # "MANAGING partner"
             "compound", "amod", "nmod"} and not (

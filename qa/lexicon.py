@@ -227,9 +227,9 @@ QUESTION_WORDS = {"how", "many", "much", "what", "which", "who", "whom", "whose"
                   "might", "shall", "must", "name", "called", "associated", "known", "s", "'s", "?",
                   "time", "year", "day", "date", "long", "old", "kind", "type", "percentage", "percent",
                   "number", "place", "people"}
-# Titles and honorifics before a name: not part of the name.
 # Small words a name holds between two capitalised ones ("Death Cab FOR Cutie", "Bank OF England").
 NAME_LINKS = {"of", "for", "the", "and", "&", "de", "la", "le", "del", "der", "von", "van", "du", "y"}
+# Titles and honorifics before a name: not part of the name.
 NAME_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "rev",
                "gen", "general", "maj", "major", "lt", "lieutenant", "col", "colonel", "capt", "captain", "sgt",
                "sergeant", "adm", "admiral", "cmdr", "commander", "chief", "president", "minister",
