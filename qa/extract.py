@@ -20,7 +20,7 @@ from index import Analysis
 from . import lexicon as lx
 from .question import PLACE_LABELS, Question
 from .retrieval import stem
-from .values import Value, date_values, fold_name, score_values, typed_values
+from .values import Value, date_values, fold_name, score_values, typed_values, word_alike
 
 # How well a spaCy entity label fits a kind of name (the small model often mislabels names:
 # a group as PERSON, a person as PRODUCT): the expected label fits best, other names less.
@@ -264,7 +264,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         v.score += v.fields.get("label_fit", 0.0)
         if v.kind == "place" and q.direction:
             v.score += _direction_fit(tree, v.head, q.direction)
-        if v.kind in NAME_KINDS and _made_by(tree, v.head, near, q):
+        if v.kind in NAME_KINDS and _made_by(tree, v.head, near, q, first=min(ids)):
             v.score += BY_FIT   # "an album BY Blitzen Trapper" for "who is the artist of the album"
         if q.owners and v.kind in NAME_KINDS | {"role"} and _owned_by_another(tree, v.head, q):
             v.score -= OWNER_MISFIT   # "Arvandel's chief executive" for "Quellbrook's top executive"
@@ -328,7 +328,7 @@ def _direction_fit(tree: Tree, head: int | None, direction: str) -> float:
     return 0.0
 
 
-def _made_by(tree: Tree, head: int | None, near: set[int], q: Question) -> bool:
+def _made_by(tree: Tree, head: int | None, near: set[int], q: Question, first: int | None = None) -> bool:
     """Whether a name is the agent "by" gives to what the question asks about: to a verb that
     spells the question's verb or asked role ("DIRECTED by" for "who is the director", "WRITTEN by"
     for "who wrote"); and, in a question without a verb of its own ("who is the artist of the
@@ -336,12 +336,20 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question) -> bool:
     from one ("a FILM written by"); and in any question, when no verb of the sentence spells the
     role, to a passive verb whose subject is one of its words ("the HOUSE was designed by", "the
     GROUP is supported by" for "which force supplies the group"). `near`: the sentence's uses of
-    the question's words, names included."""
+    the question's words, names included. A name set right after the agent's noun counts as that
+    agent where the parse cut it off ("an album by American rapper SLIM THE MOBSTER"; `first`: the
+    name's first word). A verb reached only through a noun the question uses ("the album ...,
+    HOSTED by X") does not count when "by" also hangs from such a noun itself ("the album BY Y")."""
     at = head
     for _ in range(3):   # up through the compounds and appositions of the name
         if at is None or tree.tokens[at].dep not in {"compound", "appos", "flat"} or tree.tokens[at].head == at:
             break
         at = tree.tokens[at].head
+    if at is not None and tree.tokens[at].dep != "pobj" and first:
+        before = first - 1 if tree.tokens[first - 1].pos != "PUNCT" else first - 2
+        if before >= 0 and tree.tokens[before].dep == "pobj" and tree.tokens[before].pos == "NOUN" \
+                and tree.tokens[before].text[:1].islower():
+            at = before   # "by American rapper" + the name the parse set apart
     if at is None or tree.tokens[at].dep != "pobj":
         return False
     by = tree.tokens[at].head
@@ -355,11 +363,14 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question) -> bool:
     if tree.tokens[made].pos != "VERB":
         return False
     passive = any(u.head == made and u.dep == "nsubjpass" and i in near for i, u in enumerate(tree.tokens))
-    linked = passive or not q.verbs and (tree.tokens[made].head in near and tree.tokens[made].dep in {"acl", "relcl"}
-                                         or any(u.head == made and u.dep == "nsubj" and i in near
-                                                for i, u in enumerate(tree.tokens)))
-    return linked and not any(t.text.lower() == "by" and t.head != i and tree.tokens[t.head].pos == "VERB"
-                              and _spells_asked(tree, t.head, q) for i, t in enumerate(tree.tokens))
+    through = not q.verbs and (tree.tokens[made].head in near and tree.tokens[made].dep in {"acl", "relcl"}
+                               or any(u.head == made and u.dep == "nsubj" and i in near
+                                      for i, u in enumerate(tree.tokens)))
+    if through and not passive and any(t.text.lower() == "by" and t.head in near and tree.tokens[t.head].pos != "VERB"
+                                       for t in tree.tokens):
+        return False   # "the album by Y, hosted by X": Y made it
+    return (passive or through) and not any(t.text.lower() == "by" and t.head != i and tree.tokens[t.head].pos == "VERB"
+                                            and _spells_asked(tree, t.head, q) for i, t in enumerate(tree.tokens))
 
 
 def _spells_asked(tree: Tree, verb: int, q: Question) -> bool:
@@ -444,8 +455,9 @@ def _governing_verb(tree: Tree, at: int | None, participle: bool = False) -> int
 def _named_by_question(v: Value, q: Question) -> bool:
     if v.kind in NUMERIC_KINDS:
         return fold_name(v.text) in {fold_name(n) for n in q.names}
+    # each word the question's or a spelling of one: "Khentkawes" for a question about "Khentkaus"
     words = [w for w in fold_name(v.text).split() if w not in lx.NAME_TITLES]
-    return bool(words) and all(w in q.name_words for w in words)
+    return bool(words) and all(w in q.name_words or any(word_alike(w, n) for n in q.name_words) for w in words)
 
 
 def _long_is_asked(tree: Tree, v: Value, q: Question) -> bool:

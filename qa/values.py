@@ -418,7 +418,8 @@ def _name_words(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=100_000)
-def _word_alike(a: str, b: str) -> bool:
+def word_alike(a: str, b: str) -> bool:
+    """Spellings of one word of a name: "Euan" and "Ewan", "Dravić" and "Dravich" folded."""
     if a == b:
         return True
     if min(len(a), len(b)) < 4:
@@ -439,10 +440,10 @@ def same_name(a: str, b: str) -> bool:
     if _initials_of(a, b) or _initials_of(b, a):
         return True
     short, long_ = sorted((wa, wb), key=len)
-    matched = sum(any(_word_alike(w, x) for x in long_) for w in short)
+    matched = sum(any(word_alike(w, x) for x in long_) for w in short)
     if matched == len(short):
         return True
-    return len(short) >= 2 and matched >= len(short) - 1 and _word_alike(short[-1], long_[-1]) and len(short) == len(long_)
+    return len(short) >= 2 and matched >= len(short) - 1 and word_alike(short[-1], long_[-1]) and len(short) == len(long_)
 
 
 INITIALS_SKIP = {"of", "the", "and", "for", "&", "in", "on", "de"}
