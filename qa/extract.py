@@ -56,6 +56,8 @@ SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the questi
                     # for "the turnout according to the police"); one given as another's word loses as much
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
+FAMILY_FIT = 0.3   # a name its sentence gives the family tie the question asks for ("wife of CLEONYMUS" for "who
+                   # was her husband"); one given another tie ("daughter of LEOTYCHIDAS") loses as much
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
 LONG_AFTER = re.compile(r"(?i)\s*-?long\b")
@@ -218,6 +220,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     elsewhere = bool(placed) and not any(placed.values())
     asked_days = _asked_days(q) if q.kind in FIGURE_KINDS else []
     days = _days(sentence, tree, asked_days) if asked_days else {}
+    family = _asked_tie(q) if q.kind == "person" else None
     out = []
     dateline = DATELINE.match(sentence.text)
     for v in found:
@@ -264,6 +267,10 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         v.score += v.fields.get("label_fit", 0.0)
         if v.kind == "place" and q.direction:
             v.score += _direction_fit(tree, v.head, q.direction)
+        if family is not None:
+            tie = _tie_of(tree, v.head)
+            if tie is not None:
+                v.score += FAMILY_FIT if _same_tie(tie, family) else -FAMILY_FIT
         if v.kind in NAME_KINDS and _made_by(tree, v.head, near, q, first=min(ids)):
             v.score += BY_FIT   # "an album BY Blitzen Trapper" for "who is the artist of the album"
         if q.owners and v.kind in NAME_KINDS | {"role"} and _owned_by_another(tree, v.head, q):
@@ -371,6 +378,50 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question, first: i
         return False   # "the album by Y, hosted by X": Y made it
     return (passive or through) and not any(t.text.lower() == "by" and t.head != i and tree.tokens[t.head].pos == "VERB"
                                             and _spells_asked(tree, t.head, q) for i, t in enumerate(tree.tokens))
+
+
+def _asked_tie(q: Question) -> tuple[str, str | None] | None:
+    """The family tie a "who" question asks for: "who was her HUSBAND", "who was X MARRIED to"."""
+    for w in q.content:
+        if w in lx.FAMILY_TIES:
+            return lx.FAMILY_TIES[w]
+    return ("spouse", None) if any(v in lx.MARRY_VERBS for v in q.verbs) else None
+
+
+def _tie_of(tree: Tree, head: int | None) -> tuple[str, str | None] | None:
+    """The family tie the sentence gives a name, to the one it is said of: the tie's own noun set
+    beside the name ("her husband CLEONYMUS", "CLEONYMUS, husband of"), the converse of a tie
+    whose "of" names it ("wife of CLEONYMUS": a spouse; "son of X": a parent, sex unsaid), or a
+    spouse by "married" ("married CLEONYMUS", "married to CLEONYMUS")."""
+    if head is None:
+        return None
+    at = head
+    for _ in range(3):   # up through the compounds of the name
+        if tree.tokens[at].dep not in {"compound", "flat"} or tree.tokens[at].head == at:
+            break
+        at = tree.tokens[at].head
+    t = tree.tokens[at]
+    beside = [k for k in tree.children[at] if tree.tokens[k].dep in {"compound", "appos", "nmod"}]
+    if t.dep == "appos":
+        beside.append(t.head)
+    for k in beside:
+        word = tree.tokens[k].lemma.lower()
+        if word in lx.FAMILY_TIES and tree.tokens[k].pos == "NOUN":
+            return lx.FAMILY_TIES[word]
+    if t.dep == "pobj" and t.head != at:
+        prep = tree.tokens[t.head]
+        owner = tree.tokens[prep.head]
+        if prep.text.lower() == "of" and owner.pos == "NOUN" and owner.lemma.lower() in lx.FAMILY_TIES:
+            return lx.FAMILY_CONVERSE[lx.FAMILY_TIES[owner.lemma.lower()][0]], None
+        if prep.text.lower() == "to" and owner.lemma.lower() in lx.MARRY_VERBS:
+            return "spouse", None
+    if t.dep == "dobj" and tree.tokens[t.head].lemma.lower() in lx.MARRY_VERBS:
+        return "spouse", None
+    return None
+
+
+def _same_tie(tie: tuple[str, str | None], asked: tuple[str, str | None]) -> bool:
+    return tie[0] == asked[0] and (tie[1] is None or asked[1] is None or tie[1] == asked[1])
 
 
 def _spells_asked(tree: Tree, verb: int, q: Question) -> bool:
@@ -538,6 +589,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
         if kind == "place":
             out = _based_places(s, out, fits["GPE"])
         out += _focus_names(q, s, tree, out)
+        out += _family_names(q, s, tree, out)
         return out + _agent_names(q, s, tree, out, near)
     if kind == "role":
         return _roles(q, s, tree)
@@ -627,6 +679,23 @@ def _agent_names(q: Question, s: Sentence, tree: Tree, found: list[Value], near:
         v = _unmarked_name(q, s, tree, ids, taken)
         if v is not None:
             out.append(v)
+    return out
+
+
+def _family_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:
+    """For a question asking for a family tie, the proper nouns spaCy marked no entity that the
+    sentence gives a tie (`_tie_of`): "her husband CLEONYMUS", "wife of CLEONYMUS"."""
+    if q.kind != "person" or _asked_tie(q) is None:
+        return []
+    taken = [(v.start, v.end) for v in found]
+    out = []
+    for i, t in enumerate(tree.tokens):
+        if t.pos != "PROPN" or t.dep in {"compound", "flat"} or _tie_of(tree, i) is None:
+            continue
+        v = _unmarked_name(q, s, tree, _proper_run(tree, i), taken)
+        if v is not None:
+            out.append(v)
+            taken.append((v.start, v.end))
     return out
 
 

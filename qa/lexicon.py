@@ -227,6 +227,21 @@ QUESTION_WORDS = {"how", "many", "much", "what", "which", "who", "whom", "whose"
                   "might", "shall", "must", "name", "called", "associated", "known", "s", "'s", "?",
                   "time", "year", "day", "date", "long", "old", "kind", "type", "percentage", "percent",
                   "number", "place", "people"}
+# Family ties a noun gives a person: (tie, sex), sex None where the word leaves it open. "X, wife
+# of Y" makes Y X's spouse; "X, daughter of Y" makes Y X's parent (FAMILY_CONVERSE).
+FAMILY_TIES = {"husband": ("spouse", "m"), "wife": ("spouse", "f"), "spouse": ("spouse", None),
+               "widow": ("spouse", "f"), "widower": ("spouse", "m"), "consort": ("spouse", None),
+               "father": ("parent", "m"), "mother": ("parent", "f"), "parent": ("parent", None),
+               "son": ("child", "m"), "daughter": ("child", "f"), "child": ("child", None),
+               "brother": ("sibling", "m"), "sister": ("sibling", "f"), "sibling": ("sibling", None),
+               "grandfather": ("grandparent", "m"), "grandmother": ("grandparent", "f"),
+               "grandson": ("grandchild", "m"), "granddaughter": ("grandchild", "f"),
+               "uncle": ("parent's sibling", "m"), "aunt": ("parent's sibling", "f"),
+               "nephew": ("sibling's child", "m"), "niece": ("sibling's child", "f")}
+FAMILY_CONVERSE = {"spouse": "spouse", "parent": "child", "child": "parent", "sibling": "sibling",
+                   "grandparent": "grandchild", "grandchild": "grandparent",
+                   "parent's sibling": "sibling's child", "sibling's child": "parent's sibling"}
+MARRY_VERBS = {"marry", "wed"}   # "married to Y", "wed Y": Y is a spouse
 # Small words a name holds between two capitalised ones ("Death Cab FOR Cutie", "Bank OF England").
 NAME_LINKS = {"of", "for", "the", "and", "&", "de", "la", "le", "del", "der", "von", "van", "du", "y"}
 # Titles and honorifics before a name: not part of the name.

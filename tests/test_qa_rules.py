@@ -591,6 +591,19 @@ def test_another_spelling_of_a_name_the_question_gives_is_not_its_answer(nlp, qu
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    # "wife of Y": Y is her spouse; "daughter of Y": Y is her parent, not what "husband" asks
+    ("Who was the husband of Mira Solano?", "Mira Solano, daughter of Tomas Brill, was the wife of Pedro Alvarez.",
+     "Pedro Alvarez"),
+    ("Who was Lena Varga's father?", "Lena Varga was the wife of Pal Orsz and the daughter of Imre Tolnai.", "Imre Tolnai"),
+    # the tie's noun beside a name spaCy marked no entity makes it a candidate
+    ("Who was the husband of Mira Solano?", "Her much older husband Tarquon, a son of King Belsar, was exiled in 272 BC.",
+     "Tarquon"),
+])
+def test_a_family_tie_the_sentence_gives_a_name_answers_the_tie_asked_for(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 def test_a_noun_that_modifies_another_is_a_candidate_of_its_own(nlp):
     q = analyse_question("What sport is Lena Varga associated with?", nlp)
     sentence = "Lena Varga joined a football club in Szeged in 2010."
