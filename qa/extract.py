@@ -55,6 +55,8 @@ ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a pe
 SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the question asks by ("Police said 40,000"
                     # for "the turnout according to the police"); one given as another's word loses as much
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
+LIFE_MISFIT = 0.5    # a birth or death date ("Ada Fenwick (1590 - 1621)", "born in 1590") for a question about
+                     # another event of that life ("when did she become duchess")
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 FAMILY_FIT = 0.3   # a name its sentence gives the family tie the question asks for ("wife of CLEONYMUS" for "who
                    # was her husband"); one given another tie ("daughter of LEOTYCHIDAS") loses as much
@@ -212,6 +214,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     dist_named = tree.distances(named) if named else [FAR] * len(tree.tokens)
     ends = _range_ends(found, sentence.text) if q.kind == "date" else {}
     asked_end = _asked_end(q) if ends else None
+    life = _asked_life(q) if q.kind == "date" else None
     rate = _asked_rate(q) if q.kind == "money" else None
     # The sentence's places, read once: a figure's own place the question does not name misfits it,
     # and a sentence naming only other places keeps its figures out of a disagreement.
@@ -264,6 +267,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += _date_fit(v, q)
             if asked_end and ends.get(id(v), asked_end) != asked_end:
                 v.score -= RANGE_MISFIT
+            if life is not None and _life_date(v, ends, sentence, tree, verb) not in (None, life):
+                v.score -= LIFE_MISFIT
         v.score += v.fields.get("label_fit", 0.0)
         if v.kind == "place" and q.direction:
             v.score += _direction_fit(tree, v.head, q.direction)
@@ -922,6 +927,60 @@ def _asked_end(q: Question) -> str | None:
     words = set(q.verbs) | set(q.content) | set(q.words)
     start, end = bool(words & lx.START_WORDS), bool(words & lx.END_WORDS)
     return "start" if start and not end else "end" if end and not start else None
+
+
+def _asked_life(q: Question) -> str:
+    """What a 'when' question asks of a life: "birth", "death", or "" (another event of it)."""
+    words = set(q.verbs) | set(q.content) | set(q.words)
+    return "birth" if words & lx.BIRTH_WORDS else "death" if words & lx.DEATH_WORDS else ""
+
+
+def _life_date(v: Value, ends: dict[int, str], s: Sentence, tree: Tree, verb: int | None) -> str | None:
+    """Whether a date is a birth or a death: one "born" or "died" governs, or an end of the span
+    in brackets right after a person's name ("Ada Fenwick (12 May 1590 - 28 February 1621)")."""
+    if verb is not None and verb < v.head and _hangs_from(tree, v.head, verb):   # "born on 12 May 1590"
+        word = tree.tokens[verb].lemma.lower()
+        if word in lx.BIRTH_WORDS or tree.tokens[verb].text.lower() in lx.BIRTH_WORDS:
+            return "birth"
+        if word in lx.DEATH_WORDS:
+            return "death"
+    end = ends.get(id(v))
+    if end == "start" and s.text[:v.start].rstrip().endswith("(") and _opens_life(s.text[:v.start], s, tree):
+        return "birth"
+    if end == "end" and s.text[v.end:].lstrip().startswith(")") and _opens_life(s.text[:v.start], s, tree):
+        return "death"
+    return None
+
+
+def _hangs_from(tree: Tree, at: int, verb: int) -> bool:
+    """Whether a token is the verb's own word or its preposition's object ("born ON 12 May")."""
+    head = tree.tokens[at].head
+    return head == verb or tree.tokens[head].dep == "prep" and tree.tokens[head].head == verb
+
+
+def _opens_life(before: str, s: Sentence, tree: Tree) -> bool:
+    """Whether the bracket the text before a span's end has open follows a person's name: one
+    marked a person, or the name the sentence is about ("Ada Fenwick (1590 - 1621) was ...")."""
+    at = before.rfind("(")
+    if at < 0:
+        return False
+    head = before[:at].rstrip()
+    while head.endswith("()"):
+        head = head[:-2].rstrip()
+    if not head or any(e.label == "PERSON" and e.end == len(head) for e in s.analysis.entities):
+        return bool(head)
+    ids = tree.tokens_in(len(head) - 1, len(head))
+    if not ids or tree.tokens[ids[-1]].pos != "PROPN":
+        return False
+    i = ids[-1]
+    for _ in range(4):   # up through the name's compounds
+        t = tree.tokens[i]
+        if t.dep in {"nsubj", "nsubjpass"}:
+            return True
+        if t.dep not in {"compound", "flat", "appos"} or t.head == i:
+            return False
+        i = t.head
+    return False
 
 
 def _date_fit(v: Value, q: Question) -> float:

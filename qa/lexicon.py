@@ -176,6 +176,10 @@ START_WORDS = {"bear", "born", "birth", "found", "establish", "open", "begin", "
                "introduce", "debut", "premiere", "release", "join", "enter", "assume", "first"}
 END_WORDS = {"die", "death", "close", "end", "abolish", "dissolve", "disband", "demolish", "retire", "resign",
              "cease", "defunct", "expire", "leave", "finish", "conclude", "depose", "abdicate"}
+# A life's span ("Ada Fenwick (12 May 1590 - 28 February 1621)", "born in 1590") is its own: only
+# a question with one of these asks for its start, or its end.
+BIRTH_WORDS = {"bear", "born", "birth", "birthday", "birthdate"}
+DEATH_WORDS = {"die", "died", "death"}
 RATE_WORDS = {"per", "each", "every", "apiece"}   # a question with one asks for a sum per unit ("$35.40 a share")
 TOTAL_WORDS = {"total", "overall", "whole", "entire", "combined", "aggregate"}   # ... with one, for a total
 # What a role candidate is weighed by: nearer in meaning to the first than to the second, it names

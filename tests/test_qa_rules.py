@@ -604,6 +604,24 @@ def test_a_family_tie_the_sentence_gives_a_name_answers_the_tie_asked_for(nlp, q
     assert best(nlp, question, sentence) == answer
 
 
+LIFE = "Ada Fenwick (12 May 1590 – 28 February 1621) was Duchess of Kelby from 1609 until her death."
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    # a life's span in brackets after the name is her birth and death, not when she became duchess
+    ("When did Ada Fenwick become Duchess of Kelby?", LIFE, "1609"),
+    ("When was Ada Fenwick born?", LIFE, "12 May 1590"),
+    ("When did Ada Fenwick die?", LIFE, "28 February 1621"),
+    # a date "born" governs answers only a question about the birth
+    ("When did Tom Reed begin his professional career?",
+     "Tom Reed (born 7 September 1998) is a footballer who began his professional career in 2016.", "2016"),
+    ("When did Tom Reed start playing for Kelby?", "Tom Reed was born on 7 September 1998 and joined Kelby in 2016.",
+     "2016"),
+])
+def test_a_birth_or_death_date_answers_only_a_question_about_the_birth_or_death(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 def test_a_noun_that_modifies_another_is_a_candidate_of_its_own(nlp):
     q = analyse_question("What sport is Lena Varga associated with?", nlp)
     sentence = "Lena Varga joined a football club in Szeged in 2010."
