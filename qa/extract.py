@@ -267,6 +267,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += _date_fit(v, q)
             if asked_end and ends.get(id(v), asked_end) != asked_end:
                 v.score -= RANGE_MISFIT
+            if _until(tree, v.head) and _until_asked(tree, v.head, q):
+                v.score -= RANGE_MISFIT   # "remained OPEN until 1926" for "when was it opened": when being open ended
             if life is not None and _life_date(v, ends, sentence, tree, verb) not in (None, life):
                 v.score -= LIFE_MISFIT
         v.score += v.fields.get("label_fit", 0.0)
@@ -927,6 +929,22 @@ def _asked_end(q: Question) -> str | None:
     words = set(q.verbs) | set(q.content) | set(q.words)
     start, end = bool(words & lx.START_WORDS), bool(words & lx.END_WORDS)
     return "start" if start and not end else "end" if end and not start else None
+
+
+def _until(tree: Tree, at: int | None) -> bool:
+    """Whether a date ends the state its word names ("remained open UNTIL 4 May 1926"): not when
+    that state began, what a question with that word asks ("when was it opened"). A date "since"
+    which a state holds ("closed since 1921") is when it began, and is left as it is."""
+    return at is not None and tree.tokens[at].dep == "pobj" and \
+        tree.tokens[tree.tokens[at].head].text.lower() in lx.UNTIL_WORDS
+
+
+def _until_asked(tree: Tree, at: int, q: Question) -> bool:
+    """Whether the state "until" ends is named by a word of the question: the word "until" hangs
+    from, or its complement ("remained OPEN until", "stayed CLOSED until")."""
+    held = tree.tokens[tree.tokens[at].head].head
+    words = [held] + [k for k in tree.children[held] if tree.tokens[k].dep in {"acomp", "xcomp", "oprd", "attr"}]
+    return any(_spells_asked(tree, k, q) for k in words)
 
 
 def _asked_life(q: Question) -> str:

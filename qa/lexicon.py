@@ -180,6 +180,7 @@ END_WORDS = {"die", "death", "close", "end", "abolish", "dissolve", "disband", "
 # a question with one of these asks for its start, or its end.
 BIRTH_WORDS = {"bear", "born", "birth", "birthday", "birthdate"}
 DEATH_WORDS = {"die", "died", "death"}
+UNTIL_WORDS = {"until", "till", "til"}   # "open UNTIL 1926": when being open ended
 RATE_WORDS = {"per", "each", "every", "apiece"}   # a question with one asks for a sum per unit ("$35.40 a share")
 TOTAL_WORDS = {"total", "overall", "whole", "entire", "combined", "aggregate"}   # ... with one, for a total
 # What a role candidate is weighed by: nearer in meaning to the first than to the second, it names

@@ -622,6 +622,18 @@ def test_a_birth_or_death_date_answers_only_a_question_about_the_birth_or_death(
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    # "until" closes the span of being open: not when it opened
+    ("When was the Kell station opened?", "The Kell station, first opened in 1840, remained open until 4 May 1926.", "1840"),
+    ("When did the Kell mill close?", "The Kell mill, closed by its owners in 1921, stayed closed until 1950.", "1921"),
+    # ... while the state "since" a date holds began then: that date is when it closed
+    ("When did the Kell mill close?", "Owners said the Kell mill, which had been closed since 1921, will reopen in 2026.",
+     "1921"),
+])
+def test_a_date_until_which_a_state_holds_is_not_when_it_began(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 def test_a_noun_that_modifies_another_is_a_candidate_of_its_own(nlp):
     q = analyse_question("What sport is Lena Varga associated with?", nlp)
     sentence = "Lena Varga joined a football club in Szeged in 2010."
