@@ -332,12 +332,16 @@ def score_values(text: str) -> list[Value]:
     return out
 
 
+# Not "3:45", nor the "3" of "3,998:"; nor a degree, minute or second of an angle or a coordinate
+# ("30°20′14″N", "a 45° slope"), which count nothing.
+COUNT_RE = re.compile(rf"(?i)(?<![\w.$£€%:/°º′″-])(?P<num>{NUM})(?:\s+(?P<scale>thousand|million|billion))?"
+                      r"(?![\w%/°º′″]|:\d|\.\d|,\d{3}(?!\d))")
+
+
 def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
     """Plain numbers (digits or words) outside the spans of the other kinds."""
     out = []
-    pattern = re.compile(rf"(?i)(?<![\w.$£€%:/-])(?P<num>{NUM})(?:\s+(?P<scale>thousand|million|billion))?"
-                         r"(?![\w%/]|:\d|\.\d|,\d{3}(?!\d))")   # not "3:45", nor the "3" of "3,998:"
-    for m in pattern.finditer(text):
+    for m in COUNT_RE.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         raw = m.group("num")

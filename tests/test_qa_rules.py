@@ -215,6 +215,14 @@ def test_a_figure_in_thousands_is_read_whole(text, counts):
 
 
 @pytest.mark.parametrize("text, counts", [
+    ("Tarlow lies at 30°20′14″N 90°50′31″W; 5,601 people live there.", ["5,601"]),
+    ("The hut stood at 46º 12′ on a slope, and 3 climbers slept in it.", ["3"]),
+])
+def test_the_degrees_and_minutes_of_a_coordinate_count_nothing(text, counts):
+    assert [v.text for v in typed_values(text)["count"]] == counts
+
+
+@pytest.mark.parametrize("text, counts", [
     ("One passenger is still missing.", ["One"]), ("Police found one of the boats.", ["one"]),
     ("No one was hurt.", []), ("At one point the boat listed.", []), ("One said the sea was calm.", []),
     ("She was the one who called.", []),
