@@ -589,6 +589,9 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             ids = _trimmed(tree, tree.tokens_in(e.start, e.end))
             if not ids:
                 continue
+            whole = _whole_name(tree, ids, s.analysis.entities, e) if fit < 0 and kind == "person" else ids
+            if whole != ids:   # the rest of a name spaCy split, and marked as another kind ("VESNA Dravić" an organisation)
+                ids, fit = whole, 0.0
             start, end, text = _span(tree, s.text, ids)
             v = Value(kind, text, start, end)
             v.fields = {"label_fit": fit}
@@ -687,6 +690,27 @@ def _agent_names(q: Question, s: Sentence, tree: Tree, found: list[Value], near:
         if v is not None:
             out.append(v)
     return out
+
+
+def _whole_name(tree: Tree, ids: list[int], entities, entity) -> list[int]:
+    """An entity's tokens with the proper nouns of the same name it left out: those it compounds
+    into and those compounded into it ("Vesna" of "Vesna Dravić"), none of another entity."""
+    if tree.tokens[ids[-1]].pos != "PROPN":
+        return ids
+    last = ids[-1]
+    while last + 1 < len(tree.tokens) and tree.tokens[last].dep == "compound" and tree.tokens[last].head == last + 1 \
+            and tree.tokens[last + 1].pos == "PROPN":
+        last += 1
+    run = _proper_run(tree, last)
+    if min(run) > ids[0]:
+        return ids
+    added = [i for i in run if i not in ids]
+    if len(added) > 2:   # a list of names the parse ran together, not one name
+        return ids
+    if any(other is not entity and any(other.start <= tree.tokens[i].start < other.end for i in added)
+           for other in entities):
+        return ids
+    return list(range(min(run), max(run) + 1))
 
 
 def _family_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:

@@ -642,6 +642,18 @@ def test_a_date_until_which_a_state_holds_is_not_when_it_began(nlp, question, se
     assert best(nlp, question, sentence) == answer
 
 
+def test_a_name_spacy_split_and_marked_another_kind_is_read_whole(nlp):
+    """The small model marks the first name of some people an organisation and leaves the surname
+    out ("[Vesna]ORG Dravić"): for a "who" question the name is read whole, of no marked kind."""
+    q = analyse_question("Who leads the union?", nlp)
+    text = "Police chief Ana Ruiz spoke; the union's leader, Milka Dravić, said the strike would go on."
+    parsed = analysis_of(nlp(text))
+    start = text.index("Milka")
+    split = dataclasses.replace(parsed, entities=tuple(e for e in parsed.entities if "Milka" not in e.text)
+                                + (Entity("Milka", "ORG", start, start + len("Milka")),))
+    assert values(q, Sentence(1, text, split))[0].text == "Milka Dravić"
+
+
 def test_a_noun_that_modifies_another_is_a_candidate_of_its_own(nlp):
     q = analyse_question("What sport is Lena Varga associated with?", nlp)
     sentence = "Lena Varga joined a football club in Szeged in 2010."
