@@ -345,6 +345,8 @@ def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         raw = m.group("num")
+        if raw[0] == "0" and raw[1:2].isdigit():
+            continue   # "03233", "007": a code (a postcode, a number on a list), no count
         amount = number(raw)
         if amount is None:
             continue

@@ -223,6 +223,14 @@ def test_the_degrees_and_minutes_of_a_coordinate_count_nothing(text, counts):
 
 
 @pytest.mark.parametrize("text, counts", [
+    ("Elkins, NH 03233 had 75 residents.", ["75"]),    # a postcode
+    ("Item 007 on the list: 0 injured, 12 treated.", ["0", "12"]),
+])
+def test_a_number_written_with_a_leading_zero_is_a_code_not_a_count(text, counts):
+    assert [v.text for v in typed_values(text)["count"]] == counts
+
+
+@pytest.mark.parametrize("text, counts", [
     ("One passenger is still missing.", ["One"]), ("Police found one of the boats.", ["one"]),
     ("No one was hurt.", []), ("At one point the boat listed.", []), ("One said the sea was calm.", []),
     ("She was the one who called.", []),
