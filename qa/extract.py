@@ -50,6 +50,8 @@ DAY_MISFIT = 0.3    # a figure set nearest another day than the one the question
 DAY_NEAR = 4        # ... nearest within this many steps of the parse ("40 per cent contained by Friday
                     # morning": 4); one set nearest the asked day gains as much
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
+ELSEWHERE_MISFIT = 0.3   # ... and one in a sentence naming only other places ("strikes in Iraq and Syria have killed
+                         # more than a dozen" for "how many died in the strike in Baghdad")
 OUTCOME_MISFIT = 1.0   # a count of another outcome than the asked one ("four DIED" for "how many were hurt")
 ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a person's title ("homes", "car")
 SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the question asks by ("Police said 40,000"
@@ -286,6 +288,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += FOCUS_FIT   # "Norhalm Bank" for "which bank", "spokesman Dario Kowalczyk" for "which spokesman"
         if elsewhere:   # not weighed against another source's value (`qa.disagreement.comparable`)
             v.fields = {**v.fields, "elsewhere": True}
+            if v.kind in FIGURE_KINDS:
+                v.score -= ELSEWHERE_MISFIT
         v.sentence_id = sentence.sentence_id
         out.append(v)
     out.sort(key=lambda v: -v.score)

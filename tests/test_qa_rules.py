@@ -662,6 +662,20 @@ def test_a_name_spacy_split_and_marked_another_kind_is_read_whole(nlp):
     assert values(q, Sentence(1, text, split))[0].text == "Milka Dravić"
 
 
+def test_a_figure_in_a_sentence_naming_only_other_places_fits_less(nlp):
+    """"Attacks in Chile and Peru have killed more than a dozen" is likelier a count of other
+    attacks than of the one in Bolivia the question asks about; a sentence naming Bolivia, or no
+    place at all, keeps its figure's fit."""
+    q = analyse_question("How many people died in the attack in Bolivia?", nlp)
+
+    def fit(text):
+        return values(q, Sentence(1, text, analysis_of(nlp(text))))[0].score
+
+    elsewhere = fit("Attacks in Chile and Peru have killed more than a dozen people.")
+    assert fit("Attacks this year have killed more than a dozen people.") - elsewhere > 0.2
+    assert fit("Attacks in Bolivia and Peru have killed more than a dozen people.") - elsewhere > 0.2
+
+
 def test_a_noun_that_modifies_another_is_a_candidate_of_its_own(nlp):
     q = analyse_question("What sport is Lena Varga associated with?", nlp)
     sentence = "Lena Varga joined a football club in Szeged in 2010."
