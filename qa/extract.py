@@ -50,8 +50,8 @@ DAY_MISFIT = 0.3    # a figure set nearest another day than the one the question
 DAY_NEAR = 4        # ... nearest within this many steps of the parse ("40 per cent contained by Friday
                     # morning": 4); one set nearest the asked day gains as much
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
-ELSEWHERE_MISFIT = 0.3   # ... and one in a sentence naming only other places ("strikes in Iraq and Syria have killed
-                         # more than a dozen" for "how many died in the strike in Baghdad")
+ELSEWHERE_MISFIT = 0.3   # ... and one in a sentence naming only other places ("attacks in Chile and Peru have killed
+                         # more than a dozen" for "how many died in the attack in Bolivia")
 OUTCOME_MISFIT = 1.0   # a count of another outcome than the asked one ("four DIED" for "how many were hurt")
 ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a person's title ("homes", "car")
 SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the question asks by ("Police said 40,000"
@@ -60,8 +60,8 @@ RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for (
 LIFE_MISFIT = 0.5    # a birth or death date ("Ada Fenwick (1590 - 1621)", "born in 1590") for a question about
                      # another event of that life ("when did she become duchess")
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
-FAMILY_FIT = 0.3   # a name its sentence gives the family tie the question asks for ("wife of CLEONYMUS" for "who
-                   # was her husband"); one given another tie ("daughter of LEOTYCHIDAS") loses as much
+FAMILY_FIT = 0.3   # a name its sentence gives the family tie the question asks for ("wife of PEDRO ALVAREZ" for
+                   # "who was her husband"); one given another tie ("daughter of TOMAS BRILL") loses as much
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
 LONG_AFTER = re.compile(r"(?i)\s*-?long\b")
@@ -355,7 +355,7 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question, first: i
     role, to a passive verb whose subject is one of its words ("the HOUSE was designed by", "the
     GROUP is supported by" for "which force supplies the group"). `near`: the sentence's uses of
     the question's words, names included. A name set right after the agent's noun counts as that
-    agent where the parse cut it off ("an album by American rapper SLIM THE MOBSTER"; `first`: the
+    agent where the parse cut it off ("an album by American rapper KID THE SAINT"; `first`: the
     name's first word). A verb reached only through a noun the question uses ("the album ...,
     HOSTED by X") does not count when "by" also hangs from such a noun itself ("the album BY Y")."""
     at = head
@@ -401,9 +401,9 @@ def _asked_tie(q: Question) -> tuple[str, str | None] | None:
 
 def _tie_of(tree: Tree, head: int | None) -> tuple[str, str | None] | None:
     """The family tie the sentence gives a name, to the one it is said of: the tie's own noun set
-    beside the name ("her husband CLEONYMUS", "CLEONYMUS, husband of"), the converse of a tie
-    whose "of" names it ("wife of CLEONYMUS": a spouse; "son of X": a parent, sex unsaid), or a
-    spouse by "married" ("married CLEONYMUS", "married to CLEONYMUS")."""
+    beside the name ("her husband TARQUON", "TARQUON, husband of"), the converse of a tie whose
+    "of" names it ("wife of TARQUON": a spouse; "son of X": a parent, sex unsaid), or a spouse by
+    "married" ("married TARQUON", "married to TARQUON")."""
     if head is None:
         return None
     at = head
@@ -485,7 +485,7 @@ def _focus_tokens(tree: Tree, q: Question) -> set[int]:
     if not q.focus or q.focus in GENERIC_FOCUS:
         if q.kind != "person":
             return set()
-        # "who leads the group": the noun its verb makes of the doer, "the Front's LEADER, Vesna Dravic"
+        # "who leads the group": the noun its verb makes of the doer, "the Front's LEADER, Milka Dravić"
         verbs = [stem(v) for v in q.verbs]
         return {i for i, t in enumerate(tree.tokens) if t.pos == "NOUN" and any(
             stem(t.text.lower()) != v and _grown_from(stem(t.text.lower()), v) for v in verbs)}
@@ -517,7 +517,7 @@ def _governing_verb(tree: Tree, at: int | None, participle: bool = False) -> int
 def _named_by_question(v: Value, q: Question) -> bool:
     if v.kind in NUMERIC_KINDS:
         return fold_name(v.text) in {fold_name(n) for n in q.names}
-    # each word the question's or a spelling of one: "Khentkawes" for a question about "Khentkaus"
+    # each word the question's or a spelling of one: "Meritaton" for a question about "Meritaten"
     words = [w for w in fold_name(v.text).split() if w not in lx.NAME_TITLES]
     return bool(words) and all(w in q.name_words or any(word_alike(w, n) for n in q.name_words) for w in words)
 
@@ -594,7 +594,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             if not ids:
                 continue
             whole = _whole_name(tree, ids, s.analysis.entities, e) if fit < 0 and kind == "person" else ids
-            if whole != ids:   # the rest of a name spaCy split, and marked as another kind ("VESNA Dravić" an organisation)
+            if whole != ids:   # the rest of a name spaCy split, and marked as another kind ("MILKA Dravić" an organisation)
                 ids, fit = whole, 0.0
             start, end, text = _span(tree, s.text, ids)
             v = Value(kind, text, start, end)
@@ -698,7 +698,7 @@ def _agent_names(q: Question, s: Sentence, tree: Tree, found: list[Value], near:
 
 def _whole_name(tree: Tree, ids: list[int], entities, entity) -> list[int]:
     """An entity's tokens with the proper nouns of the same name it left out: those it compounds
-    into and those compounded into it ("Vesna" of "Vesna Dravić"), none of another entity."""
+    into and those compounded into it ("Milka" of "Milka Dravić"), none of another entity."""
     if tree.tokens[ids[-1]].pos != "PROPN":
         return ids
     last = ids[-1]
@@ -719,7 +719,7 @@ def _whole_name(tree: Tree, ids: list[int], entities, entity) -> list[int]:
 
 def _family_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:
     """For a question asking for a family tie, the proper nouns spaCy marked no entity that the
-    sentence gives a tie (`_tie_of`): "her husband CLEONYMUS", "wife of CLEONYMUS"."""
+    sentence gives a tie (`_tie_of`): "her husband TARQUON", "wife of TARQUON"."""
     if q.kind != "person" or _asked_tie(q) is None:
         return []
     taken = [(v.start, v.end) for v in found]

@@ -425,7 +425,7 @@ def _name_words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=100_000)
 def word_alike(a: str, b: str) -> bool:
-    """Spellings of one word of a name: "Euan" and "Ewan", "Dravić" and "Dravich" folded."""
+    """Spellings of one word of a name: "Tolnai" and "Tolnay", "Marić" and "Marich" folded."""
     if a == b:
         return True
     if min(len(a), len(b)) < 4:
