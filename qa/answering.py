@@ -733,18 +733,27 @@ def _corroborate(decisions: list[Decision], s: Settings) -> None:
     nearly as fit (within `Settings.corroboration`), is the same as one (`same_value`), that one is taken
     (the victim's age beside the victim's name, a place parsed as a person). A source whose own
     value leads by more keeps it, so a disagreement stays one. Each source is weighed against the
-    others' first answers, not against answers changed here."""
+    others' first answers, not against answers changed here; two sources that would each take the
+    other's first answer (both state both figures, and lead with different ones) would only swap
+    them, so the surer of the two keeps its own and the other takes it."""
     answers = [(d, d.value) for d in decisions if d.value is not None]
+    moves = {}
     for d, value in answers:
-        others = [v for o, v in answers if o is not d]
-        if not others or any(compatible(value, v) for v in others):
+        others = [(o, v) for o, v in answers if o is not d]
+        if not others or any(compatible(value, v) for _, v in others):
             continue
-        found = [(alt.score, c, alt) for c in d.candidates for alt in c.values
-                 if alt is not value and alt.score >= value.score - s.corroboration
-                 and any(same_value(alt, v) for v in others)]
-        if not found:
-            continue
-        _, c, alt = max(found, key=lambda f: f[0])
+        found = [(alt.score, c, alt, [o for o, v in others if same_value(alt, v)]) for c in d.candidates
+                 for alt in c.values if alt is not value and alt.score >= value.score - s.corroboration]
+        found = [f for f in found if f[3]]
+        if found:
+            moves[id(d)] = (d, value, *max(found, key=lambda f: f[0])[1:])
+    # Two sources that would each take the other's first value ("$48.7m" and "$612.3m" crossing)
+    # keep the surer one's: it stays, the other moves to it.
+    for d, value, c, alt, towards in list(moves.values()):
+        crossed = [o for o in towards if id(o) in moves and d in moves[id(o)][4]]
+        if crossed and all(value.score >= o.value.score for o in crossed) and id(d) in moves:
+            del moves[id(d)]
+    for d, value, c, alt, _ in moves.values():
         _move_first(c.values, alt)
         _move_first(d.candidates, c)
         d.value = alt

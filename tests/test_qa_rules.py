@@ -885,6 +885,18 @@ def test_a_near_tie_between_a_sources_values_goes_to_the_one_other_sources_answe
     assert others[1].value.text == "Ms. Ruiz"   # already agrees with another source
 
 
+def test_two_sources_that_would_trade_values_both_take_the_surer_ones():
+    """Each source states both figures and leads with a different one: without care each would
+    take the other's, and the two would swap answers. The surer source keeps its own; the other
+    takes it."""
+    from qa.answering import _corroborate
+    from qa.settings import Settings
+    surer = _sourced(("Ana Ruiz", 0.60), ("Tom Bell", 0.50))
+    other = _sourced(("Tom Bell", 0.55), ("Ana Ruiz", 0.45))
+    _corroborate([surer, other], Settings(corroboration=0.15))
+    assert surer.value.text == "Ana Ruiz" and other.value.text == "Ana Ruiz"
+
+
 def test_top_per_document_keeps_every_document():
     scores = np.array([0.9, 0.1, 0.8, 0.7, 0.2, 0.3], dtype=np.float32)
     docs = np.array([0, 0, 0, 1, 1, 2], dtype=np.int32)
