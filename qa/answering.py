@@ -750,8 +750,8 @@ def _corroborate(decisions: list[Decision], s: Settings) -> None:
     # Two sources that would each take the other's first value ("$48.7m" and "$612.3m" crossing)
     # keep the surer one's: it stays, the other moves to it.
     for d, value, c, alt, towards in list(moves.values()):
-        crossed = [o for o in towards if id(o) in moves and d in moves[id(o)][4]]
-        if crossed and all(value.score >= o.value.score for o in crossed) and id(d) in moves:
+        crossed = [o for o in towards if id(o) in moves and any(x is d for x in moves[id(o)][4])]
+        if crossed and all(value.score >= o.value.score for o in crossed):
             del moves[id(d)]
     for d, value, c, alt, _ in moves.values():
         _move_first(c.values, alt)

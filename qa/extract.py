@@ -358,11 +358,7 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question, first: i
     agent where the parse cut it off ("an album by American rapper KID THE SAINT"; `first`: the
     name's first word). A verb reached only through a noun the question uses ("the album ...,
     HOSTED by X") does not count when "by" also hangs from such a noun itself ("the album BY Y")."""
-    at = head
-    for _ in range(3):   # up through the compounds and appositions of the name
-        if at is None or tree.tokens[at].dep not in {"compound", "appos", "flat"} or tree.tokens[at].head == at:
-            break
-        at = tree.tokens[at].head
+    at = _up_through(tree, head, {"compound", "appos", "flat"}) if head is not None else None
     if at is not None and tree.tokens[at].dep != "pobj" and first:
         before = first - 1 if tree.tokens[first - 1].pos != "PUNCT" else first - 2
         if before >= 0 and tree.tokens[before].dep == "pobj" and tree.tokens[before].pos == "NOUN" \
@@ -391,6 +387,17 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question, first: i
                                             and _spells_asked(tree, t.head, q) for i, t in enumerate(tree.tokens))
 
 
+def _up_through(tree: Tree, at: int, deps: set[str], steps: int = 3) -> int:
+    """The token a word of a name leads up to through the dependencies `deps` (the name's
+    compounds, its appositions), at most `steps` up."""
+    for _ in range(steps):
+        t = tree.tokens[at]
+        if t.dep not in deps or t.head == at:
+            break
+        at = t.head
+    return at
+
+
 def _asked_tie(q: Question) -> tuple[str, str | None] | None:
     """The family tie a "who" question asks for: "who was her HUSBAND", "who was X MARRIED to"."""
     for w in q.content:
@@ -406,11 +413,7 @@ def _tie_of(tree: Tree, head: int | None) -> tuple[str, str | None] | None:
     "married" ("married TARQUON", "married to TARQUON")."""
     if head is None:
         return None
-    at = head
-    for _ in range(3):   # up through the compounds of the name
-        if tree.tokens[at].dep not in {"compound", "flat"} or tree.tokens[at].head == at:
-            break
-        at = tree.tokens[at].head
+    at = _up_through(tree, head, {"compound", "flat"})
     t = tree.tokens[at]
     beside = [k for k in tree.children[at] if tree.tokens[k].dep in {"compound", "appos", "nmod"}]
     if t.dep == "appos":
@@ -951,10 +954,15 @@ def _asked_rate(q: Question) -> bool | None:
     return True if rate and not total else False if total and not rate else None
 
 
+def _every_word(q: Question) -> set[str]:
+    """The question's verbs and content words, as lemmas and as written."""
+    return set(q.verbs) | set(q.content) | set(q.words)
+
+
 def _asked_end(q: Question) -> str | None:
     """Whether a 'when' question asks for the start of a span of time (born, founded, opened,
     became) or its end (died, closed, abolished), by its verbs and content words."""
-    words = set(q.verbs) | set(q.content) | set(q.words)
+    words = _every_word(q)
     start, end = bool(words & lx.START_WORDS), bool(words & lx.END_WORDS)
     return "start" if start and not end else "end" if end and not start else None
 
@@ -977,7 +985,7 @@ def _until_asked(tree: Tree, at: int, q: Question) -> bool:
 
 def _asked_life(q: Question) -> str:
     """What a 'when' question asks of a life: "birth", "death", or "" (another event of it)."""
-    words = set(q.verbs) | set(q.content) | set(q.words)
+    words = _every_word(q)
     return "birth" if words & lx.BIRTH_WORDS else "death" if words & lx.DEATH_WORDS else ""
 
 
@@ -1018,15 +1026,7 @@ def _opens_life(before: str, s: Sentence, tree: Tree) -> bool:
     ids = tree.tokens_in(len(head) - 1, len(head))
     if not ids or tree.tokens[ids[-1]].pos != "PROPN":
         return False
-    i = ids[-1]
-    for _ in range(4):   # up through the name's compounds
-        t = tree.tokens[i]
-        if t.dep in {"nsubj", "nsubjpass"}:
-            return True
-        if t.dep not in {"compound", "flat", "appos"} or t.head == i:
-            return False
-        i = t.head
-    return False
+    return tree.tokens[_up_through(tree, ids[-1], {"compound", "flat", "appos"})].dep in {"nsubj", "nsubjpass"}
 
 
 def _date_fit(v: Value, q: Question) -> float:
