@@ -808,6 +808,8 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
         return 0.0
     counted = _counted_noun(tree, ids)
     if q.focus in lx.COUNT_NOUNS:   # "what is the total": the figure of it, of anything
+        if _figure_of(tree, ids, stem(q.focus)):
+            return COUNTED_FIT   # "a POPULATION of 4,200", "the TOLL is 12": the asked figure itself
         if q.focus in lx.PEOPLE_COUNTS and counted is not None and tree.tokens[counted].pos == "NOUN":
             # "what is the population": "1,791 PEOPLE", not "four TOWNSHIPS" or "699 HOUSEHOLDS"
             return COUNTED_FIT if tree.tokens[counted].lemma.lower() in lx.PEOPLE_NOUNS else COUNTED_MISFIT
@@ -830,6 +832,23 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
         fit = KIN_FIT   # people of another name: "4,820 children" for "how many participants"
     v.fields = {**v.fields, "counted": t.lemma.lower(), "counted_fit": fit}   # the answerer weighs it by meaning:
     return fit                                          # "112 homes" for "how many houses" (`Settings.counted_synonym`)
+
+
+def _figure_of(tree: Tree, ids: list[int], focus: str) -> bool:
+    """Whether a number is given as the figure the focus noun names: "a population OF 4,200" (the
+    object of "of" on that noun) or "the population IS 4,200" (what "is" says of it)."""
+    for i in ids:
+        t = tree.tokens[i]
+        if t.head in ids:
+            continue
+        h = tree.tokens[t.head]
+        if t.dep == "pobj" and h.text.lower() == "of" and h.head != t.head:
+            return stem(tree.tokens[h.head].lemma.lower()) == focus
+        if t.dep == "attr" and h.lemma == "be":
+            return any(tree.tokens[k].dep == "nsubj" and stem(tree.tokens[k].lemma.lower()) == focus
+                       for k in tree.children[t.head])
+        return False
+    return False
 
 
 RANGE_GAP = re.compile(r"\s*(?:[-\u2013\u2014]+|to|until|till)\s*", re.IGNORECASE)

@@ -249,6 +249,19 @@ def test_a_bare_number_counts_people_or_a_noun_named_before_it(nlp, question, se
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("sentence, answer", [
+    # the figure a count noun names ("a population OF 4,200", "the population IS 4,200") is that count,
+    # before people counted beside it
+    ("The town of Arden has a population of 4,200, about 310 people per square kilometre.", "4,200"),
+    ("As of 2015 the town had an estimated population of 117,088 and a population density of 2,470 persons per km².",
+     "117,088"),
+    ("Arden's population is 4,200, and 900 students attend its college.", "4,200"),
+    ("The population of Arden is 4,200, while 900 people live in the villages around it.", "4,200"),
+])
+def test_the_figure_a_count_noun_names_is_that_count(nlp, sentence, answer):
+    assert best(nlp, "What is the population of Arden?", sentence) == answer
+
+
 def test_a_bare_number_is_no_count_of_things_the_sentence_does_not_name(nlp):
     q = analyse_question("How many lifeboats did the ferry carry?", nlp)
     sentence = "Four dead, two missing after ferry capsizes"
