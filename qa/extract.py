@@ -377,7 +377,8 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question, first: i
     if tree.tokens[made].pos != "VERB":
         return False
     passive = any(u.head == made and u.dep == "nsubjpass" and i in near for i, u in enumerate(tree.tokens))
-    through = not q.verbs and (tree.tokens[made].head in near and tree.tokens[made].dep in {"acl", "relcl"}
+    verb = _up_through(tree, made, {"conj"})   # "written and DIRECTED by": what "written" hangs from
+    through = not q.verbs and (tree.tokens[verb].dep in {"acl", "relcl"} and _said_of_asked(tree, tree.tokens[verb].head, near)
                                or any(u.head == made and u.dep == "nsubj" and i in near
                                       for i, u in enumerate(tree.tokens)))
     if through and not passive and any(t.text.lower() == "by" and t.head in near and tree.tokens[t.head].pos != "VERB"
@@ -385,6 +386,16 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question, first: i
         return False   # "the album by Y, hosted by X": Y made it
     return (passive or through) and not any(t.text.lower() == "by" and t.head != i and tree.tokens[t.head].pos == "VERB"
                                             and _spells_asked(tree, t.head, q) for i, t in enumerate(tree.tokens))
+
+
+def _said_of_asked(tree: Tree, noun: int, near: set[int]) -> bool:
+    """Whether a noun is one of the question's words, or is said of one: what "is" makes of its
+    subject ("Pale Harbour is a NOVEL written by ...")."""
+    if noun in near:
+        return True
+    t = tree.tokens[noun]
+    return t.dep == "attr" and tree.tokens[t.head].lemma == "be" and any(
+        tree.tokens[k].dep == "nsubj" and k in near for k in tree.children[t.head])
 
 
 def _up_through(tree: Tree, at: int, deps: set[str], steps: int = 3) -> int:

@@ -576,6 +576,12 @@ def test_a_role_another_name_owns_is_not_the_one_the_question_asks_about(nlp, qu
     # ... also where the parse set the name apart from "rapper", the noun "by" takes
     ("Who is the artist of the album Night Moves?",
      "Night Moves is the street album by American rapper Slim the Mobster, hosted by DJ Tom Reed.", "Slim the Mobster"),
+    # a verb hanging from what "is" makes of the asked title ("Pale Harbour is a NOVEL written by"),
+    # also through "and" ("written and DIRECTED by")
+    ("Who is the creator of Pale Harbour?",
+     "Starring Anna Berg, Pale Harbour is a 2004 drama written and directed by John Miller.", "John Miller"),
+    ("Who is the author of Pale Harbour?", "Pale Harbour, which Anna Berg reviewed, is a 2004 novel written by John Miller.",
+     "John Miller"),
 ])
 def test_the_agent_by_gives_to_what_the_question_asks_about_is_its_maker(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
