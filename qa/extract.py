@@ -227,6 +227,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     days = _days(sentence, tree, asked_days) if asked_days else {}
     family = _asked_tie(q) if q.kind == "person" else None
     out = []
+    named_near: dict[int, int] = {}   # a value's distance to the question's names: what breaks an exact tie
     dateline = DATELINE.match(sentence.text)
     for v in found:
         if _named_by_question(v, q):
@@ -246,6 +247,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             continue   # the asked noun alone ("Ferry overturns in storm" for "which ferry") names nothing
         v.head = tree.root_of(ids)
         v.score = max(1.0 / (1.0 + min(dist[i] for i in ids)), 0.5 / (1.0 + min(dist_named[i] for i in ids)))
+        named_near[id(v)] = min(dist_named[i] for i in ids)
         verb = _governing_verb(tree, v.head, participle=v.kind in NUMERIC_KINDS)
         if verb is not None:
             v.fields = {**v.fields, "verb": tree.tokens[verb].text.lower()}   # as written: see Question.verb_forms
@@ -292,7 +294,10 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 v.score -= ELSEWHERE_MISFIT
         v.sentence_id = sentence.sentence_id
         out.append(v)
-    out.sort(key=lambda v: -v.score)
+    # An exact tie (often two values equally far from every word of the question) goes to the one
+    # nearer the names it gives: "Democratic" and "Republican" for "what party is Tate a member of"
+    # in "Cronk won the Democratic primary, while Tate won the Republican primary".
+    out.sort(key=lambda v: (-v.score, named_near[id(v)]))
     return out
 
 

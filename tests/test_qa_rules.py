@@ -588,6 +588,16 @@ def test_the_agent_by_gives_to_what_the_question_asks_about_is_its_maker(nlp, qu
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    ("Which party does Ortega belong to?", "Haas stood for the Labour Party in 2010, and Ortega, after a long career "
+     "in business, stood for the National Party in 2014.", "National Party"),
+    ("Which party is Ortega a member of?", "Mr Haas was a member of the Labour Party for a decade, and Mr Ortega, "
+     "after years in business, of the National Party.", "National Party"),
+])
+def test_an_exact_tie_goes_to_the_value_nearer_the_names_the_question_gives(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     # the question's verb says what is asked: the album's "by" is its artist, not its producer
     ("Who produced the album Blue Road?", "Blue Road, the third album by Mara Lind, was produced by Tom Reed.", "Tom Reed"),
     # "called by" hangs from a word of the question's relative clause, not from what it asks
