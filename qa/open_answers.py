@@ -17,6 +17,7 @@ import re
 from . import lexicon as lx
 from .extract import Sentence, Tree, anchors
 from .question import Question
+from .retrieval import stem
 from .values import Value, fold_name
 
 # Dependents that end a short phrase: a clause or a list goes on past the answer.
@@ -70,8 +71,12 @@ def _clause(tree: Tree, kids: list[list[int]], at: int) -> set[int]:
 
 
 def _polar(q: Question, tree: Tree) -> Value:
-    """'no' when a negation's head has one of the question's words (names aside) in its subtree."""
-    near = anchors(tree, q, names=False)
+    """'no' when a negation's head has one of the question's words (names aside) in its subtree,
+    but not a verb that only spells a noun the question's clause is said of: "no infrastructure was
+    STRUCK" denies nothing of "was the STRIKE an act of self-defence"."""
+    subjects = {stem(s) for s in q.subjects}
+    near = {i for i in anchors(tree, q, names=False)
+            if tree.tokens[i].pos != "VERB" or stem(tree.tokens[i].lemma.lower()) not in subjects}
     kids = tree.children
     for i, t in enumerate(tree.tokens):
         if t.dep == "neg" or t.lemma.lower() in lx.NEGATIONS and t.dep in {"det", "neg", "advmod", "nsubj", "dobj",

@@ -43,6 +43,8 @@ class Question:
                                        # a flight took off from), "" (where something is or happened)
     length_too: bool = False           # a duration question a length may answer ("how long is the bridge")
     share_too: bool = False            # a money question a percentage may answer ("by how much did shares fall")
+    subjects: frozenset[str] = frozenset()   # of a yes/no question, the lemmas of the nouns its clauses are said of
+                                             # ("strike" in "was the strike an act of self-defence")
 
     @property
     def wants_value(self) -> bool:
@@ -96,7 +98,9 @@ def analyse_question(text: str, nlp) -> Question:
                     asks=_asks(tokens) if kind in {"open", "thing"} else (),
                     direction=_direction(low, verbs) if kind == "place" else "",
                     length_too=kind == "duration" and HOW_LONG_IS.search(text) is not None,
-                    share_too=kind == "money" and BY_HOW_MUCH.search(text) is not None)
+                    share_too=kind == "money" and BY_HOW_MUCH.search(text) is not None,
+                    subjects=frozenset(t.lemma_.lower() for t in tokens if t.dep_ in {"nsubj", "nsubjpass"}
+                                       and t.pos_ == "NOUN") if form == "polar" else frozenset())
 
 
 DEFINING = re.compile(r"^(?:who|what) (?:is|was|are|were) (?P<a>.+?)(?: (?:best |mainly )?known for)?\??$|"

@@ -993,6 +993,12 @@ def test_open_question_forms(nlp, question, form):
     ("Did the court allow the appeal?", "The court did not allow the appeal, the clerk said.", "no"),
     # a negation about something else does not answer the question
     ("Did the mayor call the closure temporary?", "The mayor called the closure temporary and said no jobs would go.", "yes"),
+    # ... nor one of a verb that spells the noun the question's clause is said of
+    ("Did the union say the strike was legal?",
+     "The strike was legal, and no workers struck at the other plant, the union said.", "yes"),
+    ("Was the strike an act of self-defence?",
+     "The strike was an act of self-defence, and no bridges or roads were struck, officials said.", "yes"),
+    ("Were any civilians harmed in the strike?", "The army said no civilians were harmed in the strike.", "no"),
 ])
 def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sentence, expected):
     assert open_answer(nlp, question, sentence) == expected
