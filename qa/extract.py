@@ -928,6 +928,11 @@ def _of_another_place(tree: Tree, ids: list[int], places: dict[int, bool]) -> bo
         heads.add(counted)
     own = [k for h in heads for p in tree.children[h] if tree.tokens[p].dep == "prep"
            for k in tree.children[p] if tree.tokens[k].dep == "pobj" and k in places]
+    if not own:   # the place of the verb it is the object or subject of: "has sent 2,500 troops TO IRAQ"
+        verbs = {tree.tokens[h].head for h in heads if tree.tokens[h].dep in {"dobj", "nsubj", "nsubjpass"}}
+        own = [k for v in verbs if tree.tokens[v].pos in {"VERB", "AUX"} for p in tree.children[v]
+               if tree.tokens[p].dep in {"prep", "dative"} for k in tree.children[p]
+               if tree.tokens[k].dep == "pobj" and k in places]
     return bool(own) and not any(places[k] for k in own)
 
 

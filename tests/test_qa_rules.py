@@ -436,6 +436,9 @@ def test_people_of_another_name_count_short_of_the_asked_noun(nlp):
      "2,500"),
     ("How many soldiers are in Estonia?", "Britain has 900 soldiers in Estonia and 2,500 in Norway to train local forces.",
      "900"),
+    # the place of the verb the figure's noun is the object of
+    ("How many aid workers are in Kenya?",
+     "The charity has flown 120 aid workers to Somalia this year, while 45 aid workers remain in Kenya.", "45"),
 ])
 def test_a_figure_of_another_place_than_the_asked_one_misfits(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
