@@ -765,6 +765,10 @@ def _capitalised_run(tree: Tree, first: int) -> list[int]:
         elif ids and word.lower() in lx.NAME_LINKS and i + 1 < len(tree.tokens) \
                 and tree.tokens[i + 1].text[:1].isupper():
             ids.append(i)
+        elif ids and word == "-" and i + 1 < len(tree.tokens) and tree.tokens[i + 1].text[:1].isupper() \
+                and tree.tokens[i - 1].start + len(tree.tokens[i - 1].text) == tree.tokens[i].start \
+                and tree.tokens[i].start + 1 == tree.tokens[i + 1].start:
+            ids.append(i)   # a hyphen inside a word: "In-Flight Safety"
         else:
             break
         i += 1

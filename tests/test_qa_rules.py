@@ -572,6 +572,9 @@ def test_a_role_another_name_owns_is_not_the_one_the_question_asks_about(nlp, qu
      "Blue Road is the third studio album by American pop rock band Girls Like Boys.", "Girls Like Boys"),
     ("Who is the artist of the album Blue Road?",   # "trio" is what "by" takes; the name stands after it
      "Blue Road is the third studio album by American trio Boys Like Rain.", "Boys Like Rain"),
+    ("Who is the artist of the album Blue Road?",   # ... a hyphen inside a word of it and all
+     "Blue Road is the debut album by Canadian indie rock band In-Flight Choir, released in 2006 on Daisy Records.",
+     "In-Flight Choir"),
     # "by" on the album itself names its maker; "by" on a verb hanging from the album, another part
     ("Who is the artist of the album Blue Road?",
      "Blue Road is the live album by the Harbour Street Band, presented by Tom Reed.", "Harbour Street Band"),
