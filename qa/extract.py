@@ -295,8 +295,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         v.sentence_id = sentence.sentence_id
         out.append(v)
     # An exact tie (often two values equally far from every word of the question) goes to the one
-    # nearer the names it gives: "Democratic" and "Republican" for "what party is Tate a member of"
-    # in "Cronk won the Democratic primary, while Tate won the Republican primary".
+    # nearer the names it gives: "the Labour Party" and "the National Party" for "which party does
+    # Ortega belong to" in "Haas stood for the Labour Party in 2010, and Ortega, after a long career
+    # in business, stood for the National Party".
     out.sort(key=lambda v: (-v.score, named_near[id(v)]))
     return out
 
@@ -768,7 +769,7 @@ def _capitalised_run(tree: Tree, first: int) -> list[int]:
         elif ids and word == "-" and i + 1 < len(tree.tokens) and tree.tokens[i + 1].text[:1].isupper() \
                 and tree.tokens[i - 1].start + len(tree.tokens[i - 1].text) == tree.tokens[i].start \
                 and tree.tokens[i].start + 1 == tree.tokens[i + 1].start:
-            ids.append(i)   # a hyphen inside a word: "In-Flight Safety"
+            ids.append(i)   # a hyphen inside a word: "In-Flight Choir"
         else:
             break
         i += 1
@@ -932,7 +933,7 @@ def _of_another_place(tree: Tree, ids: list[int], places: dict[int, bool]) -> bo
         heads.add(counted)
     own = [k for h in heads for p in tree.children[h] if tree.tokens[p].dep == "prep"
            for k in tree.children[p] if tree.tokens[k].dep == "pobj" and k in places]
-    if not own:   # the place of the verb it is the object or subject of: "has sent 2,500 troops TO IRAQ"
+    if not own:   # the place of the verb it is the object or subject of: "has flown 120 aid workers TO SOMALIA"
         verbs = {tree.tokens[h].head for h in heads if tree.tokens[h].dep in {"dobj", "nsubj", "nsubjpass"}}
         own = [k for v in verbs if tree.tokens[v].pos in {"VERB", "AUX"} for p in tree.children[v]
                if tree.tokens[p].dep in {"prep", "dative"} for k in tree.children[p]

@@ -72,8 +72,8 @@ def _clause(tree: Tree, kids: list[list[int]], at: int) -> set[int]:
 
 def _polar(q: Question, tree: Tree) -> Value:
     """'no' when a negation's head has one of the question's words (names aside) in its subtree,
-    but not a verb that only spells a noun the question's clause is said of: "no infrastructure was
-    STRUCK" denies nothing of "was the STRIKE an act of self-defence"."""
+    but not a verb that only spells a noun the question's clause is said of: "no workers STRUCK at
+    the other plant" denies nothing of "did the union say the STRIKE was legal"."""
     subjects = {stem(s) for s in q.subjects}
     near = {i for i in anchors(tree, q, names=False)
             if tree.tokens[i].pos != "VERB" or stem(tree.tokens[i].lemma.lower()) not in subjects}

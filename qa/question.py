@@ -44,7 +44,7 @@ class Question:
     length_too: bool = False           # a duration question a length may answer ("how long is the bridge")
     share_too: bool = False            # a money question a percentage may answer ("by how much did shares fall")
     subjects: frozenset[str] = frozenset()   # of a yes/no question, the lemmas of the nouns its clauses are said of
-                                             # ("strike" in "was the strike an act of self-defence")
+                                             # ("strike" in "was the strike legal")
 
     @property
     def wants_value(self) -> bool:

@@ -449,15 +449,15 @@ def same_name(a: str, b: str) -> bool:
     matched = sum(any(word_alike(w, x) for x in long_) for w in short)
     if matched == len(short):
         return True
-    # One word apart, the last alike: a spelling of the other word ("Euan" and "Ewan", "Pat" and
-    # "Patrick"), not another word ("Jane Smith" and "John Smith", a "bronze medal" and a "silver medal").
+    # One word apart, the last alike: a spelling of the other word ("Jon" and "John", "Ed" and
+    # "Edward"), not another word ("Jane Smith" and "John Smith", a "bronze medal" and a "silver medal").
     return len(short) >= 2 and matched >= len(short) - 1 and word_alike(short[-1], long_[-1]) and \
         len(short) == len(long_) and all(_spelt_alike(w, x) for w, x in zip(short, long_))
 
 
 def _spelt_alike(a: str, b: str) -> bool:
-    """Two words that may spell one: alike, one the start of the other ("pat", "patrick"), or
-    mostly the same letters ("euan", "ewan")."""
+    """Two words that may spell one: alike, one the start of the other ("ed", "edward"), or
+    mostly the same letters ("steven", "stephen")."""
     return word_alike(a, b) or a.startswith(b) or b.startswith(a) or SequenceMatcher(None, a, b).ratio() >= 0.6
 
 

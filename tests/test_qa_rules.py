@@ -383,8 +383,8 @@ def test_an_era_is_read_in_capitals_only():
     ("TWU", "Tarn Workers' Union", True), ("O.R.C.", "Office of Rail Conduct", True),       # initials
     ("NHA", "National Housing Authority of Dunmere", False), ("Tarn", "TWU", False),
     # one word apart and the last alike: a spelling of that word, not another word
-    ("Pat Ryder", "Patrick Ryder", True), ("Steven Hall", "Stephen Hall", True),
-    ("Jane Smith", "John Smith", False), ("bronze medal", "silver medal", False), ("Upton Road", "River Road", False),
+    ("Ed Dunne", "Edward Dunne", True), ("Steven Hall", "Stephen Hall", True),
+    ("Jane Smith", "John Smith", False), ("bronze medal", "silver medal", False), ("Mill Road", "River Road", False),
 ])
 def test_spellings_of_one_name(a, b, same):
     assert same_name(a, b) is same
