@@ -384,7 +384,8 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question, first: i
         return False
     passive = any(u.head == made and u.dep == "nsubjpass" and i in near for i, u in enumerate(tree.tokens))
     verb = _up_through(tree, made, {"conj"})   # "written and DIRECTED by": what "written" hangs from
-    through = not q.verbs and (tree.tokens[verb].dep in {"acl", "relcl"} and _said_of_asked(tree, tree.tokens[verb].head, near)
+    through = not q.verbs and (tree.tokens[verb].dep in {"acl", "relcl"}
+                               and _said_of_asked(tree, tree.tokens[verb].head, near)
                                or any(u.head == made and u.dep == "nsubj" and i in near
                                       for i, u in enumerate(tree.tokens)))
     if through and not passive and any(t.text.lower() == "by" and t.head in near and tree.tokens[t.head].pos != "VERB"
@@ -933,7 +934,8 @@ def _of_another_place(tree: Tree, ids: list[int], places: dict[int, bool]) -> bo
         heads.add(counted)
     own = [k for h in heads for p in tree.children[h] if tree.tokens[p].dep == "prep"
            for k in tree.children[p] if tree.tokens[k].dep == "pobj" and k in places]
-    if not own:   # the place of the verb it is the object or subject of: "has flown 120 aid workers TO SOMALIA"
+    if not own:   # the place of the verb its noun is the object or subject of: "has flown 120 aid
+                  # workers TO SOMALIA"
         verbs = {tree.tokens[h].head for h in heads if tree.tokens[h].dep in {"dobj", "nsubj", "nsubjpass"}}
         own = [k for v in verbs if tree.tokens[v].pos in {"VERB", "AUX"} for p in tree.children[v]
                if tree.tokens[p].dep in {"prep", "dative"} for k in tree.children[p]
