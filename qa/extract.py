@@ -246,8 +246,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         elif focus and all(i in focus for i in ids):
             continue   # the asked noun alone ("Ferry overturns in storm" for "which ferry") names nothing
         v.head = tree.root_of(ids)
-        v.score = max(1.0 / (1.0 + min(dist[i] for i in ids)), 0.5 / (1.0 + min(dist_named[i] for i in ids)))
         named_near[id(v)] = min(dist_named[i] for i in ids)
+        v.score = max(1.0 / (1.0 + min(dist[i] for i in ids)), 0.5 / (1.0 + named_near[id(v)]))
         verb = _governing_verb(tree, v.head, participle=v.kind in NUMERIC_KINDS)
         if verb is not None:
             v.fields = {**v.fields, "verb": tree.tokens[verb].text.lower()}   # as written: see Question.verb_forms
@@ -398,11 +398,16 @@ def _made_by(tree: Tree, head: int | None, near: set[int], q: Question, first: i
 def _said_of_asked(tree: Tree, noun: int, near: set[int]) -> bool:
     """Whether a noun is one of the question's words, or is said of one: what "is" makes of its
     subject ("Pale Harbour is a NOVEL written by ...")."""
-    if noun in near:
-        return True
-    t = tree.tokens[noun]
-    return t.dep == "attr" and tree.tokens[t.head].lemma == "be" and any(
-        tree.tokens[k].dep == "nsubj" and k in near for k in tree.children[t.head])
+    return noun in near or any(k in near for k in _subjects_of(tree, noun))
+
+
+def _subjects_of(tree: Tree, attr: int) -> list[int]:
+    """What "is" says a word of: the subjects of the copula a word is the attribute of ("PALE
+    HARBOUR is a novel", "the POPULATION is 4,200"); none for a word in another role."""
+    t = tree.tokens[attr]
+    if t.dep != "attr" or tree.tokens[t.head].lemma != "be":
+        return []
+    return [k for k in tree.children[t.head] if tree.tokens[k].dep == "nsubj"]
 
 
 def _up_through(tree: Tree, at: int, deps: set[str], steps: int = 3) -> int:
@@ -830,7 +835,7 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
         return 0.0
     counted = _counted_noun(tree, ids)
     if q.focus in lx.COUNT_NOUNS:   # "what is the total": the figure of it, of anything
-        if _figure_of(tree, ids, stem(q.focus)):
+        if _figure_of(tree, v.head, stem(q.focus)):
             return COUNTED_FIT   # "a POPULATION of 4,200", "the TOLL is 12": the asked figure itself
         if q.focus in lx.PEOPLE_COUNTS and counted is not None and tree.tokens[counted].pos == "NOUN":
             # "what is the population": "1,791 PEOPLE", not "four TOWNSHIPS" or "699 HOUSEHOLDS"
@@ -856,21 +861,15 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
     return fit                                          # "112 homes" for "how many houses" (`Settings.counted_synonym`)
 
 
-def _figure_of(tree: Tree, ids: list[int], focus: str) -> bool:
-    """Whether a number is given as the figure the focus noun names: "a population OF 4,200" (the
-    object of "of" on that noun) or "the population IS 4,200" (what "is" says of it)."""
-    for i in ids:
-        t = tree.tokens[i]
-        if t.head in ids:
-            continue
-        h = tree.tokens[t.head]
-        if t.dep == "pobj" and h.text.lower() == "of" and h.head != t.head:
-            return stem(tree.tokens[h.head].lemma.lower()) == focus
-        if t.dep == "attr" and h.lemma == "be":
-            return any(tree.tokens[k].dep == "nsubj" and stem(tree.tokens[k].lemma.lower()) == focus
-                       for k in tree.children[t.head])
-        return False
-    return False
+def _figure_of(tree: Tree, at: int, focus: str) -> bool:
+    """Whether a number (`at`: its phrase's root) is given as the figure the focus noun names: "a
+    population OF 4,200" (the object of "of" on that noun) or "the population IS 4,200" (what "is"
+    says of it)."""
+    t = tree.tokens[at]
+    h = tree.tokens[t.head]
+    if t.dep == "pobj" and h.text.lower() == "of" and h.head != t.head:
+        return stem(tree.tokens[h.head].lemma.lower()) == focus
+    return any(stem(tree.tokens[k].lemma.lower()) == focus for k in _subjects_of(tree, at))
 
 
 RANGE_GAP = re.compile(r"\s*(?:[-\u2013\u2014]+|to|until|till)\s*", re.IGNORECASE)
@@ -932,15 +931,19 @@ def _of_another_place(tree: Tree, ids: list[int], places: dict[int, bool]) -> bo
     counted = _counted_noun(tree, ids)
     if counted is not None:
         heads.add(counted)
-    own = [k for h in heads for p in tree.children[h] if tree.tokens[p].dep == "prep"
-           for k in tree.children[p] if tree.tokens[k].dep == "pobj" and k in places]
+    own = _places_under(tree, heads, places, {"prep"})
     if not own:   # the place of the verb its noun is the object or subject of: "has flown 120 aid
                   # workers TO SOMALIA"
         verbs = {tree.tokens[h].head for h in heads if tree.tokens[h].dep in {"dobj", "nsubj", "nsubjpass"}}
-        own = [k for v in verbs if tree.tokens[v].pos in {"VERB", "AUX"} for p in tree.children[v]
-               if tree.tokens[p].dep in {"prep", "dative"} for k in tree.children[p]
-               if tree.tokens[k].dep == "pobj" and k in places]
+        verbs = {v for v in verbs if tree.tokens[v].pos in {"VERB", "AUX"}}
+        own = _places_under(tree, verbs, places, {"prep", "dative"})
     return bool(own) and not any(places[k] for k in own)
+
+
+def _places_under(tree: Tree, heads: set[int], places: dict[int, bool], preps: set[str]) -> list[int]:
+    """The places the prepositions (of the dependencies `preps`) under these words take: "IN Estonia"."""
+    return [k for h in heads for p in tree.children[h] if tree.tokens[p].dep in preps
+            for k in tree.children[p] if tree.tokens[k].dep == "pobj" and k in places]
 
 
 @lru_cache(maxsize=20_000)
