@@ -217,8 +217,9 @@ def fit(records, mode: str) -> Settings:
     return fit_flags(records, fit_addressing(records, for_mode(mode)))
 
 
-def held_out(records, kept, mode: str, log) -> dict:
-    """Each story answered by settings fitted without it; the contract's report, per story and pooled."""
+def held_out(records, kept, mode: str, log, groups: dict[str, str] | None = None) -> dict:
+    """Each story answered by settings fitted without it; the contract's report, per story and pooled
+    (per material, and per suite folder: `groups` maps a news story to its folder's name)."""
     import qa
     from eval.scoring import report
 
@@ -228,6 +229,8 @@ def held_out(records, kept, mode: str, log) -> dict:
         folds.setdefault(key, set()).add(rec.story)
     per_story = {}
     pooled: dict[str, tuple[list, list]] = {"news": ([], []), "ramdocs": ([], [])}
+    for folder in dict.fromkeys((groups or {}).values()):
+        pooled[f"news in {folder}"] = ([], [])
     for (material, fold), names in sorted(folds.items()):
         train = [r for r in records if not (r.material == material and r.story in names)]
         settings = fit(train, mode)
@@ -236,8 +239,12 @@ def held_out(records, kept, mode: str, log) -> dict:
             index_dir, golds = kept[(material, name)]
             answerer = qa.Answerer.open(index_dir, settings)
             golds = [dataclasses.replace(g, id=f"{name}/{g.id}") for g in golds]
+            answers = [answerer.ask(g.question, mode=mode).to_dict() for g in golds]
             golds_all += golds
-            answers_all += [answerer.ask(g.question, mode=mode).to_dict() for g in golds]
+            answers_all += answers
+            if material == "news" and groups and name in groups and len(set(groups.values())) > 1:
+                pooled[f"news in {groups[name]}"][0].extend(golds)
+                pooled[f"news in {groups[name]}"][1].extend(answers)
         per_story[fold] = report(golds_all, answers_all, [0.0] * len(golds_all))
         per_story[fold]["settings"] = dataclasses.asdict(settings)
         pooled[material][0].extend(golds_all)
@@ -278,6 +285,7 @@ def main(suites, ramdocs, limit, mode, no_held_out, cache):
     log = lambda line: click.echo(line, err=True)   # noqa: E731
     cache = Path(cache) if cache else None
     records, kept = collect(suite_stories(suites), "news", mode, log, cache)
+    groups = {story.name: Path(folder).resolve().name for folder in suites for story in suite_stories([folder])}
     if ramdocs:
         more, kept_more = collect(ramdocs_stories(ramdocs, limit), "ramdocs", mode, log, cache)
         records += more
@@ -288,7 +296,7 @@ def main(suites, ramdocs, limit, mode, no_held_out, cache):
         click.echo(f"  {key} = {value}")
     if no_held_out:
         return
-    result = held_out(records, kept, mode, log)
+    result = held_out(records, kept, mode, log, groups)
     click.echo("")
     click.echo("held out (each story answered by settings fitted without it):")
     click.echo(f"{'story':<34} {'q':>4} {'ev.rec':>7} {'ans.acc':>7} {'src.prec':>8} {'no-ans':>7} {'dis.P':>6} {'dis.F1':>6}")
