@@ -29,7 +29,7 @@ from index.store import committed_generation
 from . import lexicon as lx
 from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
-from .disagreement import SourceValue, comparable, compare, surely_stated
+from .disagreement import SourceValue, comparable, compare, fits, surely_stated
 from .extract import COUNTED_FIT, COUNTED_MISFIT, OUTCOME_MISFIT, ROLE_MISFIT, Sentence, Tree, values
 from .open_answers import open_value
 from .question import Question, analyse_question
@@ -367,6 +367,7 @@ class Answerer:
         answer.disagreement = compare(
             [SourceValue(src.doc_id, src.outlet, primary[src.doc_id].value,
                          comparable=_confident(primary[src.doc_id], s),
+                         fits=fits(primary[src.doc_id].value, s.flag_value_fit, s.flag_measure_fit),
                          stated=surely_stated(primary[src.doc_id].stated, s.flag_value_fit))
              for src in answer.sources if src.doc_id in primary], topic_of(q))
         summarize(answer, q)

@@ -33,7 +33,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from .disagreement import SourceValue, comparable, compare, surely_stated  # noqa: E402
+from .disagreement import SourceValue, comparable, compare, fits, surely_stated  # noqa: E402
 from .settings import Settings, for_mode  # noqa: E402
 
 PERMISSIVE = dict(threshold=-9.0, open_threshold=-9.0, relative=0.0, no_value_penalty=0.0, weights=())
@@ -190,6 +190,7 @@ def flags(records, settings: Settings, fit_min: float, fused_min: float) -> tupl
         said = _addressed(rec, probabilities(rec, settings.weights), settings)
         values = [SourceValue(str(i), rec.outlets[i], d.value,
                               comparable=comparable(d.value, d.fused, fit_min, fused_min, settings.flag_measure_fit),
+                              fits=fits(d.value, fit_min, settings.flag_measure_fit),
                               stated=surely_stated(d.stated, fit_min))
                   for i, d in enumerate(rec.docs) if said[i] and d.value is not None]
         flag = compare(values, "").flag

@@ -3,10 +3,11 @@
 Not disagreements: two spellings of one name, "about 2,500" against "2,500" (a qualifier says how
 exact a figure is, not which figure), one figure in two units ("10,400 acres" and "4,200
 hectares"), one clock time in words and digits, values extracted without confidence (a flag made
-of an extraction error is worse for a reader than a missed one), and two values each source
-states both of: an outlet that gives "900" as its answer but also says "2,500" near the question is not
-in dispute with one that says "2,500" (most often the question picked one of two figures the
-outlet gives, "900 troops in Syria and 2,500 in Iraq").
+of an extraction error is worse for a reader than a missed one; a value fitting the question that
+another source gives too is confident, however far down its article it sits), and two values
+each source states both of: an outlet that gives "900" as its answer but also says "2,500" near
+the question is not in dispute with one that says "2,500" (most often the question picked one of
+two figures the outlet gives, "900 troops in Syria and 2,500 in Iraq").
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class SourceValue:
     outlet: str
     value: Value
     comparable: bool = True     # False: extracted without the confidence a flag needs
+    fits: bool = False          # its value fits the question as a flag needs, whatever its sentence's score
+                                # (`fits`): then another source's same value makes it confident (`compare`)
     stated: tuple[Value, ...] = ()   # the values the source surely states near the question (`surely_stated`)
 
 
@@ -59,14 +62,19 @@ def states(sv: SourceValue, value: Value) -> bool:
     return any(same_value(v, value) for v in sv.stated)
 
 
-def comparable(value: Value, fused: float, fit_min: float, fused_min: float, measure_min: float = 0.0) -> bool:
-    """Whether a source's value is sure enough to be weighed against another's: it fits at least
+def fits(value: Value, fit_min: float, measure_min: float = 0.0) -> bool:
+    """Whether a source's value fits the question enough to be weighed against another's: at least
     `fit_min` (a measure at least `measure_min` too: "50 knots" of the wind, fitting "how fast was
-    the ferry" little, is no second answer to it), its sentence's fused score reaches `fused_min`,
-    and its sentence is not about another place than the question's (a value about another place
-    is not weighed against this one)."""
+    the ferry" little, is no second answer to it), and its sentence is not about another place
+    than the question's (a value about another place is not weighed against this one)."""
     least = max(fit_min, measure_min) if value.kind == "measure" else fit_min
-    return value.score >= least and fused >= fused_min and not value.fields.get("elsewhere")
+    return value.score >= least and not value.fields.get("elsewhere")
+
+
+def comparable(value: Value, fused: float, fit_min: float, fused_min: float, measure_min: float = 0.0) -> bool:
+    """Whether a source's value is sure enough to be weighed against another's on its own: it
+    `fits`, and its sentence's fused score reaches `fused_min`."""
+    return fits(value, fit_min, measure_min) and fused >= fused_min
 
 
 def disputed(a: SourceValue, b: SourceValue) -> bool:
@@ -91,7 +99,11 @@ def compare(values: list[SourceValue], topic: str) -> Disagreement:
     """The Disagreement over all sources' values; flagged only between confident, incompatible ones."""
     groups = group(values)
     entries = [DisagreementValue(value=shown(g), doc_ids=[sv.doc_id for sv in g]) for g in groups]
-    sure = [sv for sv in values if sv.comparable]
+    # A value that fits but whose sentence the question's words reach little is confident when
+    # another source gives it too: two outlets saying "five hospitals" far down their reports.
+    fitting = [sv for sv in values if sv.fits or sv.comparable]
+    sure = [sv for sv in values if sv.comparable or sv.fits and any(
+        other is not sv and same_value(other.value, sv.value) for other in fitting)]
     at_odds = {id(a) for a in sure for b in sure if disputed(a, b)}
     confident = group([sv for sv in sure if id(sv) in at_odds])
     if len(confident) < 2 or confident[0][0].value.kind in UNFLAGGED_KINDS:

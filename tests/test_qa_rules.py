@@ -837,6 +837,20 @@ def test_no_flag_from_look_alikes_or_values_without_confidence():
     assert not shaky.flag and len(shaky.values) == 2   # both shown, not weighed against each other
 
 
+def test_a_value_two_sources_give_is_confident_however_far_down_it_sits():
+    """Two outlets that both say "five hospitals", each in a sentence the question's words reach
+    little (not comparable alone), are in dispute with one that says "six"; one such outlet alone
+    is not, nor two when one of them fits the question too little."""
+    five_a, five_b, six = source_values(("Five hospitals were hit.", "count", False),
+                                        ("Five hospitals shut their doors.", "count", False),
+                                        ("Six hospitals were hit.", "count", True))
+    five_a.fits = five_b.fits = True
+    assert compare([five_a, five_b, six], "Hospitals").flag
+    assert not compare([five_a, six], "").flag
+    five_b.fits = False
+    assert not compare([five_a, five_b, six], "").flag
+
+
 def test_no_flag_between_sources_that_each_state_both_values():
     """An outlet whose answer is "900" but which also says "2,500" near the question is not in
     dispute with one that says "2,500"; an outlet that never states the other figure is."""
