@@ -95,17 +95,25 @@ def _names(g: list[SourceValue]) -> str:
     return outlets[0] if len(outlets) == 1 else ", ".join(outlets[:-1]) + " and " + outlets[-1]
 
 
+def _at_odds(sure: list[SourceValue]) -> list[list[SourceValue]]:
+    """The groups of these values that some other of them disputes."""
+    at_odds = {id(a) for a in sure for b in sure if disputed(a, b)}
+    return group([sv for sv in sure if id(sv) in at_odds])
+
+
 def compare(values: list[SourceValue], topic: str) -> Disagreement:
     """The Disagreement over all sources' values; flagged only between confident, incompatible ones."""
     groups = group(values)
     entries = [DisagreementValue(value=shown(g), doc_ids=[sv.doc_id for sv in g]) for g in groups]
-    # A value that fits but whose sentence the question's words reach little is confident when
-    # another source gives it too: two outlets saying "five hospitals" far down their reports.
-    fitting = [sv for sv in values if sv.fits or sv.comparable]
-    sure = [sv for sv in values if sv.comparable or sv.fits and any(
-        other is not sv and same_value(other.value, sv.value) for other in fitting)]
-    at_odds = {id(a) for a in sure for b in sure if disputed(a, b)}
-    confident = group([sv for sv in sure if id(sv) in at_odds])
+    confident = _at_odds([sv for sv in values if sv.comparable])
+    if len(confident) < 2:
+        # No dispute among the values sure on their own: a value that fits but whose sentence the
+        # question's words reach little counts when another source gives it too (two outlets'
+        # "five hospitals" far down their reports against a third's "six"). Where the sure ones
+        # are in dispute already, the banner names only them.
+        fitting = [sv for sv in values if sv.fits or sv.comparable]
+        confident = _at_odds([sv for sv in values if sv.comparable or sv.fits and any(
+            other is not sv and same_value(other.value, sv.value) for other in fitting)])
     if len(confident) < 2 or confident[0][0].value.kind in UNFLAGGED_KINDS:
         return Disagreement(flag=False, summary="", values=entries)
     parts = [f"{_names(g)} {'say' if len(g) > 1 else 'says'} {shown(g)}" for g in confident]

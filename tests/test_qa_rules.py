@@ -840,7 +840,8 @@ def test_no_flag_from_look_alikes_or_values_without_confidence():
 def test_a_value_two_sources_give_is_confident_however_far_down_it_sits():
     """Two outlets that both say "five hospitals", each in a sentence the question's words reach
     little (not comparable alone), are in dispute with one that says "six"; one such outlet alone
-    is not, nor two when one of them fits the question too little."""
+    is not, nor two when one of them fits the question too little. A dispute among values sure on
+    their own is not widened by them."""
     five_a, five_b, six = source_values(("Five hospitals were hit.", "count", False),
                                         ("Five hospitals shut their doors.", "count", False),
                                         ("Six hospitals were hit.", "count", True))
@@ -849,6 +850,12 @@ def test_a_value_two_sources_give_is_confident_however_far_down_it_sits():
     assert not compare([five_a, six], "").flag
     five_b.fits = False
     assert not compare([five_a, five_b, six], "").flag
+    # Where the values sure on their own are in dispute already, the banner names only them.
+    two, three, also_three = source_values(("Two people died.", "count", True), ("Three people died.", "count", True),
+                                           ("Three soldiers died last week.", "count", False))
+    also_three.fits = True
+    d = compare([two, three, also_three], "Killed")
+    assert d.flag and "Outlet 2" not in d.summary and "Outlet 1 says Three" in d.summary
 
 
 def test_no_flag_between_sources_that_each_state_both_values():
