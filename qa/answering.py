@@ -29,7 +29,7 @@ from index.store import committed_generation
 from . import lexicon as lx
 from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
-from .disagreement import SourceValue, comparable, compare, fits, surely_stated
+from .disagreement import compare, weighed
 from .extract import COUNTED_FIT, COUNTED_MISFIT, OUTCOME_MISFIT, ROLE_MISFIT, Sentence, Tree, values
 from .open_answers import open_value
 from .question import Question, analyse_question
@@ -365,11 +365,9 @@ class Answerer:
         self._cite(answer, decisions, s, q)
         primary = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses and d.value}
         answer.disagreement = compare(
-            [SourceValue(src.doc_id, src.outlet, primary[src.doc_id].value,
-                         comparable=_confident(primary[src.doc_id], s),
-                         fits=fits(primary[src.doc_id].value, s.flag_value_fit, s.flag_measure_fit),
-                         stated=surely_stated(primary[src.doc_id].stated, s.flag_value_fit))
-             for src in answer.sources if src.doc_id in primary], topic_of(q))
+            [weighed(src.doc_id, src.outlet, d.value, d.candidates[0].fused, d.stated, s.flag_value_fit, s.flag_fused,
+                     s.flag_measure_fit)
+             for src in answer.sources if (d := primary.get(src.doc_id)) is not None], topic_of(q))
         summarize(answer, q)
         return answer
 
@@ -829,11 +827,6 @@ def citations_for(d: Decision, s: Settings) -> list[Candidate]:
     if first not in cited:
         cited = sorted(cited[:s.max_citations - 1] + [first], key=lambda c: -c.evidence(s))
     return cited
-
-
-def _confident(d: Decision, s: Settings) -> bool:
-    return d.value is not None and comparable(d.value, d.candidates[0].fused, s.flag_value_fit, s.flag_fused,
-                                              s.flag_measure_fit)
 
 
 def topic_of(q: Question) -> str:

@@ -33,7 +33,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from .disagreement import SourceValue, comparable, compare, fits, surely_stated  # noqa: E402
+from .disagreement import compare, weighed  # noqa: E402
 from .settings import Settings, for_mode  # noqa: E402
 
 PERMISSIVE = dict(threshold=-9.0, open_threshold=-9.0, relative=0.0, no_value_penalty=0.0, weights=())
@@ -188,10 +188,8 @@ def flags(records, settings: Settings, fit_min: float, fused_min: float) -> tupl
     tp = fp = fn = 0
     for rec in records:
         said = _addressed(rec, probabilities(rec, settings.weights), settings)
-        values = [SourceValue(str(i), rec.outlets[i], d.value,
-                              comparable=comparable(d.value, d.fused, fit_min, fused_min, settings.flag_measure_fit),
-                              fits=fits(d.value, fit_min, settings.flag_measure_fit),
-                              stated=surely_stated(d.stated, fit_min))
+        values = [weighed(str(i), rec.outlets[i], d.value, d.fused, d.stated, fit_min, fused_min,
+                          settings.flag_measure_fit)
                   for i, d in enumerate(rec.docs) if said[i] and d.value is not None]
         flag = compare(values, "").flag
         tp += flag and rec.disagree
@@ -230,8 +228,9 @@ def held_out(records, kept, mode: str, log, groups: dict[str, str] | None = None
         folds.setdefault(key, set()).add(rec.story)
     per_story = {}
     pooled: dict[str, tuple[list, list]] = {"news": ([], []), "ramdocs": ([], [])}
-    for folder in dict.fromkeys((groups or {}).values()):
-        pooled[f"news in {folder}"] = ([], [])
+    folders = dict.fromkeys((groups or {}).values())
+    if len(folders) > 1:   # one folder's pool would be the news pool again
+        pooled.update({f"news in {folder}": ([], []) for folder in folders})
     for (material, fold), names in sorted(folds.items()):
         train = [r for r in records if not (r.material == material and r.story in names)]
         settings = fit(train, mode)
@@ -243,9 +242,10 @@ def held_out(records, kept, mode: str, log, groups: dict[str, str] | None = None
             answers = [answerer.ask(g.question, mode=mode).to_dict() for g in golds]
             golds_all += golds
             answers_all += answers
-            if material == "news" and groups and name in groups and len(set(groups.values())) > 1:
-                pooled[f"news in {groups[name]}"][0].extend(golds)
-                pooled[f"news in {groups[name]}"][1].extend(answers)
+            apart = pooled.get(f"news in {groups[name]}") if material == "news" and name in (groups or {}) else None
+            if apart is not None:
+                apart[0].extend(golds)
+                apart[1].extend(answers)
         per_story[fold] = report(golds_all, answers_all, [0.0] * len(golds_all))
         per_story[fold]["settings"] = dataclasses.asdict(settings)
         pooled[material][0].extend(golds_all)
@@ -285,8 +285,9 @@ def main(suites, ramdocs, limit, mode, no_held_out, cache):
     ramdocs = ramdocs or (str(default_ramdocs) if default_ramdocs.is_file() else None)
     log = lambda line: click.echo(line, err=True)   # noqa: E731
     cache = Path(cache) if cache else None
-    records, kept = collect(suite_stories(suites), "news", mode, log, cache)
-    groups = {story.name: Path(folder).resolve().name for folder in suites for story in suite_stories([folder])}
+    stories = suite_stories(suites)
+    records, kept = collect(stories, "news", mode, log, cache)
+    groups = {story.name: story.folder.parent.resolve().name for story in stories}
     if ramdocs:
         more, kept_more = collect(ramdocs_stories(ramdocs, limit), "ramdocs", mode, log, cache)
         records += more

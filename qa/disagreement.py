@@ -77,6 +77,15 @@ def comparable(value: Value, fused: float, fit_min: float, fused_min: float, mea
     return fits(value, fit_min, measure_min) and fused >= fused_min
 
 
+def weighed(doc_id: str, outlet: str, value: Value, fused: float, stated: Iterable[Value], fit_min: float,
+            fused_min: float, measure_min: float = 0.0) -> SourceValue:
+    """A source's value with what a flag weighs of it, by the flag's cut-offs: whether it is sure
+    on its own (`comparable`; `fused`: its sentence's score), whether it `fits`, and the values the
+    source surely states near the question (`stated`, those `surely_stated`)."""
+    return SourceValue(doc_id, outlet, value, comparable=comparable(value, fused, fit_min, fused_min, measure_min),
+                       fits=fits(value, fit_min, measure_min), stated=surely_stated(stated, fit_min))
+
+
 def disputed(a: SourceValue, b: SourceValue) -> bool:
     """Two sources are in dispute when their values cannot both be true and neither states the other's."""
     return not compatible(a.value, b.value) and not states(a, b.value) and not states(b, a.value)
