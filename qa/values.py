@@ -142,6 +142,7 @@ DATE_RE = re.compile(
     rf"|(?<=\bin )(?P<yr7>1[0-4]\d\d)(?![\w%,.]\d)"
     rf"|(?-i:\b(?:mid-|(?:early|late|in|since|until|by|last|next|from|during|before|after)\s+)(?P<mon4>"   # a month
     rf"January|February|March|April|June|July|August|September|October|November|December)\b(?!\.?,?\s+\d))"   # alone
+    rf"|(?<![\w.,$'-])(?:(?P<part>early|mid|late)[- ]|mid)?(?P<dec>1[0-9]\d0|20[0-9]0)'?s\b"   # "the early 1920s"
     rf"|(?<![\w.,$])(?P<yr4>1[5-9]\d\d|20\d\d)(?![\w%])"
     rf"|(?<![\w.,])\d{{1,2}}\.\d{{1,2}}\.(?P<yr8>1[5-9]\d\d|20\d\d)(?![\w%]|[.,]\d)")   # "1.8.1866": its year (day or month first?)
 
@@ -294,6 +295,9 @@ def date_values(text: str) -> list[Value]:
             f["month"] = lx.MONTHS[mon.lower()]
         if m.group("mon4"):   # "in mid-March": the month's name alone
             out.append(Value("date", mon, m.start("mon4"), m.end("mon4"), fields=f))
+            continue
+        if m.group("dec"):   # a decade: the years it spans ("in the 1790s", "the mid-1960s")
+            out.append(Value("date", m.group(0), m.start(), m.end(), fields={"decade": int(m.group("dec"))}))
             continue
         if m.group("yr8"):
             out.append(Value("date", m.group("yr8"), m.start("yr8"), m.end("yr8"), fields={"year": int(m.group("yr8"))}))
@@ -501,6 +505,15 @@ def same_value(a: Value, b: Value) -> bool:
     return compatible(a, b)
 
 
+def _years(v: Value) -> tuple[int, int] | None:
+    """The years a date spans: its year, or its decade's ten ("the 1790s"); "the 1500s" may be a
+    century, so it spans a hundred."""
+    if "decade" in v.fields:
+        d = v.fields["decade"]
+        return d, d + (99 if d % 100 == 0 else 9)
+    return (v.fields["year"], v.fields["year"]) if "year" in v.fields else None
+
+
 def compatible(a: Value, b: Value) -> bool:
     """Whether both values can be true at once (the same figure, name, day or time)."""
     if a.kind in NAMES and b.kind in NAMES:
@@ -527,6 +540,9 @@ def compatible(a: Value, b: Value) -> bool:
         tolerance = 0.01 * max(abs(a.high), abs(b.high)) if a.kind == "measure" else -1e-9
         return a.low < b.high + tolerance and b.low < a.high + tolerance
     if a.kind == "date":
+        if "decade" in a.fields or "decade" in b.fields:   # "1795" falls in "the 1790s"
+            spans = [_years(v) for v in (a, b)]
+            return None in spans or spans[0][0] <= spans[1][1] and spans[1][0] <= spans[0][1]
         return all(a.fields[k] == b.fields[k] for k in ("year", "month", "day", "weekday")
                    if k in a.fields and k in b.fields)
     return fold_name(a.text) == fold_name(b.text) or same_name(a.text, b.text)

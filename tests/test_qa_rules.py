@@ -354,6 +354,10 @@ def test_durations(a, b, same):
     ("The abbey was founded in 1132.", "Monks founded the abbey in 1132 after a fire.", True),
     ("Talks began in mid-March.", "Talks began on March 14.", True),                  # a month named alone
     ("Talks began in mid-March.", "Talks began on April 2.", False),
+    ("The barn dates to the 1790s.", "The barn was raised in 1795.", True),            # a decade holds its years
+    ("The barn dates to the 1790s.", "The barn was raised in 1805.", False),
+    ("The label was founded in the early 1920s.", "The label was founded in the late 1950s.", False),
+    ("The chapel dates from the 1500s.", "The chapel was built in 1550.", True),         # or a century
 ])
 def test_dates(a, b, same):
     assert compatible(one(a, "date"), one(b, "date")) is same
@@ -365,6 +369,9 @@ def test_dates(a, b, same):
     ("Date opened : 1.8.1866 Location : Stepney", "1866"),   # day and month in figures: which is which is unsaid, the year is not
     ("The kiln was relit on 12.04.1953 after the war.", "1953"),
     ("Version 2.1.2 shipped with 3.5 per cent fewer faults.", None),
+    ("A record label of the early 1920s, it pressed six discs.", "early 1920s"),
+    ("The farmhouse dates to the 1790s.", "1790s"),
+    ("Sales of the 737's rose.", None),
 ])
 def test_a_date_is_read_whole_or_by_its_year(text, date):
     found = typed_values(text)["date"]
