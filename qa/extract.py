@@ -1147,6 +1147,8 @@ def _roles(q: Question, s: Sentence, tree: Tree) -> list[Value]:
     spans: list[list[int]] = [ids for r in (persons or runs) for ids in _titles_of(tree, r, named=True)]
     for ids in (p for p in people if p and not set(p) & set(name_ids)):
         spans += _titles_of(tree, ids, named=False)
+    if not name_ids and not people:   # "he was appointed chaplain": the person the question names, by a pronoun
+        spans += _predicated_titles(tree, set())
     for i, t in enumerate(tokens):   # "as director", "position of director"
         if t.text.lower() == "as" and i + 1 < len(tokens):
             obj = [k for k in range(i + 1, min(i + 6, len(tokens))) if tokens[k].head == i and tokens[k].dep == "pobj"]
@@ -1186,10 +1188,9 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
     run = [k for k in name_ids if not named and k < max(name_ids) and tokens[k].text.lower().strip(".") in lx.NAME_TITLES
            and tokens[k].text.lower() != "the"]   # a title spaCy took into the person's name
     j = first - 1
-    if (named and j >= 0 and tokens[j].pos == "PROPN" and tokens[j].ent == "PERSON"
-            and (j == 0 or tokens[j - 1].ent != "PERSON")
+    while (named and j >= 0 and tokens[j].pos == "PROPN" and tokens[j].ent == "PERSON"
             and tokens[j].text.lower().strip(".") not in TITLES):
-        j -= 1   # the first name the question left out ("Paul Schultz" for "General Schultz") titles nobody
+        j -= 1   # the names the question left out ("Paul Schultz", "John Gabe Morgan" for "General Morgan") title nobody
     while j >= 0 and (tokens[j].pos in TITLE_POS or tokens[j].tag == "VBG") and tokens[j].dep in {  # "MANAGING partner"
             "compound", "amod", "nmod"} and not (
             tokens[j].ent and tokens[j].ent not in {"PERSON", ""} and tokens[j].pos == "PROPN"):
@@ -1202,10 +1203,38 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
             spans.append(_noun_phrase(tree, i))
         if i in inside and t.dep == "appos" and t.head not in inside and tokens[t.head].pos == "NOUN":
             spans.append(_noun_phrase(tree, t.head))   # "Arvandel's chief executive, Oskar Delacourt, said"
-        if t.dep == "attr" and t.pos == "NOUN" and any(tokens[k].head == t.head and tokens[k].dep == "nsubj"
-                                                       and k in inside for k in range(len(tokens))):
+    return spans + _predicated_titles(tree, inside)
+
+
+def _predicated_titles(tree: Tree, inside: set[int]) -> list[list[int]]:
+    """Titles the sentence gives the person as its subject: "X is the director", "he was appointed
+    chaplain", "she was promoted to lieutenant general" (the person: `_is_the_person`)."""
+    tokens = tree.tokens
+    spans = []
+    for i, t in enumerate(tokens):
+        if t.dep in {"attr", "oprd"} and _titling_noun(t) and any(
+                tokens[k].dep in {"nsubj", "nsubjpass"} and _is_the_person(tree, k, inside)
+                for k in tree.children[t.head]):
             spans.append(_noun_phrase(tree, i))
+        if t.dep == "pobj" and _titling_noun(t) and tokens[t.head].text.lower() == "to":
+            verb = tokens[t.head].head
+            if tokens[verb].pos == "VERB" and tokens[verb].tag == "VBN" and any(
+                    tokens[k].dep == "nsubjpass" and _is_the_person(tree, k, inside) for k in tree.children[verb]):
+                spans.append(_noun_phrase(tree, i))
     return spans
+
+
+def _titling_noun(t) -> bool:
+    """A noun that may title someone: a common noun, or a proper one no entity takes ("Vice Admiral")."""
+    return t.pos == "NOUN" or t.pos == "PROPN" and not t.ent
+
+
+def _is_the_person(tree: Tree, k: int, inside: set[int]) -> bool:
+    """The token is the person's name, or "he" / "she" in a sentence that names no other person."""
+    if k in inside:
+        return True
+    return tree.tokens[k].text.lower() in {"he", "she"} and not any(
+        t.ent == "PERSON" for i, t in enumerate(tree.tokens) if i not in inside)
 
 
 def _trailing_possessor_dropped(tree: Tree, ids: list[int]) -> list[int]:
