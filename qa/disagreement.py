@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .answer import Disagreement, DisagreementValue
-from .values import NAMES, Value, compatible, same_value
+from .values import NAMES, Value, compatible, name_words, same_value
 
 UNFLAGGED_KINDS = {"thing", "name"}   # "what sport": a kind and its sub-kind can both be right; "the name of the
                                      # ferry": the small model's labels make a ship's operator or a place look like
@@ -58,8 +58,14 @@ def surely_stated(stated: Iterable[Value], fit_min: float) -> tuple[Value, ...]:
 
 def states(sv: SourceValue, value: Value) -> bool:
     """Whether the source states this value too, among the values near the question: the same
-    figure, name, day or time, not merely one that cannot be compared with it."""
-    return any(same_value(v, value) for v in sv.stated)
+    figure, name, day or time, not merely one that cannot be compared with it. One word of a longer
+    name that is itself the name of another kind of thing does not state it: a town's name
+    ("Brennock's race") states no "Brennock County Board of Canvassers"."""
+    return any(same_value(v, value) and not _part_of(v, value) for v in sv.stated)
+
+
+def _part_of(v: Value, whole: Value) -> bool:
+    return v.fields.get("label_fit", 0.0) < 0 and len(name_words(v.text)) == 1 < len(name_words(whole.text))
 
 
 def fits(value: Value, fit_min: float, measure_min: float = 0.0) -> bool:

@@ -882,6 +882,27 @@ def test_no_flag_between_sources_that_each_state_both_values():
     assert not compare([e, f], "").flag
 
 
+def test_a_town_named_in_a_longer_name_does_not_state_that_name(nlp):
+    """An outlet that says the City Vote Commission will certify the result, and near the question
+    mentions the town ("Tarnley's long race"), does not state another's "Tarnley County Board of
+    Elections": the town is a place, not the body. An outlet that names the body by one word of it
+    read as a body ("the Board") does state it."""
+    q = analyse_question("Which body will certify the result?", nlp)
+
+    def org(sentence: str, text: str):
+        return next(v for v in values(q, Sentence(0, sentence, analysis_of(nlp(sentence)))) if v.text == text)
+
+    board = org("The Tarnley County Board of Elections will certify the result.", "Tarnley County Board of Elections")
+    commission = org("The City Vote Commission will certify the result.", "City Vote Commission")
+    town = org("Recount confirms win as Tarnley's long mayoral race finally ends.", "Tarnley")
+    assert town.fields.get("label_fit", 0) < 0
+    a = SourceValue("d0", "Outlet 0", board, stated=(board,))
+    b = SourceValue("d1", "Outlet 1", commission, stated=(commission, town))
+    assert compare([a, b], "Which body").flag
+    b.stated = (commission, dataclasses.replace(town, fields={**town.fields, "label_fit": 0.3}))
+    assert not compare([a, b], "").flag
+
+
 def test_a_figure_that_cannot_be_compared_with_the_other_sources_is_not_stating_it():
     """An outlet that says "$34.50 a share" and, near the question, "$2.3 billion" in all, does not
     state another outlet's "$35.40 a share": a total and a price per share are not one figure, so
