@@ -366,8 +366,8 @@ class Answerer:
         primary = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses and d.value}
         answer.disagreement = compare(
             [weighed(src.doc_id, src.outlet, d.value, d.candidates[0].fused, d.stated, s.flag_value_fit, s.flag_fused,
-                     s.flag_measure_fit)
-             for src in answer.sources if (d := primary.get(src.doc_id)) is not None], topic_of(q))
+                     s.flag_measure_fit, s.flag_thing_fit)
+             for src in answer.sources if (d := primary.get(src.doc_id)) is not None], topic_of(q), s.flag_kinds_apart)
         summarize(answer, q)
         return answer
 
@@ -650,6 +650,7 @@ class Answerer:
         for c in every:
             for v in c.values:
                 v.score = 0.5 * v.score + s.thing_weight * fit[v.text]
+                v.vector = vectors[v.text]   # what a flag weighs two kinds by (`qa.disagreement.compare`)
             c.values.sort(key=lambda v: -v.score)
 
     # -- cite ----------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Not disagreements: two spellings of one name, "about 2,500" against "2,500" (a qualifier says how
 exact a figure is, not which figure), one figure in two units ("10,400 acres" and "4,200
-hectares"), one clock time in words and digits, values extracted without confidence (a flag made
+hectares"), one clock time in words and digits, two kinds near in meaning ("football" and
+"soccer", "hockey" and "ice hockey"; "snooker" and "badminton" are a disagreement), values
+extracted without confidence (a flag made
 of an extraction error is worse for a reader than a missed one; a value fitting the question that
 another source gives too is confident, however far down its article it sits), and two values
 each source states both of: an outlet that gives "900" as its answer but also says "2,500" near
@@ -17,9 +19,8 @@ from dataclasses import dataclass
 from .answer import Disagreement, DisagreementValue
 from .values import NAMES, Value, compatible, name_words, same_value
 
-UNFLAGGED_KINDS = {"thing", "name"}   # "what sport": a kind and its sub-kind can both be right; "the name of the
-                                     # ferry": the small model's labels make a ship's operator or a place look like
-                                     # one more name for it (each source's name is still listed, unflagged)
+UNFLAGGED_KINDS = {"name"}   # "the name of the ferry": the small model's labels make a ship's operator or a place
+                            # look like one more name for it (each source's name is still listed, unflagged)
 
 
 @dataclass
@@ -68,33 +69,50 @@ def _part_of(v: Value, whole: Value) -> bool:
     return v.fields.get("label_fit", 0.0) < 0 and len(name_words(v.text)) == 1 < len(name_words(whole.text))
 
 
-def fits(value: Value, fit_min: float, measure_min: float = 0.0) -> bool:
+def fits(value: Value, fit_min: float, measure_min: float = 0.0, thing_min: float = 0.0) -> bool:
     """Whether a source's value fits the question enough to be weighed against another's: at least
     `fit_min` (a measure at least `measure_min` too: "50 knots" of the wind, fitting "how fast was
     the ferry" little, is no second answer to it), and its sentence is not about another place
     than the question's (a value about another place is not weighed against this one)."""
-    least = max(fit_min, measure_min) if value.kind == "measure" else fit_min
+    least = max(fit_min, measure_min) if value.kind == "measure" else max(fit_min, thing_min) \
+        if value.kind == "thing" else fit_min
     return value.score >= least and not value.fields.get("elsewhere")
 
 
-def comparable(value: Value, fused: float, fit_min: float, fused_min: float, measure_min: float = 0.0) -> bool:
+def comparable(value: Value, fused: float, fit_min: float, fused_min: float, measure_min: float = 0.0,
+               thing_min: float = 0.0) -> bool:
     """Whether a source's value is sure enough to be weighed against another's on its own: it
     `fits`, and its sentence's fused score reaches `fused_min`."""
-    return fits(value, fit_min, measure_min) and fused >= fused_min
+    return fits(value, fit_min, measure_min, thing_min) and fused >= fused_min
 
 
 def weighed(doc_id: str, outlet: str, value: Value, fused: float, stated: Iterable[Value], fit_min: float,
-            fused_min: float, measure_min: float = 0.0) -> SourceValue:
+            fused_min: float, measure_min: float = 0.0, thing_min: float = 0.0) -> SourceValue:
     """A source's value with what a flag weighs of it, by the flag's cut-offs: whether it is sure
     on its own (`comparable`; `fused`: its sentence's score), whether it `fits`, and the values the
     source surely states near the question (`stated`, those `surely_stated`)."""
-    return SourceValue(doc_id, outlet, value, comparable=comparable(value, fused, fit_min, fused_min, measure_min),
-                       fits=fits(value, fit_min, measure_min), stated=surely_stated(stated, fit_min))
+    return SourceValue(doc_id, outlet, value, comparable=comparable(value, fused, fit_min, fused_min, measure_min,
+                                                                    thing_min),
+                       fits=fits(value, fit_min, measure_min, thing_min), stated=surely_stated(stated, fit_min))
 
 
-def disputed(a: SourceValue, b: SourceValue) -> bool:
+def disputed(a: SourceValue, b: SourceValue, kinds_apart: float = 0.0) -> bool:
     """Two sources are in dispute when their values cannot both be true and neither states the other's."""
-    return not compatible(a.value, b.value) and not states(a, b.value) and not states(b, a.value)
+    return _clash(a.value, b.value, kinds_apart) and not states(a, b.value) and not states(b, a.value)
+
+
+def _clash(a: Value, b: Value, kinds_apart: float) -> bool:
+    """Whether two values cannot both be true. Two kinds ("what sport", "what genre") can, as a
+    kind and its sub-kind ("football", "American football"), two words for one ("football",
+    "soccer") or two facets ("a drone strike", "a US strike"): they clash only as whole phrases
+    whose meanings are less alike than `kinds_apart` ("snooker" and "badminton", "a novel" and
+    "a film"); never where `kinds_apart` is 0."""
+    if a.kind != "thing" or b.kind != "thing":
+        return not compatible(a, b)
+    if kinds_apart <= 0 or a.vector is None or b.vector is None or a.fields.get("focus_phrase") \
+            or b.fields.get("focus_phrase"):
+        return False
+    return not compatible(a, b) and float(a.vector @ b.vector) < kinds_apart
 
 
 def shown(g: list[SourceValue]) -> str:
@@ -110,17 +128,19 @@ def _names(g: list[SourceValue]) -> str:
     return outlets[0] if len(outlets) == 1 else ", ".join(outlets[:-1]) + " and " + outlets[-1]
 
 
-def _at_odds(sure: list[SourceValue]) -> list[list[SourceValue]]:
+def _at_odds(sure: list[SourceValue], kinds_apart: float) -> list[list[SourceValue]]:
     """The groups of these values that some other of them disputes."""
-    at_odds = {id(a) for a in sure for b in sure if disputed(a, b)}
+    at_odds = {id(a) for a in sure for b in sure if disputed(a, b, kinds_apart)}
     return group([sv for sv in sure if id(sv) in at_odds])
 
 
-def compare(values: list[SourceValue], topic: str) -> Disagreement:
-    """The Disagreement over all sources' values; flagged only between confident, incompatible ones."""
+def compare(values: list[SourceValue], topic: str, kinds_apart: float = 0.0) -> Disagreement:
+    """The Disagreement over all sources' values; flagged only between confident, incompatible ones
+    (two kinds, "what sport", only when their meanings are less alike than `kinds_apart`, the
+    answerer's `Settings.flag_kinds_apart`; 0: never)."""
     groups = group(values)
     entries = [DisagreementValue(value=shown(g), doc_ids=[sv.doc_id for sv in g]) for g in groups]
-    confident = _at_odds([sv for sv in values if sv.comparable])
+    confident = _at_odds([sv for sv in values if sv.comparable], kinds_apart)
     if len(confident) < 2:
         # No dispute among the values sure on their own: a value that fits but whose sentence the
         # question's words reach little counts when another source gives it too (two outlets'
@@ -128,7 +148,7 @@ def compare(values: list[SourceValue], topic: str) -> Disagreement:
         # are in dispute already, the banner names only them.
         fitting = [sv for sv in values if sv.fits or sv.comparable]
         confident = _at_odds([sv for sv in values if sv.comparable or sv.fits and any(
-            other is not sv and same_value(other.value, sv.value) for other in fitting)])
+            other is not sv and same_value(other.value, sv.value) for other in fitting)], kinds_apart)
     if len(confident) < 2 or confident[0][0].value.kind in UNFLAGGED_KINDS:
         return Disagreement(flag=False, summary="", values=entries)
     parts = [f"{_names(g)} {'say' if len(g) > 1 else 'says'} {shown(g)}" for g in confident]

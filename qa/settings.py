@@ -53,6 +53,10 @@ class Settings:
                                      # disagreement; in the ferry story of eval/suite the figures of other things,
                                      # a wind's speed for the ferry's, waves for the water's depth, fit <= 0.11,
                                      # those asked for >= 0.2)
+    flag_thing_fit: float = 0.3      # ... and a "what X" kind's fit this (fitted by qa.calibrate among 0-0.5 and never)
+    flag_kinds_apart: float = 0.70   # two "what X" kinds are in dispute only when their meanings are less alike than
+                                     # this ("snooker" / "badminton" 0.52, "novel" / "film" 0.46; not "football" /
+                                     # "soccer" 0.85); 0 flags none
     # The fitted address model over qa.answering.FEATURES, bias last; () scores by evidence alone.
     weights: tuple[float, ...] = (0.2336, 1.20317, 1.23979, -0.46426, -1.3549, 8.07599, -1.21516, 1.27722, 3.59011,
                                   -0.16049, 0.35442, 0.75839, 2.29387, -9.50413)

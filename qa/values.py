@@ -35,6 +35,8 @@ class Value:
     head: int | None = None   # token index of the value's root in the sentence (set by extraction)
     score: float = 0.0        # how well it answers the question (set by extraction)
     sentence_id: int = -1
+    vector: object = field(default=None, compare=False, repr=False)   # a "what X" phrase's meaning (the answerer's
+                                                                      # unit vector of its text), when it was embedded
 
 
 # -- numbers ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import index
 from qa.answering import MAX_QUESTION_CHARS, Answerer, ask
 from qa.cli import main
 from qa.render import as_text
+from qa.settings import Settings
 
 KILLED = "How many people were killed in the January 4 strike?"
 SPOKESMAN = "Who is the Pentagon spokesman?"
@@ -177,6 +178,33 @@ def athletes(tmp_path_factory) -> Answerer:
 ])
 def test_what_sport_is_read_off_a_player_noun_or_a_clubs_name(athletes, question, doc, answer):
     assert {s.doc_id: s.answer for s in athletes.ask(question).sources}.get(doc) == answer
+
+
+@pytest.fixture(scope="module")
+def rivals(tmp_path_factory) -> Answerer:
+    """Outlets that give one player two sports, or one sport by two of its names."""
+    return invented(tmp_path_factory, "rivals", {
+        "cue-news.txt": "Marr's comeback\n\nIlse Marr is a professional snooker player who won the open "
+        "title in Hallvik on Sunday.\n",
+        "court-daily.txt": "Marr wins again\n\nIlse Marr is a badminton player who won the open title in "
+        "Hallvik on Sunday.\n",
+        "pitch-post.txt": "Brevik stays\n\nTomas Brevik is a professional football player who signed a new deal "
+        "with his club on Monday.\n",
+        "goal-wire.txt": "Brevik signs\n\nTomas Brevik is a professional soccer player who signed a new deal "
+        "with his club on Monday.\n"})
+
+
+def test_two_sports_are_a_disagreement_two_names_of_one_are_not(rivals):
+    """Two kinds answering "what sport" are in dispute when their meanings are far apart (snooker,
+    badminton), not when they are near (football, soccer: Settings.flag_kinds_apart)."""
+    marr = rivals.within(["cue-news", "court-daily"]).ask("What sport is Ilse Marr associated with?")
+    assert {s.doc_id: s.answer for s in marr.sources} == {"cue-news": "snooker", "court-daily": "badminton"}
+    assert marr.disagreement.flag and "snooker" in marr.disagreement.summary
+    brevik = rivals.within(["pitch-post", "goal-wire"]).ask("What sport is Tomas Brevik associated with?")
+    assert {s.doc_id: s.answer for s in brevik.sources} == {"pitch-post": "football", "goal-wire": "soccer"}
+    assert not brevik.disagreement.flag
+    never = Answerer(rivals.store, rivals.embedder, rivals.nlp, Settings(flag_kinds_apart=0.0))
+    assert not never.within(["cue-news", "court-daily"]).ask("What sport is Ilse Marr associated with?").disagreement.flag
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from qa.extract import Sentence, values
 from qa.question import analyse_question
 from qa.retrieval import top_per_document
 from qa.settings import Settings
-from qa.values import compatible, number, same_name, typed_values
+from qa.values import Value, compatible, number, same_name, typed_values
 
 
 @pytest.fixture(scope="session")
@@ -863,6 +863,26 @@ def test_a_value_two_sources_give_is_confident_however_far_down_it_sits():
     also_three.fits = True
     d = compare([two, three, also_three], "Killed")
     assert d.flag and "Outlet 2" not in d.summary and "Outlet 1 says Three" in d.summary
+
+
+def test_two_kinds_clash_only_as_whole_phrases_far_apart_in_meaning():
+    """Two "what X" kinds are in dispute when their meanings are less alike than the cut-off; not
+    a kind and its sub-kind ("hockey", "ice hockey"), not two facets of the asked noun ("drone
+    strike", "missile strike"), not kinds never embedded, and none at all with the cut-off at 0."""
+    apart, near = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    close = np.array([0.6, 0.8])   # 0.8 from `near`, 0.6 from `apart`
+
+    def kind(i: int, text: str, vector, **fields):
+        return SourceValue(f"d{i}", f"Outlet {i}", Value("thing", text, fields=fields, score=0.5, vector=vector))
+
+    assert compare([kind(0, "snooker", apart), kind(1, "badminton", near)], "Sport", 0.7).flag
+    assert not compare([kind(0, "snooker", apart), kind(1, "badminton", near)], "Sport").flag
+    assert not compare([kind(0, "football", close), kind(1, "soccer", near)], "", 0.7).flag
+    assert compare([kind(0, "football", close), kind(1, "soccer", apart)], "", 0.7).flag
+    assert not compare([kind(0, "hockey", apart), kind(1, "ice hockey", near)], "", 0.7).flag
+    assert not compare([kind(0, "drone strike", apart, focus_phrase=True),
+                        kind(1, "missile strike", near, focus_phrase=True)], "", 0.7).flag
+    assert not compare([kind(0, "snooker", None), kind(1, "badminton", near)], "", 0.7).flag
 
 
 def test_no_flag_between_sources_that_each_state_both_values():
