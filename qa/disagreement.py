@@ -61,7 +61,7 @@ def states(sv: SourceValue, value: Value) -> bool:
     """Whether the source states this value too, among the values near the question: the same
     figure, name, day or time, not merely one that cannot be compared with it. One word of a longer
     name that is itself the name of another kind of thing does not state it: a town's name
-    ("Brennock's race") states no "Brennock County Board of Canvassers"."""
+    ("Tarnley's race") states no "Tarnley County Board of Elections"."""
     return any(same_value(v, value) and not _part_of(v, value) for v in sv.stated)
 
 
@@ -72,10 +72,10 @@ def _part_of(v: Value, whole: Value) -> bool:
 def fits(value: Value, fit_min: float, measure_min: float = 0.0, thing_min: float = 0.0) -> bool:
     """Whether a source's value fits the question enough to be weighed against another's: at least
     `fit_min` (a measure at least `measure_min` too: "50 knots" of the wind, fitting "how fast was
-    the ferry" little, is no second answer to it), and its sentence is not about another place
-    than the question's (a value about another place is not weighed against this one)."""
-    least = max(fit_min, measure_min) if value.kind == "measure" else max(fit_min, thing_min) \
-        if value.kind == "thing" else fit_min
+    the ferry" little, is no second answer to it; a "what X" kind at least `thing_min`), and its
+    sentence is not about another place than the question's (a value about another place is not
+    weighed against this one)."""
+    least = max(fit_min, {"measure": measure_min, "thing": thing_min}.get(value.kind, fit_min))
     return value.score >= least and not value.fields.get("elsewhere")
 
 

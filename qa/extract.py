@@ -1190,7 +1190,7 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
     j = first - 1
     while (named and j >= 0 and tokens[j].pos == "PROPN" and tokens[j].ent == "PERSON"
             and tokens[j].text.lower().strip(".") not in TITLES):
-        j -= 1   # the names the question left out ("Paul Schultz", "John Gabe Morgan" for "General Morgan") title nobody
+        j -= 1   # the names the question left out ("Otto Karl Brandt" for "General Brandt") title nobody
     while j >= 0 and (tokens[j].pos in TITLE_POS or tokens[j].tag == "VBG") and tokens[j].dep in {  # "MANAGING partner"
             "compound", "amod", "nmod"} and not (
             tokens[j].ent and tokens[j].ent not in {"PERSON", ""} and tokens[j].pos == "PROPN"):

@@ -1143,7 +1143,7 @@ def test_a_report_published_within_two_days_of_the_asked_day_counts_as_naming_it
     ("What is the profession of Ana Ruiz?", "Ana Maria Ruiz Ana Maria Ruiz (1901 - 1970) was a Spanish architect.",
      "Spanish architect"),
     # however many first names the question leaves out, they title nobody
-    ("What was the rank of Admiral Lindqvist?", "Karl Johan Erik Lindqvist was a retired Vice Admiral of the fleet.",
+    ("What was the rank of Admiral Okafor?", "Chidi Emeka Tunde Okafor was a retired Vice Admiral of the fleet.",
      "retired Vice Admiral"),
     # the title a person is given, promoted or appointed to, by name or as "he" / "she" where no one else is named
     ("What is the military rank of General Brandt?", "In 1944 Otto Brandt was promoted to lieutenant general.",
