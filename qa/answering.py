@@ -509,8 +509,7 @@ class Answerer:
             if rarest is not None:
                 c.rare = float(rarest in tree.stem_set)
             if q.wants_value:
-                found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis,
-                                           self.store.documents[c.doc].published), tree)
+                found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree)
                 c.values = [v for v in found if fold_name(v.text) not in self._outlets]
             elif q.form or q.asks:
                 c.short = open_value(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree,

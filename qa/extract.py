@@ -9,7 +9,6 @@ focus. A value the question itself names is never its answer.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from bisect import bisect_left
 from collections import deque
@@ -78,7 +77,6 @@ class Sentence:
     sentence_id: int
     text: str
     analysis: Analysis
-    published: str | None = None   # its article's publication date (ISO), which tells the day a weekday names
 
 
 class Tree:
@@ -225,7 +223,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     placed = _places(q, sentence, tree) if q.places and q.kind in NUMERIC_KINDS else {}
     places = placed if q.kind in FIGURE_KINDS and any(placed.values()) else None
     elsewhere = bool(placed) and not any(placed.values())
-    asked_days = _asked_days(q) if q.kind in FIGURE_KINDS | {"time"} else []
+    asked_days = _asked_days(q) if q.kind in FIGURE_KINDS else []
     days = _days(sentence, tree, asked_days) if asked_days else {}
     family = _asked_tie(q) if q.kind == "person" else None
     out = []
@@ -261,7 +259,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += _count_fit(tree, v, q, ids)
         if places and v.kind in FIGURE_KINDS and _of_another_place(tree, ids, places):
             v.score -= PLACE_MISFIT   # "900 soldiers in Estonia and 2,500 in Norway" for "how many are in Norway"
-        if days and v.kind in FIGURE_KINDS | {"time"}:   # "40 per cent contained by Friday, up from 15 per cent on Thursday"
+        if days and v.kind in FIGURE_KINDS:   # "40 per cent contained by Friday, up from 15 per cent on Thursday"
             v.score += DAY_MISFIT * _day_fit(tree, ids, days)
         if q.said_by and v.kind in NUMERIC_KINDS:
             speaker = _speaker(tree, v.head)
@@ -976,33 +974,11 @@ def _same_day(said: dict, asked: list[dict]) -> bool | None:
     return False if known else None
 
 
-def _on_calendar(fields: dict, published: str | None) -> dict:
-    """A day a report names, with what its publication date tells of it: the date of a weekday
-    ("on Wednesday" in a report of Thursday, Feb. 8: Feb. 7; the last such day up to the report's),
-    and the weekday of a date ("Jan. 4" in a report of 2024: a Thursday). As it stands without a
-    publication date."""
-    try:
-        day = dt.date.fromisoformat((published or "")[:10])
-    except ValueError:
-        return fields
-    if "weekday" in fields and "day" not in fields:
-        named = day - dt.timedelta(days=(day.weekday() - fields["weekday"]) % 7)
-        return {**fields, "month": named.month, "day": named.day}
-    if "day" in fields and "month" in fields and "weekday" not in fields:
-        years = [fields["year"]] if "year" in fields else [day.year - 1, day.year, day.year + 1]
-        try:
-            named = min((dt.date(y, fields["month"], fields["day"]) for y in years), key=lambda d: abs(d - day))
-        except ValueError:   # "Feb. 30"
-            return fields
-        return {**fields, "weekday": named.weekday()}
-    return fields
-
-
 def _days(s: Sentence, tree: Tree, asked: list[dict]) -> dict[int, bool | None]:
     """The sentence's days, token -> whether it is a day the question names (`_same_day`)."""
     days = {}
     for start, end, fields in _named_days(s.text):
-        same = _same_day(_on_calendar(fields, s.published), asked)
+        same = _same_day(fields, asked)
         for i in tree.tokens_in(start, end):
             days[i] = same
     return days
