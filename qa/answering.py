@@ -29,7 +29,7 @@ from index.store import committed_generation
 from . import lexicon as lx
 from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
-from .disagreement import compare, weighed
+from .disagreement import SourceValue, compare, weighed
 from .extract import COUNTED_FIT, COUNTED_MISFIT, OUTCOME_MISFIT, ROLE_MISFIT, Sentence, Tree, values
 from .open_answers import open_value
 from .question import Question, analyse_question
@@ -364,12 +364,29 @@ class Answerer:
         answer = Answer(question=text, notices=notices)
         self._cite(answer, decisions, s, q)
         primary = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses and d.value}
-        answer.disagreement = compare(
-            [weighed(src.doc_id, src.outlet, d.value, d.candidates[0].fused, d.stated, s.flag_value_fit, s.flag_fused,
-                     s.flag_measure_fit, s.flag_thing_fit)
-             for src in answer.sources if (d := primary.get(src.doc_id)) is not None], topic_of(q), s.flag_kinds_apart)
+        values = [weighed(src.doc_id, src.outlet, d.value, d.candidates[0].fused, d.stated, s.flag_value_fit,
+                          s.flag_fused, s.flag_measure_fit, s.flag_thing_fit)
+                  for src in answer.sources if (d := primary.get(src.doc_id)) is not None]
+        apart = s.flag_kinds_apart
+        if q.form == "cause" and s.flag_causes_apart > 0:
+            values, apart = self._causes(answer, decisions, s, q), s.flag_causes_apart
+        answer.disagreement = compare(values, topic_of(q), apart)
         summarize(answer, q)
         return answer
+
+    def _causes(self, answer: Answer, decisions: list[Decision], s: Settings, q: Question) -> list[SourceValue]:
+        """What each source says caused it, as values a flag weighs by meaning ("sparks from a hay
+        mower" against "a downed power line"; `qa.disagreement`): the short answer its answer
+        gives, from the sentence the source leads with (a cause that restates the asked event is
+        none: `open_answers.restates`). A cause sentence shares few words with the question ("what
+        started the fire"), so its fused score says nothing of how sure the cause is."""
+        by_id = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses}
+        said = [(src, d.candidates[0]) for src in answer.sources
+                if (d := by_id.get(src.doc_id)) is not None and d.candidates and d.candidates[0].short is not None]
+        vectors = self._word_vectors(sorted({c.short.text for _, c in said}))
+        return [SourceValue(src.doc_id, src.outlet, Value("cause", c.short.text, score=s.short_fit,
+                                                          vector=vectors[c.short.text]))
+                for src, c in said]
 
     def within(self, doc_ids: Collection[str]) -> "Answerer":
         """An answerer over these documents alone: its own BM25 and its own counts of which words
@@ -834,7 +851,7 @@ def topic_of(q: Question) -> str:
     label = {"count": "How many", "money": "How much", "percent": "What share", "time": "What time",
              "date": "When", "duration": "How long", "measure": "How much", "age": "How old", "person": "Who",
              "name": "Name", "org": "Which organisation", "place": "Where", "role": "Role", "thing": "What",
-             "score": "Score"}.get(q.kind, "Answer")
+             "score": "Score"}.get(q.kind, "Cause" if q.form == "cause" else "Answer")
     return f"{label} ({q.focus})" if q.focus and q.kind in {"count", "thing", "org", "measure", "name"} else label
 
 

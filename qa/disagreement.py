@@ -2,8 +2,9 @@
 
 Not disagreements: two spellings of one name, "about 2,500" against "2,500" (a qualifier says how
 exact a figure is, not which figure), one figure in two units ("10,400 acres" and "4,200
-hectares"), one clock time in words and digits, two kinds near in meaning ("football" and
-"soccer", "hockey" and "ice hockey"; "snooker" and "badminton" are a disagreement), values
+hectares"), one clock time in words and digits, two kinds or causes near in meaning ("football"
+and "soccer", "hockey" and "ice hockey", "a downed power line" and "a fallen power line";
+"snooker" and "badminton", "sparks from a mower" and "a power line" are disagreements), values
 extracted without confidence (a flag made
 of an extraction error is worse for a reader than a missed one; a value fitting the question that
 another source gives too is confident, however far down its article it sits), and two values
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from .answer import Disagreement, DisagreementValue
 from .values import NAMES, Value, compatible, name_words, same_value
 
+MEANT = {"thing", "cause"}   # kinds compared by meaning: "what sport", "what caused it" (`_clash`)
 UNFLAGGED_KINDS = {"name"}   # "the name of the ferry": the small model's labels make a ship's operator or a place
                             # look like one more name for it (each source's name is still listed, unflagged)
 
@@ -36,17 +38,27 @@ class SourceValue:
     stated: tuple[Value, ...] = ()   # the values the source surely states near the question (`surely_stated`)
 
 
-def group(values: list[SourceValue]) -> list[list[SourceValue]]:
-    """Sources whose values say one thing (`same_value`), largest group first: "$2.3 billion" and
-    "$34.50 a share" can both be true, but they are two answers to show, not one."""
+def group(values: list[SourceValue], kinds_apart: float = 0.0) -> list[list[SourceValue]]:
+    """Sources whose values say one thing (`same_value`; kinds and causes also when their meanings
+    are at least `kinds_apart` alike, "a downed power line" and "a fallen power line"), largest
+    group first: "$2.3 billion" and "$34.50 a share" can both be true, but they are two answers to
+    show, not one."""
     groups: list[list[SourceValue]] = []
     for sv in values:
-        home = next((g for g in groups if all(same_value(sv.value, other.value) for other in g)), None)
+        home = next((g for g in groups if all(_alike(sv.value, other.value, kinds_apart) for other in g)), None)
         if home is None:
             groups.append([sv])
         else:
             home.append(sv)
     return sorted(groups, key=lambda g: -len(g))
+
+
+def _alike(a: Value, b: Value, kinds_apart: float) -> bool:
+    if same_value(a, b):
+        return True
+    return (a.kind in MEANT and a.kind == b.kind and kinds_apart > 0 and a.vector is not None and b.vector is not None
+            and not a.fields.get("focus_phrase") and not b.fields.get("focus_phrase")
+            and float(a.vector @ b.vector) >= kinds_apart)
 
 
 def surely_stated(stated: Iterable[Value], fit_min: float) -> tuple[Value, ...]:
@@ -107,7 +119,7 @@ def _clash(a: Value, b: Value, kinds_apart: float) -> bool:
     "soccer") or two facets ("a drone strike", "a US strike"): they clash only as whole phrases
     whose meanings are less alike than `kinds_apart` ("snooker" and "badminton", "a novel" and
     "a film"); never where `kinds_apart` is 0."""
-    if a.kind != "thing" or b.kind != "thing":
+    if a.kind not in MEANT or a.kind != b.kind:
         return not compatible(a, b)
     if kinds_apart <= 0 or a.vector is None or b.vector is None or a.fields.get("focus_phrase") \
             or b.fields.get("focus_phrase"):
@@ -131,14 +143,14 @@ def _names(g: list[SourceValue]) -> str:
 def _at_odds(sure: list[SourceValue], kinds_apart: float) -> list[list[SourceValue]]:
     """The groups of these values that some other of them disputes."""
     at_odds = {id(a) for a in sure for b in sure if disputed(a, b, kinds_apart)}
-    return group([sv for sv in sure if id(sv) in at_odds])
+    return group([sv for sv in sure if id(sv) in at_odds], kinds_apart)
 
 
 def compare(values: list[SourceValue], topic: str, kinds_apart: float = 0.0) -> Disagreement:
     """The Disagreement over all sources' values; flagged only between confident, incompatible ones
     (two kinds, "what sport", only when their meanings are less alike than `kinds_apart`, the
     answerer's `Settings.flag_kinds_apart`; 0: never)."""
-    groups = group(values)
+    groups = group(values, kinds_apart)
     entries = [DisagreementValue(value=shown(g), doc_ids=[sv.doc_id for sv in g]) for g in groups]
     confident = _at_odds([sv for sv in values if sv.comparable], kinds_apart)
     if len(confident) < 2:

@@ -325,6 +325,37 @@ def test_a_cause_question_cites_the_sentence_that_states_a_cause_first(blaze):
     assert "welding torch" in answer.sources[0].citations[0].text
 
 
+@pytest.fixture(scope="module")
+def blazes(tmp_path_factory) -> Answerer:
+    """Reports of one fire that give it two causes, or one cause in two wordings, or restate it."""
+    return invented(tmp_path_factory, "blazes", {
+        "hill-times.txt": "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned "
+        "300 acres. Investigators believe sparks from a welding torch ignited the dry grass.\n",
+        "ridge-post.txt": "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned "
+        "300 acres. Investigators believe a downed power line ignited the dry grass.\n",
+        "vale-news.txt": "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned "
+        "300 acres. Investigators believe a fallen power line ignited the dry grass.\n",
+        "moor-wire.txt": "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned "
+        "300 acres. Investigators say homes were evacuated after the fire started.\n"})
+
+
+def test_two_causes_are_a_disagreement_one_cause_in_two_wordings_is_not(blazes):
+    """Causes are weighed by meaning, as kinds are: a welding torch against a power line is a
+    disagreement, a downed against a fallen power line is not; a 'cause' that restates the asked
+    event ("after the fire started") is no cause and weighs nothing."""
+    question = "What is thought to have started the fire?"
+    two = blazes.within(["hill-times", "ridge-post", "vale-news"]).ask(question)
+    assert {s.doc_id: s.answer for s in two.sources} == {
+        "hill-times": "sparks from a welding torch", "ridge-post": "downed power line", "vale-news": "fallen power line"}
+    assert two.disagreement.flag and two.disagreement.summary.startswith("Cause: the sources disagree.")
+    assert "vale-news and ridge-post say" in two.disagreement.summary or "ridge-post and vale-news say" in two.disagreement.summary
+    assert not blazes.within(["ridge-post", "vale-news"]).ask(question).disagreement.flag
+    restated = blazes.within(["ridge-post", "moor-wire"]).ask(question)
+    assert not restated.disagreement.flag
+    never = Answerer(blazes.store, blazes.embedder, blazes.nlp, Settings(flag_causes_apart=0.0))
+    assert not never.within(["hill-times", "ridge-post"]).ask(question).disagreement.flag
+
+
 def test_question_no_article_answers_cites_nothing(answerer):
     answer = answerer.ask("Who won the Super Bowl?")
     assert answer.sources == []
