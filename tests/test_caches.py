@@ -175,14 +175,18 @@ def test_every_word_primed_for_a_question_is_one_its_fits_ask_for(bundled_index,
 
 def test_a_question_that_wants_no_value_primes_no_words(bundled_index, model):
     """An open question's verbs ("reach") are compared with no value's verb (it takes none): `prime`
-    leaves them alone rather than encode them for nothing."""
+    leaves them alone rather than encode them for nothing. A cause question encodes only its
+    sources' causes, to weigh them against each other, and only when there are two to weigh."""
     from index import SentenceStore
     from qa.answering import Answerer
 
     question = "Why could journalists not reach the site of the strike?"
     embedder = Recording(model)
     answerer = Answerer(SentenceStore.open(bundled_index), embedder, load_nlp())
-    answerer.ask(question)
+    answer = answerer.ask(question)
     q = answerer.caches.question(question)
-    assert not q.wants_value and q.verb_forms
-    assert embedder.encoded() == [question] and not answerer.caches.words
+    assert not q.wants_value and q.verb_forms and q.form == "cause"
+    causes = {s.answer for s in answer.sources if s.answer}
+    encoded = embedder.encoded()
+    assert encoded[0] == question and set(encoded[1:]) == (causes if len(causes) > 1 else set())
+    assert set(answerer.caches.words) == set(encoded[1:])
