@@ -379,7 +379,8 @@ class Answerer:
         mower" against "a downed power line"; `qa.disagreement`): the short answer its answer
         gives, from the sentence the source leads with (a cause that restates the asked event is
         none: `open_answers.restates`). A cause sentence shares few words with the question ("what
-        started the fire"), so its fused score says nothing of how sure the cause is."""
+        started the fire"), so its fused score says nothing of how sure the cause is; what says it
+        is unsure is a marker that as often means only "before" (lexicon.TEMPORAL_CAUSE_MARKERS)."""
         by_id = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses}
         said = [(src, d.candidates[0]) for src in answer.sources
                 if (d := by_id.get(src.doc_id)) is not None and d.candidates and d.candidates[0].short is not None]
@@ -387,7 +388,8 @@ class Answerer:
             return []   # one cause, or none: nothing to weigh, nothing to encode
         vectors = self._word_vectors(sorted({c.short.text for _, c in said}))
         return [SourceValue(src.doc_id, src.outlet, Value("cause", c.short.text, score=s.short_fit,
-                                                          vector=vectors[c.short.text]))
+                                                          vector=vectors[c.short.text]),
+                            comparable=c.short.fields.get("marker") not in lx.TEMPORAL_CAUSE_MARKERS)
                 for src, c in said]
 
     def within(self, doc_ids: Collection[str]) -> "Answerer":

@@ -202,6 +202,9 @@ SPEECH_VERBS = {"say", "call", "describe", "label", "term", "dub", "brand", "cha
 CAUSE_MARKERS = ["because of", "due to", "owing to", "caused by", "sparked by", "triggered by", "started by",
                  "blamed on", "attributed to", "point to", "points to", "pointed to", "the result of",
                  "as a result of", "because", "after"]
+# ... of which these as often say only what came before ("came off the rails moments AFTER pulling out of the
+# station"): such a cause is an answer, but too unsure to set against another source's in a banner.
+TEMPORAL_CAUSE_MARKERS = {"after"}
 # Verbs whose subject is a cause ("a downed line sparked the blaze"); nouns naming a cause ("X was the cause").
 CAUSE_VERBS = {"cause", "spark", "start", "trigger", "ignite", "lead", "prompt", "provoke", "set"}
 SOURCE_PREPOSITIONS = {"from", "off", "out"}   # "sparks FROM a mower": part of what a cause is

@@ -159,6 +159,7 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
             head = tree.tokens[head].head
         found = _phrase(tree, sentence, head, max_words, kids)
         if found is not None:
+            found.fields = {**found.fields, "marker": marker}
             return found
     for i, t in enumerate(tree.tokens):   # "a downed power line sparked the blaze", "speed was the cause"
         lemma = t.lemma.lower()

@@ -131,9 +131,9 @@ def _form(tokens, low: str) -> str:
     if tokens and tokens[0].lower_ in lx.POLAR_OPENERS:
         return "polar"
     lemmas = {t.lemma_.lower() for t in tokens}
-    if low.startswith("why") or lemmas & lx.CAUSE_VERBS and tokens and tokens[0].lower_ == "what" or \
+    if low.startswith("why") or lemmas & lx.CAUSE_VERBS and tokens and tokens[0].lower_ in {"what", "how"} or \
             lemmas & lx.CAUSE_NOUNS and tokens and tokens[0].lower_ == "what":
-        return "cause"
+        return "cause"   # "why", "what caused it", "how did the fire start"
     if tokens and tokens[0].lower_ in {"what", "how"} and any(
             t.lemma_.lower() in lx.SPEECH_VERBS and not any(c.dep_ == "prep" and c.i == len(tokens) - 2 or
                                                             c.dep_ == "prep" and not list(c.children)

@@ -336,13 +336,18 @@ def blazes(tmp_path_factory) -> Answerer:
         "vale-news.txt": "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned "
         "300 acres. Investigators believe a fallen power line ignited the dry grass.\n",
         "moor-wire.txt": "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned "
-        "300 acres. Investigators say homes were evacuated after the fire started.\n"})
+        "300 acres. Investigators say homes were evacuated after the fire started.\n",
+        "lake-news.txt": "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned "
+        "300 acres. The grass caught fire after a lightning storm swept the hills.\n",
+        "fen-daily.txt": "Grass fire near Orm Hill\n\nThe fire that started on Monday near Orm Hill has burned "
+        "300 acres. The grass caught fire because of a lightning storm over the hills.\n"})
 
 
 def test_two_causes_are_a_disagreement_one_cause_in_two_wordings_is_not(blazes):
     """Causes are weighed by meaning, as kinds are: a welding torch against a power line is a
     disagreement, a downed against a fallen power line is not; a 'cause' that restates the asked
-    event ("after the fire started") is no cause and weighs nothing."""
+    event ("after the fire started") is no cause, and one only "after" which something happened is
+    an answer but weighs nothing."""
     question = "What is thought to have started the fire?"
     two = blazes.within(["hill-times", "ridge-post", "vale-news"]).ask(question)
     assert {s.doc_id: s.answer for s in two.sources} == {
@@ -354,6 +359,11 @@ def test_two_causes_are_a_disagreement_one_cause_in_two_wordings_is_not(blazes):
     assert not restated.disagreement.flag
     never = Answerer(blazes.store, blazes.embedder, blazes.nlp, Settings(flag_causes_apart=0.0))
     assert not never.within(["hill-times", "ridge-post"]).ask(question).disagreement.flag
+    # "because of" a storm is a cause to weigh; "after" a storm may only say what came before it
+    assert blazes.within(["ridge-post", "fen-daily"]).ask(question).disagreement.flag
+    after = blazes.within(["ridge-post", "lake-news"]).ask(question)
+    assert [s.answer for s in after.sources if s.doc_id == "lake-news"][0].startswith("lightning storm")
+    assert not after.disagreement.flag
 
 
 def test_question_no_article_answers_cites_nothing(answerer):

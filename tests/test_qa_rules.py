@@ -1054,6 +1054,8 @@ def open_answer(nlp, question: str, sentence: str) -> str | None:
     ("How did the judge describe the defendant?", "quote"),
     ("Why was the concert cancelled?", "cause"),
     ("What caused the power cut?", "cause"),
+    ("How did the fire start?", "cause"),        # "how" with a causing verb asks what caused it
+    ("How did the striker score?", ""),
     ("What did the council vote for?", ""),
     ("Who is Ana Ruiz?", "define"),
     ("What does the abbreviation NTC stand for?", "define"),
@@ -1096,6 +1098,8 @@ def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sent
     ("What is Tom Bell known for?", "Tom Bell is a retired painter and sculptor who lives in Cardiff.", "painter and sculptor"),
     ("What is \u201cBlue Hour\u201d?", "Blue Hour is a 1998 Danish crime film.", "film"),
     ("Who is Ana Ruiz?", "Ana Ruiz said the road would reopen on Monday.", None),   # the sentence does not say
+    # a "cause" that restates the asked event is none
+    ("What caused the collapse?", "Two were hurt after the bridge collapsed on Monday.", None),
 ])
 def test_open_answers_take_the_quoted_causing_or_asked_phrase(nlp, question, sentence, expected):
     assert open_answer(nlp, question, sentence) == expected
