@@ -73,12 +73,17 @@ def states(sv: SourceValue, value: Value) -> bool:
     """Whether the source states this value too, among the values near the question: the same
     figure, name, day or time, not merely one that cannot be compared with it. One word of a longer
     name that is itself the name of another kind of thing does not state it: a town's name
-    ("Tarnley's race") states no "Tarnley County Board of Elections"."""
-    return any(same_value(v, value) and not _part_of(v, value) for v in sv.stated)
+    ("Tarnley's race") states no "Tarnley County Board of Elections"; nor does a decade a year."""
+    return any(same_value(v, value) and not _part_of(v, value) and not _vaguer(v, value) for v in sv.stated)
 
 
 def _part_of(v: Value, whole: Value) -> bool:
     return v.fields.get("label_fit", 0.0) < 0 and len(name_words(v.text)) == 1 < len(name_words(whole.text))
+
+
+def _vaguer(v: Value, other: Value) -> bool:
+    """A decade does not state a year in it: "the early 1920s" near the question is no "1926"."""
+    return "decade" in v.fields and "decade" not in other.fields
 
 
 def fits(value: Value, fit_min: float, measure_min: float = 0.0, thing_min: float = 0.0) -> bool:

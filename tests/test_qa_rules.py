@@ -923,6 +923,18 @@ def test_a_town_named_in_a_longer_name_does_not_state_that_name(nlp):
     assert not compare([a, b], "").flag
 
 
+def test_a_decade_does_not_state_a_year_in_it():
+    """An outlet that dates the hall to 1834 and, near the question, speaks of "the early 1920s"
+    does not state another's 1926: the two dates are still in dispute. One that says 1926 itself
+    does."""
+    a, b = source_values(("The hall was built in 1834.", "date", True), ("The hall was built in 1926.", "date", True))
+    a.stated = (a.value, one("It was extended in the early 1920s.", "date"))
+    b.stated = (b.value,)
+    assert compare([a, b], "When").flag
+    a.stated = (a.value, one("It was extended in 1926.", "date"))
+    assert not compare([a, b], "").flag
+
+
 def test_a_figure_that_cannot_be_compared_with_the_other_sources_is_not_stating_it():
     """An outlet that says "$34.50 a share" and, near the question, "$2.3 billion" in all, does not
     state another outlet's "$35.40 a share": a total and a price per share are not one figure, so
