@@ -39,17 +39,23 @@ def open_value(q: Question, sentence: Sentence, tree: Tree, max_words: int = 12)
         found = _quote(q, sentence, max_words)
     if found is None and q.form == "cause":
         found = _cause(sentence, tree, max_words)
-        if found is not None and restates(q, found.text):
+        if found is not None and restates(q, found, tree):
             found = None   # "evacuated after the fire started" for "what started the fire": the event, not its cause
     if found is None and q.asks:
         found = _role(q, sentence, tree, max_words)
     return found
 
 
-def restates(q: Question, text: str) -> bool:
-    """Whether a short answer uses a word of the question's own (by stem): a cause that names
-    the asked event ("three dead after the train derails" for "what caused the derailment")."""
-    return bool({stem(w) for w in q.content} & {stem(w) for w in re.findall(r"[a-z]+", text.lower())})
+def restates(q: Question, found: Value, tree: Tree) -> bool:
+    """Whether a short answer's verb or head is a word of the question's own (by stem): a cause
+    that names the asked event ("three dead after the train DERAILS" for "what caused the
+    derailment", "after the fire STARTED" for "what started the fire"). The things the question
+    names may take part in a cause ("an overloaded ferry" for "why did the ferry capsize")."""
+    asked = {stem(w) for w in q.content}
+    ids = tree.tokens_in(found.start, found.end)
+    head = tree.root_of(ids) if ids else None
+    return any((tree.tokens[i].pos == "VERB" or i == head) and stem(tree.tokens[i].text.lower()) in asked
+               for i in ids)
 
 
 def _subtree(kids: list[list[int]], at: int) -> set[int]:

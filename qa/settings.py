@@ -61,7 +61,7 @@ class Settings:
                                      # stories' disputed causes are 0.10-0.23 alike ("sparks from a hay mower" /
                                      # "downed power line" 0.21), one cause in two wordings mostly 0.49-0.89
                                      # ("driver fatigue" / "the driver fell asleep" 0.49, "speeding" / "excessive
-                                     # speed" 0.63); not fitted: one dev question is flagged by it; 0 flags none
+                                     # speed" 0.63); not fitted: two dev questions are flagged by it; 0 flags none
     # The fitted address model over qa.answering.FEATURES, bias last; () scores by evidence alone.
     weights: tuple[float, ...] = (0.2336, 1.20317, 1.23979, -0.46426, -1.3549, 8.07599, -1.21516, 1.27722, 3.59011,
                                   -0.16049, 0.35442, 0.75839, 2.29387, -9.50413)

@@ -1110,8 +1110,11 @@ def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sent
     ("What is Tom Bell known for?", "Tom Bell is a retired painter and sculptor who lives in Cardiff.", "painter and sculptor"),
     ("What is \u201cBlue Hour\u201d?", "Blue Hour is a 1998 Danish crime film.", "film"),
     ("Who is Ana Ruiz?", "Ana Ruiz said the road would reopen on Monday.", None),   # the sentence does not say
-    # a "cause" that restates the asked event is none
+    # a "cause" that restates the asked event is none; the things the question names may take part in one
     ("What caused the collapse?", "Two were hurt after the bridge collapsed on Monday.", None),
+    ("What caused the derailment?", "Three dead after commuter train derails", None),
+    ("Why did the ferry capsize?", "The ferry capsized because of an overloaded ferry deck.", "overloaded ferry deck"),
+    ("What caused the train crash?", "The crash was blamed on a faulty train signal.", "faulty train signal"),
 ])
 def test_open_answers_take_the_quoted_causing_or_asked_phrase(nlp, question, sentence, expected):
     assert open_answer(nlp, question, sentence) == expected
