@@ -384,9 +384,10 @@ class Answerer:
         by_id = {self.store.documents[d.doc].doc_id: d for d in decisions if d.addresses}
         said = [(src, d.candidates[0]) for src in answer.sources
                 if (d := by_id.get(src.doc_id)) is not None and d.candidates and d.candidates[0].short is not None]
-        if len({c.short.text for _, c in said}) < 2:
+        causes = sorted({c.short.text for _, c in said})
+        if len(causes) < 2:
             return []   # one cause, or none: nothing to weigh, nothing to encode
-        vectors = self._word_vectors(sorted({c.short.text for _, c in said}))
+        vectors = self._word_vectors(causes)
         return [SourceValue(src.doc_id, src.outlet, Value("cause", c.short.text, score=s.short_fit,
                                                           vector=vectors[c.short.text]),
                             comparable=c.short.fields.get("marker") not in lx.TEMPORAL_CAUSE_MARKERS)

@@ -56,9 +56,17 @@ def group(values: list[SourceValue], kinds_apart: float = 0.0) -> list[list[Sour
 def _alike(a: Value, b: Value, kinds_apart: float) -> bool:
     if same_value(a, b):
         return True
-    return (a.kind in MEANT and a.kind == b.kind and kinds_apart > 0 and a.vector is not None and b.vector is not None
-            and not a.fields.get("focus_phrase") and not b.fields.get("focus_phrase")
-            and float(a.vector @ b.vector) >= kinds_apart)
+    likeness = _likeness(a, b, kinds_apart)
+    return likeness is not None and likeness >= kinds_apart
+
+
+def _likeness(a: Value, b: Value, kinds_apart: float) -> float | None:
+    """How alike in meaning two kinds or two causes are, where a flag weighs them so (`kinds_apart`
+    above 0, both embedded, neither the asked noun with a modifier); None elsewhere."""
+    if a.kind not in MEANT or a.kind != b.kind or kinds_apart <= 0 or a.vector is None or b.vector is None \
+            or a.fields.get("focus_phrase") or b.fields.get("focus_phrase"):
+        return None
+    return float(a.vector @ b.vector)
 
 
 def surely_stated(stated: Iterable[Value], fit_min: float) -> tuple[Value, ...]:
@@ -126,10 +134,8 @@ def _clash(a: Value, b: Value, kinds_apart: float) -> bool:
     "a film"); never where `kinds_apart` is 0."""
     if a.kind not in MEANT or a.kind != b.kind:
         return not compatible(a, b)
-    if kinds_apart <= 0 or a.vector is None or b.vector is None or a.fields.get("focus_phrase") \
-            or b.fields.get("focus_phrase"):
-        return False
-    return not compatible(a, b) and float(a.vector @ b.vector) < kinds_apart
+    likeness = _likeness(a, b, kinds_apart)
+    return likeness is not None and likeness < kinds_apart and not compatible(a, b)
 
 
 def shown(g: list[SourceValue]) -> str:

@@ -144,7 +144,7 @@ DATE_RE = re.compile(
     rf"|(?<=\bin )(?P<yr7>1[0-4]\d\d)(?![\w%,.]\d)"
     rf"|(?-i:\b(?:mid-|(?:early|late|in|since|until|by|last|next|from|during|before|after)\s+)(?P<mon4>"   # a month
     rf"January|February|March|April|June|July|August|September|October|November|December)\b(?!\.?,?\s+\d))"   # alone
-    rf"|(?<![\w.,$'-])(?:(?P<part>early|mid|late)[- ]|mid)?(?P<dec>1[0-9]\d0|20[0-9]0)'?s\b"   # "the early 1920s"
+    rf"|(?<![\w.,$'-])(?:(?:early|mid|late)[- ]|mid)?(?P<dec>1[0-9]\d0|20[0-9]0)'?s\b"   # "the early 1920s"
     rf"|(?<![\w.,$])(?P<yr4>1[5-9]\d\d|20\d\d)(?![\w%])"
     rf"|(?<![\w.,])\d{{1,2}}\.\d{{1,2}}\.(?P<yr8>1[5-9]\d\d|20\d\d)(?![\w%]|[.,]\d)")   # "1.8.1866": its year (day or month first?)
 
