@@ -539,16 +539,18 @@ class Answerer:
                 if c.short is not None and q.form in LEADING_FORMS:
                     c.short_fit = s.short_fit
         texts = self._thing_phrases(q, every, s) if q.kind == "thing" and q.focus else []
+        outcomes = list(lx.OUTCOMES) if q.kind == "count" and s.outcome_sim < 1 else []
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \
-            if q.verb_forms and s.predicate_weight else []
+            if q.verb_forms and s.predicate_weight or outcomes else []
+        outcomes = outcomes if verbs else []
+        told = [w for w in q.words if w not in q.name_words] if outcomes and not q.verb_forms else []
         asked = [w for w in q.words if w not in q.name_words] if s.measured_weight else []
         measured = sorted({v.fields["about"] for c in every for v in c.values if "about" in v.fields}) if asked else []
         counted = sorted({v.fields["counted"] for c in every for v in c.values if "counted" in v.fields}) \
             if q.kind == "count" and q.focus and s.counted_synonym < 1 else []
         roles = sorted({v.text for c in every for v in c.values}) if q.kind == "role" else []
         # one call of the model for every word and phrase still missing
-        outcomes = list(lx.OUTCOMES) if verbs and q.kind == "count" and s.outcome_sim < 1 else []
-        self._word_vectors(texts + verbs + outcomes + measured + (asked if measured else [])
+        self._word_vectors(texts + verbs + outcomes + told + measured + (asked if measured else [])
                            + (counted + [q.focus] if counted else [])
                            + (roles + list(lx.ROLE_MEANING) if roles else []))
         if roles:
@@ -557,10 +559,10 @@ class Answerer:
             self._fit_things(q, every, texts, s)
         if counted:
             self._fit_counted(q, every, counted, s)
-        if verbs:
+        if verbs and q.verb_forms:
             self._fit_predicates(q, every, verbs, s)
         if outcomes:
-            self._fit_outcomes(q, every, verbs, s)
+            self._fit_outcomes(q, every, verbs, s, told)
         if measured:
             self._fit_measured(every, measured, asked, s)
         for c in every:   # fitted by every rule above: a value fitting too little is no answer (Settings.value_floor)
@@ -583,14 +585,18 @@ class Answerer:
                     v.score += s.predicate_weight * (sim - 0.5)
             c.values.sort(key=lambda v: -v.score)
 
-    def _fit_outcomes(self, q: Question, every: list[Candidate], verbs: list[str], s: Settings) -> None:
+    def _fit_outcomes(self, q: Question, every: list[Candidate], verbs: list[str], s: Settings,
+                      told: list[str]) -> None:
         """A count of another outcome than the question's loses OUTCOME_MISFIT: "four people DIED"
         for "how many were hurt", "two are MISSING" for "how many were killed". Outcomes are read by
-        meaning (`_outcome`); a verb read as none ("taken", "treated", "were") is left as it is."""
-        vectors = self._word_vectors(verbs + list(q.verb_forms) + list(lx.OUTCOMES))
-        asked = next((o for o in (_outcome(vectors[w], vectors, s) for w in q.verb_forms) if o), None)
-        if asked is None:
-            return
+        meaning (`_outcome`); a verb read as none ("taken", "treated", "were") is left as it is.
+        A question with no verb of its own ("what was the death toll") asks the outcome its words
+        mean; one that asks none ("what is the population") is answered by no count of an outcome
+        ("three were KILLED")."""
+        vectors = self._word_vectors(verbs + list(q.verb_forms) + told + list(lx.OUTCOMES))
+        asked = next((o for o in (_outcome(vectors[w], vectors, s) for w in (*q.verb_forms, *told)) if o), None)
+        if asked is None and q.verb_forms:   # "how many had to LEAVE their homes": "evacuated", by a meaning
+            return                           # too far from the outcomes' to read
         other = {w for w in verbs if _outcome(vectors[w], vectors, s) not in {None, asked}}
         if not other:
             return

@@ -498,6 +498,8 @@ def quarry(tmp_path_factory) -> Answerer:
     ("How many people were killed in the quarry blast?", {"moor-post": "Six"}, {"moor-post": "Six", "dale-wire": "three"}),
     ("How many people were arrested after the quarry blast?", {"dale-wire": "three"},
      {"moor-post": "Six", "dale-wire": "three"}),
+    # no verb of its own: the outcome its words mean ("death": killed)
+    ("What was the death toll of the quarry blast?", {"moor-post": "Six"}, {"moor-post": "Six", "dale-wire": "40"}),
 ])
 def test_a_count_of_another_outcome_is_no_count_of_the_asked_one(quarry, question, answers, without):
     """"Three men detained" for "how many were killed", "six died" for "how many were
@@ -511,3 +513,27 @@ def test_a_count_of_another_outcome_is_no_count_of_the_asked_one(quarry, questio
     assert {s.doc_id: s.answer for s in quarry.ask(question).sources} == answers
     off = Answerer(quarry.store, quarry.embedder, quarry.nlp, dataclasses.replace(Settings(), outcome_sim=1.0))
     assert {s.doc_id: s.answer for s in off.ask(question).sources} == (without or answers)
+
+
+@pytest.fixture(scope="module")
+def township(tmp_path_factory) -> Answerer:
+    """Two invented reports of a storm in a small town: one gives the town's population, the
+    other only counts the storm's dead and injured."""
+    return invented(tmp_path_factory, "township", {
+        "vale-echo.txt": "Storm hits Orrisdale\n\nA storm tore through Orrisdale on Sunday, flattening barns and "
+        "felling power lines. The town has a population of 3,400, most of them farmers.\n",
+        "ridge-times.txt": "Orrisdale storm\n\nTwo people were killed when a storm tore through Orrisdale on Sunday, "
+        "and nine were injured by falling trees, the mayor said.\n"})
+
+
+def test_a_question_that_asks_no_outcome_is_answered_by_no_count_of_one(township):
+    """"What is the population of Orrisdale": "two people were KILLED" in Orrisdale is no
+    population. A question with no verb of its own that asks no outcome by its words is
+    answered by no count of an outcome; with the rule off (`Settings.outcome_sim` 1) it was."""
+    import dataclasses
+
+    from qa.settings import Settings
+    question = "What is the population of Orrisdale?"
+    assert {s.doc_id: s.answer for s in township.ask(question).sources} == {"vale-echo": "3,400"}
+    off = Answerer(township.store, township.embedder, township.nlp, dataclasses.replace(Settings(), outcome_sim=1.0))
+    assert "ridge-times" in {s.doc_id for s in off.ask(question).sources}
