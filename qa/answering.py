@@ -543,8 +543,9 @@ class Answerer:
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \
             if q.verb_forms and s.predicate_weight or outcomes else []
         outcomes = outcomes if verbs else []
-        told = [w for w in q.words if w not in q.name_words] if outcomes and not q.verb_forms else []
-        asked = [w for w in q.words if w not in q.name_words] if s.measured_weight else []
+        own = [w for w in q.words if w not in q.name_words]   # the question's words but its names
+        told = own if outcomes and not q.verb_forms else []   # what a question with no verb asks by (`_fit_outcomes`)
+        asked = own if s.measured_weight else []
         measured = sorted({v.fields["about"] for c in every for v in c.values if "about" in v.fields}) if asked else []
         counted = sorted({v.fields["counted"] for c in every for v in c.values if "counted" in v.fields}) \
             if q.kind == "count" and q.focus and s.counted_synonym < 1 else []
