@@ -197,6 +197,11 @@ def ingest(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike | No
         if old is None:
             report.added.append(planned.doc_id)
             to_embed.append(planned)
+        elif old[0] != content_hash and _another_file(old[6], planned.path):
+            # "northline.txt" of a second story's folder is not a new version of the first story's
+            report.refused.append(Refusal(planned.path, (
+                f"document id '{planned.doc_id}' is already used by {old[6]}, another article in the index; "
+                f"rename one of the files (or `claimqa remove {planned.doc_id}` first, to replace it)")))
         elif old[0] != content_hash:
             report.updated.append(planned.doc_id)
             to_embed.append(planned)
@@ -267,6 +272,15 @@ def _encoder(model: str, ray: str | None) -> Encoder:
 
 def _metadata(article: Article) -> tuple:
     return (article.outlet, article.published, article.title, article.url, article.byline)
+
+
+def _another_file(indexed_path: str, path: str) -> bool:
+    """Whether the article indexed from `indexed_path` is still there, as another file than `path`
+    (an article whose file moved, or whose folder was renamed, is the same article)."""
+    try:
+        return Path(indexed_path).is_file() and not os.path.samefile(indexed_path, path)
+    except OSError:
+        return False
 
 
 def _indexed(index_dir: Path, model: str, on_wait) -> dict[str, tuple]:

@@ -89,6 +89,34 @@ def test_changed_article_replaces_only_its_sentences(tmp_path):
     assert len(after.vectors) == len(after.sentences)
 
 
+def test_an_article_of_another_folder_under_an_indexed_id_is_refused_not_put_in_its_place(tmp_path):
+    # Two stories' folders each hold a "wire.txt": the second is another article, not a new
+    # version of the first, and replacing it would drop it from its story without a word.
+    ferry, vote = tmp_path / "ferry", tmp_path / "vote"
+    ferry.mkdir(), vote.mkdir()
+    (ferry / "wire.txt").write_text("A ferry ran aground off Port Elna on Sunday. All 80 passengers were taken off safely.\n")
+    (ferry / "gazette.txt").write_text("The ferry Morna struck a sandbar near Port Elna. Nobody was hurt, the coastguard said.\n")
+    (vote / "wire.txt").write_text("Dunholm's council voted 7-2 on Monday to close the old library. The vote ends a year of debate.\n")
+    (vote / "post.txt").write_text("The library in Dunholm will close in June after a council vote, officials said.\n")
+    index = tmp_path / "index"
+    ingest([ferry], index)
+    before = SentenceStore.open(index).text("wire")
+
+    second = claimqa("ingest", str(vote), index=index)
+    assert second.returncode == 1
+    assert second.stdout.startswith("1 added, 0 updated, 0 unchanged, 1 refused")
+    assert f"refused: {vote / 'wire.txt'}: document id 'wire' is already used by {ferry / 'wire.txt'}" in second.stderr
+    store = SentenceStore.open(index)
+    assert store.text("wire") == before and sorted(d.doc_id for d in store.documents) == ["gazette", "post", "wire"]
+
+    # The same file changed in place is still an update, and so is one whose folder was renamed.
+    (ferry / "wire.txt").write_text("A ferry ran aground off Port Elna on Sunday. All 81 passengers were taken off safely.\n")
+    assert ingest([ferry], index).updated == ["wire"]
+    moved = ferry.rename(tmp_path / "ferry-2025")
+    (moved / "wire.txt").write_text("A ferry ran aground off Port Elna on Sunday. All 82 passengers were taken off.\n")
+    assert ingest([moved], index).updated == ["wire"]
+
+
 def test_manifest_change_updates_metadata_without_embedding(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(BUNDLED_CORPUS, corpus)
