@@ -336,7 +336,8 @@ class AnswerWorkers:
                  threads: int = WORKER_THREADS, wait: bool = True):
         if processes < 1:
             raise ValueError(f"processes: {processes} given, at least 1 needed")
-        self.index_dir = Path(index_dir)
+        # absolute: the workers run in the package's folder, and a relative folder is the caller's
+        self.index_dir = Path(index_dir).absolute()
         jobs = itertools.count()
         self.workers = [_Worker(self.index_dir, threads, jobs) for _ in range(processes)]
         if wait:

@@ -114,3 +114,15 @@ def test_a_worker_puts_its_start_up_objects_out_of_the_collector_s_reach_before_
         thread.join(30)
         gc.unfreeze()
     assert frozen > 100_000   # spaCy's and the answerer's objects, not a handful
+
+
+def test_a_relative_index_folder_is_the_caller_s(bundled_index, monkeypatch):
+    # The workers run in the package's folder: "index" there would be another index, or none.
+    monkeypatch.chdir(bundled_index.parent)
+    pool = AnswerWorkers(bundled_index.name, processes=1, threads=1)
+    try:
+        assert pool.index_dir == bundled_index
+        answer = pool.submit(QUESTIONS[0]).result(120)
+        assert {s["doc_id"] for s in answer["sources"]} >= {"upi", "afp"}
+    finally:
+        pool.close()
