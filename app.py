@@ -1104,6 +1104,8 @@ def ensure_index(index_dir: Path) -> None:
     try:
         index.Archive.open(index_dir)   # its meta only (an index of an older layout is upgraded here)
         return
+    except index.IndexDamaged:
+        raise   # not built over: it is told, and left as it is
     except index.IndexNotFound:
         pass
     from tqdm import tqdm

@@ -12,7 +12,7 @@ _HOMES = {
     "IngestReport": "ingest", "ingest": "ingest", "merge_stories": "ingest", "remove": "ingest",
     "split_story": "ingest", "Story": "store", "StorySettings": "stories",
     "Article": "reading", "Refusal": "reading", "SentenceSpan": "reading", "read_articles": "reading",
-    "Document": "store", "IndexConflict": "store", "IndexNotFound": "store", "Sentence": "store",
+    "Document": "store", "IndexConflict": "store", "IndexNotFound": "store", "IndexDamaged": "store", "Sentence": "store",
     "SentenceStore": "store", "Archive": "store", "default_index_dir": "store",
 }
 __all__ = sorted(_HOMES)

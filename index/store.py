@@ -123,6 +123,11 @@ class IndexNotFound(Exception):
     """There is no index (or an empty one) where one was expected."""
 
 
+class IndexDamaged(IndexNotFound):
+    """The folder holds an index that cannot be read: a store that is no SQLite database, or
+    vector files it lists that are missing or cut short."""
+
+
 class IndexConflict(Exception):
     """The index cannot take this write as asked (another embedding model, say)."""
 
@@ -239,6 +244,16 @@ def decode_analysis(raw: bytes | str, sentence: str) -> Analysis:
 def chunks(ids: list, size: int = SQL_CHUNK):
     for at in range(0, len(ids), size):
         yield ids[at:at + size]
+
+
+def _not_a_database(index_dir: Path, error: Exception) -> str:
+    return (f"the index at {index_dir} is damaged: {DB_NAME} is no SQLite database ({error}); "
+            f"move the folder away and ingest the articles again")
+
+
+def _damaged(index_dir: Path, damage: str) -> str:
+    return (f"the index at {index_dir} is damaged: {damage}; build it again with "
+            f"`claimqa ingest FOLDER... --index {index_dir} --rebuild`")
 
 
 def _ingest_hint(index_dir: Path) -> str:
@@ -542,15 +557,30 @@ class Archive:
         db = index_dir / DB_NAME
         if not db.is_file():
             raise IndexNotFound(f"no index at {index_dir}: {_ingest_hint(index_dir)}")
-        archive = cls._read(index_dir, db, vectors)
+        archive = cls._read_checked(index_dir, db, vectors)
         # An older layout, or an index from before the headline index: upgraded once, in place.
         if archive.has_documents and (archive._meta.get("schema") not in (None, SCHEMA_VERSION)
                                       or not archive.has_headlines):
             with StoreWriter(index_dir, model=None, vectors=vectors) as writer:
                 writer.commit()
-            archive = cls._read(index_dir, db, vectors)
+            archive = cls._read_checked(index_dir, db, vectors)
         if not archive.has_documents and not allow_empty:
             raise IndexNotFound(f"the index at {index_dir} is empty: {_ingest_hint(index_dir)}")
+        return archive
+
+    @classmethod
+    def _read_checked(cls, index_dir: Path, db: Path, settings: VectorSettings) -> "Archive":
+        """`_read`, IndexDamaged when the store is no database or its vector files are unreadable
+        (stat calls on the few files its generation lists: nothing is read over the documents)."""
+        try:
+            archive = cls._read(index_dir, db, settings)
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError):   # locked, say: not damage
+                raise
+            raise IndexDamaged(_not_a_database(index_dir, error)) from None
+        damage = archive.shards.damage()
+        if damage is not None:
+            raise IndexDamaged(_damaged(index_dir, damage))
         return archive
 
     @classmethod
@@ -896,12 +926,24 @@ class StoreWriter:
             if self.on_wait is not None:
                 self.on_wait(self.index_dir / ".lock")
             fcntl.flock(self._lock, fcntl.LOCK_EX)
-        self.conn = _connect(self.index_dir / DB_NAME)
-        self.conn.executescript(_SCHEMA)
-        self.conn.execute("BEGIN IMMEDIATE")
-        meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        try:
+            self.conn = _connect(self.index_dir / DB_NAME)
+            self.conn.executescript(_SCHEMA)
+            self.conn.execute("BEGIN IMMEDIATE")
+            meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        except sqlite3.DatabaseError as error:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+            if isinstance(error, sqlite3.OperationalError):   # locked, say: not damage
+                raise
+            raise IndexDamaged(_not_a_database(self.index_dir, error)) from None
         self.generation = int(meta.get("generation", 0))
         has_documents = self.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+        if has_documents and not self.rebuild and "model" in meta:   # a write would build on what cannot be read
+            damage = _shard_set(self.conn, self.index_dir, int(meta.get("dim") or 0), self.vector_settings).damage()
+            if damage is not None:
+                self._release()
+                raise IndexDamaged(_damaged(self.index_dir, damage))
         if self.model is None:
             self.model = meta.get("model", "")
         if has_documents and meta.get("model") != self.model and not self.rebuild:

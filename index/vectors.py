@@ -201,6 +201,19 @@ class ShardSet:
         covered = self.segments[-1].upto if self.segments else -1
         self.tail = [s for s in self.shards if s.number > covered]
 
+    def damage(self) -> str | None:
+        """What makes these vectors unreadable, read off the files' sizes (a shard or segment file
+        missing, a shard shorter than its rows), or None."""
+        for shard, path in zip(self.shards, self._paths):
+            if not path.is_file():
+                return f"vectors/{path.name} is missing"
+            if path.stat().st_size < shard.count * self.dim * 2:
+                return f"vectors/{path.name} is cut short"
+        for segment in self.segments:
+            if not (folder_of(self.index_dir) / segment.name).is_file():
+                return f"vectors/{segment.name} is missing"
+        return None
+
     @property
     def end(self) -> int:
         """One past the highest sentence id any shard holds."""

@@ -69,7 +69,7 @@ def ingest(paths: tuple[str, ...], index_dir: str, rebuild: bool, model: str | N
         report = index.ingest(paths, index_dir, rebuild=rebuild, model=model, progress=progress,
                               collection=collection, on_wait=waiting, ray=ray_address,
                               **({"batch_sentences": batch_sentences} if batch_sentences else {}))
-    except (index.IndexConflict, OSError, ValueError) as error:
+    except (index.IndexConflict, index.IndexDamaged, OSError, ValueError) as error:
         fail(str(error))
     finally:
         if bar is not None:

@@ -156,3 +156,32 @@ def test_the_summary_counts_refused_manifest_lines_apart_from_articles(tmp_path,
     assert len(refusals(result)) == 2
     assert result.stdout.startswith("1 added, 0 updated, 0 unchanged, 0 refused, 2 sources.csv lines refused,"), \
         result.stdout
+
+
+def test_a_folder_whose_store_is_no_database_is_told_in_one_line_and_left_as_it_is(tmp_path):
+    folder = tmp_path / "not-an-index"
+    folder.mkdir()
+    (folder / "claimqa.sqlite").write_bytes(b"these are notes, not a database\n" * 8)
+    article = tmp_path / "quill.txt"
+    article.write_text(GOOD)
+    for args in (["ask", "How many died?"], ["sources"], ["stories"], ["ingest", str(article)]):
+        result = claimqa(*args, index=folder)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.splitlines() == [
+            f"claimqa: the index at {folder} is damaged: claimqa.sqlite is no SQLite database "
+            "(file is not a database); move the folder away and ingest the articles again"], args
+    assert (folder / "claimqa.sqlite").read_bytes() == b"these are notes, not a database\n" * 8
+
+
+def test_an_index_missing_a_vector_file_is_told_in_one_line_and_rebuilt_on_asking(tmp_path, index_copy):
+    (index_copy / "vectors" / "00000000.f16").rename(tmp_path / "moved.f16")
+    damaged = (f"claimqa: the index at {index_copy} is damaged: vectors/00000000.f16 is missing; build it "
+               f"again with `claimqa ingest FOLDER... --index {index_copy} --rebuild`")
+    article = tmp_path / "quill.txt"
+    article.write_text(GOOD)
+    for args in (["ask", "How many people were killed in the strike?"], ["ingest", str(article)]):
+        result = claimqa(*args, index=index_copy)
+        assert result.returncode == 2 and result.stderr.splitlines() == [damaged], (args, result.stderr)
+    rebuilt = claimqa("ingest", str(article), "--rebuild", index=index_copy)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert [d.doc_id for d in SentenceStore.open(index_copy).documents] == ["quill"]
