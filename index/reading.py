@@ -665,10 +665,15 @@ def _read_manifest(path: Path) -> _Manifest:
             manifest.refuse(reader.line_num, f"no 'file' column (the header is '{','.join(header)}', "
                                              f"expected {','.join(MANIFEST_COLUMNS)}); metadata read from the text")
             return manifest
+        start = reader.line_num + 1   # the first line of the row read next
         for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            _manifest_row(manifest, reader.line_num, columns, cells)
+            if any("\n" in cell or "\r" in cell for cell in cells):
+                # '"Unclosed,2025-05-12': a quote that never closes makes every later line its value
+                manifest.refuse(start, f"a quoted value runs on to line {reader.line_num} (a quote never "
+                                       "closed?); this row and the lines it holds are ignored")
+            elif any(cell.strip() for cell in cells):
+                _manifest_row(manifest, reader.line_num, columns, cells)
+            start = reader.line_num + 1
     except csv.Error as error:
         manifest.refuse(reader.line_num, f"not valid CSV ({error}); the rest of the manifest is ignored")
     return manifest

@@ -183,6 +183,20 @@ def test_manifest_rows_that_are_bad_are_refused_by_line_and_the_articles_still_r
     }
 
 
+def test_a_quote_that_never_closes_is_refused_at_its_line_and_swallows_no_other_row_silently(tmp_path):
+    for name in ["dawn", "dusk", "noon"]:
+        (tmp_path / f"{name}.txt").write_text(f"The {name} ferry left Port Elna on time. Nobody was hurt.\n")
+    manifest = write_manifest(tmp_path, (
+        "file,outlet,published\n"
+        "dawn.txt,Dawn Wire,2025-05-12\n"
+        'dusk.txt,"Dusk Post,2025-05-12\n'
+        "noon.txt,Noon News,2025-05-12\n"))
+    articles, refused = read_articles([tmp_path])
+    assert refused == [Refusal(str(manifest), "line 3: a quoted value runs on to line 4 (a quote never closed?); "
+                                              "this row and the lines it holds are ignored")]
+    assert {a.doc_id: a.outlet for a in articles} == {"dawn": "Dawn Wire", "dusk": "dusk", "noon": "noon"}
+
+
 def test_manifest_without_a_file_column_is_refused_and_the_articles_read(tmp_path):
     shutil.copy(BUNDLED_CORPUS / "upi.txt", tmp_path)
     manifest = write_manifest(tmp_path, "name,outlet\nupi.txt,Someone Else\n")
