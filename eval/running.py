@@ -78,6 +78,8 @@ def _fresh_index(stack: ExitStack, corpus: Path, log: Callable[[str], None]) -> 
     built = ingest([corpus], folder)
     for refusal in built.refused:
         log(f"eval: refused {refusal}")
+    for duplicate in built.duplicates:   # a gold set naming the second file's id is told why it is unknown
+        log(f"eval: duplicate {duplicate}")
     doc_ids = built.added + built.updated + built.unchanged
     if not doc_ids:
         raise EvalError(f"{corpus}: no article could be indexed (.txt, .md, .html files)")

@@ -213,6 +213,24 @@ def test_source_not_in_corpus_names_the_line(bundled_index, tmp_path):
                            "(documents: afp, nyt, the-national, upi, washington-post)\n")
 
 
+def test_a_gold_source_dropped_as_a_reprint_is_told_why_it_is_unknown(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    wire = "A ferry ran aground off Port Elna on Sunday. All 80 passengers were taken off safely.\n"
+    (corpus / "wire.txt").write_text(wire)
+    (corpus / "wire-reprint.txt").write_text(wire)
+    (corpus / "gazette.txt").write_text("The ferry Morna struck a sandbar near Port Elna. Nobody was hurt.\n")
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"id": "passengers", "question": "How many passengers were on board?", "disagree": False,
+                                "sources": {"wire-reprint": {"answer": ["80"], "evidence": ["All 80 passengers"]}}})
+                    + "\n", encoding="utf-8")
+    done = run_eval("--corpus", corpus, "--gold", path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"eval: duplicate {corpus / 'wire-reprint.txt'}: same text as {corpus / 'wire.txt'} (indexed once, as wire)",
+        f"eval: {path}:1: source 'wire-reprint' is not a document of the corpus (documents: gazette, wire)"]
+
+
 def test_index_that_does_not_exist(tmp_path):
     done = run_eval("--index", tmp_path / "nothing-here", "--gold", GOLD)
     assert done.returncode == 2 and done.stderr.startswith("eval: ") and done.stderr.count("\n") == 1
