@@ -50,7 +50,7 @@ def load_gold(path: str | Path, doc_ids: Iterable[str] | None = None) -> list[Go
 def read_lines(path: Path, what: str) -> list[str]:
     """The lines of a JSON Lines file, or GoldError naming the file and why it cannot be read."""
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        return path.read_text(encoding="utf-8-sig").splitlines()   # a byte-order mark (Windows editors) is no JSON
     except FileNotFoundError:
         raise GoldError(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -97,8 +97,11 @@ def _parse_source(doc_id: str, value: object, where: str, known: set[str] | None
         if key not in value:
             raise GoldError(f"{where}: sources.{doc_id} is missing field {key!r}")
         items = value[key]
-        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        if not isinstance(items, list):
             raise GoldError(f"{where}: sources.{doc_id}.{key} must be a list of strings, got {_json_type(items)}")
+        for n, item in enumerate(items):
+            if not isinstance(item, str):
+                raise GoldError(f"{where}: sources.{doc_id}.{key}[{n}] must be a string, got {_json_type(item)}")
         if not any(item.strip() for item in items):
             raise GoldError(f"{where}: sources.{doc_id}.{key} must hold at least one non-empty string")
         lists.append([item for item in items if item.strip()])

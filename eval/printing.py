@@ -27,12 +27,21 @@ def flag_mark(row: dict) -> str:
     return f"{said:<3} {'MISSED' if row['disagree'] else 'FALSE'}"
 
 
+def shortened(text: str, width: int) -> str:
+    """`text` in at most `width` characters: its start and its end, an ellipsis between (a suite's
+    ids, "story/question", differ at the end: cutting the end made every row of a story alike)."""
+    if len(text) <= width:
+        return text
+    head = width // 3
+    return text[:head] + "…" + text[len(text) - (width - head - 1):]
+
+
 def print_table(rows: list[dict]) -> None:
     width = min(max(len(row["id"]) for row in rows), 40)
     click.echo(f"{'id':<{width}}  {'flag':<10} {'ms':>7}  sources")
     for row in rows:
         latency = f"{row['latency_ms']:.1f}" if row["latency_ms"] is not None else "-"
-        click.echo(f"{row['id'][:width]:<{width}}  {flag_mark(row):<10} {latency:>7}  {source_marks(row)}")
+        click.echo(f"{shortened(row['id'], width):<{width}}  {flag_mark(row):<10} {latency:>7}  {source_marks(row)}")
     click.echo(LEGEND)
     click.echo("")
 
@@ -91,7 +100,7 @@ def print_stories(suite: dict) -> None:
         if name == "pooled":
             click.echo("-" * len(head))
         d = run["disagreement"]
-        line = (f"{name[:width]:<{width}} {run['questions']:>4} {_ratio(run['evidence_recall']):>7} "
+        line = (f"{shortened(name, width):<{width}} {run['questions']:>4} {_ratio(run['evidence_recall']):>7} "
                 f"{_ratio(run['answer_accuracy']):>7} {_ratio(run['source_precision']):>8} "
                 f"{_ratio(run['no_answer_accuracy']):>7} {_ratio(d['precision']):>6} {_ratio(d['f1']):>6}")
         for baseline in baselines:

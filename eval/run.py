@@ -147,10 +147,10 @@ def many_stories(suites: tuple[str, ...], ramdocs: str | None, limit: int | None
     if limit is not None and not ramdocs:
         fail("--limit goes with --ramdocs")
     try:
-        stories = suite_stories(list(suites)) if suites else []
+        log = lambda line: click.echo(line, err=True)   # noqa: E731
+        stories = suite_stories(list(suites), lambda line: log(f"eval: {line}")) if suites else []
         if ramdocs:
             stories += ramdocs_stories(ramdocs, limit)
-        log = lambda line: click.echo(line, err=True)   # noqa: E731
         report = evaluate_stories(stories, mode, baseline, log, progress=sys.stderr.isatty() or bool(ramdocs),
                                   id_prefix=bool(suites))
     except (GoldError, EvalError) as error:

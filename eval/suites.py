@@ -11,6 +11,7 @@ import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .gold import GoldError, GoldQuestion, GoldSource, load_gold, read_lines
 from .matching import normalise
@@ -30,8 +31,9 @@ class Story:
     documents: dict[str, str] = field(default_factory=dict)  # doc_id -> text, written to a folder
 
 
-def suite_stories(folders: list[str | Path]) -> list[Story]:
-    """Every story folder (one holding a gold.jsonl) of the suite folders, in name order."""
+def suite_stories(folders: list[str | Path], log: Callable[[str], None] | None = None) -> list[Story]:
+    """Every story folder (one holding a gold.jsonl) of the suite folders, in name order; `log`
+    is told of each other folder, left out."""
     stories: list[Story] = []
     seen: dict[str, Path] = {}
     for top in map(Path, folders):
@@ -39,6 +41,9 @@ def suite_stories(folders: list[str | Path]) -> list[Story]:
             raise GoldError(f"{top}: suite folder not found" if not top.exists()
                             else f"{top}: not a folder (--suite takes a folder of story folders)")
         found = sorted(p for p in top.iterdir() if p.is_dir() and (p / GOLD_NAME).is_file())
+        if log is not None and found:
+            for left in sorted(p for p in top.iterdir() if p.is_dir() and p not in found and not p.name.startswith(".")):
+                log(f"{left}: no {GOLD_NAME} in it; left out of the suite")
         if not found:
             raise GoldError(f"{top}: no story folder with a {GOLD_NAME} in it")
         for folder in found:

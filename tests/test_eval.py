@@ -169,6 +169,8 @@ BAD_LINES = [
      "sources.nyt.evidence must be a list of strings"),
     ('{"id": "x", "question": "q", "disagree": false, "sources": {"nyt": {"answer": [], "evidence": ["e"]}}}',
      "sources.nyt.answer must hold at least one non-empty string"),
+    ('{"id": "x", "question": "q", "disagree": false, "sources": {"nyt": {"answer": ["3", 3], "evidence": ["e"]}}}',
+     "sources.nyt.answer[1] must be a string, got a number"),
     ('{"id": "x", "question": "  ", "disagree": false, "sources": {}}', "field 'question' is empty"),
     (VALID_LINE, "duplicate id 'ok' (first on line 1)"),
 ]
@@ -185,6 +187,12 @@ def test_malformed_gold_line_gets_one_line_error_naming_file_and_line(tmp_path, 
     done = run_eval("--gold", path)
     assert (done.returncode, done.stderr) == (2, f"eval: {message}\n")
     assert done.stdout == ""
+
+
+def test_a_gold_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + (VALID_LINE + "\n").encode("utf-8"))
+    assert [g.id for g in load_gold(path)] == ["ok"]
 
 
 def test_missing_and_empty_gold_files(tmp_path):
@@ -374,6 +382,7 @@ def suite_run(tmp_path_factory):
     for name in ("fire-one", "fire-two"):
         shutil.copytree(CORPUS, folder / "suite" / name)
         shutil.copy(GOLD, folder / "suite" / name / "gold.jsonl")
+    shutil.copytree(CORPUS, folder / "suite" / "drafts")   # articles, no gold set yet
     done = run_eval("--suite", folder / "suite", "--baseline", "--json", folder / "suite.json",
                     "--plot", folder / "suite.png")
     return done, folder
@@ -396,6 +405,18 @@ def test_suite_pools_stories_and_reports_each(suite_run):
     lines = done.stdout.splitlines()
     assert any(line.startswith("fire-two ") and "|" in line for line in lines)
     assert any(line.startswith("pooled ") for line in lines)
+    assert f"eval: {folder / 'suite' / 'drafts'}: no gold.jsonl in it; left out of the suite\n" in done.stderr
+
+
+def test_long_ids_keep_their_ends_in_the_table(capsys):
+    from eval.printing import print_table
+
+    ids = [f"harbour-ferry-capsize-story/harbour-ferry-capsize-story-{end}" for end in ("lifeboats", "departure")]
+    print_table([{"id": i, "latency_ms": 1.0, "disagree": False, "flag": False, "sources": {}, "no_answer": True,
+                  "extra_sources": []} for i in ids])
+    rows = capsys.readouterr().out.splitlines()[1:3]
+    assert rows[0].split()[0].endswith("-lifeboats") and rows[1].split()[0].endswith("-departure")
+    assert all(len(row.split()[0]) == 40 for row in rows)
 
 
 def test_per_doc_baseline_cites_every_document_with_three_sentences(suite_run):
