@@ -670,7 +670,7 @@ def _read_manifest(path: Path) -> _Manifest:
             if any("\n" in cell or "\r" in cell for cell in cells):
                 # '"Unclosed,2025-05-12': a quote that never closes makes every later line its value
                 manifest.refuse(start, f"a quoted value runs on to line {reader.line_num} (a quote never "
-                                       "closed?); this row and the lines it holds are ignored")
+                                       "closed?); it is ignored, with every row it took in")
             elif any(cell.strip() for cell in cells):
                 _manifest_row(manifest, reader.line_num, columns, cells)
             start = reader.line_num + 1

@@ -193,7 +193,7 @@ def test_a_quote_that_never_closes_is_refused_at_its_line_and_swallows_no_other_
         "noon.txt,Noon News,2025-05-12\n"))
     articles, refused = read_articles([tmp_path])
     assert refused == [Refusal(str(manifest), "line 3: a quoted value runs on to line 4 (a quote never closed?); "
-                                              "this row and the lines it holds are ignored")]
+                                              "it is ignored, with every row it took in")]
     assert {a.doc_id: a.outlet for a in articles} == {"dawn": "Dawn Wire", "dusk": "dusk", "noon": "noon"}
 
 
