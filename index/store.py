@@ -1041,7 +1041,17 @@ class StoreWriter:
                               [(story_id, "\n".join(lines)) for story_id, lines in titles.items()])
 
     def _next_shard(self) -> int:
-        return int(self.conn.execute("SELECT COALESCE(MAX(shard), -1) + 1 FROM shards").fetchone()[0])
+        """A number no shard file of the index has had: past the listed shards, the retired ones
+        (a reader may still use them, and they are deleted by name) and any file in the folder
+        (after a rebuild the table starts empty, and a new "00000000.f16" would be deleted as
+        the retired one of that name, or read from a cache of the old one)."""
+        listed = int(self.conn.execute("SELECT COALESCE(MAX(shard), -1) FROM shards").fetchone()[0])
+        names = json.loads(self._meta.get("retired", "[]")) + self._retired
+        folder = shards_module.folder_of(self.index_dir)
+        if folder.is_dir():
+            names += [path.name for path in folder.iterdir()]
+        used = [int(name.split(".", 1)[0]) for name in names if re.fullmatch(r"\d{8}\.f16(\.partial)?", name)]
+        return max([listed, *used]) + 1
 
     def _sweep_leftovers(self) -> None:
         """Files a write that never committed left behind (it held the lock this write holds now)."""
@@ -1329,8 +1339,12 @@ class StoreWriter:
         self._written = []
         self.generation = generation
         # Files the previous write retired: no reader opens them any more (one generation of grace).
+        # Never one the generation just committed lists (a retired name given to a new file).
+        live = {f"{r[0]:08d}.f16" for r in self.conn.execute("SELECT shard FROM shards")}
+        live |= {r[0] for r in self.conn.execute("SELECT name FROM segments")}
+        live.add(self.conn.execute("SELECT COALESCE((SELECT value FROM meta WHERE key = 'template'), '')").fetchone()[0])
         for name in retired_before:
-            if name not in self._retired:
+            if name not in self._retired and name not in live:
                 (shards_module.folder_of(self.index_dir) / name).unlink(missing_ok=True)
                 (self.index_dir / name).unlink(missing_ok=True)
         self._meta["retired"] = json.dumps(self._retired)

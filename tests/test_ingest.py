@@ -117,6 +117,31 @@ def test_an_article_of_another_folder_under_an_indexed_id_is_refused_not_put_in_
     assert ingest([moved], index).updated == ["wire"]
 
 
+def test_writes_after_a_rebuild_or_an_emptied_index_keep_the_vectors_they_list(tmp_path):
+    # A rebuild retires the old shard files by name, to be deleted by the next write: a new
+    # shard given one of those names was deleted with them, and the index could not be read.
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in {"dawn": "A ferry ran aground off Port Elna on Sunday. All 80 passengers were taken off.",
+                       "dusk": "Dunholm's council voted 7-2 to close the old library, officials said.",
+                       "noon": "The ferry Morna struck a sandbar near Port Elna. Nobody was hurt."}.items():
+        (folder / f"{name}.txt").write_text(text + "\n")
+    index = tmp_path / "index"
+    ingest([folder / "dawn.txt"], index)
+    ingest([folder / "dusk.txt"], index)
+    ingest([folder / "dawn.txt", folder / "noon.txt"], index, rebuild=True)
+    remove("noon", index)   # the write after the rebuild
+    ingest([folder / "dusk.txt"], index)
+    remove("dusk", index)
+    remove("dawn", index)   # emptied: the next write starts afresh too
+    ingest([folder / "noon.txt"], index)
+    ingest([folder / "dawn.txt"], index)
+    store = SentenceStore.open(index)   # IndexDamaged if a listed vector file were gone
+    assert sorted(d.doc_id for d in store.documents) == ["dawn", "noon"]
+    found = store.search(store.vectors[:1], 1)[1][0, 0]
+    assert found == store.sentences[0].sentence_id
+
+
 def test_manifest_change_updates_metadata_without_embedding(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(BUNDLED_CORPUS, corpus)
