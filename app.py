@@ -41,6 +41,7 @@ import gradio as gr
 
 import index
 from index.reading import MAX_FILE_BYTES
+from index.store import committed_generation
 from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
 from qa.render import stated
@@ -1100,14 +1101,18 @@ def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> N
 # -- start -------------------------------------------------------------------------------------
 
 def ensure_index(index_dir: Path) -> None:
-    """Build the index of the bundled articles when there is none (or an empty one)."""
+    """Build the index of the bundled articles when there is none (or one no write ever committed
+    to). An index whose articles were all removed is the user's: it is told, not filled."""
     try:
         index.Archive.open(index_dir)   # its meta only (an index of an older layout is upgraded here)
         return
     except index.IndexDamaged:
         raise   # not built over: it is told, and left as it is
     except index.IndexNotFound:
-        pass
+        if (committed_generation(index_dir) or 0) > 0:   # it held articles, and they were all removed
+            raise index.IndexNotFound(
+                f"the index at {index_dir} is empty (its articles were removed): ingest articles into it "
+                f"(`claimqa ingest FOLDER --index {index_dir}`), or start with another --index") from None
     from tqdm import tqdm
 
     click.echo(f"No index at {index_dir}: building it from {BUNDLED_CORPUS} (first start only)...")

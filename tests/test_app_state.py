@@ -277,3 +277,18 @@ def test_an_upload_into_a_locked_index_says_it_is_waiting(index_copy, tmp_path):
         fcntl.flock(lock, fcntl.LOCK_UN)
     worker.join(300)
     assert "added: quill-ferry" in said[-1], said[-1]
+
+
+def test_an_index_whose_articles_were_all_removed_is_told_not_filled_with_the_bundled_ones(tmp_path):
+    import app
+
+    article = tmp_path / "quill.txt"
+    article.write_text("The Quill ferry sank near Lakeport on Monday, killing four people, the coast guard said.\n")
+    folder = tmp_path / "index"
+    index.ingest([article], folder)
+    index.remove("quill", folder)
+    with pytest.raises(index.IndexNotFound, match=r"is empty \(its articles were removed\)"):
+        app.ensure_index(folder)
+    assert index.Archive.open(folder, allow_empty=True).has_documents is False
+    app.ensure_index(tmp_path / "new-index")   # a folder with no index yet: the first start builds it
+    assert len(index.SentenceStore.open(tmp_path / "new-index").documents) == 5
