@@ -96,6 +96,7 @@ class Library(Following):
     def remove(self, doc_id: str) -> str:
         """Take an uploaded article out of the index and the uploads folder; one line saying so."""
         with self._ingest:
+            self.current()   # a CLI ingest or removal may have changed the index since the page loaded
             return remove_upload(self, doc_id)
 
 

@@ -292,3 +292,18 @@ def test_an_index_whose_articles_were_all_removed_is_told_not_filled_with_the_bu
     assert index.Archive.open(folder, allow_empty=True).has_documents is False
     app.ensure_index(tmp_path / "new-index")   # a folder with no index yet: the first start builds it
     assert len(index.SentenceStore.open(tmp_path / "new-index").documents) == 5
+
+
+def test_removing_an_upload_the_cli_removed_already_is_a_refusal_not_an_error(index_copy, tmp_path):
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    (tmp_path / "quill-ferry.txt").write_text(FERRY)
+    assert "added: quill-ferry" in library.add([str(tmp_path / "quill-ferry.txt")])
+    assert "Quill" in web.render_sources(library.answerer.store)   # the page, as loaded
+    assert claimqa("remove", "quill-ferry", index=index_copy).returncode == 0
+    assert library.remove("quill-ferry") == "refused: quill-ferry: no such article in the index"
+    # what the page shows next is read from the index as it is now (a stale snapshot's stories
+    # listed the removed article, and reading it raised)
+    panel = web.render_sources(library.answerer.store)
+    assert "quill-ferry" not in panel and "Quill" not in panel
