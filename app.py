@@ -41,7 +41,7 @@ import gradio as gr
 
 import index
 from index.reading import MAX_FILE_BYTES
-from index.store import committed_generation
+from index.store import DB_NAME, committed_generation
 from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
 from qa.render import stated
@@ -165,6 +165,10 @@ def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]
         keep = _stage(library, checked, staging, lines)
         if not keep:
             return lines
+        try:
+            claim_uploads(library)
+        except (RuntimeError, OSError) as error:
+            return lines + [f"refused: {error}"]
         saved = _move_in(library.uploads_dir, keep, backups)
         targets = _to_ingest(library, [target for target, _ in saved])
 
@@ -233,6 +237,28 @@ def _to_ingest(library: Library, saved: list[Path]) -> list[Path]:
         articles += [Path(d.path) for d in library.answerer.store.documents
                      if _is_upload(library, d.path) and Path(d.path).is_file() and Path(d.path).resolve() not in done]
     return articles
+
+
+UPLOADS_OWNER = ".claimqa-index"   # in an uploads folder: the index it feeds
+
+
+def claim_uploads(library: Library) -> None:
+    """An uploads folder feeds one index: the first app to use it writes its index's path there.
+    RuntimeError when another index that still exists holds it: sibling index folders share one
+    default uploads folder, and each would take the other's uploads for uploads cut short."""
+    marker = library.uploads_dir / UPLOADS_OWNER
+    mine = str(library.index_dir.resolve())
+    try:
+        owner = marker.read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        owner = ""
+    if owner == mine:
+        return
+    if owner and (Path(owner) / DB_NAME).is_file():
+        raise RuntimeError(f"the uploads folder {library.uploads_dir} feeds the index at {owner}; give "
+                           f"{library.index_dir} its own with --uploads DIR")
+    library.uploads_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(mine + "\n", encoding="utf-8")
 
 
 def set_aside_leftovers(library: Library) -> list[str]:
@@ -1153,6 +1179,8 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, proces
         # The workers load their models while this process loads its own (the chat's).
         workers = AnswerWorkers(index_dir, processes, wait=False) if processes else None
         library = Library(index_dir, uploads_dir or index_dir.parent / "uploads")
+        if library.uploads_dir.is_dir():
+            claim_uploads(library)
         for name in set_aside_leftovers(library):
             click.echo(f"uploads: {name} was never indexed (an upload cut short); moved to "
                        f"{library.uploads_dir / '.unindexed'}", err=True)

@@ -307,3 +307,22 @@ def test_removing_an_upload_the_cli_removed_already_is_a_refusal_not_an_error(in
     # listed the removed article, and reading it raised)
     panel = web.render_sources(library.answerer.store)
     assert "quill-ferry" not in panel and "Quill" not in panel
+
+
+def test_an_uploads_folder_feeds_one_index_and_a_sibling_index_is_told(bundled_index, tmp_path):
+    import app as web
+
+    first, second = copy_index(bundled_index, tmp_path / "a"), copy_index(bundled_index, tmp_path / "b")
+    uploads = tmp_path / "uploads"   # the default for both: beside each index folder
+    (tmp_path / "quill-ferry.txt").write_text(FERRY)
+    one = web.Library(first, uploads)
+    assert "added: quill-ferry" in one.add([str(tmp_path / "quill-ferry.txt")])
+    other = web.Library(second, uploads)
+    with pytest.raises(RuntimeError, match=f"the uploads folder {uploads} feeds the index at {first.resolve()}"):
+        web.claim_uploads(other)
+    # Starting an app on the sibling would have moved the first index's upload away as a leftover.
+    started = subprocess.run([sys.executable, "app.py", "--index", str(second), "--uploads", str(uploads)],
+                             capture_output=True, text=True, timeout=300, cwd=str(web.ROOT))
+    assert started.returncode == 2 and "feeds the index at" in started.stderr
+    assert (uploads / "quill-ferry.txt").is_file() and not (uploads / ".unindexed").exists()
+    assert web.set_aside_leftovers(one) == []
