@@ -29,6 +29,7 @@ import json
 import logging
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -1093,12 +1094,15 @@ JSON_ROUTE = "/" + served.JSON_ROUTE   # the route `claimqa ask` hands a questio
 
 
 def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> None:
-    """`POST /api/ask` with `{"question": "...", "story": "..."}` (story optional): the answer object
+    """`POST /api/ask` with `{"question": "...", "story": "...", "index": "..."}` (story optional;
+    index optional, the folder the caller means: status 409 when it is not this app's): the answer object
     in one request and one response, for scripts and `claimqa ask`. Gradio's `/ask` (POST, then its
     event stream) stays the contract's web API; this route answers the same, through the same
     workers, without Gradio's queue and sessions. A refusal is status 400 with `{"error": reason}`."""
     from fastapi.responses import JSONResponse, Response
     from starlette.concurrency import run_in_threadpool
+
+    served_index = str(library.index_dir.resolve())
 
     def refused(status: int, reason: str) -> JSONResponse:
         return JSONResponse({"error": reason}, status_code=status)
@@ -1113,6 +1117,10 @@ def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> N
         question, story = body["question"], body.get("story") or None
         if story is not None and not isinstance(story, str):
             return refused(422, "story: a story id (a string) or nothing")
+        # `claimqa ask` says which index it means: an announcement left behind by an app stopped
+        # without withdrawing it may name a port another app, on another index, now serves
+        if body.get("index") is not None and body["index"] != served_index:
+            return refused(409, f"this app serves the index at {served_index}, not {body['index']}")
         try:
             if workers is not None:
                 answer = await workers.ask(question, story)
@@ -1202,6 +1210,9 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, proces
     if local:
         served.announce(index_dir, f"http://{local}:{port}/")
         atexit.register(served.withdraw, index_dir)
+        # `kill`, `docker stop` and systemd send SIGTERM, which ends a process without its atexit
+        # calls: taken as an exit, so the announcement is withdrawn and the workers stopped.
+        signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
     click.echo(f"ClaimQA chat on http://{host}:{port}/ (API: /ask)")
     demo.launch(server_name=host, server_port=port, share=False, show_error=True, quiet=False,
                 max_file_size=GRADIO_MAX_FILE_SIZE, theme=THEME, css=CSS, footer_links=["api"],

@@ -72,7 +72,9 @@ def ask_served(question: str, index_dir: str | os.PathLike, timeout: float = 60)
     url = serving(index_dir)
     if url is None:
         return None
-    request = urllib.request.Request(f"{url}{JSON_ROUTE}", data=json.dumps({"question": question}).encode(),
+    # The folder meant goes with the question: an app on another index at that address refuses it (409)
+    asked = {"question": question, "index": str(Path(index_dir).resolve())}
+    request = urllib.request.Request(f"{url}{JSON_ROUTE}", data=json.dumps(asked).encode(),
                                      headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -406,8 +406,11 @@ def test_first_start_builds_the_index_then_serves(tmp_path):
         assert "building it from" in output and "5 added" in output, output
         answer = app.client().predict(KILLED, api_name="/ask")
         assert len(answer["sources"]) >= 4
+        assert (tmp_path / "fresh-index" / ".claimqa-app.json").is_file()
     finally:
         app.stop()
+    # stopped by SIGTERM (as `kill`, docker and systemd stop it): its announcement is withdrawn
+    assert not (tmp_path / "fresh-index" / ".claimqa-app.json").exists()
     again = AppServer(tmp_path / "fresh-index", tmp_path / "uploads", tmp_path / "again.log")
     try:
         later = again.wait()

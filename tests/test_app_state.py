@@ -252,6 +252,17 @@ def test_an_announcement_left_by_a_dead_app_or_for_another_folder_is_ignored(tmp
     assert served.serving(tmp_path) is None
 
 
+def test_an_app_at_the_announced_address_that_serves_another_index_is_not_handed_the_question(app, tmp_path):
+    from qa import served
+
+    # An announcement left for this folder by an app that is gone, at an address where the app of
+    # another index now listens (this process's pid stands in for a reused one).
+    served.announce(tmp_path, app.url)
+    assert served.serving(tmp_path) == app.url
+    assert served.ask_served(KILLED, tmp_path) is None   # refused there: answered locally
+    assert served.ask_served(KILLED, app.index_dir)["sources"]   # its own index's questions are taken
+
+
 def test_an_upload_into_a_locked_index_says_it_is_waiting(index_copy, tmp_path):
     import fcntl
     import threading
