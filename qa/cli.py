@@ -197,6 +197,7 @@ def merge(ctx: click.Context, into: str, other: str, index_dir: str | None) -> N
 def split(ctx: click.Context, story_id: str, doc_ids: tuple[str, ...], index_dir: str | None) -> None:
     """Move the articles DOC_IDS of story STORY_ID into a new story of their own."""
     index_dir = _story_index(ctx, index_dir)
+    doc_ids = tuple(dict.fromkeys(doc_ids))   # an id given twice is one article
     try:
         new_id = index.split_story(story_id, list(doc_ids), index_dir)
     except KeyError as error:

@@ -230,8 +230,9 @@ def test_merge_and_split_by_hand(archive_copy):
     answer = StoryAnswerer.open(archive_copy).ask(FIRE_INJURED)
     assert answer.story_id == fire and answer.not_mentioned == ["valley-news"]
 
-    result = runner.invoke(main, ["stories", "--index", str(archive_copy), "split", fire, "valley-news"])
+    result = runner.invoke(main, ["stories", "--index", str(archive_copy), "split", fire, "valley-news", "valley-news"])
     assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"split valley-news off {fire} into ")   # an id given twice is one article
     new_id = result.output.split()[-1]
     store = index.SentenceStore.open(archive_copy)
     assert groups(store) == {frozenset(BUNDLED), frozenset(FIRE), frozenset(LIBRARY)}
