@@ -1211,8 +1211,15 @@ def main(host: str, port: int, index_dir: Path, uploads_dir: Path | None, proces
         served.announce(index_dir, f"http://{local}:{port}/")
         atexit.register(served.withdraw, index_dir)
         # `kill`, `docker stop` and systemd send SIGTERM, which ends a process without its atexit
-        # calls: taken as an exit, so the announcement is withdrawn and the workers stopped.
-        signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
+        # calls: the announcement is withdrawn and the workers stopped, then the process ends at
+        # once (an exit would wait for the server's threads).
+        def stop(number, frame) -> None:
+            served.withdraw(index_dir)
+            if workers is not None:
+                workers.close()
+            os._exit(0)
+
+        signal.signal(signal.SIGTERM, stop)
     click.echo(f"ClaimQA chat on http://{host}:{port}/ (API: /ask)")
     demo.launch(server_name=host, server_port=port, share=False, show_error=True, quiet=False,
                 max_file_size=GRADIO_MAX_FILE_SIZE, theme=THEME, css=CSS, footer_links=["api"],

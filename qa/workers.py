@@ -315,6 +315,13 @@ class _Worker:
 
     def stop(self, timeout: float) -> None:
         try:
+            # Shut down, not only closed: the reading thread blocked on it keeps the socket open,
+            # and the worker would wait for its end until `timeout` (10 s a worker, at every stop).
+            with socket.socket(fileno=os.dup(self.conn.fileno())) as hang_up:
+                hang_up.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        try:
             self.conn.close()
         except OSError:
             pass

@@ -126,3 +126,6 @@ def test_a_relative_index_folder_is_the_caller_s(bundled_index, monkeypatch):
         assert {s["doc_id"] for s in answer["sources"]} >= {"upi", "afp"}
     finally:
         pool.close()
+    # The worker saw the socket end and exited by itself (0), not killed (-9) when close() gave up
+    # waiting: a socket still read by the reading thread stayed open until then.
+    assert [w.process.returncode for w in pool.workers] == [0]
