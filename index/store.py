@@ -246,9 +246,13 @@ def chunks(ids: list, size: int = SQL_CHUNK):
         yield ids[at:at + size]
 
 
-def _not_a_database(index_dir: Path, error: Exception) -> str:
-    return (f"the index at {index_dir} is damaged: {DB_NAME} is no SQLite database ({error}); "
-            f"move the folder away and ingest the articles again")
+def _store_error(index_dir: Path, error: sqlite3.DatabaseError) -> Exception:
+    """What an error opening the store is to the caller: IndexDamaged when the file is no SQLite
+    database; a locked or busy store's error as it is (not damage)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return error
+    return IndexDamaged(f"the index at {index_dir} is damaged: {DB_NAME} is no SQLite database ({error}); "
+                        f"move the folder away and ingest the articles again")
 
 
 def _damaged(index_dir: Path, damage: str) -> str:
@@ -575,9 +579,7 @@ class Archive:
         try:
             archive = cls._read(index_dir, db, settings)
         except sqlite3.DatabaseError as error:
-            if isinstance(error, sqlite3.OperationalError):   # locked, say: not damage
-                raise
-            raise IndexDamaged(_not_a_database(index_dir, error)) from None
+            raise _store_error(index_dir, error) from None
         damage = archive.shards.damage()
         if damage is not None:
             raise IndexDamaged(_damaged(index_dir, damage))
@@ -934,9 +936,7 @@ class StoreWriter:
         except sqlite3.DatabaseError as error:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
-            if isinstance(error, sqlite3.OperationalError):   # locked, say: not damage
-                raise
-            raise IndexDamaged(_not_a_database(self.index_dir, error)) from None
+            raise _store_error(self.index_dir, error) from None
         self.generation = int(meta.get("generation", 0))
         has_documents = self.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
         if has_documents and not self.rebuild and "model" in meta:   # a write would build on what cannot be read
@@ -1053,13 +1053,20 @@ class StoreWriter:
         used = [int(name.split(".", 1)[0]) for name in names if re.fullmatch(r"\d{8}\.f16(\.partial)?", name)]
         return max([listed, *used]) + 1
 
+    def _listed_files(self) -> set[str]:
+        """The vector files the index, as this write sees it, uses: its shards, its segments and
+        the quantizer's template."""
+        listed = {f"{r[0]:08d}.f16" for r in self.conn.execute("SELECT shard FROM shards")}
+        listed |= {r[0] for r in self.conn.execute("SELECT name FROM segments")}
+        template = self.conn.execute("SELECT value FROM meta WHERE key = 'template'").fetchone()
+        return listed | ({template[0]} if template else set())
+
     def _sweep_leftovers(self) -> None:
         """Files a write that never committed left behind (it held the lock this write holds now)."""
         folder = shards_module.folder_of(self.index_dir)
         if not folder.is_dir():
             return
-        listed = {f"{r[0]:08d}.f16" for r in self.conn.execute("SELECT shard FROM shards")}
-        listed |= {r[0] for r in self.conn.execute("SELECT name FROM segments")}
+        listed = self._listed_files()
         kept = set(json.loads(self._meta.get("retired", "[]")))   # a reader may still use these
         kept.add(self._meta.get("template", ""))
         for path in folder.iterdir():
@@ -1340,9 +1347,7 @@ class StoreWriter:
         self.generation = generation
         # Files the previous write retired: no reader opens them any more (one generation of grace).
         # Never one the generation just committed lists (a retired name given to a new file).
-        live = {f"{r[0]:08d}.f16" for r in self.conn.execute("SELECT shard FROM shards")}
-        live |= {r[0] for r in self.conn.execute("SELECT name FROM segments")}
-        live.add(self.conn.execute("SELECT COALESCE((SELECT value FROM meta WHERE key = 'template'), '')").fetchone()[0])
+        live = self._listed_files()
         for name in retired_before:
             if name not in self._retired and name not in live:
                 (shards_module.folder_of(self.index_dir) / name).unlink(missing_ok=True)
