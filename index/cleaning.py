@@ -22,6 +22,8 @@ BYLINE = "byline"        # who wrote or reported it: metadata
 CREDIT = "credit"        # copyright and photo credits: metadata (they name the outlet)
 SUBHEAD = "subhead"      # a short section label inside the story ("regional tensions")
 DUPLICATE = "duplicate"  # a line printed again (a headline repeated as a caption)
+NOTICE = "notice"        # the site speaking instead of a story: an error page, a paywall, a cookie
+                         # banner, a robot check ("404 - Page not found", "Subscribe to continue reading")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ _FURNITURE = re.compile(
     r"|advertisement|advertisements|sponsored(?: content)?|scroll to continue(?: with content)?"
     r"|continue reading|read more|show more|load more|click here.*|subscribe(?: now)?"
     r"|sign up (?:for|to) .*newsletter.*|follow us on .*|comments?|\d+ comments?|cancel reply"
-    r"|skip to (?:main )?content|back to top)[.!:]?", _I)
+    r"|skip to (?:main )?content|back to top|(?:return|go|back) to (?:the )?(?:home ?page|front page|home))[.!:]?", _I)
 _LINK_LINE = re.compile(
     r"(?:related(?: articles| stories| content| coverage)?|read (?:more|also|next)|also read|see also"
     r"|more on this(?: story)?|recommended|watch|listen|tags?|topics?|filed under|categor(?:y|ies))"
@@ -75,6 +77,34 @@ _COMMENT_FIELD = re.compile(
     r"|save my name, email|you must be logged in to post a comment|post comment).*", _I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright(?=\s*(?:©|\(c\)|\d{4})))\s*(?:©|\(c\))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?"
                         r"(?P<owner>.*?)[.,]?\s*(?:all rights reserved\.?)?", _I)
+# What a site says in place of a story, in any site's words: the page is missing or refused, the
+# story is behind a paywall or a consent banner, or the visitor must prove to be a browser. A line
+# saying one of these (and neither quoting nor reporting anyone: a story may tell of such a page) is
+# no story text.
+_NOTICE = re.compile(
+    r"\b(?:(?:error|http)\s*)?(?:400|401|403|404|410|451|500|502|503)\b\W{0,3}(?:error|not found|forbidden|gone"
+    r"|unavailable|page not found|bad request|unauthori[sz]ed)\b"
+    r"|\bpage (?:was )?not found\b|\bpage (?:cannot|can'?t|could ?n[o'’]t) be (?:found|displayed)\b"
+    r"|\b(?:the|this) page (?:you (?:are|were|'re|’re) (?:looking for|trying to reach)|you requested|does ?n[o'’]t exist"
+    r"|does not exist|(?:is|was) no longer available|has been (?:moved|removed|deleted))"
+    r"|\b(?:can'?t|cannot|could ?n[o'’]t|could not|were unable to) (?:find|locate) (?:the|this|that) page\b"
+    r"|\brequested (?:url|page|resource) (?:was )?not (?:found|available)\b|\baccess (?:denied|forbidden)\b"
+    r"|\b(?:service|site|website) (?:is )?(?:temporarily )?unavailable\b"
+    r"|\bsubscribe (?:now |today )?(?:to|and) (?:continue|keep) reading\b|\b(?:continue|keep) reading with (?:a|your) subscription\b"
+    r"|\balready (?:a subscriber|a member|have an account)\b|\bsubscribers? only\b"
+    r"|\bthis (?:article|content|story) is (?:only )?(?:available|reserved|exclusive) (?:to|for) (?:our )?(?:paying |premium )?(?:subscribers|members)\b"
+    r"|\byou(?:'ve|’ve| have) (?:reached|used|read) (?:your|all (?:of )?your) (?:\w+ )?(?:limit|free articles?)\b"
+    r"|\bfree articles? (?:left|remaining)\b|\b(?:log|sign) in to (?:continue|read|keep reading)\b"
+    r"|\b(?:get|unlock|for) unlimited (?:digital )?access\b"
+    r"|\b(?:we|this (?:web)?site)(?: and our (?:\w+ )?partners)? uses? cookies\b|\bby clicking \W?(?:accept|agree|i agree|ok)\b"
+    r"|^(?:accept|reject|allow|decline) (?:all|all cookies|cookies|necessary)\W*$|\bmanage (?:your )?(?:cookie |privacy )?(?:preferences|settings|choices|consent)\b"
+    r"|\bwe value your privacy\b|\bcookie (?:policy|settings|preferences|consent|notice)\b"
+    r"|\b(?:enable|turn on|allow) javascript\b|\bjavascript is (?:disabled|required|turned off)\b"
+    r"|\b(?:verify|prove|confirm) (?:that )?you(?:'re|’re| are) (?:a )?human\b|\bare you a robot\b"
+    r"|\bchecking (?:if the site connection is secure|your browser)\b"
+    r"|^\W*(?:(?:error|http)\s*)?(?:400|401|403|404|410|451|500|502|503)\W*(?:error)?\W*$", _I)
+# A line that quotes or reports someone is a story telling of such a page, not the page itself.
+_REPORTED = re.compile(r"[\"“”]|\b(?:said|says|told|tells|according to|reported|announced|wrote)\b", _I)
 _PHOTO = r"(?:(?:file|afp|ap|reuters|epa|upi|getty)\s+)?(?:photo|image|picture|video)s?"
 _PHOTO_CREDIT_LINE = re.compile(rf"\(?{_PHOTO}\s*(?:(?:by|credit|courtesy(?: of)?)\s*:?|:)\s*[A-Z][^.!?]{{0,80}}\)?", _I)
 # A credit after a caption's last sentence: "... an associated. File Photo by Bonnie Cash/UPI".
@@ -179,6 +209,8 @@ def _verdict(line: str, story_started: bool) -> str:
         return JUNK
     if _COMMENT_FIELD.fullmatch(line):
         return JUNK
+    if len(line.split()) <= 60 and _NOTICE.search(line) and not _REPORTED.search(line):
+        return NOTICE
     if _COPYRIGHT.fullmatch(line) and line[:1] in "©(Cc" and len(line.split()) <= 12:
         return CREDIT
     if _PHOTO_CREDIT_LINE.fullmatch(line) and len(line.split()) <= 12:

@@ -184,6 +184,9 @@ def read_article(path: Path, row: dict[str, str] | None = None) -> Article:
     cleaned = cleaning.clean(text)
     sentences = [s for s in split_sentences(text, cleaned.blocks) if not cleaning.is_debris(s.text)]
     if not sentences:
+        notices = cleaned.texts(cleaning.NOTICE)
+        if notices:   # an error page, a paywall or a consent banner saved in place of the article
+            raise _Refused(f"no story text: the page is the site's notice \"{_shortened(notices[0])}\", not an article")
         raise _Refused("no story text left after removing page junk")
     found = _metadata_from_text(cleaned)
     row = row or {}
@@ -205,6 +208,10 @@ def read_article(path: Path, row: dict[str, str] | None = None) -> Article:
         sentences=sentences,
         encoding=encoding,
     )
+
+
+def _shortened(line: str, most: int = 60) -> str:
+    return line if len(line) <= most else line[:most - 1].rstrip() + "…"
 
 
 # -- Files to bytes ----------------------------------------------------------------------------

@@ -189,3 +189,38 @@ def test_a_story_sentence_that_merely_resembles_junk_is_kept():
 ])
 def test_dates_written_out_become_iso(line, iso):
     assert cleaning.find_dates(line) == iso
+
+
+# What sites print in place of a story, in the words of many kinds of site; and story lines that
+# tell of such pages, quote them or use the same words about something else.
+NOTICES = [
+    "404 - Page not found", "Error 404", "HTTP 410 Gone", "Page Not Found",
+    "Sorry, the page you are looking for does not exist or has been moved.",
+    "We can't find the page you're looking for.", "The requested URL was not found on this server.",
+    "Access denied", "Service temporarily unavailable",
+    "Subscribe to continue reading.", "Already a subscriber? Log in.",
+    "This article is only available to subscribers.", "You have reached your limit of free articles.",
+    "Get unlimited digital access for $1 a week.",
+    "We value your privacy", "This website uses cookies to improve your experience.",
+    "We and our partners use cookies to store information on your device.", "Accept all cookies",
+    "Manage your preferences", "Please enable JavaScript to view this page.",
+    "Please verify you are a human.",
+]
+NOT_NOTICES = [
+    "Four people were killed when a road bridge collapsed on Monday.",
+    "The council said 404 homes were at risk of flooding.",
+    "\"The page you are looking for does not exist,\" the ministry's website read after the attack.",
+    "The newspaper said readers would have to subscribe to continue reading after three articles.",
+    "Inspectors found the bakery's cookie recipe had not changed since 1962.",
+    "Access to the harbour was denied to fishing boats for two days.",
+]
+
+
+@pytest.mark.parametrize("line", NOTICES)
+def test_a_site_notice_is_not_story_text(line):
+    assert cleaning.clean(f"Harbour bridge reopens\n{line}\n").lines[1].kind == cleaning.NOTICE
+
+
+@pytest.mark.parametrize("line", NOT_NOTICES)
+def test_a_story_line_about_such_things_stays_story(line):
+    assert cleaning.clean(f"Harbour bridge reopens\n{line}\n").lines[1].kind == cleaning.STORY

@@ -322,3 +322,29 @@ def test_a_page_without_metadata_takes_its_outlet_from_the_text_else_its_file_na
     got = {a.doc_id: (a.outlet, a.published) for a in articles}
     assert got == {"plain": ("plain", None), "wire": ("Reuters", None)}
     assert "Front page" not in articles[0].text
+
+
+def test_an_error_page_or_a_consent_banner_saved_for_an_article_is_refused_and_a_paywall_cut_keeps_the_story(tmp_path):
+    head = "<!doctype html><html><head><title>{}</title><meta property='og:site_name' content='Harbour Times'></head>"
+    (tmp_path / "gone.html").write_text(
+        head.format("Page not found | Harbour Times") + "<body><nav><a href='/'>Home</a></nav><main>"
+        "<h1>404 - Page not found</h1><p>Sorry, the page you are looking for does not exist or has been moved.</p>"
+        "<p><a href='/'>Return to the homepage</a></p></main></body></html>")
+    (tmp_path / "consent.html").write_text(
+        head.format("Harbour Times") + "<body><div class='consent'><h2>We value your privacy</h2><p>We and our "
+        "partners use cookies to store and access information on your device.</p><button>Accept all</button>"
+        "</div></body></html>")
+    (tmp_path / "bridge-vote.html").write_text(
+        head.format("Council approves new bridge | Harbour Times") + "<body><article><h1>Council approves new "
+        "bridge</h1><p>The city council voted 7-2 on Tuesday to approve a new bridge over the Melk.</p>"
+        "<div class='paywall'><p>Subscribe to continue reading. Already a subscriber? Log in.</p></div>"
+        "</article></body></html>")
+    articles, refused = read_articles([tmp_path])
+    assert refused == [
+        Refusal(str(tmp_path / "consent.html"), 'no story text: the page is the site\'s notice "We and our partners '
+                                                'use cookies to store and access informa…", not an article'),
+        Refusal(str(tmp_path / "gone.html"), 'no story text: the page is the site\'s notice "404 - Page not '
+                                             'found", not an article')]
+    (vote,) = articles
+    assert [s.text for s in vote.sentences] == [
+        "Council approves new bridge", "The city council voted 7-2 on Tuesday to approve a new bridge over the Melk."]
