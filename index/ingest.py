@@ -166,32 +166,37 @@ def ingest(paths: Iterable[str | os.PathLike], index_dir: str | os.PathLike | No
     report = IngestReport()
 
     # Read everything once, keeping each article's text only while the read-ahead budget lasts.
-    first_of_text: dict[str, str] = {}   # content hash -> path of the first article with that text
+    of_text: dict[str, list[tuple[str, str | None]]] = {}   # content hash -> (path, outlet) of each article kept
     read: list[tuple[_Planned, str, tuple]] = []   # (article, its content hash, its metadata)
     kept = 0
     for article, row in read_each(paths, report.refused):
-        seen = first_of_text.setdefault(article.content_hash, article.path)
-        if seen != article.path:   # the same text under two file names is indexed once, under the first
+        outlet = _named_outlet(article.doc_id, article.outlet)
+        seen = _copy_of(of_text.get(article.content_hash, []), outlet)
+        if seen is not None and seen != article.path:   # the same text under two file names is indexed once
             first_id = Path(seen).stem
             report.duplicates.append(f"{article.path}: same text as {seen} (indexed once, as {first_id})")
             continue
+        of_text.setdefault(article.content_hash, []).append((article.path, outlet))
         n = len(article.sentences)
         keep = kept + n <= READ_AHEAD_SENTENCES
         kept += n if keep else 0
         read.append((_Planned(article.doc_id, article.path, row, n, article if keep else None),
                      article.content_hash, _metadata(article)))
-    del first_of_text
+    del of_text
 
     # Compare with the index (its model is checked here, before anything is embedded).
     indexed = {} if rebuild else _indexed(index_dir, model, on_wait)
-    by_hash = {row[0]: doc_id for doc_id, row in indexed.items()}
     in_run = {planned.doc_id for planned, _, _ in read}
+    by_hash: dict[str, list[tuple[str, str | None]]] = {}   # content hash -> (doc id, outlet) indexed, not in this run
+    for doc_id, row in indexed.items():
+        if doc_id not in in_run:
+            by_hash.setdefault(row[0], []).append((doc_id, _named_outlet(doc_id, row[1])))
     to_embed: list[_Planned] = []
     metadata_only: list[_Planned] = []
     for planned, content_hash, metadata in read:
         old = indexed.get(planned.doc_id)
-        twin = by_hash.get(content_hash)
-        if old is None and twin is not None and twin not in in_run:
+        twin = _copy_of(by_hash.get(content_hash, []), _named_outlet(planned.doc_id, metadata[0]))
+        if old is None and twin is not None:
             report.duplicates.append(f"{planned.path}: same text as {twin}, which is indexed already")
             continue
         if old is None:
@@ -272,6 +277,19 @@ def _encoder(model: str, ray: str | None) -> Encoder:
 
 def _metadata(article: Article) -> tuple:
     return (article.outlet, article.published, article.title, article.url, article.byline)
+
+
+def _named_outlet(doc_id: str, outlet: str | None) -> str | None:
+    """The outlet an article names (sources.csv, the page, its text), folded; None where the
+    outlet fell back to the document id: nothing says whose it is."""
+    return None if not outlet or outlet == doc_id else " ".join(outlet.split()).casefold()
+
+
+def _copy_of(kept: list[tuple[str, str | None]], outlet: str | None) -> str | None:
+    """Which article kept (its path or id) one with the same text and this outlet copies: the same
+    text from another named outlet is a reprint, that outlet's own article ("a wire story run by two
+    papers"), and is indexed beside it; the same outlet's, or an unnamed one's, is a copy."""
+    return next((first for first, named in kept if named is None or outlet is None or named == outlet), None)
 
 
 def _another_file(indexed_path: str, path: str) -> bool:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import BUNDLED_CORPUS, BUNDLED_IDS
+import qa
 from index import IndexConflict, IndexNotFound, SentenceStore, ingest, remove
 
 
@@ -182,6 +183,41 @@ def test_same_text_under_two_names_is_indexed_once(tmp_path, bundled_index):
     later = ingest([tmp_path / "times.txt"], index)
     assert later.added == [] and later.duplicates == [f"{tmp_path / 'times.txt'}: same text as nyt, which is indexed already"]
     assert [d.doc_id for d in SentenceStore.open(index).documents] == ["nyt"]
+
+
+def test_a_wire_story_two_outlets_ran_is_each_outlets_and_a_copy_of_one_outlets_is_not(tmp_path):
+    wire = ("Ferry runs aground off Port Elna\n"
+            "A ferry ran aground off Port Elna on Sunday, the coastguard said.\n"
+            "All 80 passengers were taken off safely by lifeboat.\n")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("elna-gazette", "coast-post", "coast-post-saved-again"):
+        (corpus / f"{name}.txt").write_text(wire)
+    (corpus / "harbour-radio.txt").write_text("Ferry grounded near Port Elna\n"
+                                             "Some 78 passengers were brought ashore after the ferry grounded.\n")
+    (corpus / "sources.csv").write_text("file,outlet,published,title,url\n"
+                                        "elna-gazette.txt,Elna Gazette,2025-06-01,,\n"
+                                        "coast-post.txt,The Coast Post,2025-06-01,,\n"
+                                        "coast-post-saved-again.txt,the coast  post,2025-06-01,,\n"
+                                        "harbour-radio.txt,Harbour Radio,2025-06-01,,\n")
+    index = tmp_path / "index"
+    report = ingest([corpus], index)
+    assert sorted(report.added) == ["coast-post", "elna-gazette", "harbour-radio"]
+    assert report.duplicates == [f"{corpus / 'coast-post-saved-again.txt'}: same text as {corpus / 'coast-post.txt'} "
+                                 "(indexed once, as coast-post)"]
+    # Against what is indexed already: another outlet's run of the text is its own, a copy is not.
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "bay-news.txt").write_text(wire)
+    (more / "gazette-copy.txt").write_text(wire)
+    (more / "sources.csv").write_text("file,outlet,published,title,url\n"
+                                      "bay-news.txt,Bay News,2025-06-02,,\ngazette-copy.txt,Elna Gazette,2025-06-02,,\n")
+    later = ingest([more], index)
+    assert later.added == ["bay-news"]
+    assert later.duplicates == [f"{more / 'gazette-copy.txt'}: same text as elna-gazette, which is indexed already"]
+    answer = qa.Answerer.open(index).ask("How many passengers were taken off the ferry?")
+    assert {s.doc_id: s.answer for s in answer.sources} == {
+        "elna-gazette": "80", "coast-post": "80", "bay-news": "80", "harbour-radio": "Some 78"}
 
 
 def test_another_model_is_refused_and_rebuild_switches(index_copy):
