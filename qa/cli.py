@@ -128,10 +128,12 @@ def ask(question: str, index_dir: str, as_json: bool, mode: str, story: str | No
         click.echo(json.dumps(served, indent=2, ensure_ascii=False) if as_json else as_text(answer_from_dict(served)))
         return
     # Submodules by name: the package's lazy names are not needed for one question.
-    from qa.stories import ask as answer_question
+    from qa.stories import NoSuchStory, ask as answer_question
 
     try:
         answer = answer_question(question, index_dir=index_dir, mode=mode, story=story, collection=collection)
+    except NoSuchStory as error:
+        fail(str(error), code=1)
     except (ValueError, index.IndexNotFound, index.IndexConflict) as error:
         fail(str(error))
     if as_json:

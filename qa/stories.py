@@ -46,6 +46,10 @@ from .shared_words import SharedWords
 JUDGED_KEPT = 64   # judged stories whose decisions are kept for the answer (questions in flight: a few each)
 
 
+class NoSuchStory(ValueError):
+    """The story or collection a question was asked within is not in the index."""
+
+
 @dataclass(frozen=True)
 class ChoiceSettings:
     """How the hits choose a story."""
@@ -418,7 +422,7 @@ class StoryAnswerer:
             found = self.store.story(wanted)
         except KeyError:
             what = "story" if story is not None else "collection"
-            raise ValueError(f"{wanted}: no such {what} in {self.store.index_dir} (see `claimqa stories`)") from None
+            raise NoSuchStory(f"{wanted}: no such {what} in {self.store.index_dir} (see `claimqa stories`)") from None
         if collection is not None and not found.collection:
             raise ValueError(f"{wanted}: a story the index grouped, not a collection; use --story {wanted}")
         return wanted
