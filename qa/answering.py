@@ -531,7 +531,8 @@ class Answerer:
             if rarest is not None:
                 c.rare = float(rarest in tree.stem_set)
             if q.wants_value:
-                found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree)
+                found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis,
+                                           _year(self.store.documents[c.doc].published)), tree)
                 c.values = [v for v in found if fold_name(v.text) not in self._outlets]
             elif q.form or q.asks:
                 c.short = open_value(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree,
@@ -832,6 +833,12 @@ def _named_share(names: list[list[str]], tree: Tree) -> float:
 
 
 @lru_cache(maxsize=4096)
+def _year(published: str | None) -> int | None:
+    """The year of an ISO date ("2024-01-05" -> 2024), None where there is none."""
+    head = (published or "")[:4]
+    return int(head) if head.isdigit() else None
+
+
 def _days_after(published: str | None, days: int = 2) -> frozenset[tuple[int, int]]:
     """(month, day) of the `days` days up to a document's publication date."""
     try:

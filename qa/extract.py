@@ -52,6 +52,9 @@ DAY_NEAR = 4        # ... nearest within this many steps of the parse ("40 per c
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
 ELSEWHERE_MISFIT = 0.3   # ... and one in a sentence naming only other places ("attacks in Chile and Peru have killed
                          # more than a dozen" for "how many died in the attack in Bolivia")
+EARLIER_MISFIT = 0.3   # a figure of an earlier year than its report's ("In 1987 a quake near Dunmir killed 212",
+                       # "the largest theft since 2019, when three men took $3.2 million"), for a question that
+                       # names no year: a figure of another event, kept out of a banner as well
 OUTCOME_MISFIT = 1.0   # a count of another outcome than the asked one ("four DIED" for "how many were hurt")
 ROLE_MISFIT = 0.5   # a role candidate nearer in meaning to a thing than to a person's title ("homes", "car")
 SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the question asks by ("Police said 40,000"
@@ -77,6 +80,7 @@ class Sentence:
     sentence_id: int
     text: str
     analysis: Analysis
+    year: int | None = None   # the year its document was published, where known
 
 
 class Tree:
@@ -226,6 +230,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     asked_days = _asked_days(q) if q.kind in FIGURE_KINDS else []
     days = _days(sentence, tree, asked_days) if asked_days else {}
     family = _asked_tie(q) if q.kind == "person" else None
+    years = _years(tree) if sentence.year and q.kind in FIGURE_KINDS and not _names_year(q) else {}
     out = []
     named_near: dict[int, int] = {}   # a value's distance to the question's names: what breaks an exact tie
     dateline = DATELINE.match(sentence.text)
@@ -292,6 +297,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.fields = {**v.fields, "elsewhere": True}
             if v.kind in FIGURE_KINDS:
                 v.score -= ELSEWHERE_MISFIT
+        if years and v.kind in FIGURE_KINDS and _dated(tree, v.head, years) < sentence.year:
+            v.fields = {**v.fields, "elsewhere": True}
+            v.score -= EARLIER_MISFIT
         v.sentence_id = sentence.sentence_id
         out.append(v)
     # An exact tie (often two values equally far from every word of the question) goes to the one
@@ -300,6 +308,82 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     # in business, stood for the National Party".
     out.sort(key=lambda v: (-v.score, named_near[id(v)]))
     return out
+
+
+YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+# How a clause is dated by a year: "IN 1987 a quake killed 212", "the 2019 theft", "ON March 3, 2019"
+# (the year set on the clause's verb or noun); "since 2016" and "until 2030" say how long, not when.
+DATING = {"in", "on", "during", "of", "at"}
+
+
+def _years(tree: Tree) -> dict[int, int]:
+    """The sentence's tokens that are years (a DATE entity's four digits): token -> year."""
+    return {i: int(t.text) for i, t in enumerate(tree.tokens)
+            if t.ent == "DATE" and t.pos == "NUM" and YEAR.fullmatch(t.text)}
+
+
+def _names_year(q: Question) -> bool:
+    return any(YEAR.fullmatch(w) for w in re.findall(r"\d+", q.text))
+
+
+def _dated(tree: Tree, at: int | None, years: dict[int, int]) -> int:
+    """The year the clause of a value is dated by: a year it hangs from ("since 2019, when three men
+    took $3.2 million": the clause of "2019"), or one set on a word it hangs from or on that
+    clause's subject ("IN 1987 a quake killed 212 people", "a storm in March 2016 destroyed 300
+    homes", "the 2019 theft of $3.2 million"); a very late year where none is. The walk up the
+    parse ends at the value's own clause, unless that clause only tells more of a word (a relative
+    or joined clause): "the tiara, set with 300 sapphires, was made in 1847" dates the making, not
+    the sapphires."""
+    steps = 0
+    while at is not None and steps < 12:
+        if at in years:
+            return years[at]
+        t = tree.tokens[at]
+        verb = t.pos in {"VERB", "AUX"}
+        children = [k for k, u in enumerate(tree.tokens) if u.head == at and k != at]
+        subjects = [k for k in children if tree.tokens[k].dep in {"nsubj", "nsubjpass"}] if verb else []
+        for k in [at, *subjects]:
+            found = _year_on(tree, k, years)
+            if found is not None:
+                return found
+        when = next((k for k in children if tree.tokens[k].dep == "advmod" and tree.tokens[k].text.lower() == "when"),
+                    None)
+        if when is not None:   # "the 2019 theft from a museum, WHEN three men took": that year's clause
+            found = _year_before(tree, when, years)
+            if found is not None:
+                return found
+        if verb and t.dep not in {"relcl", "conj"}:
+            break
+        at, steps = (None if t.head == at else t.head), steps + 1
+    return 10_000
+
+
+def _year_on(tree: Tree, at: int, years: dict[int, int]) -> int | None:
+    """A year set on a word: "the 2019 theft", "IN March 2016" (a dating preposition's object)."""
+    for k, child in enumerate(tree.tokens):
+        if child.head != at or k == at:
+            continue
+        if k in years and child.dep in {"nummod", "compound", "npadvmod", "pobj", "appos"}:
+            return years[k]
+        if child.dep == "prep" and child.text.lower() in DATING:
+            for j, obj in enumerate(tree.tokens):
+                if obj.head == k and obj.dep == "pobj":
+                    found = next((years[i] for i in [j, *(i for i, u in enumerate(tree.tokens) if u.head == j)]
+                                  if i in years), None)
+                    if found is not None:
+                        return found
+    return None
+
+
+def _year_before(tree: Tree, when: int, years: dict[int, int]) -> int | None:
+    """The year of the words a "when" clause follows, with no verb between: "since 2019, when",
+    "the 2019 theft from a museum, when"."""
+    for i in range(when - 1, -1, -1):
+        if i in years:
+            return years[i]
+        if tree.tokens[i].pos in {"VERB", "AUX"}:
+            return None
+    return None
 
 
 def _of_question_words(tree: Tree, ids: list[int], near: set[int], focus: set[int], q: Question) -> bool:

@@ -468,6 +468,43 @@ def test_a_figure_set_nearest_another_day_than_the_asked_one_misfits(nlp, questi
     assert best(nlp, question, sentence) == answer
 
 
+def earlier(nlp, question: str, sentence: str, year: int | None = 2025) -> dict[str, tuple[float, bool]]:
+    """Each figure's (score, kept out of a banner) in a sentence of a report published in `year`."""
+    q = analyse_question(question, nlp)
+    return {v.text: (v.score, bool(v.fields.get("elsewhere")))
+            for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence)), year))}
+
+
+@pytest.mark.parametrize("question, sentence, figure", [
+    ("How many people were killed in the earthquake?",
+     "In 1987 a magnitude 6.9 earthquake near Dunmir killed 212 people.", "212"),
+    ("How many people died in the flood?",
+     "It was the deadliest flood in the region since 2011, when 40 people drowned.", "40"),
+    ("How much was stolen from the gallery?",
+     "The raid recalled the 2019 theft from a coin museum, when three men took coins worth $3.2 million.", "$3.2 million"),
+    ("How many homes were destroyed by the storm?",
+     "A storm in March 2016 destroyed 300 homes along the same coast.", "300"),
+])
+def test_a_figure_of_an_earlier_year_than_its_report_is_of_another_event(nlp, question, sentence, figure):
+    score, apart = earlier(nlp, question, sentence)[figure]
+    plain, plain_apart = earlier(nlp, question, sentence, year=None)[figure]   # no date to weigh it by
+    assert apart and not plain_apart and score < plain
+
+
+@pytest.mark.parametrize("question, sentence, figure", [
+    # the report's own year, a year that says how long, a year of another part of the sentence
+    ("How many people were killed in the earthquake?", "In 2025 the quake killed 34 people in the highlands.", "34"),
+    ("How many staff does the museum employ?", "The museum, which has employed 40 staff since 2016, stayed shut.", "40"),
+    ("How many sapphires does the tiara hold?",
+     "The tiara, set with more than 300 sapphires, was made in 1847 for a countess.", "more than 300"),
+    # a question that names the year asks about that year
+    ("How many people died in the 1987 earthquake?", "In 1987 a quake near Dunmir killed 212 people.", "212"),
+])
+def test_a_figure_of_the_reports_own_time_is_not(nlp, question, sentence, figure):
+    score, apart = earlier(nlp, question, sentence)[figure]
+    assert not apart and score == earlier(nlp, question, sentence, year=None)[figure][0]
+
+
 @pytest.mark.parametrize("question, sentence, answer", [
     # a name that shares a word with the question is still an answer ...
     ("Which company owns the power line?", "The line is owned by Tarvel Power & Light, the county said.",
