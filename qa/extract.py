@@ -753,13 +753,20 @@ def _trimmed(tree: Tree, ids: list[int]) -> list[int]:
 
 def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:
     """Names that end in the asked noun though spaCy marked no entity: "Palestine Street" for "which
-    street", "Harlow Trust" for "which trust" (the focus with the proper nouns compounded before it)."""
+    street", "Harlow Trust" for "which trust", "Tobrel Pass road" for "which road" (the focus with the
+    proper nouns compounded before it, and theirs). For "which minister", "Emergency Situations
+    Minister Ilona Vetrova" is a title before a name: the name answers it, not the title."""
     taken = [(v.start, v.end) for v in found]
     out = []
     focus = sorted(_focus_tokens(tree, q))
     for i in focus:
+        if q.kind == "person" and tree.tokens[i].dep == "compound" and tree.tokens[tree.tokens[i].head].pos == "PROPN":
+            continue
         mods = [k for k in range(i) if tree.tokens[k].head == i and tree.tokens[k].dep == "compound"
                 and tree.tokens[k].pos == "PROPN"]
+        while mods and (more := [k for k in range(min(mods)) if tree.tokens[k].head in mods and k not in mods
+                                 and tree.tokens[k].dep == "compound" and tree.tokens[k].pos == "PROPN"]):
+            mods += more
         if not mods:
             continue
         start, end, text = _span(tree, s.text, list(range(min(mods), i + 1)))

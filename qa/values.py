@@ -122,7 +122,8 @@ MEASURE_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})(?:\s*(?P<scale>thousand|
 _DUR = "|".join(sorted(lx.DURATIONS, key=len, reverse=True))
 DURATION_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM}|a|an|half an?|a few|several)(?P<half>\s+and\s+a\s+half)?"
                          rf"\s*-?\s*(?P<unit>{_DUR})\b(?P<after>\s+and\s+a\s+half\b)?(?!\s*-?\s*old)")
-AGE_RE = re.compile(r"(?i)(?<![\w.])(?P<num>\d{1,3})\s*-?\s*years?\s*-?\s*old|\baged\s+(?P<num2>\d{1,3})\b"
+_AGE_NUM = rf"(?:\d{{1,3}}|{_TENS_UNITS}|{_WORD_NUM})"   # "61", "sixty-one", "seven"
+AGE_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{_AGE_NUM})\s*-?\s*years?\s*-?\s*old|\baged\s+(?P<num2>{_AGE_NUM})\b"
                     r"|\bage\s+(?P<num3>\d{1,3})\b")
 _AMPM = r"(?:a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b)"
 CLOCK_RE = re.compile(
@@ -227,7 +228,9 @@ def age_values(text: str) -> list[Value]:
     out = []
     for m in AGE_RE.finditer(text):
         raw = m.group("num") or m.group("num2") or m.group("num3")
-        n = float(raw)
+        n = number(raw)
+        if n is None or n != int(n) or n > 130:   # "a dozen years old", "aged 2.5" are no age
+            continue
         out.append(Value("age", text[m.start():m.end()], m.start(), m.end(), n, n))
     return out
 

@@ -805,6 +805,20 @@ def test_a_name_ending_in_the_asked_noun_is_a_candidate_where_ner_marks_none(nlp
     assert [v.text for v in values(q, Sentence(1, sentence, blind))][:1] == ["Qarta Street"]
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    # the proper nouns compounded before the asked noun, and theirs
+    ("Which road was blocked by the landslide?", "A landslide blocked the Tobrel Pass road, the main route north.",
+     "Tobrel Pass road"),
+    ("Which bridge was closed?", "Engineers closed the Upper Marsh Lane bridge on Monday.", "Upper Marsh Lane bridge"),
+    # a title before a name is no name: the name answers "which minister"; a title alone still does
+    ("Which minister is leading the rescue?", "Emergency Situations Minister Ilona Vetrova said 1,400 rescuers were at work.",
+     "Ilona Vetrova"),
+    ("Which minister resigned?", "The Finance Minister resigned on Monday after the vote.", "Finance Minister"),
+])
+def test_a_name_made_of_the_asked_noun_and_the_proper_nouns_before_it(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 def test_an_entity_loses_the_words_ner_took_in_at_its_edges(nlp):
     q = analyse_question("Where did the clashes start?", nlp)
     sentence = "Clashes started outside the Ministry of Trade on Saturday, police said."
@@ -822,6 +836,10 @@ def test_an_asked_age_may_be_a_span_of_years(nlp):
 
 def test_an_age_beside_a_name_and_a_count_beside_a_number_label():
     assert one("The 52-year-old driver was unhurt.", "age").low == 52
+    for text, age in (("A girl aged seven was pulled from the rubble.", 7), ("The seven-year-old girl was unhurt.", 7),
+                      ("He was sixty-one years old when he died.", 61), ("Pupils aged 11 took the test.", 11)):
+        assert one(text, "age").low == age, text
+    assert "age" not in typed_values("The 1.5-year-old programme ends.") or not typed_values("The 1.5-year-old programme ends.")["age"]
     assert [v.text for v in typed_values("Precinct No. 4 counted 1,140 ballots.")["count"]] == ["1,140"]
 
 
@@ -1014,7 +1032,7 @@ def test_only_a_value_sure_enough_to_be_weighed_excuses_a_dispute():
     else (it fits the question below the flag's bar), still disputes it; stated surely, it does not."""
     from qa.disagreement import surely_stated
     a, b = source_values(("Trials ran in four countries.", "count", True), ("Trials ran in five countries.", "count", True))
-    aside = dataclasses.replace(one("Children aged five were enrolled.", "count"), score=-0.4)
+    aside = dataclasses.replace(one("Five children were enrolled.", "count"), score=-0.4)
     a.stated, b.stated = surely_stated((a.value, aside), 0.0), (b.value,)
     assert compare([a, b], "Countries").flag
     a.stated = surely_stated((a.value, dataclasses.replace(aside, score=0.2)), 0.0)
