@@ -128,7 +128,8 @@ ORG_NOUNS = {"company", "group", "organisation", "organization", "agency", "body
              "university", "institution", "institute", "corporation", "government", "court", "regulator",
              "committee", "board", "commission", "council", "outlet", "newspaper", "broadcaster", "charity",
              "operator", "airline", "manufacturer", "maker", "label", "publisher", "studio", "band", "school",
-             "college", "league", "faction", "movement", "coalition", "alliance", "army", "force", "service"}
+             "college", "league", "faction", "movement", "coalition", "alliance", "army", "force", "service",
+             "museum", "gallery", "library", "theatre", "theater", "cinema", "zoo"}
 PLACE_NOUNS = {"city", "town", "village", "country", "nation", "state", "province", "region", "county",
                "district", "place", "location", "station", "street", "road", "venue", "site", "area",
                "neighbourhood", "neighborhood", "island", "river", "port", "airport", "square", "building",
@@ -136,7 +137,9 @@ PLACE_NOUNS = {"city", "town", "village", "country", "nation", "state", "provinc
                "hotel", "church", "mosque", "temple", "factory", "harbour", "harbor", "mountain", "peak",
                "volcano", "lake", "valley", "bay", "coast", "beach", "park", "border", "sea", "ocean", "desert",
                "forest", "canal", "bridge", "school", "camp", "base", "mine", "plant", "suburb", "municipality",
-               "territory"}
+               "territory", "castle", "palace", "monastery", "cathedral", "mall", "market", "embassy", "farm",
+               "warehouse", "terminal", "tunnel", "dam", "highway", "motorway", "avenue", "lane", "estate", "arena",
+               "pier", "dock", "quay", "refinery", "junction"}
 ROLE_NOUNS = {"rank", "job", "title", "position", "post", "role", "occupation", "office", "profession", "vocation"}
 PERSON_NOUNS = {"person", "man", "woman", "name", "spokesman", "spokeswoman", "spokesperson", "lawyer",
                 "attorney", "leader", "head", "chief", "director", "researcher", "scientist", "driver", "pilot",

@@ -62,6 +62,8 @@ def one(text: str, kind: str):
     ("What was the final score?", "score", "score"),
     ("Which mountain did the team climb?", "place", "mountain"),   # places of nature and of government
     ("Which lake froze over?", "place", "lake"),
+    ("Which museum was robbed?", "org", "museum"),                 # an institution: its name is an organisation's
+    ("Which tunnel was flooded?", "place", "tunnel"),
     # "what was the X <verb>": the verb's object is asked, not the X ("the suspect" is no person asked)
     ("What was the suspect charged with?", "open", None),
     ("What was the ship carrying?", "open", None),
@@ -814,6 +816,8 @@ def test_a_name_ending_in_the_asked_noun_is_a_candidate_where_ner_marks_none(nlp
     ("Which minister is leading the rescue?", "Emergency Situations Minister Ilona Vetrova said 1,400 rescuers were at work.",
      "Ilona Vetrova"),
     ("Which minister resigned?", "The Finance Minister resigned on Monday after the vote.", "Finance Minister"),
+    ("Which museum was robbed?", "Four masked men broke into the Halden Museum of Maritime History in Ostby on Sunday.",
+     "Halden Museum of Maritime History"),
 ])
 def test_a_name_made_of_the_asked_noun_and_the_proper_nouns_before_it(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
