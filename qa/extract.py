@@ -221,6 +221,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     ends = _range_ends(found, sentence.text) if q.kind == "date" else {}
     asked_end = _asked_end(q) if ends else None
     life = _asked_life(q) if q.kind == "date" else None
+    until_asked = q.kind == "date" and bool(UNTIL_ASKED.search(q.text))
     rate = _asked_rate(q) if q.kind == "money" else None
     # The sentence's places, read once: a figure's own place the question does not name misfits it,
     # and a sentence naming only other places keeps its figures out of a disagreement.
@@ -276,7 +277,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += _date_fit(v, q)
             if asked_end and ends.get(id(v), asked_end) != asked_end:
                 v.score -= RANGE_MISFIT
-            if _until(tree, v.head) and _until_asked(tree, v.head, q):
+            if until_asked:   # "until when will it stay closed": "closed UNTIL Thursday", not "run it SINCE 2016"
+                v.score += RANGE_MISFIT if _until(tree, v.head) else -RANGE_MISFIT if _since(tree, v.head) else 0.0
+            elif _until(tree, v.head) and _until_asked(tree, v.head, q):
                 v.score -= RANGE_MISFIT   # "remained OPEN until 1926" for "when was it opened": when being open ended
             if life is not None and _life_date(v, ends, sentence, tree, verb) not in (None, life):
                 v.score -= LIFE_MISFIT
@@ -1114,6 +1117,14 @@ def _until(tree: Tree, at: int | None) -> bool:
     which a state holds ("closed since 1921") is when it began, and is left as it is."""
     return at is not None and tree.tokens[at].dep == "pobj" and \
         tree.tokens[tree.tokens[at].head].text.lower() in lx.UNTIL_WORDS
+
+
+UNTIL_ASKED = re.compile(r"(?i)\b(?:until|till|til)\s+when\b|^\s*(?:until|till)\b")   # "until when will it stay shut"
+
+
+def _since(tree: Tree, at: int | None) -> bool:
+    """Whether a date is when a state began ("has run it SINCE 2016")."""
+    return at is not None and tree.tokens[at].dep == "pobj" and tree.tokens[tree.tokens[at].head].text.lower() == "since"
 
 
 def _until_asked(tree: Tree, at: int, q: Question) -> bool:

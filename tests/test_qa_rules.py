@@ -729,6 +729,10 @@ def test_a_birth_or_death_date_answers_only_a_question_about_the_birth_or_death(
     # ... while the state "since" a date holds began then: that date is when it closed
     ("When did the Kell mill close?", "Owners said the Kell mill, which had been closed since 1921, will reopen in 2026.",
      "1921"),
+    # a question that asks "until when" asks for that end, not for when a state began
+    ("Until when will the gallery stay closed?",
+     "Ruth Amsel, who has run the gallery since 2016, said it would remain closed until Thursday.", "Thursday"),
+    ("Until when will the road stay closed?", "The road, closed since March 3, will stay shut until March 20.", "March 20"),
 ])
 def test_a_date_until_which_a_state_holds_is_not_when_it_began(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
