@@ -52,6 +52,8 @@ DAY_NEAR = 4        # ... nearest within this many steps of the parse ("40 per c
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
 ELSEWHERE_MISFIT = 0.3   # ... and one in a sentence naming only other places ("attacks in Chile and Peru have killed
                          # more than a dozen" for "how many died in the attack in Bolivia")
+NONE_MISFIT = 0.3   # "Nobody was killed": the answer where no figure of the asked outcome is given, and
+                    # below one that is ("No one was hurt in THAT incident", another event's)
 EARLIER_MISFIT = 0.3   # a figure of an earlier year than its report's ("In 1987 a quake near Dunmir killed 212",
                        # "the largest theft since 2019, when three men took $3.2 million"), for a question that
                        # names no year: a figure of another event, kept out of a banner as well
@@ -262,7 +264,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             if about is not None:
                 v.fields = {**v.fields, "about": tree.tokens[about].text.lower()}
         if v.kind == "count":
-            v.score += _count_fit(tree, v, q, ids)
+            v.score += _count_fit(tree, v, q, ids) - (NONE_MISFIT if v.fields.get("none") else 0.0)
         if places and v.kind in FIGURE_KINDS and _of_another_place(tree, ids, places):
             v.score -= PLACE_MISFIT   # "900 soldiers in Estonia and 2,500 in Norway" for "how many are in Norway"
         if days and v.kind in FIGURE_KINDS:   # "40 per cent contained by Friday, up from 15 per cent on Thursday"

@@ -371,7 +371,15 @@ def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
         low, high = interval(amount * scale, qualifier, raw, scale)
         start = qstart if qualifier else m.start()
         out.append(Value("count", text[start:m.end()], start, m.end(), low, high))
+    for m in NONE_RE.finditer(text):   # "Nobody was killed": a count of none
+        if not any(s < m.end() and m.start() < e for s, e in taken):
+            out.append(Value("count", m.group(), m.start(), m.end(), 0.0, 0.0, fields={"none": True}))
     return out
+
+
+# None of anyone: "nobody", "no one". Not "no civilians were harmed" (none of some of them, while
+# others were) nor "none of the crew" (of whom?): those say less than a count of all.
+NONE_RE = re.compile(r"(?i)(?<![\w-])(?:nobody|no[- ]one)(?![\w-]|\s+else\b)")
 
 
 def _counting_one(text: str, m: re.Match) -> bool:

@@ -103,6 +103,23 @@ def test_predicates_match_by_meaning_and_figures_clash(ferry):
 
 
 @pytest.fixture(scope="module")
+def mill_fire(tmp_path_factory) -> Answerer:
+    """Two invented reports of one fire: one says nobody died and gives figures of other things."""
+    return invented(tmp_path_factory, "mill-fire", {
+        "tarn-daily.txt": "Fire destroys Tarn weaving mill\n\nA fire destroyed the Orrel weaving mill in Tarn on "
+        "Tuesday, forcing 200 workers to leave. Nobody was killed in the mill fire, fire officer Kemi Adair said. The mill "
+        "employed 340 people and made carpets.\n",
+        "east-ledger.txt": "Two die in Tarn mill fire\n\nTwo workers were killed when fire swept through the Orrel "
+        "weaving mill in Tarn on Tuesday, police said.\n"})
+
+
+def test_nobody_is_an_answer_of_none_and_a_dispute_with_a_figure(mill_fire):
+    killed = mill_fire.ask("How many people were killed in the mill fire?")
+    assert {s.doc_id: s.answer for s in killed.sources} == {"tarn-daily": "Nobody", "east-ledger": "Two"}
+    assert killed.disagreement.flag
+
+
+@pytest.fixture(scope="module")
 def flood(tmp_path_factory) -> Answerer:
     """Two invented reports of one flood: one counts the asked animals, the other only other nouns."""
     return invented(tmp_path_factory, "flood", {

@@ -234,11 +234,23 @@ def test_a_number_written_with_a_leading_zero_is_a_code_not_a_count(text, counts
 
 @pytest.mark.parametrize("text, counts", [
     ("One passenger is still missing.", ["One"]), ("Police found one of the boats.", ["one"]),
-    ("No one was hurt.", []), ("At one point the boat listed.", []), ("One said the sea was calm.", []),
+    ("No one was hurt.", ["No one"]), ("At one point the boat listed.", []), ("One said the sea was calm.", []),
     ("She was the one who called.", []),
 ])
 def test_when_one_counts(text, counts):
     assert [v.text for v in typed_values(text)["count"]] == counts
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("Nobody was killed in the blaze, the fire officer said.", [("Nobody", 0)]),
+    ("No-one was hurt when the crane fell.", [("No-one", 0)]),
+    # none of some of them, or someone else: no count of everyone
+    ("The army said no civilians were harmed in the raid.", []), ("None of the crew was hurt.", []),
+    ("No one else was on board.", []), ("Two miners died and nobody else was hurt.", [("Two", 2)]),
+])
+def test_nobody_counts_none(text, counts):
+    assert [(v.text, v.low) for v in typed_values(text)["count"]] == counts
+
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
