@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))   # `eval` is a folder of the project, not an inst
 
 from eval import scoring  # noqa: E402
 from eval.gold import GoldError, GoldQuestion, GoldSource, load_gold  # noqa: E402
-from eval.matching import answer_matches, evidence_in, normalise  # noqa: E402
+from eval.matching import answer_matches, evidence_in, normalise, tokens  # noqa: E402
 from eval.run import missed_floors  # noqa: E402
 
 RUN = ROOT / "eval" / "run.py"
@@ -54,6 +54,31 @@ def test_answer_matches(value, gold):
 ])
 def test_answer_does_not_match(value, gold):
     assert not answer_matches(value, gold)
+
+
+@pytest.mark.parametrize("value,gold", [
+    ("two hundred", "200"), ("2,000", "two thousand"), ("twenty five", "25"), ("2 million", "2,000,000"),
+    ("one hundred and twenty", "120"), ("4.5 million", "4,500,000"), ("$1.2 billion", "$1,200,000,000"),
+    ("three hundred and fifty thousand", "350,000"), ("two thousand three hundred", "2300"),
+    ("twelve hundred", "1,200"), ("a hundred", "100"), ("Forty-Two", "42"), ("3,000", "3000"), ("1.50", "1.5"),
+])
+def test_numbers_of_several_words_compare_as_one_number(value, gold):
+    assert answer_matches(value, [gold]) and answer_matches(gold, [value])
+
+
+@pytest.mark.parametrize("value,gold", [
+    ("two thousand", "1,000"), ("two hundred", "100"), ("two", "two hundred"), ("5", "$5 million"),
+    ("2", "2.5"), ("2 million", "2"),
+])
+def test_a_number_is_not_part_of_a_longer_one(value, gold):
+    assert not answer_matches(value, [gold])
+
+
+def test_numbers_that_are_not_one_stay_apart():
+    assert tokens("1 2 3") == ["1", "2", "3"]
+    assert tokens("in 2019 three men") == ["in", "2019", "3", "men"]
+    assert tokens("nineteen ninety-nine") == ["19", "99"]
+    assert tokens("five and six, twenty, one") == ["5", "and", "6", ",", "20", ",", "1"]
 
 
 def test_evidence_matches_across_curly_quotes_and_dashes():
