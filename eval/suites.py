@@ -8,12 +8,11 @@ onto the gold format as `../shared/benchmarks/ramdocs/README.md` says.
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .gold import GoldError, GoldQuestion, GoldSource, load_gold, read_lines
+from .gold import GoldError, GoldQuestion, GoldSource, json_line, load_gold, read_lines
 from .matching import normalise
 
 GOLD_NAME = "gold.jsonl"
@@ -70,10 +69,7 @@ def ramdocs_stories(path: str | Path, limit: int | None = None) -> list[Story]:
 
 
 def _ramdocs_story(text: str, where: str, name: str) -> Story:
-    try:
-        row = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise GoldError(f"{where}: not valid JSON ({error.msg} at column {error.colno})") from None
+    row = json_line(text, where)
     if not isinstance(row, dict) or not isinstance(row.get("question"), str) or not row["question"].strip():
         raise GoldError(f"{where}: expected an object with a non-empty 'question'")
     documents = row.get("documents")

@@ -220,6 +220,34 @@ def test_a_gold_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path):
     assert [g.id for g in load_gold(path)] == ["ok"]
 
 
+def test_line_separators_inside_json_strings_do_not_end_a_line(tmp_path):
+    """JSON allows U+2028, U+0085, form feeds, ... raw inside a string; only \\n (or \\r\\n) ends a line."""
+    from eval.suites import ramdocs_stories
+
+    odd = "\u2028\u2029\u0085\x0b\x0c\x1c\x1d\x1e"
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes((json.dumps({"id": "a", "question": f"Who{odd}?", "disagree": False, "sources": {}},
+                                 ensure_ascii=False) + "\r\n" + VALID_LINE + "\r\n").encode("utf-8"))
+    assert [(g.id, g.question, g.line) for g in load_gold(path)] == [("a", f"Who{odd}?", 1), ("ok", "Who?", 2)]
+    path = tmp_path / "r.jsonl"
+    path.write_text(ramdocs_line(f"When{odd}?", (f"Built in{odd} 1902.", "correct", "1902")) + "\n",
+                    encoding="utf-8")
+    [story] = ramdocs_stories(path)
+    assert story.golds[0].question == f"When{odd}?" and story.documents["d0"] == f"Built in{odd} 1902."
+
+
+def test_a_json_error_names_its_column_once(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"id": "a\n', encoding="utf-8")
+    with pytest.raises(GoldError) as caught:
+        load_gold(path)
+    assert str(caught.value) == f"{path}:1: not valid JSON (Unterminated string starting at column 8)"
+    path.write_text('{"id": \n', encoding="utf-8")
+    with pytest.raises(GoldError) as caught:
+        load_gold(path)
+    assert str(caught.value) == f"{path}:1: not valid JSON (Expecting value at column 8)"
+
+
 def test_missing_and_empty_gold_files(tmp_path):
     done = run_eval("--gold", tmp_path / "nope.jsonl")
     assert (done.returncode, done.stderr) == (2, f"eval: {tmp_path / 'nope.jsonl'}: no such gold file\n")
