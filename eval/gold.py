@@ -61,9 +61,19 @@ def read_lines(path: Path, what: str) -> list[str]:
 
 
 def json_line(text: str, where: str) -> object:
-    """One line of JSON, or GoldError naming `where` and the column where it stops being JSON."""
+    """One line of JSON, or GoldError naming `where` and the column where it stops being JSON, or
+    the key an object gives twice (json.loads keeps the last silently: a source written twice
+    would lose its first answers unseen)."""
+    def unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        row: dict[str, object] = {}
+        for key, value in pairs:
+            if key in row:
+                raise GoldError(f"{where}: an object gives the key {key!r} twice")
+            row[key] = value
+        return row
+
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=unique)
     except json.JSONDecodeError as error:
         at = "" if error.msg.endswith(" at") else " at"   # "Unterminated string starting at", column 71
         raise GoldError(f"{where}: not valid JSON ({error.msg}{at} column {error.colno})") from None

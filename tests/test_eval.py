@@ -198,6 +198,9 @@ BAD_LINES = [
      "sources.nyt.answer[1] must be a string, got a number"),
     ('{"id": "x", "question": "  ", "disagree": false, "sources": {}}', "field 'question' is empty"),
     (VALID_LINE, "duplicate id 'ok' (first on line 1)"),
+    ('{"id": "x", "id": "y", "question": "q", "disagree": false, "sources": {}}', "the key 'id' twice"),
+    ('{"id": "x", "question": "q", "disagree": false, "sources": {"alpha": {"answer": ["3"], "evidence": ["e"]}, '
+     '"alpha": {"answer": ["4"], "evidence": ["f"]}}}', "the key 'alpha' twice"),
 ]
 
 
@@ -425,6 +428,9 @@ def test_ramdocs_maps_onto_gold(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(ramdocs_line("Q?", ("t", "rumour", "x")) + "\n", encoding="utf-8")
     with pytest.raises(GoldError, match=r"bad.jsonl:1: documents\[0\].type"):
+        ramdocs_stories(bad)
+    bad.write_text('{"question": "Q?", "question": "R?", "documents": []}\n', encoding="utf-8")
+    with pytest.raises(GoldError, match=r"bad.jsonl:1: an object gives the key 'question' twice$"):
         ramdocs_stories(bad)
 
 
