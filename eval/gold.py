@@ -1,6 +1,7 @@
 """Read and check a gold QA file (JSON Lines, the contract's gold format)."""
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,11 +51,19 @@ def load_gold(path: str | Path, doc_ids: Iterable[str] | None = None) -> list[Go
 def read_lines(path: Path, what: str) -> list[str]:
     """The lines of a JSON Lines file, or GoldError naming the file and why it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8-sig")   # a byte-order mark (Windows editors) is no JSON
+        data = path.read_bytes()
     except FileNotFoundError:
         raise GoldError(f"{path}: no such {what}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise GoldError(f"{path}: cannot read {what} ({error})") from None
+    except OSError as error:
+        raise GoldError(f"{path}: cannot read {what} ({error.strerror or error})") from None
+    data = data.removeprefix(codecs.BOM_UTF8)   # a byte-order mark (Windows editors) is no JSON
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:   # a line number finds the byte; an offset into the file does not
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise GoldError(f"{path}:{line}: cannot read {what}: byte 0x{data[error.start]:02x} at column {column} "
+                        "is not UTF-8 (save the file as UTF-8)") from None
     # Lines end at \n only: str.splitlines() also splits at U+2028, U+0085, \x0c, ... which JSON
     # allows raw inside a string (a line of a web page quoted in full).
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]

@@ -251,6 +251,14 @@ def test_a_json_error_names_its_column_once(tmp_path):
     assert str(caught.value) == f"{path}:1: not valid JSON (Expecting value at column 8)"
 
 
+def test_a_gold_file_not_in_utf8_names_the_line_of_the_bad_byte(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + (VALID_LINE + "\n").encode("utf-8") + b'{"id": "caf\xe9"}\n')
+    done = run_eval("--gold", path)
+    assert (done.returncode, done.stderr) == (
+        2, f"eval: {path}:2: cannot read gold file: byte 0xe9 at column 12 is not UTF-8 (save the file as UTF-8)\n")
+
+
 def test_missing_and_empty_gold_files(tmp_path):
     done = run_eval("--gold", tmp_path / "nope.jsonl")
     assert (done.returncode, done.stderr) == (2, f"eval: {tmp_path / 'nope.jsonl'}: no such gold file\n")
