@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from .gold import GoldError, GoldQuestion, GoldSource, json_line, load_gold, read_lines
-from .matching import normalise
+from .matching import tokens
 
 GOLD_NAME = "gold.jsonl"
 ADDRESSING = ("correct", "misinfo")   # RAMDocs document types that answer the question
@@ -89,7 +89,7 @@ def _ramdocs_story(text: str, where: str, name: str) -> Story:
             if not isinstance(answer, str) or not answer.strip():
                 raise GoldError(f"{where}: documents[{i}].answer must be a non-empty string for a {kind} document")
             sources[doc_id] = GoldSource(answer=[answer], evidence=[answer])
-    distinct = {normalise(s.answer[0]) for s in sources.values()}
+    distinct = {tuple(tokens(s.answer[0])) for s in sources.values()}   # as answers match: "three" = "3"
     gold = GoldQuestion(name, row["question"], len(distinct) > 1, sources, int(where.rsplit(":", 1)[1]))
     return Story(name, [gold], documents=texts)
 

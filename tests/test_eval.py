@@ -425,7 +425,11 @@ def test_ramdocs_maps_onto_gold(tmp_path):
                      ("Tickets and opening hours.", "noise", "unknown")),
         ramdocs_line("What sport does Ana Ruiz play?", ("Ana Ruiz plays tennis.", "correct", "Tennis"),
                      ("Ana Ruiz is a tennis player.", "correct", "tennis")),
-        ramdocs_line("Third?", ("x", "noise", "unknown"))]) + "\n", encoding="utf-8")
+        ramdocs_line("Third?", ("x", "noise", "unknown")),
+        ramdocs_line("How many moons?", ("It has three moons.", "correct", "three"), ("3 moons.", "correct", "3")),
+        ramdocs_line("What year?", ("In two thousand and five.", "correct", "two thousand and five"),
+                     ("In 2,005.", "correct", "2005"))]) + "\n", encoding="utf-8")
+    assert [s.golds[0].disagree for s in ramdocs_stories(path)[3:]] == [False, False]   # as answers match: "three" = "3"
     stories = ramdocs_stories(path, limit=2)
     assert [s.name for s in stories] == ["1", "2"]
     first, second = stories[0].golds[0], stories[1].golds[0]
