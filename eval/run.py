@@ -52,8 +52,9 @@ def floor_option(name: str, label: str):
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--gold", "gold_path", type=click.Path(dir_okay=False), default=str(DEFAULT_GOLD),
-              show_default="eval/gold.jsonl", help="Gold QA file (JSON Lines).")
+@click.option("--gold", "gold_path", type=click.Path(dir_okay=False), default=None,
+              help="Gold QA file (JSON Lines)  [default: eval/gold.jsonl; not with --suite or --ramdocs, "
+                   "whose stories bring their own]")
 @click.option("--corpus", "corpus", type=click.Path(), default=None,
               help="Folder of articles: indexed afresh in a temporary folder.")
 @click.option("--index", "index_dir", type=click.Path(), default=None,
@@ -76,15 +77,16 @@ def floor_option(name: str, label: str):
 @floor_option("min_source_precision", "source precision")
 @floor_option("min_no_answer_accuracy", "no-answer accuracy")
 @floor_option("min_disagreement_f1", "disagreement F1")
-def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: str | None, mode: str | None,
+def main(gold_path: str | None, corpus: str | None, index_dir: str | None, json_out: str | None, mode: str | None,
          compare: bool, plot_path: str | None, quiet: bool, suites: tuple[str, ...], ramdocs: str | None,
          limit: int | None, baseline: bool, **floors: float | None) -> None:
     """Score qa.ask against a gold QA set: a row per question, then the contract's summary."""
     started = time.perf_counter()
     if suites or ramdocs:
-        many_stories(suites, ramdocs, limit, mode, baseline, compare, corpus, index_dir, json_out, plot_path,
-                     quiet, floors, started)
+        many_stories(suites, ramdocs, limit, mode, baseline, compare, gold_path, corpus, index_dir, json_out,
+                     plot_path, quiet, floors, started)
         return
+    gold_path = gold_path or str(DEFAULT_GOLD)
     if limit is not None:
         fail("--limit goes with --ramdocs")
     if corpus and index_dir:
@@ -137,11 +139,14 @@ def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: st
 
 
 def many_stories(suites: tuple[str, ...], ramdocs: str | None, limit: int | None, mode: str | None,
-                 baseline: bool, compare: bool, corpus: str | None, index_dir: str | None, json_out: str | None,
-                 plot_path: str | None, quiet: bool, floors: dict[str, float | None], started: float) -> None:
+                 baseline: bool, compare: bool, gold_path: str | None, corpus: str | None, index_dir: str | None,
+                 json_out: str | None, plot_path: str | None, quiet: bool, floors: dict[str, float | None],
+                 started: float) -> None:
     """--suite and --ramdocs: every story indexed alone, the report pooled and per story."""
     if corpus or index_dir:
         fail("--suite and --ramdocs index each story afresh; leave out --corpus and --index")
+    if gold_path:
+        fail("--suite and --ramdocs read each story's own gold (a story's gold.jsonl, a RAMDocs line); leave out --gold")
     if compare:
         fail("--compare goes with one corpus; give --mode to run a suite in another retrieval mode")
     if limit is not None and not ramdocs:

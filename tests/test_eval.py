@@ -520,7 +520,9 @@ def test_suite_errors_are_one_line(tmp_path):
     for args, reason in [(("--suite", tmp_path / "nope"), "suite folder not found"),
                          (("--suite", tmp_path / "empty"), "no story folder"),
                          (("--ramdocs", tmp_path / "none.jsonl"), "no such RAMDocs file"),
-                         (("--limit", "3"), "--limit goes with --ramdocs")]:
+                         (("--limit", "3"), "--limit goes with --ramdocs"),
+                         (("--suite", tmp_path / "empty", "--gold", GOLD), "leave out --gold"),
+                         (("--ramdocs", tmp_path / "none.jsonl", "--gold", GOLD), "leave out --gold")]:
         done = run_eval(*args)
         assert done.returncode == 2, args
         assert done.stderr.startswith("eval: ") and done.stderr.count("\n") == 1 and reason in done.stderr, done.stderr
