@@ -13,6 +13,7 @@ import sys
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -82,6 +83,8 @@ def main(gold_path: str | None, corpus: str | None, index_dir: str | None, json_
          limit: int | None, baseline: bool, **floors: float | None) -> None:
     """Score qa.ask against a gold QA set: a row per question, then the contract's summary."""
     started = time.perf_counter()
+    if plot_path and Path(plot_path).suffix.lower() != ".png":   # refused before an hour of answering, not after
+        fail(f"{plot_path}: --plot draws a PNG; give a file name ending in .png")
     if suites or ramdocs:
         many_stories(suites, ramdocs, limit, mode, baseline, compare, gold_path, corpus, index_dir, json_out,
                      plot_path, quiet, floors, started)
@@ -132,7 +135,7 @@ def main(gold_path: str | None, corpus: str | None, index_dir: str | None, json_
             _write_json(json_out, report)
         if plot_path:
             from eval.plotting import plot_modes
-            plot_modes({name or "default": run for name, run in runs.items()}, plot_path)
+            _write_plot(plot_path, lambda path: plot_modes({name or "default": run for name, run in runs.items()}, path))
     missed = missed_floors(primary, floors)
     if missed:
         fail("floor missed: " + "; ".join(missed), code=1)
@@ -177,7 +180,7 @@ def many_stories(suites: tuple[str, ...], ramdocs: str | None, limit: int | None
         _write_json(json_out, report)
     if plot_path:
         from eval.plotting import plot_suite
-        plot_suite(report, plot_path)
+        _write_plot(plot_path, lambda path: plot_suite(report, path))
     missed = missed_floors(report, floors)
     if missed:
         fail("floor missed: " + "; ".join(missed), code=1)
@@ -206,6 +209,16 @@ def _write_json(path: str, report: dict) -> None:
         Path(path).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as error:
         fail(f"{path}: cannot write the report ({error.strerror or error})")
+
+
+def _write_plot(path: str, draw: Callable[[str], None]) -> None:
+    """`draw(path)` into `path`, its folder made as the report's is; exit 2 with one line when it cannot
+    be written (matplotlib's traceback and exit 1 read as a missed floor)."""
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        draw(path)
+    except OSError as error:
+        fail(f"{path}: cannot write the plot ({error.strerror or error})")
 
 
 if __name__ == "__main__":

@@ -377,6 +377,28 @@ def test_compare_and_plot(tmp_path):
     assert (tmp_path / "modes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_plot_makes_its_folder_and_a_plot_it_cannot_write_is_one_line(tmp_path, capsys):
+    from eval.plotting import plot_modes
+    from eval.run import _write_plot
+
+    run = scoring.report(GOLDS, ANSWERS, LATENCIES)
+    _write_plot(str(tmp_path / "new" / "plots" / "modes.png"), lambda path: plot_modes({"dense": run}, path))
+    assert (tmp_path / "new" / "plots" / "modes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    (tmp_path / "a-file").write_text("not a folder")
+    blocked = tmp_path / "a-file" / "modes.png"
+    with pytest.raises(SystemExit) as caught:
+        _write_plot(str(blocked), lambda path: plot_modes({"dense": run}, path))
+    assert caught.value.code == 2   # exit 1 means a missed floor
+    assert capsys.readouterr().err == f"eval: {blocked}: cannot write the plot (File exists)\n"
+
+
+def test_a_plot_that_is_no_png_is_refused_before_any_work(tmp_path):
+    for args in (("--corpus", CORPUS, "--gold", GOLD), ("--suite", tmp_path / "no-such-suite")):
+        done = run_eval(*args, "--plot", tmp_path / "modes.svg")
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == f"eval: {tmp_path / 'modes.svg'}: --plot draws a PNG; give a file name ending in .png\n"
+
+
 def test_missed_floor_exits_one_with_a_one_line_reason(tmp_path):
     """A gold whose evidence no article holds: evidence recall is 0 whatever qa does."""
     path = tmp_path / "gold.jsonl"
