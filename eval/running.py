@@ -1,6 +1,7 @@
 """Running the system for the eval: find or build the index, then ask every gold question through qa."""
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from contextlib import ExitStack
@@ -177,6 +178,11 @@ def evaluate_stories(stories: list, mode: str | None, baseline: bool, log: Calla
     timings = {"index": 0.0, "answer": 0.0, "baseline": 0.0}
     warmed = False
     bar = tqdm(stories, desc="stories", unit="story", disable=not progress, leave=False)
+
+    def say(line: str) -> None:   # a line of its own: the bar is cleared first, not written after
+        with tqdm.external_write_mode(file=sys.stderr):
+            log(line)
+
     for story in bar:
         with tempfile.TemporaryDirectory(prefix="claimqa-suite-") as tmp:
             started = time.perf_counter()
@@ -184,7 +190,7 @@ def evaluate_stories(stories: list, mode: str | None, baseline: bool, log: Calla
             torch.set_num_threads(ingest_threads)
             built = ingest([corpus], Path(tmp) / "index")
             for refusal in built.refused:
-                log(f"eval: {story.name}: refused {refusal}")
+                say(f"eval: {story.name}: refused {refusal}")
             indexed = bool(built.added or built.updated or built.unchanged)
             timings["index"] += time.perf_counter() - started
             golds = [dataclasses.replace(g, id=f"{story.name}/{g.id}") if id_prefix else g for g in story.golds]
@@ -195,8 +201,8 @@ def evaluate_stories(stories: list, mode: str | None, baseline: bool, log: Calla
                     _ask(answerer, WARM_UP, mode, None)
                     warmed = True
                 runs = {"system": _answer_golds(answerer, golds, mode)}
-            else:   # nothing could be indexed: every question goes unanswered
-                runs = {"system": ([_empty_answer(g.question) for g in golds], [0.0] * len(golds))}
+            else:   # nothing could be indexed: every question goes unanswered, unasked, so it has no latency
+                runs = {"system": ([_empty_answer(g.question) for g in golds], [None] * len(golds))}
             timings["answer"] += time.perf_counter() - started
             if baseline:
                 started = time.perf_counter()

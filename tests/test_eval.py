@@ -537,6 +537,24 @@ def test_ramdocs_run_indexes_each_question_alone(tmp_path):
     assert report["baselines"]["per-doc-3"]["per_question"][0]["extra_sources"] == ["d2"]
 
 
+def test_a_question_never_asked_adds_no_latency(tmp_path):
+    """A question whose documents index nothing is scored unanswered but was never timed: no 0.0 ms sample."""
+    path = tmp_path / "r.jsonl"
+    path.write_text(ramdocs_line("When was the bridge built?", ("", "correct", "1902")) + "\n"
+                    + ramdocs_line("Who won?", (" ", "correct", "Ana"), ("\n", "noise", "unknown")) + "\n",
+                    encoding="utf-8")
+    done = run_eval("--ramdocs", path, "--json", tmp_path / "r.json", "--quiet")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["latency_ms"] == {"p50": None, "p95": None}
+    assert [row["latency_ms"] for row in report["per_question"]] == [None, None]
+    assert report["evidence_recall"] == 0.0 and report["questions"] == 2
+    # each refusal is a line of its own: the progress bar is cleared ("\r") before it, not glued in front
+    shown = [line.split("\r")[-1] for line in done.stderr.split("\n")]
+    assert [line.split(": refused ")[0] for line in shown if "refused" in line] == ["eval: 1", "eval: 2", "eval: 2"]
+    assert all(line.startswith("eval: ") for line in shown if "refused" in line)
+
+
 def test_suite_errors_are_one_line(tmp_path):
     (tmp_path / "empty").mkdir()
     for args, reason in [(("--suite", tmp_path / "nope"), "suite folder not found"),
