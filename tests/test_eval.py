@@ -537,6 +537,18 @@ def test_ramdocs_run_indexes_each_question_alone(tmp_path):
     assert report["baselines"]["per-doc-3"]["per_question"][0]["extra_sources"] == ["d2"]
 
 
+def test_a_suite_gold_source_not_in_its_story_names_the_gold_line(tmp_path):
+    story = tmp_path / "suite" / "fire"
+    shutil.copytree(CORPUS, story)
+    typo = {"id": "typo", "question": "Who led the firefighters?", "disagree": False,
+            "sources": {"harbour-dialy": {"answer": ["Ruth Okafor"], "evidence": ["Ruth Okafor"]}}}
+    (story / "gold.jsonl").write_text(VALID_LINE + "\n" + json.dumps(typo) + "\n", encoding="utf-8")
+    done = run_eval("--suite", tmp_path / "suite", "--quiet")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (f"eval: {story / 'gold.jsonl'}:2: source 'harbour-dialy' is not a document of the corpus "
+                           "(documents: coast-tribune, harbour-daily, valley-news)\n")
+
+
 def test_a_question_never_asked_adds_no_latency(tmp_path):
     """A question whose documents index nothing is scored unanswered but was never timed: no 0.0 ms sample."""
     path = tmp_path / "r.jsonl"
