@@ -70,7 +70,8 @@ def floor_option(name: str, label: str):
 @click.option("--suite", "suites", type=click.Path(), multiple=True,
               help="A folder of story folders (articles + gold.jsonl), each indexed alone; repeatable.")
 @click.option("--ramdocs", "ramdocs", type=click.Path(dir_okay=False), default=None,
-              help="A RAMDocs JSON Lines file: one fresh index per question.")
+              help="A RAMDocs JSON Lines file: one fresh index per question (with --suite as well, its "
+                   "questions are the stories and ids ramdocs/N, beside the suite's).")
 @click.option("--limit", type=click.IntRange(1), default=None, help="With --ramdocs: the first N questions only.")
 @click.option("--baseline", is_flag=True, help="Score plain dense retrieval (per-doc-3, global-5) beside the system.")
 @floor_option("min_evidence_recall", "evidence recall")
@@ -158,7 +159,8 @@ def many_stories(suites: tuple[str, ...], ramdocs: str | None, limit: int | None
         log = lambda line: click.echo(line, err=True)   # noqa: E731
         stories = suite_stories(list(suites), lambda line: log(f"eval: {line}")) if suites else []
         if ramdocs:
-            stories += ramdocs_stories(ramdocs, limit)
+            # beside a suite, "ramdocs/7": a story folder named "7" keeps its name, and no "7/7" id
+            stories += ramdocs_stories(ramdocs, limit, prefix="ramdocs/" if suites else "")
         report = evaluate_stories(stories, mode, baseline, log, progress=sys.stderr.isatty() or bool(ramdocs),
                                   id_prefix=bool(suites))
     except (GoldError, EvalError) as error:

@@ -158,7 +158,7 @@ def evaluate_stories(stories: list, mode: str | None, baseline: bool, log: Calla
     """Index each story alone in a temporary folder and ask its gold questions there.
 
     The report: the contract's keys pooled over every question of every story (ids `story/id`
-    when `id_prefix`), `stories` with each story's own report, and with `baseline` the plain
+    when `id_prefix` and the story's `prefix_ids`), `stories` with each story's own report, and with `baseline` the plain
     retrieval baselines' pooled reports under `baselines` (and each story's under its own).
     """
     import dataclasses
@@ -199,7 +199,8 @@ def evaluate_stories(stories: list, mode: str | None, baseline: bool, log: Calla
                 if story.folder is not None and indexed:   # as --corpus checks its gold (RAMDocs ids are made here)
                     check_sources(story.golds, story.folder / GOLD_NAME, doc_ids)
                 timings["index"] += time.perf_counter() - started
-                golds = [dataclasses.replace(g, id=f"{story.name}/{g.id}") if id_prefix else g for g in story.golds]
+                golds = [dataclasses.replace(g, id=f"{story.name}/{g.id}") if id_prefix and story.prefix_ids else g
+                         for g in story.golds]
                 started = time.perf_counter()
                 if indexed:
                     answerer = _open_answerer(Path(tmp) / "index")

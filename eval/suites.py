@@ -28,6 +28,7 @@ class Story:
     golds: list[GoldQuestion]
     folder: Path | None = None                             # articles on disk
     documents: dict[str, str] = field(default_factory=dict)  # doc_id -> text, written to a folder
+    prefix_ids: bool = True   # ids in a pooled report are `story/id` (a RAMDocs question's id is its story's name)
 
 
 def suite_stories(folders: list[str | Path], log: Callable[[str], None] | None = None) -> list[Story]:
@@ -53,8 +54,9 @@ def suite_stories(folders: list[str | Path], log: Callable[[str], None] | None =
     return stories
 
 
-def ramdocs_stories(path: str | Path, limit: int | None = None) -> list[Story]:
-    """One story per RAMDocs question (the first `limit` when given); ids are 1-based line numbers."""
+def ramdocs_stories(path: str | Path, limit: int | None = None, prefix: str = "") -> list[Story]:
+    """One story per RAMDocs question (the first `limit` when given), named and with the id `prefix`
+    and its 1-based line number ("7", or "ramdocs/7" beside a suite's stories)."""
     path = Path(path)
     lines = read_lines(path, "RAMDocs file")
     stories: list[Story] = []
@@ -62,7 +64,7 @@ def ramdocs_stories(path: str | Path, limit: int | None = None) -> list[Story]:
         if limit is not None and len(stories) >= limit:
             break
         if text.strip():
-            stories.append(_ramdocs_story(text, f"{path}:{number}", str(number)))
+            stories.append(_ramdocs_story(text, f"{path}:{number}", f"{prefix}{number}"))
     if not stories:
         raise GoldError(f"{path}: the RAMDocs file holds no questions")
     return stories
@@ -91,7 +93,7 @@ def _ramdocs_story(text: str, where: str, name: str) -> Story:
             sources[doc_id] = GoldSource(answer=[answer], evidence=[answer])
     distinct = {tuple(tokens(s.answer[0])) for s in sources.values()}   # as answers match: "three" = "3"
     gold = GoldQuestion(name, row["question"], len(distinct) > 1, sources, int(where.rsplit(":", 1)[1]))
-    return Story(name, [gold], documents=texts)
+    return Story(name, [gold], documents=texts, prefix_ids=False)
 
 
 def write_documents(story: Story, folder: Path) -> Path:

@@ -567,6 +567,23 @@ def test_a_question_never_asked_adds_no_latency(tmp_path):
     assert all(line.startswith("eval: ") for line in shown if "refused" in line)
 
 
+def test_suite_and_ramdocs_together_keep_every_story(tmp_path):
+    """A story folder named "1" and RAMDocs question 1 are two stories: the question is "ramdocs/1"."""
+    story = tmp_path / "suite" / "1"
+    shutil.copytree(CORPUS, story)
+    (story / "gold.jsonl").write_text(GOLD.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    path = tmp_path / "r.jsonl"
+    path.write_text(ramdocs_line("What sport does Ana Ruiz play?",
+                                 ("Ana Ruiz plays tennis for the national team.", "correct", "tennis")) + "\n",
+                    encoding="utf-8")
+    done = run_eval("--suite", tmp_path / "suite", "--ramdocs", path, "--json", tmp_path / "r.json", "--quiet")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert list(report["stories"]) == ["1", "ramdocs/1"]
+    assert [row["id"] for row in report["per_question"]] == ["1/injured", "ramdocs/1"]
+    assert report["stories"]["ramdocs/1"]["questions"] == 1
+
+
 def test_suite_errors_are_one_line(tmp_path):
     (tmp_path / "empty").mkdir()
     for args, reason in [(("--suite", tmp_path / "nope"), "suite folder not found"),
