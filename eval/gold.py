@@ -1,6 +1,7 @@
 """Read and check a gold QA file (JSON Lines, the contract's gold format)."""
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,11 +51,41 @@ def load_gold(path: str | Path, doc_ids: Iterable[str] | None = None) -> list[Go
 def read_lines(path: Path, what: str) -> list[str]:
     """The lines of a JSON Lines file, or GoldError naming the file and why it cannot be read."""
     try:
-        return path.read_text(encoding="utf-8-sig").splitlines()   # a byte-order mark (Windows editors) is no JSON
+        data = path.read_bytes()
     except FileNotFoundError:
         raise GoldError(f"{path}: no such {what}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise GoldError(f"{path}: cannot read {what} ({error})") from None
+    except OSError as error:
+        raise GoldError(f"{path}: cannot read {what} ({error.strerror or error})") from None
+    data = data.removeprefix(codecs.BOM_UTF8)   # a byte-order mark (Windows editors) is no JSON
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:   # a line number finds the byte; an offset into the file does not
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise GoldError(f"{path}:{line}: cannot read {what}: byte 0x{data[error.start]:02x} at column {column} "
+                        "is not UTF-8 (save the file as UTF-8)") from None
+    # Lines end at \n only: str.splitlines() also splits at U+2028, U+0085, \x0c, ... which JSON
+    # allows raw inside a string (a line of a web page quoted in full).
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+
+
+def json_line(text: str, where: str) -> object:
+    """One line of JSON, or GoldError naming `where` and the column where it stops being JSON, or
+    the key an object gives twice (json.loads keeps the last silently: a source written twice
+    would lose its first answers unseen)."""
+    def unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        row: dict[str, object] = {}
+        for key, value in pairs:
+            if key in row:
+                raise GoldError(f"{where}: an object gives the key {key!r} twice")
+            row[key] = value
+        return row
+
+    try:
+        return json.loads(text, object_pairs_hook=unique)
+    except json.JSONDecodeError as error:
+        at = "" if error.msg.endswith(" at") else " at"   # "Unterminated string starting at", column 71
+        raise GoldError(f"{where}: not valid JSON ({error.msg}{at} column {error.colno})") from None
 
 
 def check_sources(questions: list[GoldQuestion], path: str | Path, doc_ids: Iterable[str]) -> None:
@@ -68,10 +99,7 @@ def check_sources(questions: list[GoldQuestion], path: str | Path, doc_ids: Iter
 
 def parse_line(text: str, where: str, known: set[str] | None = None) -> GoldQuestion:
     """One gold line -> GoldQuestion, or GoldError naming `where` and what is wrong."""
-    try:
-        row = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise GoldError(f"{where}: not valid JSON ({error.msg} at column {error.colno})") from None
+    row = json_line(text, where)
     if not isinstance(row, dict):
         raise GoldError(f"{where}: expected a JSON object, got {type(row).__name__}")
     for key, kind in (("id", str), ("question", str), ("disagree", bool), ("sources", dict)):

@@ -1,11 +1,13 @@
 """Text matching as the contract defines it: case-insensitive after folding quotes, dashes and spaces.
 
 Answers compare as token sequences so that digits and number words are equal ("three" = "3",
-"2,500" = "2500") and a number never matches part of another ("2" is not inside "2,500").
+"2,500" = "2500", "two thousand" = "2,000", "4.5 million" = "4,500,000") and a number never matches
+part of another ("2" is not inside "2,500", "two" is not inside "two hundred").
 """
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -17,9 +19,10 @@ _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
           "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
           "nineteen"]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-NUMBER_WORDS: dict[str, int] = {word: n for n, word in enumerate(_UNITS)}
-NUMBER_WORDS.update({word: 10 * n for n, word in enumerate(_TENS) if word})
-NUMBER_WORDS.update({"hundred": 100, "thousand": 1000, "dozen": 12})
+SMALL_NUMBERS: dict[str, int] = {word: n for n, word in enumerate(_UNITS)}
+SMALL_NUMBERS.update({word: 10 * n for n, word in enumerate(_TENS) if word})
+SCALES = {"hundred": 100, "thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9, "trillion": 10 ** 12}
+NUMBER_WORDS: dict[str, int] = {**SMALL_NUMBERS, **SCALES, "dozen": 12}
 
 # A number with optional thousands separators and decimals, a word, or any other single character.
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+|\S")
@@ -31,36 +34,79 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Normalised tokens with every number, in digits or words, written as plain digits."""
-    out: list[str] = []
-    for token in _TOKEN.findall(normalise(text)):
-        if token[0].isdigit():
-            out.append(_canonical_number(token))
-        elif "-" in token:
-            out.append(token)
-        else:
-            out.append(str(NUMBER_WORDS[token]) if token in NUMBER_WORDS else token)
-    return _join_compound_numbers(out)
-
-
-def _canonical_number(token: str) -> str:
-    value = float(token.replace(",", ""))
-    return str(int(value)) if value.is_integer() else str(value)
-
-
-def _join_compound_numbers(toks: list[str]) -> list[str]:
-    """'twenty', '-', 'five' -> '25' (the hyphen splits into its own token)."""
+    """Normalised tokens with every number, in digits or words, written as plain digits: a run of
+    number words and scale words is one number ("two hundred and five" -> "205", "4.5 million" ->
+    "4500000"), so that "two thousand" is 2000, not 2 beside 1000."""
+    raw = _TOKEN.findall(normalise(text))
     out: list[str] = []
     i = 0
-    while i < len(toks):
-        if (i + 2 < len(toks) and toks[i + 1] == "-" and toks[i].isdigit() and toks[i + 2].isdigit()
-                and int(toks[i]) in range(20, 100, 10) and int(toks[i + 2]) in range(1, 10)):
-            out.append(str(int(toks[i]) + int(toks[i + 2])))
-            i += 3
-        else:
-            out.append(toks[i])
+    while i < len(raw):
+        number = _number_at(raw, i)
+        if number is None:
+            out.append(raw[i])
             i += 1
+        else:
+            value, i = number
+            out.append(str(value.numerator) if value.denominator == 1 else str(float(value)))
     return out
+
+
+def _number_at(raw: list[str], i: int) -> tuple[Fraction, int] | None:
+    """The number that starts at raw[i] and the index after it, or None when raw[i] starts none.
+
+    A figure in digits takes scale words after it ("2 million", "4.5 billion"). Number words combine
+    as English writes them: a tens word and a unit ("twenty five", "twenty-five"), a hundred after a
+    group below it, a thousand, million, ... after a group ("two hundred thousand"), each such scale
+    smaller than the one before, and after a scale "and" or a smaller number ("one hundred and
+    twenty"). Anything else ends the number: "1 2 3" stays three numbers, "nineteen ninety" two.
+    """
+    first = raw[i]
+    if first == "dozen":
+        return Fraction(12), i + 1
+    if first[0].isdigit():
+        figure = True   # a figure takes scale words only: "in 2019 three men" is two numbers
+        group = below_hundred = Fraction(first.replace(",", ""))
+        previous, j = "figure", i + 1
+    elif first in SMALL_NUMBERS or first in SCALES:
+        figure = False
+        group = below_hundred = Fraction(0)
+        previous, j = "start", i
+    else:
+        return None
+    total = Fraction(0)
+    last_big: int | None = None   # the last scale above a hundred: the next one must be smaller
+    while j < len(raw):
+        token = raw[j]
+        following = raw[j + 1] if j + 1 < len(raw) else ""
+        if token == "hundred":
+            if previous == "start":
+                below_hundred = Fraction(1)   # "hundred" alone, "a hundred"
+            elif previous not in ("figure", "unit", "tens") or group != below_hundred or below_hundred <= 0:
+                break
+            group, below_hundred, previous = below_hundred * 100, Fraction(0), "hundred"
+        elif token in SCALES:
+            scale = SCALES[token]
+            if previous == "big" or (last_big is not None and scale >= last_big) or (previous != "start" and group <= 0):
+                break
+            total += (group if previous != "start" else 1) * scale
+            group, below_hundred, previous, last_big = Fraction(0), Fraction(0), "big", scale
+        elif figure:
+            break
+        elif token == "and" and previous in ("hundred", "big") and SMALL_NUMBERS.get(following, 0) > 0:
+            pass   # "one hundred and twenty": the next word is read on the next turn
+        elif token == "-" and previous == "tens" and 0 < SMALL_NUMBERS.get(following, 0) < 10:
+            pass   # "twenty-five"
+        elif token in SMALL_NUMBERS:
+            value = SMALL_NUMBERS[token]
+            if not (previous == "start" or (previous == "tens" and 0 < value < 10)
+                    or (previous in ("hundred", "big") and value > 0)):
+                break
+            group, below_hundred = group + value, below_hundred + value
+            previous = "tens" if value >= 20 and previous != "tens" else "unit"
+        else:
+            break
+        j += 1
+    return total + group, j
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:

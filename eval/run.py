@@ -13,6 +13,7 @@ import sys
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -52,8 +53,9 @@ def floor_option(name: str, label: str):
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--gold", "gold_path", type=click.Path(dir_okay=False), default=str(DEFAULT_GOLD),
-              show_default="eval/gold.jsonl", help="Gold QA file (JSON Lines).")
+@click.option("--gold", "gold_path", type=click.Path(dir_okay=False), default=None,
+              help="Gold QA file (JSON Lines)  [default: eval/gold.jsonl; not with --suite or --ramdocs, "
+                   "whose stories bring their own]")
 @click.option("--corpus", "corpus", type=click.Path(), default=None,
               help="Folder of articles: indexed afresh in a temporary folder.")
 @click.option("--index", "index_dir", type=click.Path(), default=None,
@@ -68,7 +70,8 @@ def floor_option(name: str, label: str):
 @click.option("--suite", "suites", type=click.Path(), multiple=True,
               help="A folder of story folders (articles + gold.jsonl), each indexed alone; repeatable.")
 @click.option("--ramdocs", "ramdocs", type=click.Path(dir_okay=False), default=None,
-              help="A RAMDocs JSON Lines file: one fresh index per question.")
+              help="A RAMDocs JSON Lines file: one fresh index per question (with --suite as well, its "
+                   "questions are the stories and ids ramdocs/N, beside the suite's).")
 @click.option("--limit", type=click.IntRange(1), default=None, help="With --ramdocs: the first N questions only.")
 @click.option("--baseline", is_flag=True, help="Score plain dense retrieval (per-doc-3, global-5) beside the system.")
 @floor_option("min_evidence_recall", "evidence recall")
@@ -76,15 +79,18 @@ def floor_option(name: str, label: str):
 @floor_option("min_source_precision", "source precision")
 @floor_option("min_no_answer_accuracy", "no-answer accuracy")
 @floor_option("min_disagreement_f1", "disagreement F1")
-def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: str | None, mode: str | None,
+def main(gold_path: str | None, corpus: str | None, index_dir: str | None, json_out: str | None, mode: str | None,
          compare: bool, plot_path: str | None, quiet: bool, suites: tuple[str, ...], ramdocs: str | None,
          limit: int | None, baseline: bool, **floors: float | None) -> None:
     """Score qa.ask against a gold QA set: a row per question, then the contract's summary."""
     started = time.perf_counter()
+    if plot_path and Path(plot_path).suffix.lower() != ".png":   # refused before an hour of answering, not after
+        fail(f"{plot_path}: --plot draws a PNG; give a file name ending in .png")
     if suites or ramdocs:
-        many_stories(suites, ramdocs, limit, mode, baseline, compare, corpus, index_dir, json_out, plot_path,
-                     quiet, floors, started)
+        many_stories(suites, ramdocs, limit, mode, baseline, compare, gold_path, corpus, index_dir, json_out,
+                     plot_path, quiet, floors, started)
         return
+    gold_path = gold_path or str(DEFAULT_GOLD)
     if limit is not None:
         fail("--limit goes with --ramdocs")
     if corpus and index_dir:
@@ -130,18 +136,21 @@ def main(gold_path: str, corpus: str | None, index_dir: str | None, json_out: st
             _write_json(json_out, report)
         if plot_path:
             from eval.plotting import plot_modes
-            plot_modes({name or "default": run for name, run in runs.items()}, plot_path)
+            _write_plot(plot_path, lambda path: plot_modes({name or "default": run for name, run in runs.items()}, path))
     missed = missed_floors(primary, floors)
     if missed:
         fail("floor missed: " + "; ".join(missed), code=1)
 
 
 def many_stories(suites: tuple[str, ...], ramdocs: str | None, limit: int | None, mode: str | None,
-                 baseline: bool, compare: bool, corpus: str | None, index_dir: str | None, json_out: str | None,
-                 plot_path: str | None, quiet: bool, floors: dict[str, float | None], started: float) -> None:
+                 baseline: bool, compare: bool, gold_path: str | None, corpus: str | None, index_dir: str | None,
+                 json_out: str | None, plot_path: str | None, quiet: bool, floors: dict[str, float | None],
+                 started: float) -> None:
     """--suite and --ramdocs: every story indexed alone, the report pooled and per story."""
     if corpus or index_dir:
         fail("--suite and --ramdocs index each story afresh; leave out --corpus and --index")
+    if gold_path:
+        fail("--suite and --ramdocs read each story's own gold (a story's gold.jsonl, a RAMDocs line); leave out --gold")
     if compare:
         fail("--compare goes with one corpus; give --mode to run a suite in another retrieval mode")
     if limit is not None and not ramdocs:
@@ -150,7 +159,8 @@ def many_stories(suites: tuple[str, ...], ramdocs: str | None, limit: int | None
         log = lambda line: click.echo(line, err=True)   # noqa: E731
         stories = suite_stories(list(suites), lambda line: log(f"eval: {line}")) if suites else []
         if ramdocs:
-            stories += ramdocs_stories(ramdocs, limit)
+            # beside a suite, "ramdocs/7": a story folder named "7" keeps its name, and no "7/7" id
+            stories += ramdocs_stories(ramdocs, limit, prefix="ramdocs/" if suites else "")
         report = evaluate_stories(stories, mode, baseline, log, progress=sys.stderr.isatty() or bool(ramdocs),
                                   id_prefix=bool(suites))
     except (GoldError, EvalError) as error:
@@ -172,7 +182,7 @@ def many_stories(suites: tuple[str, ...], ramdocs: str | None, limit: int | None
         _write_json(json_out, report)
     if plot_path:
         from eval.plotting import plot_suite
-        plot_suite(report, plot_path)
+        _write_plot(plot_path, lambda path: plot_suite(report, path))
     missed = missed_floors(report, floors)
     if missed:
         fail("floor missed: " + "; ".join(missed), code=1)
@@ -201,6 +211,16 @@ def _write_json(path: str, report: dict) -> None:
         Path(path).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as error:
         fail(f"{path}: cannot write the report ({error.strerror or error})")
+
+
+def _write_plot(path: str, draw: Callable[[str], None]) -> None:
+    """`draw(path)` into `path`, its folder made as the report's is; exit 2 with one line when it cannot
+    be written (matplotlib's traceback and exit 1 read as a missed floor)."""
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        draw(path)
+    except OSError as error:
+        fail(f"{path}: cannot write the plot ({error.strerror or error})")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Running the system for the eval: find or build the index, then ask every gold question through qa."""
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from contextlib import ExitStack
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .gold import GoldQuestion
+from .gold import GoldQuestion, check_sources
 from .scoring import report
 
 MODES = ("dense", "bm25", "hybrid")   # the order --compare prints them; hybrid, what the app runs, last
@@ -157,7 +158,7 @@ def evaluate_stories(stories: list, mode: str | None, baseline: bool, log: Calla
     """Index each story alone in a temporary folder and ask its gold questions there.
 
     The report: the contract's keys pooled over every question of every story (ids `story/id`
-    when `id_prefix`), `stories` with each story's own report, and with `baseline` the plain
+    when `id_prefix` and the story's `prefix_ids`), `stories` with each story's own report, and with `baseline` the plain
     retrieval baselines' pooled reports under `baselines` (and each story's under its own).
     """
     import dataclasses
@@ -168,7 +169,7 @@ def evaluate_stories(stories: list, mode: str | None, baseline: bool, log: Calla
     from index import ingest
 
     from .baselines import BASELINES, answer_all
-    from .suites import write_documents
+    from .suites import GOLD_NAME, write_documents
 
     ingest_threads = torch.get_num_threads()   # answering sets one thread; ingest embeds with all
     pooled_golds: list[GoldQuestion] = []
@@ -177,42 +178,56 @@ def evaluate_stories(stories: list, mode: str | None, baseline: bool, log: Calla
     timings = {"index": 0.0, "answer": 0.0, "baseline": 0.0}
     warmed = False
     bar = tqdm(stories, desc="stories", unit="story", disable=not progress, leave=False)
-    for story in bar:
-        with tempfile.TemporaryDirectory(prefix="claimqa-suite-") as tmp:
-            started = time.perf_counter()
-            corpus = story.folder or write_documents(story, Path(tmp) / "corpus")
-            torch.set_num_threads(ingest_threads)
-            built = ingest([corpus], Path(tmp) / "index")
-            for refusal in built.refused:
-                log(f"eval: {story.name}: refused {refusal}")
-            indexed = bool(built.added or built.updated or built.unchanged)
-            timings["index"] += time.perf_counter() - started
-            golds = [dataclasses.replace(g, id=f"{story.name}/{g.id}") if id_prefix else g for g in story.golds]
-            started = time.perf_counter()
-            if indexed:
-                answerer = _open_answerer(Path(tmp) / "index")
-                if not warmed:   # models and lazy parts load before any question is timed
-                    _ask(answerer, WARM_UP, mode, None)
-                    warmed = True
-                runs = {"system": _answer_golds(answerer, golds, mode)}
-            else:   # nothing could be indexed: every question goes unanswered
-                runs = {"system": ([_empty_answer(g.question) for g in golds], [0.0] * len(golds))}
-            timings["answer"] += time.perf_counter() - started
-            if baseline:
+
+    def say(line: str) -> None:   # a line of its own: the bar is cleared first, not written after
+        with tqdm.external_write_mode(file=sys.stderr):
+            log(line)
+
+    try:
+        for story in bar:
+            with tempfile.TemporaryDirectory(prefix="claimqa-suite-") as tmp:
+                started = time.perf_counter()
+                corpus = story.folder or write_documents(story, Path(tmp) / "corpus")
+                torch.set_num_threads(ingest_threads)
+                built = ingest([corpus], Path(tmp) / "index")
+                for refusal in built.refused:
+                    say(f"eval: {story.name}: refused {refusal}")
+                for duplicate in built.duplicates:   # a gold set naming the second file's id is told why it is unknown
+                    say(f"eval: {story.name}: duplicate {duplicate}")
+                doc_ids = built.added + built.updated + built.unchanged
+                indexed = bool(doc_ids)
+                if story.folder is not None and indexed:   # as --corpus checks its gold (RAMDocs ids are made here)
+                    check_sources(story.golds, story.folder / GOLD_NAME, doc_ids)
+                timings["index"] += time.perf_counter() - started
+                golds = [dataclasses.replace(g, id=f"{story.name}/{g.id}") if id_prefix and story.prefix_ids else g
+                         for g in story.golds]
                 started = time.perf_counter()
                 if indexed:
-                    runs.update(answer_all(Path(tmp) / "index", [g.question for g in golds]))
-                else:
-                    runs.update({name: runs["system"] for name in BASELINES})
-                timings["baseline"] += time.perf_counter() - started
-        pooled_golds.extend(golds)
-        story_report = report(golds, *runs["system"])
-        if baseline:
-            story_report["baselines"] = {name: report(golds, *runs[name]) for name in BASELINES}
-        per_story[story.name] = story_report
-        for name, (answers, latencies) in runs.items():
-            pooled[name][0].extend(answers)
-            pooled[name][1].extend(latencies)
+                    answerer = _open_answerer(Path(tmp) / "index")
+                    if not warmed:   # models and lazy parts load before any question is timed
+                        _ask(answerer, WARM_UP, mode, None)
+                        warmed = True
+                    runs = {"system": _answer_golds(answerer, golds, mode)}
+                else:   # nothing could be indexed: every question goes unanswered, unasked, so it has no latency
+                    runs = {"system": ([_empty_answer(g.question) for g in golds], [None] * len(golds))}
+                timings["answer"] += time.perf_counter() - started
+                if baseline:
+                    started = time.perf_counter()
+                    if indexed:
+                        runs.update(answer_all(Path(tmp) / "index", [g.question for g in golds]))
+                    else:
+                        runs.update({name: runs["system"] for name in BASELINES})
+                    timings["baseline"] += time.perf_counter() - started
+            pooled_golds.extend(golds)
+            story_report = report(golds, *runs["system"])
+            if baseline:
+                story_report["baselines"] = {name: report(golds, *runs[name]) for name in BASELINES}
+            per_story[story.name] = story_report
+            for name, (answers, latencies) in runs.items():
+                pooled[name][0].extend(answers)
+                pooled[name][1].extend(latencies)
+    finally:
+        bar.close()   # an error that stops the run prints on a line of its own too
     out = report(pooled_golds, *pooled["system"])
     out["stories"] = per_story
     if baseline:

@@ -97,8 +97,10 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def latency(latencies_ms: list[float]) -> dict[str, float | None]:
-    return {"p50": percentile(latencies_ms, 50), "p95": percentile(latencies_ms, 95)}
+def latency(latencies_ms: list[float | None]) -> dict[str, float | None]:
+    """p50 and p95 of the questions asked (None: a question never asked, its story indexed nothing)."""
+    asked = [t for t in latencies_ms if t is not None]
+    return {"p50": percentile(asked, 50), "p95": percentile(asked, 95)}
 
 
 def per_question(gold: GoldQuestion, answer: dict, latency_ms: float | None) -> dict:
@@ -118,7 +120,7 @@ def per_question(gold: GoldQuestion, answer: dict, latency_ms: float | None) -> 
     }
 
 
-def summary(golds: list[GoldQuestion], answers: list[dict], latencies_ms: list[float]) -> dict:
+def summary(golds: list[GoldQuestion], answers: list[dict], latencies_ms: list[float | None]) -> dict:
     """The contract's summary keys for one run."""
     return {
         "questions": len(golds),
@@ -131,7 +133,7 @@ def summary(golds: list[GoldQuestion], answers: list[dict], latencies_ms: list[f
     }
 
 
-def report(golds: list[GoldQuestion], answers: list[dict], latencies_ms: list[float]) -> dict:
+def report(golds: list[GoldQuestion], answers: list[dict], latencies_ms: list[float | None]) -> dict:
     """Summary plus a row per question: the contract's report."""
     out = summary(golds, answers, latencies_ms)
     out["per_question"] = [per_question(g, a, t) for g, a, t in zip(golds, answers, latencies_ms)]

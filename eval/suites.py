@@ -8,13 +8,12 @@ onto the gold format as `../shared/benchmarks/ramdocs/README.md` says.
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .gold import GoldError, GoldQuestion, GoldSource, load_gold, read_lines
-from .matching import normalise
+from .gold import GoldError, GoldQuestion, GoldSource, json_line, load_gold, read_lines
+from .matching import tokens
 
 GOLD_NAME = "gold.jsonl"
 ADDRESSING = ("correct", "misinfo")   # RAMDocs document types that answer the question
@@ -29,6 +28,7 @@ class Story:
     golds: list[GoldQuestion]
     folder: Path | None = None                             # articles on disk
     documents: dict[str, str] = field(default_factory=dict)  # doc_id -> text, written to a folder
+    prefix_ids: bool = True   # ids in a pooled report are `story/id` (a RAMDocs question's id is its story's name)
 
 
 def suite_stories(folders: list[str | Path], log: Callable[[str], None] | None = None) -> list[Story]:
@@ -54,8 +54,9 @@ def suite_stories(folders: list[str | Path], log: Callable[[str], None] | None =
     return stories
 
 
-def ramdocs_stories(path: str | Path, limit: int | None = None) -> list[Story]:
-    """One story per RAMDocs question (the first `limit` when given); ids are 1-based line numbers."""
+def ramdocs_stories(path: str | Path, limit: int | None = None, prefix: str = "") -> list[Story]:
+    """One story per RAMDocs question (the first `limit` when given), named and with the id `prefix`
+    and its 1-based line number ("7", or "ramdocs/7" beside a suite's stories)."""
     path = Path(path)
     lines = read_lines(path, "RAMDocs file")
     stories: list[Story] = []
@@ -63,17 +64,14 @@ def ramdocs_stories(path: str | Path, limit: int | None = None) -> list[Story]:
         if limit is not None and len(stories) >= limit:
             break
         if text.strip():
-            stories.append(_ramdocs_story(text, f"{path}:{number}", str(number)))
+            stories.append(_ramdocs_story(text, f"{path}:{number}", f"{prefix}{number}"))
     if not stories:
         raise GoldError(f"{path}: the RAMDocs file holds no questions")
     return stories
 
 
 def _ramdocs_story(text: str, where: str, name: str) -> Story:
-    try:
-        row = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise GoldError(f"{where}: not valid JSON ({error.msg} at column {error.colno})") from None
+    row = json_line(text, where)
     if not isinstance(row, dict) or not isinstance(row.get("question"), str) or not row["question"].strip():
         raise GoldError(f"{where}: expected an object with a non-empty 'question'")
     documents = row.get("documents")
@@ -93,9 +91,9 @@ def _ramdocs_story(text: str, where: str, name: str) -> Story:
             if not isinstance(answer, str) or not answer.strip():
                 raise GoldError(f"{where}: documents[{i}].answer must be a non-empty string for a {kind} document")
             sources[doc_id] = GoldSource(answer=[answer], evidence=[answer])
-    distinct = {normalise(s.answer[0]) for s in sources.values()}
+    distinct = {tuple(tokens(s.answer[0])) for s in sources.values()}   # as answers match: "three" = "3"
     gold = GoldQuestion(name, row["question"], len(distinct) > 1, sources, int(where.rsplit(":", 1)[1]))
-    return Story(name, [gold], documents=texts)
+    return Story(name, [gold], documents=texts, prefix_ids=False)
 
 
 def write_documents(story: Story, folder: Path) -> Path:

@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))   # `eval` is a folder of the project, not an inst
 
 from eval import scoring  # noqa: E402
 from eval.gold import GoldError, GoldQuestion, GoldSource, load_gold  # noqa: E402
-from eval.matching import answer_matches, evidence_in, normalise  # noqa: E402
+from eval.matching import answer_matches, evidence_in, normalise, tokens  # noqa: E402
 from eval.run import missed_floors  # noqa: E402
 
 RUN = ROOT / "eval" / "run.py"
@@ -54,6 +54,31 @@ def test_answer_matches(value, gold):
 ])
 def test_answer_does_not_match(value, gold):
     assert not answer_matches(value, gold)
+
+
+@pytest.mark.parametrize("value,gold", [
+    ("two hundred", "200"), ("2,000", "two thousand"), ("twenty five", "25"), ("2 million", "2,000,000"),
+    ("one hundred and twenty", "120"), ("4.5 million", "4,500,000"), ("$1.2 billion", "$1,200,000,000"),
+    ("three hundred and fifty thousand", "350,000"), ("two thousand three hundred", "2300"),
+    ("twelve hundred", "1,200"), ("a hundred", "100"), ("Forty-Two", "42"), ("3,000", "3000"), ("1.50", "1.5"),
+])
+def test_numbers_of_several_words_compare_as_one_number(value, gold):
+    assert answer_matches(value, [gold]) and answer_matches(gold, [value])
+
+
+@pytest.mark.parametrize("value,gold", [
+    ("two thousand", "1,000"), ("two hundred", "100"), ("two", "two hundred"), ("5", "$5 million"),
+    ("2", "2.5"), ("2 million", "2"),
+])
+def test_a_number_is_not_part_of_a_longer_one(value, gold):
+    assert not answer_matches(value, [gold])
+
+
+def test_numbers_that_are_not_one_stay_apart():
+    assert tokens("1 2 3") == ["1", "2", "3"]
+    assert tokens("in 2019 three men") == ["in", "2019", "3", "men"]
+    assert tokens("nineteen ninety-nine") == ["19", "99"]
+    assert tokens("five and six, twenty, one") == ["5", "and", "6", ",", "20", ",", "1"]
 
 
 def test_evidence_matches_across_curly_quotes_and_dashes():
@@ -173,6 +198,9 @@ BAD_LINES = [
      "sources.nyt.answer[1] must be a string, got a number"),
     ('{"id": "x", "question": "  ", "disagree": false, "sources": {}}', "field 'question' is empty"),
     (VALID_LINE, "duplicate id 'ok' (first on line 1)"),
+    ('{"id": "x", "id": "y", "question": "q", "disagree": false, "sources": {}}', "the key 'id' twice"),
+    ('{"id": "x", "question": "q", "disagree": false, "sources": {"alpha": {"answer": ["3"], "evidence": ["e"]}, '
+     '"alpha": {"answer": ["4"], "evidence": ["f"]}}}', "the key 'alpha' twice"),
 ]
 
 
@@ -193,6 +221,42 @@ def test_a_gold_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path):
     path = tmp_path / "gold.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + (VALID_LINE + "\n").encode("utf-8"))
     assert [g.id for g in load_gold(path)] == ["ok"]
+
+
+def test_line_separators_inside_json_strings_do_not_end_a_line(tmp_path):
+    """JSON allows U+2028, U+0085, form feeds, ... raw inside a string; only \\n (or \\r\\n) ends a line."""
+    from eval.suites import ramdocs_stories
+
+    odd = "\u2028\u2029\u0085\x0b\x0c\x1c\x1d\x1e"
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes((json.dumps({"id": "a", "question": f"Who{odd}?", "disagree": False, "sources": {}},
+                                 ensure_ascii=False) + "\r\n" + VALID_LINE + "\r\n").encode("utf-8"))
+    assert [(g.id, g.question, g.line) for g in load_gold(path)] == [("a", f"Who{odd}?", 1), ("ok", "Who?", 2)]
+    path = tmp_path / "r.jsonl"
+    path.write_text(ramdocs_line(f"When{odd}?", (f"Built in{odd} 1902.", "correct", "1902")) + "\n",
+                    encoding="utf-8")
+    [story] = ramdocs_stories(path)
+    assert story.golds[0].question == f"When{odd}?" and story.documents["d0"] == f"Built in{odd} 1902."
+
+
+def test_a_json_error_names_its_column_once(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"id": "a\n', encoding="utf-8")
+    with pytest.raises(GoldError) as caught:
+        load_gold(path)
+    assert str(caught.value) == f"{path}:1: not valid JSON (Unterminated string starting at column 8)"
+    path.write_text('{"id": \n', encoding="utf-8")
+    with pytest.raises(GoldError) as caught:
+        load_gold(path)
+    assert str(caught.value) == f"{path}:1: not valid JSON (Expecting value at column 8)"
+
+
+def test_a_gold_file_not_in_utf8_names_the_line_of_the_bad_byte(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + (VALID_LINE + "\n").encode("utf-8") + b'{"id": "caf\xe9"}\n')
+    done = run_eval("--gold", path)
+    assert (done.returncode, done.stderr) == (
+        2, f"eval: {path}:2: cannot read gold file: byte 0xe9 at column 12 is not UTF-8 (save the file as UTF-8)\n")
 
 
 def test_missing_and_empty_gold_files(tmp_path):
@@ -313,6 +377,28 @@ def test_compare_and_plot(tmp_path):
     assert (tmp_path / "modes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_plot_makes_its_folder_and_a_plot_it_cannot_write_is_one_line(tmp_path, capsys):
+    from eval.plotting import plot_modes
+    from eval.run import _write_plot
+
+    run = scoring.report(GOLDS, ANSWERS, LATENCIES)
+    _write_plot(str(tmp_path / "new" / "plots" / "modes.png"), lambda path: plot_modes({"dense": run}, path))
+    assert (tmp_path / "new" / "plots" / "modes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    (tmp_path / "a-file").write_text("not a folder")
+    blocked = tmp_path / "a-file" / "modes.png"
+    with pytest.raises(SystemExit) as caught:
+        _write_plot(str(blocked), lambda path: plot_modes({"dense": run}, path))
+    assert caught.value.code == 2   # exit 1 means a missed floor
+    assert capsys.readouterr().err == f"eval: {blocked}: cannot write the plot (File exists)\n"
+
+
+def test_a_plot_that_is_no_png_is_refused_before_any_work(tmp_path):
+    for args in (("--corpus", CORPUS, "--gold", GOLD), ("--suite", tmp_path / "no-such-suite")):
+        done = run_eval(*args, "--plot", tmp_path / "modes.svg")
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == f"eval: {tmp_path / 'modes.svg'}: --plot draws a PNG; give a file name ending in .png\n"
+
+
 def test_missed_floor_exits_one_with_a_one_line_reason(tmp_path):
     """A gold whose evidence no article holds: evidence recall is 0 whatever qa does."""
     path = tmp_path / "gold.jsonl"
@@ -361,7 +447,11 @@ def test_ramdocs_maps_onto_gold(tmp_path):
                      ("Tickets and opening hours.", "noise", "unknown")),
         ramdocs_line("What sport does Ana Ruiz play?", ("Ana Ruiz plays tennis.", "correct", "Tennis"),
                      ("Ana Ruiz is a tennis player.", "correct", "tennis")),
-        ramdocs_line("Third?", ("x", "noise", "unknown"))]) + "\n", encoding="utf-8")
+        ramdocs_line("Third?", ("x", "noise", "unknown")),
+        ramdocs_line("How many moons?", ("It has three moons.", "correct", "three"), ("3 moons.", "correct", "3")),
+        ramdocs_line("What year?", ("In two thousand and five.", "correct", "two thousand and five"),
+                     ("In 2,005.", "correct", "2005"))]) + "\n", encoding="utf-8")
+    assert [s.golds[0].disagree for s in ramdocs_stories(path)[3:]] == [False, False]   # as answers match: "three" = "3"
     stories = ramdocs_stories(path, limit=2)
     assert [s.name for s in stories] == ["1", "2"]
     first, second = stories[0].golds[0], stories[1].golds[0]
@@ -372,6 +462,9 @@ def test_ramdocs_maps_onto_gold(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(ramdocs_line("Q?", ("t", "rumour", "x")) + "\n", encoding="utf-8")
     with pytest.raises(GoldError, match=r"bad.jsonl:1: documents\[0\].type"):
+        ramdocs_stories(bad)
+    bad.write_text('{"question": "Q?", "question": "R?", "documents": []}\n', encoding="utf-8")
+    with pytest.raises(GoldError, match=r"bad.jsonl:1: an object gives the key 'question' twice$"):
         ramdocs_stories(bad)
 
 
@@ -444,12 +537,61 @@ def test_ramdocs_run_indexes_each_question_alone(tmp_path):
     assert report["baselines"]["per-doc-3"]["per_question"][0]["extra_sources"] == ["d2"]
 
 
+def test_a_suite_gold_source_not_in_its_story_names_the_gold_line(tmp_path):
+    story = tmp_path / "suite" / "fire"
+    shutil.copytree(CORPUS, story)
+    typo = {"id": "typo", "question": "Who led the firefighters?", "disagree": False,
+            "sources": {"harbour-dialy": {"answer": ["Ruth Okafor"], "evidence": ["Ruth Okafor"]}}}
+    (story / "gold.jsonl").write_text(VALID_LINE + "\n" + json.dumps(typo) + "\n", encoding="utf-8")
+    done = run_eval("--suite", tmp_path / "suite", "--quiet")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (f"eval: {story / 'gold.jsonl'}:2: source 'harbour-dialy' is not a document of the corpus "
+                           "(documents: coast-tribune, harbour-daily, valley-news)\n")
+
+
+def test_a_question_never_asked_adds_no_latency(tmp_path):
+    """A question whose documents index nothing is scored unanswered but was never timed: no 0.0 ms sample."""
+    path = tmp_path / "r.jsonl"
+    path.write_text(ramdocs_line("When was the bridge built?", ("", "correct", "1902")) + "\n"
+                    + ramdocs_line("Who won?", (" ", "correct", "Ana"), ("\n", "noise", "unknown")) + "\n",
+                    encoding="utf-8")
+    done = run_eval("--ramdocs", path, "--json", tmp_path / "r.json", "--quiet")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["latency_ms"] == {"p50": None, "p95": None}
+    assert [row["latency_ms"] for row in report["per_question"]] == [None, None]
+    assert report["evidence_recall"] == 0.0 and report["questions"] == 2
+    # each refusal is a line of its own: the progress bar is cleared ("\r") before it, not glued in front
+    shown = [line.split("\r")[-1] for line in done.stderr.split("\n")]
+    assert [line.split(": refused ")[0] for line in shown if "refused" in line] == ["eval: 1", "eval: 2", "eval: 2"]
+    assert all(line.startswith("eval: ") for line in shown if "refused" in line)
+
+
+def test_suite_and_ramdocs_together_keep_every_story(tmp_path):
+    """A story folder named "1" and RAMDocs question 1 are two stories: the question is "ramdocs/1"."""
+    story = tmp_path / "suite" / "1"
+    shutil.copytree(CORPUS, story)
+    (story / "gold.jsonl").write_text(GOLD.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    path = tmp_path / "r.jsonl"
+    path.write_text(ramdocs_line("What sport does Ana Ruiz play?",
+                                 ("Ana Ruiz plays tennis for the national team.", "correct", "tennis")) + "\n",
+                    encoding="utf-8")
+    done = run_eval("--suite", tmp_path / "suite", "--ramdocs", path, "--json", tmp_path / "r.json", "--quiet")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert list(report["stories"]) == ["1", "ramdocs/1"]
+    assert [row["id"] for row in report["per_question"]] == ["1/injured", "ramdocs/1"]
+    assert report["stories"]["ramdocs/1"]["questions"] == 1
+
+
 def test_suite_errors_are_one_line(tmp_path):
     (tmp_path / "empty").mkdir()
     for args, reason in [(("--suite", tmp_path / "nope"), "suite folder not found"),
                          (("--suite", tmp_path / "empty"), "no story folder"),
                          (("--ramdocs", tmp_path / "none.jsonl"), "no such RAMDocs file"),
-                         (("--limit", "3"), "--limit goes with --ramdocs")]:
+                         (("--limit", "3"), "--limit goes with --ramdocs"),
+                         (("--suite", tmp_path / "empty", "--gold", GOLD), "leave out --gold"),
+                         (("--ramdocs", tmp_path / "none.jsonl", "--gold", GOLD), "leave out --gold")]:
         done = run_eval(*args)
         assert done.returncode == 2, args
         assert done.stderr.startswith("eval: ") and done.stderr.count("\n") == 1 and reason in done.stderr, done.stderr
