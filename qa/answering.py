@@ -30,7 +30,7 @@ from . import lexicon as lx
 from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
 from .disagreement import SourceValue, compare, weighed
-from .extract import COUNTED_FIT, COUNTED_MISFIT, OUTCOME_MISFIT, ROLE_MISFIT, Sentence, Tree, values
+from .extract import COUNTED_FIT, COUNTED_MISFIT, KIN_FIT, OUTCOME_MISFIT, ROLE_MISFIT, Sentence, Tree, values
 from .open_answers import open_value
 from .question import Question, analyse_question
 from .render import summarize
@@ -612,14 +612,23 @@ class Answerer:
         """A number counting a noun that means the asked one counts it: "112 homes" for "how many
         houses" (0.90), "ballots" for "votes" (0.78); not "firefighters" for "livestock" (0.19).
         `extract._count_fit` gave it COUNTED_MISFIT (or KIN_FIT) by spelling; here it gets COUNTED_FIT instead."""
-        vectors = self._word_vectors(counted + [q.focus])
+        everyone = q.focus in {"people", "person"}
+        vectors = self._word_vectors(counted + [q.focus] + (list(lx.ROLE_MEANING) if everyone else []))
         same = {w for w in counted if float(vectors[w] @ vectors[q.focus]) >= s.counted_synonym}
-        if not same:
+        # "how many people": "three FIREFIGHTERS" count some of them, where the noun means a person more
+        # than a thing: an answer where no count of people is given, as KIN_FIT ("4,820 children" for
+        # "how many participants"), below the flag's fit
+        person, thing = (vectors[m] for m in lx.ROLE_MEANING) if everyone else (None, None)
+        persons = {w for w in counted if w not in same and float(vectors[w] @ person) > float(vectors[w] @ thing)} \
+            if everyone else set()
+        if not same and not persons:
             return
         for c in every:
             for v in c.values:
                 if v.fields.get("counted") in same:
                     v.score += COUNTED_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
+                elif v.fields.get("counted") in persons:
+                    v.score += KIN_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
             c.values.sort(key=lambda v: -v.score)
 
     def _fit_roles(self, every: list[Candidate], roles: list[str]) -> None:

@@ -120,6 +120,24 @@ def test_nobody_is_an_answer_of_none_and_a_dispute_with_a_figure(mill_fire):
 
 
 @pytest.fixture(scope="module")
+def depot_fire(tmp_path_factory) -> Answerer:
+    """Invented reports of one fire, counting the injured by nouns of people other than "people"."""
+    return invented(tmp_path_factory, "depot-fire", {
+        "north-ledger.txt": "Fire at Orne bus depot\n\nThree firefighters were hurt fighting the flames at the Orne "
+        "bus depot on Friday, the fire service said. Forty buses were destroyed.\n",
+        "orne-radio.txt": "Bus depot blaze in Orne\n\nTwo drivers were injured when fire broke out at the Orne bus "
+        "depot on Friday, police said.\n",
+        "valley-times.txt": "Orne depot fire\n\nFire destroyed 40 buses at the Orne depot on Friday. The depot opened "
+        "in 1988.\n"})
+
+
+def test_a_count_of_persons_of_any_name_answers_how_many_people_and_a_count_of_things_does_not(depot_fire):
+    injured = depot_fire.ask("How many people were injured in the depot fire?")
+    assert {s.doc_id: s.answer for s in injured.sources} == {"north-ledger": "Three", "orne-radio": "Two"}
+    assert not injured.disagreement.flag   # firefighters and drivers: two counts of some of the people, not a dispute
+
+
+@pytest.fixture(scope="module")
 def flood(tmp_path_factory) -> Answerer:
     """Two invented reports of one flood: one counts the asked animals, the other only other nouns."""
     return invented(tmp_path_factory, "flood", {
