@@ -62,7 +62,7 @@ _FURNITURE = re.compile(
     r"|advertisement|advertisements|sponsored(?: content)?|scroll to continue(?: with content)?"
     r"|continue reading|read more|show more|load more|click here.*|subscribe(?: now)?"
     r"|sign up (?:for|to) .*newsletter.*|follow us on .*|comments?|\d+ comments?|cancel reply"
-    r"|skip to (?:main )?content|back to top|(?:return|go|back) to (?:the )?(?:home ?page|front page|home))[.!:]?", _I)
+    r"|skip to (?:main )?content|back to top|(?:return|go|back) to (?:the )?(?:home ?page|home))[.!:]?", _I)
 _LINK_LINE = re.compile(
     r"(?:related(?: articles| stories| content| coverage)?|read (?:more|also|next)|also read|see also"
     r"|more on this(?: story)?|recommended|watch|listen|tags?|topics?|filed under|categor(?:y|ies))"
