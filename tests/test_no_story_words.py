@@ -14,7 +14,7 @@ import pytest
 from qa import lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = [ROOT / "eval" / "suite", ROOT.parent / "shared" / "stories"]
+SUITES = [ROOT / "eval" / "suite", ROOT / "eval" / "blind", ROOT.parent / "shared" / "stories"]
 # Common words that names of the stories also use ("The National", "Middle East", "MBN News").
 COMMON = {"news", "press", "post", "daily", "times", "world", "national", "popular", "middle", "east", "west",
           "north", "south", "central", "united", "state", "city", "county", "public", "health", "first", "new"}
