@@ -366,6 +366,8 @@ def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
             continue   # "one" is mostly a pronoun ("one million" counts)
         if text[:m.start()].rstrip().endswith("[") and text[m.end():].lstrip().startswith("]"):
             continue   # a reference mark, "[ 4 ]", counts nothing
+        if RATIO_AFTER.match(text, m.end()) or RATIO_BEFORE.search(text[:m.start()]):
+            continue   # "one in ten", "1 in 4 adults": a share, not a count
         scale = lx.SCALES.get((m.group("scale") or "").lower(), 1.0)
         qualifier, qstart = _qualifier_before(text, m.start())
         low, high = interval(amount * scale, qualifier, raw, scale)
@@ -377,6 +379,8 @@ def count_values(text: str, taken: list[tuple[int, int]]) -> list[Value]:
     return out
 
 
+RATIO_AFTER = re.compile(rf"(?i)\s+(?:in|out of)\s+(?:every\s+)?(?!(?:1[5-9]|20)\d\d\b){NUM}\b")   # not "12 in 2021"
+RATIO_BEFORE = re.compile(rf"(?i)\b{NUM}\s+(?:in|out of)\s+(?:every\s+)?$")
 # None of anyone: "nobody", "no one". Not "no civilians were harmed" (none of some of them, while
 # others were) nor "none of the crew" (of whom?): those say less than a count of all.
 NONE_RE = re.compile(r"(?i)(?<![\w-])(?:nobody|no[- ]one)(?![\w-]|\s+else\b)")

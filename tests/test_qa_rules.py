@@ -252,6 +252,15 @@ def test_nobody_counts_none(text, counts):
     assert [(v.text, v.low) for v in typed_values(text)["count"]] == counts
 
 
+@pytest.mark.parametrize("text, counts", [
+    ("Fewer than one in ten stolen paintings is ever recovered.", []), ("About 1 in 4 adults smoke.", []),
+    ("Three out of five voters agreed.", []), ("Two in every hundred cars failed the test.", []),
+    ("The storm killed 12 in 2021 and 4 in 2022.", ["12", "4"]), ("Police held two in Tarn and three in Orby.", ["two", "three"]),
+])
+def test_one_in_ten_is_a_share_not_a_count(text, counts):
+    assert [v.text for v in typed_values(text)["count"]] == counts
+
+
 
 @pytest.mark.parametrize("question, sentence, answer", [
     # a number standing alone counts people, or a noun named before it; not another noun named after it
