@@ -430,7 +430,11 @@ def _substitute(rest: str, previous: str) -> str:
 # -- rendering: every piece of text is escaped; the HTML around it is ours -------------------
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """The text as characters, on one line: a line break becomes &#10;, which `white-space: pre-wrap`
+    shows as one. A literal blank line would end the chat's HTML block, and its Markdown would read
+    the rest as Markdown: "**bold**" in bold, a link, an image fetched from wherever it names."""
+    escaped = html.escape(str(text), quote=True)
+    return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "&#10;")
 
 
 def nice_date(iso: str | None) -> str:

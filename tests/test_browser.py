@@ -127,6 +127,19 @@ def test_upload_then_markup_shows_as_characters_and_runs_nothing(page, tmp_path)
     page.screenshot(path=str(ARTIFACTS / "chat-markup-as-text.png"), full_page=True)
 
 
+def test_a_question_of_several_lines_shows_as_typed_and_fetches_nothing(page):
+    """A blank line used to end the question's HTML block: the chat read the rest as Markdown, bold
+    and a link, and the browser fetched the image from outside (the page fixture checks requests)."""
+    markup = "**bold** [link](javascript:alert(1)) ![x](http://203.0.113.7/track.png)"
+    ask(page, f"How many people were killed?\n\n{markup}\n\n# not a heading")
+    question = page.locator(".cq-question").last
+    assert markup in question.inner_text() and "# not a heading" in question.inner_text()
+    user = page.locator("#cq-chat .message-row, #cq-chat .message").filter(has_text="track.png").last
+    assert user.locator("strong, a, img, h1").count() == 0, user.inner_html()[:600]
+    page.wait_for_timeout(500)   # an image would have been requested by now
+    assert page.dialogs == [] and not page.errors, page.errors
+
+
 def test_an_answer_names_its_story_and_switches_to_another_it_touched(page, tmp_path):
     """Two stories in the index: the injured of the airstrike and of a warehouse fire. The answer
     is the strike's; the menu offers the fire, and choosing it answers there."""
