@@ -777,6 +777,7 @@ mark.cq-hit { background: #fde68a; color: #1f2937; padding: 0 .1em; border-radiu
 .cq-src-date { white-space: nowrap; opacity: .75; }
 .cq-report { margin: 0; padding-left: 1.1rem; font-size: .88em; }
 .cq-bad { color: #b91c1c; }
+.cq-wait { margin: 0; font-size: .9em; color: #b45309; }
 button.cq-example { justify-content: flex-start; text-align: left; white-space: normal; font-weight: 500;
   border: 1px solid var(--border-color-primary, #e4e4e7); }
 button.cq-example:hover { border-color: #2563eb; }
@@ -835,15 +836,30 @@ SCROLL_TO_ANSWER = """() => { setTimeout(() => {
   }
 }, 80); }"""
 
+# Sending a question, in the browser and at once: the box is emptied as the question leaves it (never
+# when the answer comes, which wiped what was typed meanwhile), and the question goes to `sent` for
+# `respond`. One question at a time per page: `pending` holds the one being answered, and while it
+# is set a send is refused in words, the text left where it is (`sent` is null: respond skips).
+WAIT_NOTE = ('<p class="cq-wait">An answer is on its way: ask again once it is in '
+             '(what you typed stays in the box).</p>')
+TAKE_TYPED = f"""(typed, pending) => pending ? [typed, pending, null, {json.dumps(WAIT_NOTE)}]
+                                   : ['', typed, typed, '']"""
+TAKE_EXAMPLE = f"""(example, pending) => pending ? [pending, null, {json.dumps(WAIT_NOTE)}]
+                                      : [example, example, '']"""
+
 
 def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
     """The page. With `workers`, the API endpoints (/ask, /ask_in_story) are answered in those
     processes; the chat answers in this one (it renders from this process's snapshot)."""
-    def respond(message: str, history: list, previous: str | None):
-        message = (message or "").strip()
+    def respond(message: str | None, history: list, previous: str | None):
+        """(chat, previous question, stories touched, question pending, wait note) after `message`;
+        None is a send the page refused while another question was answered: nothing changes."""
+        if message is None:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        message = message.strip()
         if not message:   # say so in the chat, rather than nothing happening
             history = list(history or []) + [{"role": "assistant", "content": render_error(EMPTY_QUESTION)}]
-            return "", history, previous, []
+            return history, previous, [], "", ""
         asked = resolve_follow_up(message, previous)
         touched = []
         try:
@@ -857,7 +873,7 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
             {"role": "user", "content": render_question(message, asked)},
             {"role": "assistant", "content": reply},
         ]
-        return "", history, asked, touched
+        return history, asked, touched, "", ""
 
     if workers is None:
         def ask_in_story(question: str, story: str) -> dict:
@@ -947,6 +963,9 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
                     box = gr.Textbox(elem_id="cq-question", show_label=False, scale=5, max_lines=4,
                                      placeholder="Ask who, how many, when or where; e.g. \"How many people were hurt?\"")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
+                waiting = gr.HTML("", elem_id="cq-waiting")
+                sent = gr.Textbox(visible=False)      # the question just sent (None: a send refused)
+                pending = gr.Textbox(visible=False)   # the question being answered ("" when none)
                 switch = gr.Radio([], label="This question also touches these stories: answer within one of them",
                                   visible=False, elem_id="cq-switch")
                 clear = gr.Button("New conversation", size="sm", variant="secondary")
@@ -973,14 +992,17 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
 
         show_switch = dict(fn=lambda t: gr.update(choices=t, value=None, visible=bool(t)), inputs=touched,
                            outputs=switch, api_visibility="private", queue=False)
-        talk = dict(fn=respond, inputs=[box, chat, previous], outputs=[box, chat, previous, touched],
-                    concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
+        talk = dict(fn=respond, inputs=[sent, chat, previous], outputs=[chat, previous, touched, pending, waiting],
+                    show_progress_on=[chat], concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
+        take = dict(fn=None, js=TAKE_TYPED, inputs=[box, pending], outputs=[box, pending, sent, waiting],
+                    api_visibility="private", queue=False)
         # The chat's own endpoint: not in the API docs (/ask is the API), but callable, so tests see the HTML.
-        box.submit(**talk, api_name="chat", api_visibility="undocumented").then(**show_switch).then(
+        box.submit(**take).then(**talk, api_name="chat", api_visibility="undocumented").then(**show_switch).then(
             None, js=SCROLL_TO_ANSWER)
-        send.click(**talk, api_visibility="private").then(**show_switch).then(None, js=SCROLL_TO_ANSWER)
+        send.click(**take).then(**talk, api_visibility="private").then(**show_switch).then(None, js=SCROLL_TO_ANSWER)
         for button in buttons:
-            button.click(lambda q: q, inputs=button, outputs=box, api_visibility="private", queue=False).then(
+            button.click(None, js=TAKE_EXAMPLE, inputs=[button, pending], outputs=[pending, sent, waiting],
+                         api_visibility="private", queue=False).then(
                 **talk, api_visibility="private").then(**show_switch).then(None, js=SCROLL_TO_ANSWER)
         switch.input(switch_story, inputs=[switch, chat, previous], outputs=[chat, previous, touched],
                      api_visibility="private", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer").then(

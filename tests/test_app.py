@@ -171,7 +171,7 @@ def test_blank_question_is_refused_with_a_reason(client):
 
 def chat(client, message: str, history: list | None = None) -> tuple[list, str]:
     """One turn of the chat endpoint: (history, the assistant's HTML)."""
-    _, history = client.predict(message, history or [], api_name="/chat")
+    history, _pending, _wait_note = client.predict(message, history or [], api_name="/chat")
     return history, history[-1]["content"]
 
 

@@ -107,6 +107,53 @@ def test_follow_up_and_history(page):
     page.screenshot(path=str(ARTIFACTS / "chat-follow-up.png"), full_page=True)
 
 
+def slow_answers(page, ms: int = 1500) -> None:
+    """Reload the page with every request to Gradio's queue held back `ms` in the browser: an answer
+    then takes that long whatever the machine, so that the test can act while it is on its way."""
+    page.add_init_script("""(() => { const fetch = window.fetch;
+        window.fetch = (...args) => String(args[0]).includes('/queue/join')
+            ? new Promise(done => setTimeout(done, %d)).then(() => fetch(...args)) : fetch(...args); })();""" % ms)
+    page.reload()
+    page.wait_for_selector("#cq-question textarea", timeout=60_000)
+
+
+def test_the_box_empties_when_a_question_is_sent_and_keeps_what_is_typed_while_it_is_answered(page):
+    slow_answers(page)
+    box = page.locator("#cq-question textarea")
+    box.fill("How many people did the January 4 strike kill?")   # asked nowhere else: not answered from a cache
+    page.keyboard.press("Enter")
+    emptied = page.wait_for_function("""() => document.querySelector('#cq-question textarea').value === '' &&
+        (document.querySelectorAll('.cq-answer').length ? 'after the answer' : 'before the answer')""", timeout=5_000)
+    assert emptied.json_value() == "before the answer"   # emptied as it was sent, not when the answer came
+    box.type("How many people were injured?", delay=20)
+    page.wait_for_function("document.querySelectorAll('.cq-answer').length > 0", timeout=60_000)
+    page.wait_for_timeout(300)
+    assert box.input_value() == "How many people were injured?"   # the answer used to wipe it
+    assert not page.errors, page.errors
+
+
+def test_a_question_sent_while_another_is_answered_is_refused_in_words_and_kept(page):
+    slow_answers(page)
+    box = page.locator("#cq-question textarea")
+    first = "How many people died in the strike on January 4?"
+    box.fill(first)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#cq-question textarea').value === ''", timeout=5_000)
+    box.fill("How many people were injured?")
+    page.keyboard.press("Enter")   # the first answer is still on its way
+    page.wait_for_function("(document.querySelector('#cq-waiting')?.innerText || '').includes('An answer is on its way')",
+                           timeout=5_000)
+    assert box.input_value() == "How many people were injured?"
+    page.wait_for_function("document.querySelectorAll('.cq-answer').length > 0", timeout=60_000)
+    page.wait_for_timeout(500)
+    assert box.input_value() == "How many people were injured?"   # it used to vanish with the answer
+    assert "on its way" not in page.locator("#cq-waiting").inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('.cq-answer').length > 1", timeout=60_000)
+    assert [q.inner_text() for q in page.locator(".cq-question").all()] == [first, "How many people were injured?"]
+    assert page.locator(".cq-answer").count() == 2 and not page.errors, page.errors
+
+
 def test_upload_then_markup_shows_as_characters_and_runs_nothing(page, tmp_path):
     (tmp_path / "zorvath.txt").write_text(BRIDGE_ARTICLE)
     (tmp_path / "sources.csv").write_text(BRIDGE_MANIFEST)
