@@ -1009,6 +1009,9 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
             **show_switch).then(None, js=SCROLL_TO_ANSWER)
         clear.click(lambda: ([], None, "", gr.update(visible=False)), outputs=[chat, previous, box, switch],
                     api_visibility="private", queue=False)
+        # The chat's own trash button empties the chat itself; what a follow-up is read against goes with it.
+        chat.clear(lambda: (None, [], gr.update(visible=False)), outputs=[previous, touched, switch],
+                   api_visibility="private", queue=False)
         add.click(upload, inputs=files, outputs=[report, sources, files], api_name="upload",
                   concurrency_limit=1, concurrency_id="upload").then(
             refresh_panels, outputs=[*buttons, removable], api_visibility="private")

@@ -154,6 +154,15 @@ def test_a_question_sent_while_another_is_answered_is_refused_in_words_and_kept(
     assert page.locator(".cq-answer").count() == 2 and not page.errors, page.errors
 
 
+def test_the_chat_s_own_clear_button_starts_a_new_conversation(page):
+    ask(page, KILLED)
+    page.locator("#cq-chat button[aria-label='Clear'], #cq-chat button[title='Clear']").first.click()
+    page.wait_for_function("document.querySelectorAll('.cq-answer').length === 0", timeout=10_000)
+    page.wait_for_timeout(300)
+    ask(page, "and the injured?")
+    assert page.locator(".cq-asked").count() == 0, page.locator(".cq-asked").first.inner_text()   # a new question
+
+
 def test_upload_then_markup_shows_as_characters_and_runs_nothing(page, tmp_path):
     (tmp_path / "zorvath.txt").write_text(BRIDGE_ARTICLE)
     (tmp_path / "sources.csv").write_text(BRIDGE_MANIFEST)
