@@ -23,6 +23,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(MONITOR_EVERY))
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", str(MONITOR_EVERY))
 
 import atexit
+import csv
 import functools
 import html
 import json
@@ -41,7 +42,8 @@ import click
 import gradio as gr
 
 import index
-from index.reading import MAX_FILE_BYTES
+from index.reading import MANIFEST_COLUMNS, MAX_FILE_BYTES
+from index.reading import _read_manifest as read_manifest   # the rows `ingest` would use, and why others are not
 from index.store import DB_NAME, committed_generation
 from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
@@ -205,7 +207,11 @@ def _stage(library: Library, checked: list[Checked], staging: Path, lines: list[
             if existing.is_file() and not existing.name.startswith("."):
                 shutil.copy2(existing, staging / existing.name)
     for item in checked:
-        shutil.copyfile(item.source, inside(staging, item.name))
+        if item.name != MANIFEST:
+            shutil.copyfile(item.source, inside(staging, item.name))
+    manifest = next((item for item in checked if item.name == MANIFEST), None)
+    if manifest is not None and not _merge_manifest(manifest.source, staging, lines):
+        checked = [item for item in checked if item is not manifest]
     _, refusals = index.read_articles([staging])
     uploaded = {item.name for item in checked}
     refused: dict[str, list[str]] = {}
@@ -226,6 +232,33 @@ def _stage(library: Library, checked: list[Checked], staging: Path, lines: list[
         else:
             keep.append(staging / item.name)
     return keep
+
+
+def _merge_manifest(uploaded: Path, staging: Path, lines: list[str]) -> bool:
+    """Write staging/sources.csv: the uploads folder's rows, a row of the uploaded manifest replacing
+    the row for its file. A row `ingest` would ignore (a bad line, a file that is not there) is
+    refused and ignored, the rest kept. False when no row of the upload is usable (nothing saved)."""
+    new = read_manifest(uploaded)
+    lines.extend(f"refused: {MANIFEST}: {problem.reason}" for problem in new.problems)
+    rows = {}
+    for name, row in new.rows.items():
+        if (staging / name).is_file():
+            rows[name] = row
+        else:
+            lines.append(f"refused: {MANIFEST}: line {new.lines[name]}: names '{name}', which is neither in "
+                         f"this upload nor uploaded before; row ignored")
+    if not rows:
+        lines.append(f"refused: {MANIFEST}: no row of it can be used; the manifest was not saved")
+        return False
+    target = staging / MANIFEST
+    old = read_manifest(target).rows if target.is_file() else {}
+    merged = {name: row for name, row in old.items() if name not in rows and (staging / name).is_file()}
+    merged.update(rows)
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(MANIFEST_COLUMNS)
+        writer.writerows([name, *(row.get(key, "") for key in MANIFEST_COLUMNS[1:])] for name, row in merged.items())
+    return True
 
 
 def _to_ingest(library: Library, saved: list[Path]) -> list[Path]:
