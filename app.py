@@ -154,6 +154,8 @@ def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]
         ok, reason = check_upload(path)
         if reason:
             lines.append(f"refused: {reason}")
+        elif any(item.name == ok.name for item in checked):   # both would be saved under one name
+            lines.append(f"refused: {ok.name}: another file of this name comes first in this upload; rename one")
         else:
             checked.append(ok)
     if not checked:

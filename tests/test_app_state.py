@@ -388,3 +388,16 @@ def test_a_manifest_s_bad_row_is_refused_and_its_good_rows_are_kept(index_copy, 
     assert index.SentenceStore.open(index_copy).document("storm").outlet == "Storm Wire"   # the good row is used
     assert "storm.txt,Storm Wire" in (tmp_path / "uploads" / "sources.csv").read_text()
     assert "gale.txt" not in (tmp_path / "uploads" / "sources.csv").read_text()
+
+
+def test_a_second_file_of_the_same_name_in_one_upload_is_refused_not_written_over_the_first(index_copy, tmp_path):
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    first, second = files(tmp_path / "a", storm_txt=STORM), files(tmp_path / "b", storm_txt=GALE)
+    report = library.add(first + second)
+    assert "added: storm" in report, report
+    assert "refused: storm.txt: another file of this name comes first in this upload; rename one" in report
+    assert (tmp_path / "uploads" / "storm.txt").read_text() == STORM
+    texts = " ".join(s.text for s in index.SentenceStore.open(index_copy).sentences if s.doc_id == "storm")
+    assert "Tarrowby" in texts and "Quill" not in texts
