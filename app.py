@@ -31,6 +31,7 @@ import logging
 import re
 import shutil
 import signal
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -648,6 +649,17 @@ def render_report(lines: list[str]) -> str:
     return f'<ul class="cq-report">{items}</ul>'
 
 
+# What reading the index raises when its folder is gone or unreadable under the running app.
+UNREADABLE = (index.IndexNotFound, sqlite3.OperationalError)   # IndexDamaged is an IndexNotFound
+
+
+def unreadable_text(library: Library, error: Exception) -> str:
+    """One line for an index the page cannot read (deleted while the app runs, say)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return f"the index at {library.index_dir} cannot be read ({error})"
+    return str(error)
+
+
 def error_text(error: Exception) -> str:
     """What the reader is told when a question fails: a sentence, never a bare key like '35'."""
     said = stated_reason(error)
@@ -956,27 +968,42 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
         return history, previous, touched
 
     def remove(doc_id: str | None):
-        line = library.remove(doc_id or "")
-        return render_report([line]), render_sources(library.answerer.store), gr.update(
-            choices=uploaded_choices(library), value=None)
+        try:
+            line = library.remove(doc_id or "")
+        except UNREADABLE as error:
+            line = f"refused: {unreadable_text(library, error)}"
+        return render_report([line]), current_sources(), removable_update()
+
+    def removable_update():
+        try:
+            library.current()   # reopened if the index changed; raises if it is gone
+            return gr.update(choices=uploaded_choices(library), value=None)
+        except UNREADABLE:
+            return gr.update(choices=[], value=None)   # the Sources panel says why
 
     def refresh_panels():
         """What depends on the index: example questions per story, the uploads one may remove."""
-        examples = example_questions(library.answerer.store)
+        try:
+            examples = example_questions(library.current().store)
+        except UNREADABLE:
+            examples = []   # the Sources panel says why
         updates = [gr.update(value=examples[i], visible=True) if i < len(examples) else gr.update(visible=False)
                    for i in range(EXAMPLE_COUNT)]
-        return *updates, gr.update(choices=uploaded_choices(library), value=None)
+        return *updates, removable_update()
 
     def upload(files: list[str] | None, progress=gr.Progress()):
-        lines = library.add(list(files or []), progress=progress)
+        try:
+            lines = library.add(list(files or []), progress=progress)
+        except UNREADABLE as error:
+            lines = [f"refused: {unreadable_text(library, error)}"]
         return render_report(lines), current_sources(), None
 
     def current_sources() -> str:
         """The Sources panel as the committed index has it now (a CLI ingest may have changed it)."""
         try:
             return render_sources(library.current().store)
-        except index.IndexNotFound as error:
-            return render_error(str(error))
+        except UNREADABLE as error:
+            return render_error(unreadable_text(library, error))
 
     # delete_cache: files sent to /gradio_api/upload but never submitted are swept after an hour
     # (the ones submitted are deleted as soon as they are read, by forget_gradio_copies).

@@ -304,3 +304,38 @@ def test_the_empty_page_puts_the_question_box_under_the_how_to(browser, server):
         assert page.locator("#cq-chat").bounding_box()["height"] >= 480   # full height once there is an answer
     finally:
         page.close()
+
+
+def test_an_index_deleted_under_the_running_app_is_said_in_one_line_and_nothing_breaks(browser, bundled_index, tmp_path):
+    from test_app import AppServer, copy_index
+
+    app = AppServer(copy_index(bundled_index, tmp_path), tmp_path / "uploads", tmp_path / "app.log")
+    page = browser.new_page(viewport={"width": 1440, "height": 1100})
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    try:
+        app.wait()
+        page.goto(app.url)
+        page.wait_for_selector("#cq-question textarea", timeout=60_000)
+        shutil.rmtree(app.index_dir)
+        reason = f"no index at {app.index_dir}"
+
+        (tmp_path / "quill-ferry.txt").write_text("The Quill ferry sank near Lakeport on Monday, killing four people.\n")
+        page.set_input_files("#cq-upload input[type=file]", [str(tmp_path / "quill-ferry.txt")])
+        page.click("#cq-add")
+        page.wait_for_selector("#cq-report li", timeout=60_000)
+        assert reason in page.locator("#cq-report").inner_text()   # it was a bare "Error"
+        assert reason in page.locator("#cq-sources").inner_text()
+
+        page.reload()
+        page.wait_for_function(f"(document.querySelector('#cq-sources')?.innerText || '').includes({reason!r})",
+                               timeout=60_000)
+        page.wait_for_timeout(1000)
+        toasts = [t.inner_text() for t in page.locator(".toast-body").all()]
+        assert not toasts, toasts   # the page load toasted "unable to open database file"
+        page.locator("#cq-remove-pick input").click()   # no error overlay over the menu
+        assert page.locator("#cq-remove-pick .error").count() == 0
+        assert not page.errors, page.errors
+    finally:
+        page.close()
+        app.stop()
