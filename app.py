@@ -192,11 +192,12 @@ def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]
             logging.exception("ingest of uploads failed")
             _move_back(saved)
             return lines + [f"refused: {error}; the index is unchanged"]
+        duplicates = [_settle_duplicate(line, saved) for line in result.duplicates]
     library.reload()
     lines += [f"refused: {Path(r.path).name}: {r.reason}" for r in result.refused]
     lines += [f"added: {doc_id}" for doc_id in result.added]
     lines += [f"updated: {doc_id}" for doc_id in result.updated]
-    lines += [f"duplicate: {d}" for d in result.duplicates]
+    lines += [f"duplicate: {d}" for d in duplicates]
     lines.append(result.summary())
     return lines
 
@@ -352,6 +353,17 @@ def _move_in(folder: Path, staged: list[Path], backups: Path) -> list[tuple[Path
         shutil.copyfile(path, target)
         saved.append((target, backup))
     return saved
+
+
+def _settle_duplicate(line: str, saved: list[tuple[Path, Path | None]]) -> str:
+    """An uploaded file that `ingest` found to be a copy is not indexed, so it leaves the uploads
+    folder (the next start took it for an upload cut short); the line names files, not server paths."""
+    for target, backup in saved:
+        if line.startswith(f"{target}: "):
+            _move_back([(target, backup)])
+    for target, _ in saved:
+        line = line.replace(str(target), target.name)
+    return line
 
 
 def _move_back(saved: list[tuple[Path, Path | None]]) -> None:

@@ -348,9 +348,10 @@ GALE = ("Gale closes the Quill bridge\n\n"
 def files(folder: Path, **texts: str) -> list[str]:
     """The files of one upload, each under its own name, in a folder of their own (as Gradio keeps them)."""
     folder.mkdir()
-    for name, text in texts.items():
-        (folder / name.replace("_", ".", 1)).write_text(text)
-    return [str(folder / name.replace("_", ".", 1)) for name in texts]
+    paths = [folder / ".".join(name.rsplit("_", 1)) for name in texts]   # storm_txt -> storm.txt
+    for path, text in zip(paths, texts.values()):
+        path.write_text(text)
+    return [str(path) for path in paths]
 
 
 def test_a_second_manifest_adds_its_rows_and_keeps_the_first_one_s(index_copy, tmp_path):
@@ -401,3 +402,16 @@ def test_a_second_file_of_the_same_name_in_one_upload_is_refused_not_written_ove
     assert (tmp_path / "uploads" / "storm.txt").read_text() == STORM
     texts = " ".join(s.text for s in index.SentenceStore.open(index_copy).sentences if s.doc_id == "storm")
     assert "Tarrowby" in texts and "Quill" not in texts
+
+
+def test_a_copy_uploaded_under_a_new_name_leaves_no_file_behind_and_is_named_not_pathed(index_copy, tmp_path):
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    assert "added: storm" in library.add(files(tmp_path / "a", storm_txt=STORM))
+    report = library.add(files(tmp_path / "b", storm_copy_txt=STORM))
+    duplicate = [line for line in report if line.startswith("duplicate: ")]
+    assert duplicate and duplicate[0].startswith("duplicate: storm_copy.txt: same text as"), report
+    assert str(tmp_path) not in " ".join(report)
+    assert not (tmp_path / "uploads" / "storm_copy.txt").exists()
+    assert web.set_aside_leftovers(library) == []   # what the next start would take for an upload cut short
