@@ -35,6 +35,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -58,7 +59,7 @@ ARTICLE_TYPES = {".txt", ".md", ".html", ".htm"}
 MANIFEST = "sources.csv"
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES          # per file, as `claimqa ingest`: 2 MB (index/reading.py says why)
 GRADIO_MAX_FILE_SIZE = "20mb"            # Gradio's own hard cap, above ours so that we can say why
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}")
+SAFE_NAME = re.compile(r"[^\W_][\w ._()-]{0,119}")   # letters and digits of any script ("café news.txt")
 # Gradio keeps a copy of the page's state per session, and every API call without a session is a
 # new one: about 30 KB each here, 10,000 sessions by default (300 MB). The oldest go beyond this.
 SESSIONS_KEPT = 500
@@ -112,7 +113,7 @@ class Checked:
 
 def check_upload(path: Path) -> tuple[Checked | None, str | None]:
     """(file to save, None) or (None, reason it is refused): type, size and name are checked here."""
-    name = path.name
+    name = unicodedata.normalize("NFC", path.name)   # "café" as one é, however the browser spelled it
     refused = check_name(name)
     if refused:
         return None, refused
@@ -129,6 +130,8 @@ def check_name(name: str) -> str | None:
     shown = name if len(name) <= 80 else name[:77] + "..."
     if "/" in name or "\\" in name or name in {".", ".."} or ".." in name:
         return f"{shown}: a file name may not contain a path"
+    if name.startswith("."):
+        return f"{shown}: a name starting with '.' is a hidden file, which is never read; rename it"
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         if name != MANIFEST:

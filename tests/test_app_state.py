@@ -415,3 +415,20 @@ def test_a_copy_uploaded_under_a_new_name_leaves_no_file_behind_and_is_named_not
     assert str(tmp_path) not in " ".join(report)
     assert not (tmp_path / "uploads" / "storm_copy.txt").exists()
     assert web.set_aside_leftovers(library) == []   # what the next start would take for an upload cut short
+
+
+def test_a_file_name_may_hold_letters_of_any_script_but_not_start_with_a_dot(index_copy, tmp_path):
+    import unicodedata
+
+    import app as web
+
+    assert web.check_name("café news.txt") is None
+    assert web.check_name("Ελλάδα-news.md") is None
+    assert web.check_name(".hidden.txt") == ".hidden.txt: a name starting with '.' is a hidden file, which is never read; rename it"
+    assert "use letters, digits" in web.check_name("my article!.txt")
+    library = web.Library(index_copy, tmp_path / "uploads")
+    (tmp_path / "in").mkdir()
+    decomposed = tmp_path / "in" / unicodedata.normalize("NFD", "café news.txt")   # as a Mac sends it
+    decomposed.write_text(STORM)
+    assert "added: café news" in library.add([str(decomposed)])
+    assert (tmp_path / "uploads" / "café news.txt").is_file()
