@@ -1037,7 +1037,7 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
                     autoscroll=False,   # SCROLL_TO_ANSWER lands on the answer's start, not its last card
                     placeholder=PLACEHOLDER)
                 with gr.Row(elem_id="cq-ask-row"):
-                    box = gr.Textbox(elem_id="cq-question", show_label=False, scale=5, max_lines=4,
+                    box = gr.Textbox(label="Your question", elem_id="cq-question", show_label=False, scale=5, max_lines=4,
                                      placeholder="Ask who, how many, when or where; e.g. \"How many people were hurt?\"")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
                 waiting = gr.HTML("", elem_id="cq-waiting")

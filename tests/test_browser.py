@@ -339,3 +339,7 @@ def test_an_index_deleted_under_the_running_app_is_said_in_one_line_and_nothing_
     finally:
         page.close()
         app.stop()
+
+
+def test_the_question_box_has_a_name_a_screen_reader_reads(page):
+    assert page.get_by_role("textbox", name="Your question", exact=True).count() == 1
