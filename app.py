@@ -1223,6 +1223,10 @@ def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> N
         question, story = body["question"], body.get("story") or None
         if story is not None and not isinstance(story, str):
             return refused(422, "story: a story id (a string) or nothing")
+        for field, value in (("question", question), ("story", story or "")):
+            broken = not_text(value)
+            if broken:   # JSON can carry half of a UTF-16 pair; nothing after this can encode it
+                return refused(400, f"{field}: {broken}")
         # `claimqa ask` says which index it means: an announcement left behind by an app stopped
         # without withdrawing it may name a port another app, on another index, now serves
         if body.get("index") is not None and body["index"] != served_index:
@@ -1237,6 +1241,16 @@ def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> N
         return Response(json.dumps(answer), media_type="application/json")   # encoded as Gradio's /ask encodes it
 
     server.add_route(JSON_ROUTE, ask, methods=["POST"], include_in_schema=False)   # Starlette's: no parameter parsing
+
+
+def not_text(value: str) -> str | None:
+    """Why a string is not text (a lone UTF-16 surrogate, as JSON's "\\ud800" makes), or None."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return (f"character {error.start + 1} is half of a UTF-16 surrogate pair (\\u{ord(value[error.start]):04x}), "
+                f"not a character; send text")
+    return None
 
 
 # -- start -------------------------------------------------------------------------------------
