@@ -163,7 +163,7 @@ def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]
         else:
             checked.append(ok)
     if not checked:
-        return lines or ["no file was given"]
+        return lines or [NO_FILE]
 
     if progress is not None:
         progress(0, desc="Reading the files")
@@ -658,9 +658,13 @@ def render_sources(store) -> str:
     return render_stories(store)
 
 
+NO_FILE = "no file was given: choose files above, then Add to the index"
+
+
 def render_report(lines: list[str]) -> str:
-    items = "".join(
-        f'<li class="{"cq-bad" if line.startswith("refused") else "cq-good"}">{esc(line)}</li>' for line in lines)
+    def style(line: str) -> str:
+        return "cq-bad" if line.startswith("refused") else "cq-note" if line == NO_FILE else "cq-good"
+    items = "".join(f'<li class="{style(line)}">{esc(line)}</li>' for line in lines)
     return f'<ul class="cq-report">{items}</ul>'
 
 
@@ -839,7 +843,7 @@ mark.cq-hit { background: #fde68a; color: #1f2937; padding: 0 .1em; border-radiu
 .cq-src-date { white-space: nowrap; opacity: .75; }
 .cq-report { margin: 0; padding-left: 1.1rem; font-size: .88em; }
 .cq-bad { color: #b91c1c; }
-.cq-wait { margin: 0; font-size: .9em; color: #b45309; }
+.cq-wait, .cq-note { margin: 0; font-size: .9em; color: #b45309; }
 button.cq-example { justify-content: flex-start; text-align: left; white-space: normal; font-weight: 500;
   border: 1px solid var(--border-color-primary, #e4e4e7); }
 button.cq-example:hover { border-color: #2563eb; }

@@ -248,6 +248,11 @@ def test_refused_upload_says_why_and_leaves_the_index(client, server, tmp_path, 
     assert not (server.uploads_dir / name).exists()
 
 
+def test_add_with_no_file_is_a_notice_not_a_success(client):
+    report = upload(client)
+    assert 'class="cq-note"' in report and "no file was given" in report and "cq-good" not in report, report
+
+
 def call_over_http(url: str, api_name: str, data: list) -> list:
     """Gradio's documented REST route: POST the inputs, then read the result from the event stream."""
     event = httpx.post(f"{url}gradio_api/call/{api_name}", json={"data": data}, timeout=30).json()["event_id"]
