@@ -23,6 +23,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(MONITOR_EVERY))
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", str(MONITOR_EVERY))
 
 import atexit
+import csv
 import functools
 import html
 import json
@@ -30,9 +31,11 @@ import logging
 import re
 import shutil
 import signal
+import sqlite3
 import sys
 import tempfile
 import threading
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,7 +44,8 @@ import click
 import gradio as gr
 
 import index
-from index.reading import MAX_FILE_BYTES
+from index.reading import MANIFEST_COLUMNS, MAX_FILE_BYTES
+from index.reading import _read_manifest as read_manifest   # the rows `ingest` would use, and why others are not
 from index.store import DB_NAME, committed_generation
 from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
@@ -55,7 +59,7 @@ ARTICLE_TYPES = {".txt", ".md", ".html", ".htm"}
 MANIFEST = "sources.csv"
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES          # per file, as `claimqa ingest`: 2 MB (index/reading.py says why)
 GRADIO_MAX_FILE_SIZE = "20mb"            # Gradio's own hard cap, above ours so that we can say why
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}")
+SAFE_NAME = re.compile(r"[^\W_][\w ._()-]{0,119}")   # letters and digits of any script ("café news.txt")
 # Gradio keeps a copy of the page's state per session, and every API call without a session is a
 # new one: about 30 KB each here, 10,000 sessions by default (300 MB). The oldest go beyond this.
 SESSIONS_KEPT = 500
@@ -109,7 +113,7 @@ class Checked:
 
 def check_upload(path: Path) -> tuple[Checked | None, str | None]:
     """(file to save, None) or (None, reason it is refused): type, size and name are checked here."""
-    name = path.name
+    name = unicodedata.normalize("NFC", path.name)   # "café" as one é, however the browser spelled it
     refused = check_name(name)
     if refused:
         return None, refused
@@ -126,6 +130,8 @@ def check_name(name: str) -> str | None:
     shown = name if len(name) <= 80 else name[:77] + "..."
     if "/" in name or "\\" in name or name in {".", ".."} or ".." in name:
         return f"{shown}: a file name may not contain a path"
+    if name.startswith("."):
+        return f"{shown}: a name starting with '.' is a hidden file, which is never read; rename it"
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         if name != MANIFEST:
@@ -152,10 +158,12 @@ def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]
         ok, reason = check_upload(path)
         if reason:
             lines.append(f"refused: {reason}")
+        elif any(item.name == ok.name for item in checked):   # both would be saved under one name
+            lines.append(f"refused: {ok.name}: another file of this name comes first in this upload; rename one")
         else:
             checked.append(ok)
     if not checked:
-        return lines or ["no file was given"]
+        return lines or [NO_FILE]
 
     if progress is not None:
         progress(0, desc="Reading the files")
@@ -187,11 +195,12 @@ def add_uploads(library: Library, paths: list[Path], progress=None) -> list[str]
             logging.exception("ingest of uploads failed")
             _move_back(saved)
             return lines + [f"refused: {error}; the index is unchanged"]
+        duplicates = [_settle_duplicate(line, saved) for line in result.duplicates]
     library.reload()
     lines += [f"refused: {Path(r.path).name}: {r.reason}" for r in result.refused]
     lines += [f"added: {doc_id}" for doc_id in result.added]
     lines += [f"updated: {doc_id}" for doc_id in result.updated]
-    lines += [f"duplicate: {d}" for d in result.duplicates]
+    lines += [f"duplicate: {d}" for d in duplicates]
     lines.append(result.summary())
     return lines
 
@@ -205,7 +214,11 @@ def _stage(library: Library, checked: list[Checked], staging: Path, lines: list[
             if existing.is_file() and not existing.name.startswith("."):
                 shutil.copy2(existing, staging / existing.name)
     for item in checked:
-        shutil.copyfile(item.source, inside(staging, item.name))
+        if item.name != MANIFEST:
+            shutil.copyfile(item.source, inside(staging, item.name))
+    manifest = next((item for item in checked if item.name == MANIFEST), None)
+    if manifest is not None and not _merge_manifest(manifest.source, staging, lines):
+        checked = [item for item in checked if item is not manifest]
     _, refusals = index.read_articles([staging])
     uploaded = {item.name for item in checked}
     refused: dict[str, list[str]] = {}
@@ -226,6 +239,33 @@ def _stage(library: Library, checked: list[Checked], staging: Path, lines: list[
         else:
             keep.append(staging / item.name)
     return keep
+
+
+def _merge_manifest(uploaded: Path, staging: Path, lines: list[str]) -> bool:
+    """Write staging/sources.csv: the uploads folder's rows, a row of the uploaded manifest replacing
+    the row for its file. A row `ingest` would ignore (a bad line, a file that is not there) is
+    refused and ignored, the rest kept. False when no row of the upload is usable (nothing saved)."""
+    new = read_manifest(uploaded)
+    lines.extend(f"refused: {MANIFEST}: {problem.reason}" for problem in new.problems)
+    rows = {}
+    for name, row in new.rows.items():
+        if (staging / name).is_file():
+            rows[name] = row
+        else:
+            lines.append(f"refused: {MANIFEST}: line {new.lines[name]}: names '{name}', which is neither in "
+                         f"this upload nor uploaded before; row ignored")
+    if not rows:
+        lines.append(f"refused: {MANIFEST}: no row of it can be used; the manifest was not saved")
+        return False
+    target = staging / MANIFEST
+    old = read_manifest(target).rows if target.is_file() else {}
+    merged = {name: row for name, row in old.items() if name not in rows and (staging / name).is_file()}
+    merged.update(rows)
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(MANIFEST_COLUMNS)
+        writer.writerows([name, *(row.get(key, "") for key in MANIFEST_COLUMNS[1:])] for name, row in merged.items())
+    return True
 
 
 def _to_ingest(library: Library, saved: list[Path]) -> list[Path]:
@@ -316,6 +356,17 @@ def _move_in(folder: Path, staged: list[Path], backups: Path) -> list[tuple[Path
         shutil.copyfile(path, target)
         saved.append((target, backup))
     return saved
+
+
+def _settle_duplicate(line: str, saved: list[tuple[Path, Path | None]]) -> str:
+    """An uploaded file that `ingest` found to be a copy is not indexed, so it leaves the uploads
+    folder (the next start took it for an upload cut short); the line names files, not server paths."""
+    for target, backup in saved:
+        if line.startswith(f"{target}: "):
+            _move_back([(target, backup)])
+    for target, _ in saved:
+        line = line.replace(str(target), target.name)
+    return line
 
 
 def _move_back(saved: list[tuple[Path, Path | None]]) -> None:
@@ -430,7 +481,11 @@ def _substitute(rest: str, previous: str) -> str:
 # -- rendering: every piece of text is escaped; the HTML around it is ours -------------------
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """The text as characters, on one line: a line break becomes &#10;, which `white-space: pre-wrap`
+    shows as one. A literal blank line would end the chat's HTML block, and its Markdown would read
+    the rest as Markdown: "**bold**" in bold, a link, an image fetched from wherever it names."""
+    escaped = html.escape(str(text), quote=True)
+    return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "&#10;")
 
 
 def nice_date(iso: str | None) -> str:
@@ -603,10 +658,25 @@ def render_sources(store) -> str:
     return render_stories(store)
 
 
+NO_FILE = "no file was given: choose files above, then Add to the index"
+
+
 def render_report(lines: list[str]) -> str:
-    items = "".join(
-        f'<li class="{"cq-bad" if line.startswith("refused") else "cq-good"}">{esc(line)}</li>' for line in lines)
+    def style(line: str) -> str:
+        return "cq-bad" if line.startswith("refused") else "cq-note" if line == NO_FILE else "cq-good"
+    items = "".join(f'<li class="{style(line)}">{esc(line)}</li>' for line in lines)
     return f'<ul class="cq-report">{items}</ul>'
+
+
+# What reading the index raises when its folder is gone or unreadable under the running app.
+UNREADABLE = (index.IndexNotFound, sqlite3.OperationalError)   # IndexDamaged is an IndexNotFound
+
+
+def unreadable_text(library: Library, error: Exception) -> str:
+    """One line for an index the page cannot read (deleted while the app runs, say)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return f"the index at {library.index_dir} cannot be read ({error})"
+    return str(error)
 
 
 def error_text(error: Exception) -> str:
@@ -773,6 +843,7 @@ mark.cq-hit { background: #fde68a; color: #1f2937; padding: 0 .1em; border-radiu
 .cq-src-date { white-space: nowrap; opacity: .75; }
 .cq-report { margin: 0; padding-left: 1.1rem; font-size: .88em; }
 .cq-bad { color: #b91c1c; }
+.cq-wait, .cq-note { margin: 0; font-size: .9em; color: #b45309; }
 button.cq-example { justify-content: flex-start; text-align: left; white-space: normal; font-weight: 500;
   border: 1px solid var(--border-color-primary, #e4e4e7); }
 button.cq-example:hover { border-color: #2563eb; }
@@ -831,15 +902,30 @@ SCROLL_TO_ANSWER = """() => { setTimeout(() => {
   }
 }, 80); }"""
 
+# Sending a question, in the browser and at once: the box is emptied as the question leaves it (never
+# when the answer comes, which wiped what was typed meanwhile), and the question goes to `sent` for
+# `respond`. One question at a time per page: `pending` holds the one being answered, and while it
+# is set a send is refused in words, the text left where it is (`sent` is null: respond skips).
+WAIT_NOTE = ('<p class="cq-wait">An answer is on its way: ask again once it is in '
+             '(what you typed stays in the box).</p>')
+TAKE_TYPED = f"""(typed, pending) => pending ? [typed, pending, null, {json.dumps(WAIT_NOTE)}]
+                                   : ['', typed, typed, '']"""
+TAKE_EXAMPLE = f"""(example, pending) => pending ? [pending, null, {json.dumps(WAIT_NOTE)}]
+                                      : [example, example, '']"""
+
 
 def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
     """The page. With `workers`, the API endpoints (/ask, /ask_in_story) are answered in those
     processes; the chat answers in this one (it renders from this process's snapshot)."""
-    def respond(message: str, history: list, previous: str | None):
-        message = (message or "").strip()
+    def respond(message: str | None, history: list, previous: str | None):
+        """(chat, previous question, stories touched, question pending, wait note) after `message`;
+        None is a send the page refused while another question was answered: nothing changes."""
+        if message is None:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        message = message.strip()
         if not message:   # say so in the chat, rather than nothing happening
             history = list(history or []) + [{"role": "assistant", "content": render_error(EMPTY_QUESTION)}]
-            return "", history, previous, []
+            return history, previous, [], "", ""
         asked = resolve_follow_up(message, previous)
         touched = []
         try:
@@ -853,7 +939,7 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
             {"role": "user", "content": render_question(message, asked)},
             {"role": "assistant", "content": reply},
         ]
-        return "", history, asked, touched
+        return history, asked, touched, "", ""
 
     if workers is None:
         def ask_in_story(question: str, story: str) -> dict:
@@ -901,27 +987,42 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
         return history, previous, touched
 
     def remove(doc_id: str | None):
-        line = library.remove(doc_id or "")
-        return render_report([line]), render_sources(library.answerer.store), gr.update(
-            choices=uploaded_choices(library), value=None)
+        try:
+            line = library.remove(doc_id or "")
+        except UNREADABLE as error:
+            line = f"refused: {unreadable_text(library, error)}"
+        return render_report([line]), current_sources(), removable_update()
+
+    def removable_update():
+        try:
+            library.current()   # reopened if the index changed; raises if it is gone
+            return gr.update(choices=uploaded_choices(library), value=None)
+        except UNREADABLE:
+            return gr.update(choices=[], value=None)   # the Sources panel says why
 
     def refresh_panels():
         """What depends on the index: example questions per story, the uploads one may remove."""
-        examples = example_questions(library.answerer.store)
+        try:
+            examples = example_questions(library.current().store)
+        except UNREADABLE:
+            examples = []   # the Sources panel says why
         updates = [gr.update(value=examples[i], visible=True) if i < len(examples) else gr.update(visible=False)
                    for i in range(EXAMPLE_COUNT)]
-        return *updates, gr.update(choices=uploaded_choices(library), value=None)
+        return *updates, removable_update()
 
     def upload(files: list[str] | None, progress=gr.Progress()):
-        lines = library.add(list(files or []), progress=progress)
+        try:
+            lines = library.add(list(files or []), progress=progress)
+        except UNREADABLE as error:
+            lines = [f"refused: {unreadable_text(library, error)}"]
         return render_report(lines), current_sources(), None
 
     def current_sources() -> str:
         """The Sources panel as the committed index has it now (a CLI ingest may have changed it)."""
         try:
             return render_sources(library.current().store)
-        except index.IndexNotFound as error:
-            return render_error(str(error))
+        except UNREADABLE as error:
+            return render_error(unreadable_text(library, error))
 
     # delete_cache: files sent to /gradio_api/upload but never submitted are swept after an hour
     # (the ones submitted are deleted as soon as they are read, by forget_gradio_copies).
@@ -940,9 +1041,12 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
                     autoscroll=False,   # SCROLL_TO_ANSWER lands on the answer's start, not its last card
                     placeholder=PLACEHOLDER)
                 with gr.Row(elem_id="cq-ask-row"):
-                    box = gr.Textbox(elem_id="cq-question", show_label=False, scale=5, max_lines=4,
+                    box = gr.Textbox(label="Your question", elem_id="cq-question", show_label=False, scale=5, max_lines=4,
                                      placeholder="Ask who, how many, when or where; e.g. \"How many people were hurt?\"")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
+                waiting = gr.HTML("", elem_id="cq-waiting")
+                sent = gr.Textbox(visible=False)      # the question just sent (None: a send refused)
+                pending = gr.Textbox(visible=False)   # the question being answered ("" when none)
                 switch = gr.Radio([], label="This question also touches these stories: answer within one of them",
                                   visible=False, elem_id="cq-switch")
                 clear = gr.Button("New conversation", size="sm", variant="secondary")
@@ -969,20 +1073,26 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
 
         show_switch = dict(fn=lambda t: gr.update(choices=t, value=None, visible=bool(t)), inputs=touched,
                            outputs=switch, api_visibility="private", queue=False)
-        talk = dict(fn=respond, inputs=[box, chat, previous], outputs=[box, chat, previous, touched],
-                    concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
+        talk = dict(fn=respond, inputs=[sent, chat, previous], outputs=[chat, previous, touched, pending, waiting],
+                    show_progress_on=[chat], concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
+        take = dict(fn=None, js=TAKE_TYPED, inputs=[box, pending], outputs=[box, pending, sent, waiting],
+                    api_visibility="private", queue=False)
         # The chat's own endpoint: not in the API docs (/ask is the API), but callable, so tests see the HTML.
-        box.submit(**talk, api_name="chat", api_visibility="undocumented").then(**show_switch).then(
+        box.submit(**take).then(**talk, api_name="chat", api_visibility="undocumented").then(**show_switch).then(
             None, js=SCROLL_TO_ANSWER)
-        send.click(**talk, api_visibility="private").then(**show_switch).then(None, js=SCROLL_TO_ANSWER)
+        send.click(**take).then(**talk, api_visibility="private").then(**show_switch).then(None, js=SCROLL_TO_ANSWER)
         for button in buttons:
-            button.click(lambda q: q, inputs=button, outputs=box, api_visibility="private", queue=False).then(
+            button.click(None, js=TAKE_EXAMPLE, inputs=[button, pending], outputs=[pending, sent, waiting],
+                         api_visibility="private", queue=False).then(
                 **talk, api_visibility="private").then(**show_switch).then(None, js=SCROLL_TO_ANSWER)
         switch.input(switch_story, inputs=[switch, chat, previous], outputs=[chat, previous, touched],
                      api_visibility="private", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer").then(
             **show_switch).then(None, js=SCROLL_TO_ANSWER)
         clear.click(lambda: ([], None, "", gr.update(visible=False)), outputs=[chat, previous, box, switch],
                     api_visibility="private", queue=False)
+        # The chat's own trash button empties the chat itself; what a follow-up is read against goes with it.
+        chat.clear(lambda: (None, [], gr.update(visible=False)), outputs=[previous, touched, switch],
+                   api_visibility="private", queue=False)
         add.click(upload, inputs=files, outputs=[report, sources, files], api_name="upload",
                   concurrency_limit=1, concurrency_id="upload").then(
             refresh_panels, outputs=[*buttons, removable], api_visibility="private")
@@ -1117,6 +1227,10 @@ def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> N
         question, story = body["question"], body.get("story") or None
         if story is not None and not isinstance(story, str):
             return refused(422, "story: a story id (a string) or nothing")
+        for field, value in (("question", question), ("story", story or "")):
+            broken = not_text(value)
+            if broken:   # JSON can carry half of a UTF-16 pair; nothing after this can encode it
+                return refused(400, f"{field}: {broken}")
         # `claimqa ask` says which index it means: an announcement left behind by an app stopped
         # without withdrawing it may name a port another app, on another index, now serves
         if body.get("index") is not None and body["index"] != served_index:
@@ -1131,6 +1245,16 @@ def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> N
         return Response(json.dumps(answer), media_type="application/json")   # encoded as Gradio's /ask encodes it
 
     server.add_route(JSON_ROUTE, ask, methods=["POST"], include_in_schema=False)   # Starlette's: no parameter parsing
+
+
+def not_text(value: str) -> str | None:
+    """Why a string is not text (a lone UTF-16 surrogate, as JSON's "\\ud800" makes), or None."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return (f"character {error.start + 1} is half of a UTF-16 surrogate pair (\\u{ord(value[error.start]):04x}), "
+                f"not a character; send text")
+    return None
 
 
 # -- start -------------------------------------------------------------------------------------

@@ -171,7 +171,7 @@ def test_blank_question_is_refused_with_a_reason(client):
 
 def chat(client, message: str, history: list | None = None) -> tuple[list, str]:
     """One turn of the chat endpoint: (history, the assistant's HTML)."""
-    _, history = client.predict(message, history or [], api_name="/chat")
+    history, _pending, _wait_note = client.predict(message, history or [], api_name="/chat")
     return history, history[-1]["content"]
 
 
@@ -246,6 +246,11 @@ def test_refused_upload_says_why_and_leaves_the_index(client, server, tmp_path, 
     assert "refused: " in report and reason in report, report
     assert index_state(server.index_dir) == before
     assert not (server.uploads_dir / name).exists()
+
+
+def test_add_with_no_file_is_a_notice_not_a_success(client):
+    report = upload(client)
+    assert 'class="cq-note"' in report and "no file was given" in report and "cq-good" not in report, report
 
 
 def call_over_http(url: str, api_name: str, data: list) -> list:

@@ -160,3 +160,13 @@ def test_the_app_puts_its_start_up_objects_out_of_the_collector_s_reach_before_i
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     frozen = [int(line.split()[1]) for line in done.stdout.splitlines() if line.startswith("frozen ")]
     assert frozen and frozen[0] > 300_000, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def test_the_json_route_refuses_a_question_that_is_not_text_in_one_clear_line(server):
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        for body, field in [({"question": "How many \ud800 died?"}, "question"),
+                            ({"question": "How many died?", "story": "\udfff"}, "story")]:
+            bad = client.post("api/ask", content=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+            assert bad.status_code == 400, bad.text
+            said = bad.json()["error"]
+            assert said.startswith(f"{field}: ") and "surrogate" in said and "codec" not in said, said

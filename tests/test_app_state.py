@@ -337,3 +337,98 @@ def test_an_uploads_folder_feeds_one_index_and_a_sibling_index_is_told(bundled_i
     assert started.returncode == 2 and "feeds the index at" in started.stderr
     assert (uploads / "quill-ferry.txt").is_file() and not (uploads / ".unindexed").exists()
     assert web.set_aside_leftovers(one) == []
+
+
+STORM = ("Storm floods Tarrowby harbour\n\n"
+         "A storm flooded Tarrowby harbour on Wednesday, and 40 homes were evacuated, the council said.\n")
+GALE = ("Gale closes the Quill bridge\n\n"
+        "A gale closed the Quill bridge on Thursday, and two lorries overturned, the police said.\n")
+
+
+def files(folder: Path, **texts: str) -> list[str]:
+    """The files of one upload, each under its own name, in a folder of their own (as Gradio keeps them)."""
+    folder.mkdir()
+    paths = [folder / ".".join(name.rsplit("_", 1)) for name in texts]   # storm_txt -> storm.txt
+    for path, text in zip(paths, texts.values()):
+        path.write_text(text)
+    return [str(path) for path in paths]
+
+
+def test_a_second_manifest_adds_its_rows_and_keeps_the_first_one_s(index_copy, tmp_path):
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    first = library.add(files(tmp_path / "one", storm_txt=STORM,
+                              sources_csv="file,outlet,published\nstorm.txt,Storm Wire,2025-06-11\n"))
+    assert "added: storm" in first, first
+    second = library.add(files(tmp_path / "two", gale_txt=GALE,
+                               sources_csv="file,outlet,published\ngale.txt,Gale Times,2025-06-12\n"))
+    assert "added: gale" in second and not [line for line in second if line.startswith("refused")], second
+
+    store = index.SentenceStore.open(index_copy)
+    assert (store.document("storm").outlet, store.document("gale").outlet) == ("Storm Wire", "Gale Times")
+    saved = (tmp_path / "uploads" / "sources.csv").read_text()
+    assert "storm.txt,Storm Wire,2025-06-11" in saved and "gale.txt,Gale Times,2025-06-12" in saved
+
+    # A row for a file replaces that file's row; the others stay.
+    third = library.add(files(tmp_path / "three", sources_csv="file,outlet\nstorm.txt,Storm Daily\n"))
+    assert not [line for line in third if line.startswith("refused")], third
+    store = index.SentenceStore.open(index_copy)
+    assert (store.document("storm").outlet, store.document("gale").outlet) == ("Storm Daily", "Gale Times")
+
+
+def test_a_manifest_s_bad_row_is_refused_and_its_good_rows_are_kept(index_copy, tmp_path):
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    report = library.add(files(tmp_path / "one", storm_txt=STORM, gale_txt=GALE, sources_csv=(
+        "file,outlet,published\nstorm.txt,Storm Wire,2025-06-11\ngale.txt,Gale Times,not-a-date\n")))
+    bad = [line for line in report if line.startswith("refused")]
+    assert len(bad) == 1 and bad[0].startswith("refused: sources.csv: line 3: ") and "row ignored" in bad[0], report
+    assert "not saved" not in " ".join(report)
+    assert index.SentenceStore.open(index_copy).document("storm").outlet == "Storm Wire"   # the good row is used
+    assert "storm.txt,Storm Wire" in (tmp_path / "uploads" / "sources.csv").read_text()
+    assert "gale.txt" not in (tmp_path / "uploads" / "sources.csv").read_text()
+
+
+def test_a_second_file_of_the_same_name_in_one_upload_is_refused_not_written_over_the_first(index_copy, tmp_path):
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    first, second = files(tmp_path / "a", storm_txt=STORM), files(tmp_path / "b", storm_txt=GALE)
+    report = library.add(first + second)
+    assert "added: storm" in report, report
+    assert "refused: storm.txt: another file of this name comes first in this upload; rename one" in report
+    assert (tmp_path / "uploads" / "storm.txt").read_text() == STORM
+    texts = " ".join(s.text for s in index.SentenceStore.open(index_copy).sentences if s.doc_id == "storm")
+    assert "Tarrowby" in texts and "Quill" not in texts
+
+
+def test_a_copy_uploaded_under_a_new_name_leaves_no_file_behind_and_is_named_not_pathed(index_copy, tmp_path):
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    assert "added: storm" in library.add(files(tmp_path / "a", storm_txt=STORM))
+    report = library.add(files(tmp_path / "b", storm_copy_txt=STORM))
+    duplicate = [line for line in report if line.startswith("duplicate: ")]
+    assert duplicate and duplicate[0].startswith("duplicate: storm_copy.txt: same text as"), report
+    assert str(tmp_path) not in " ".join(report)
+    assert not (tmp_path / "uploads" / "storm_copy.txt").exists()
+    assert web.set_aside_leftovers(library) == []   # what the next start would take for an upload cut short
+
+
+def test_a_file_name_may_hold_letters_of_any_script_but_not_start_with_a_dot(index_copy, tmp_path):
+    import unicodedata
+
+    import app as web
+
+    assert web.check_name("café news.txt") is None
+    assert web.check_name("Ελλάδα-news.md") is None
+    assert web.check_name(".hidden.txt") == ".hidden.txt: a name starting with '.' is a hidden file, which is never read; rename it"
+    assert "use letters, digits" in web.check_name("my article!.txt")
+    library = web.Library(index_copy, tmp_path / "uploads")
+    (tmp_path / "in").mkdir()
+    decomposed = tmp_path / "in" / unicodedata.normalize("NFD", "café news.txt")   # as a Mac sends it
+    decomposed.write_text(STORM)
+    assert "added: café news" in library.add([str(decomposed)])
+    assert (tmp_path / "uploads" / "café news.txt").is_file()

@@ -107,6 +107,62 @@ def test_follow_up_and_history(page):
     page.screenshot(path=str(ARTIFACTS / "chat-follow-up.png"), full_page=True)
 
 
+def slow_answers(page, ms: int = 1500) -> None:
+    """Reload the page with every request to Gradio's queue held back `ms` in the browser: an answer
+    then takes that long whatever the machine, so that the test can act while it is on its way."""
+    page.add_init_script("""(() => { const fetch = window.fetch;
+        window.fetch = (...args) => String(args[0]).includes('/queue/join')
+            ? new Promise(done => setTimeout(done, %d)).then(() => fetch(...args)) : fetch(...args); })();""" % ms)
+    page.reload()
+    page.wait_for_selector("#cq-question textarea", timeout=60_000)
+
+
+def test_the_box_empties_when_a_question_is_sent_and_keeps_what_is_typed_while_it_is_answered(page):
+    slow_answers(page)
+    box = page.locator("#cq-question textarea")
+    box.fill("How many people did the January 4 strike kill?")   # asked nowhere else: not answered from a cache
+    page.keyboard.press("Enter")
+    emptied = page.wait_for_function("""() => document.querySelector('#cq-question textarea').value === '' &&
+        (document.querySelectorAll('.cq-answer').length ? 'after the answer' : 'before the answer')""", timeout=5_000)
+    assert emptied.json_value() == "before the answer"   # emptied as it was sent, not when the answer came
+    box.type("How many people were injured?", delay=20)
+    page.wait_for_function("document.querySelectorAll('.cq-answer').length > 0", timeout=60_000)
+    page.wait_for_timeout(300)
+    assert box.input_value() == "How many people were injured?"   # the answer used to wipe it
+    assert not page.errors, page.errors
+
+
+def test_a_question_sent_while_another_is_answered_is_refused_in_words_and_kept(page):
+    slow_answers(page)
+    box = page.locator("#cq-question textarea")
+    first = "How many people died in the strike on January 4?"
+    box.fill(first)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#cq-question textarea').value === ''", timeout=5_000)
+    box.fill("How many people were injured?")
+    page.keyboard.press("Enter")   # the first answer is still on its way
+    page.wait_for_function("(document.querySelector('#cq-waiting')?.innerText || '').includes('An answer is on its way')",
+                           timeout=5_000)
+    assert box.input_value() == "How many people were injured?"
+    page.wait_for_function("document.querySelectorAll('.cq-answer').length > 0", timeout=60_000)
+    page.wait_for_timeout(500)
+    assert box.input_value() == "How many people were injured?"   # it used to vanish with the answer
+    assert "on its way" not in page.locator("#cq-waiting").inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('.cq-answer').length > 1", timeout=60_000)
+    assert [q.inner_text() for q in page.locator(".cq-question").all()] == [first, "How many people were injured?"]
+    assert page.locator(".cq-answer").count() == 2 and not page.errors, page.errors
+
+
+def test_the_chat_s_own_clear_button_starts_a_new_conversation(page):
+    ask(page, KILLED)
+    page.locator("#cq-chat button[aria-label='Clear'], #cq-chat button[title='Clear']").first.click()
+    page.wait_for_function("document.querySelectorAll('.cq-answer').length === 0", timeout=10_000)
+    page.wait_for_timeout(300)
+    ask(page, "and the injured?")
+    assert page.locator(".cq-asked").count() == 0, page.locator(".cq-asked").first.inner_text()   # a new question
+
+
 def test_upload_then_markup_shows_as_characters_and_runs_nothing(page, tmp_path):
     (tmp_path / "zorvath.txt").write_text(BRIDGE_ARTICLE)
     (tmp_path / "sources.csv").write_text(BRIDGE_MANIFEST)
@@ -125,6 +181,19 @@ def test_upload_then_markup_shows_as_characters_and_runs_nothing(page, tmp_path)
     assert page.dialogs == []
     assert not page.errors, page.errors
     page.screenshot(path=str(ARTIFACTS / "chat-markup-as-text.png"), full_page=True)
+
+
+def test_a_question_of_several_lines_shows_as_typed_and_fetches_nothing(page):
+    """A blank line used to end the question's HTML block: the chat read the rest as Markdown, bold
+    and a link, and the browser fetched the image from outside (the page fixture checks requests)."""
+    markup = "**bold** [link](javascript:alert(1)) ![x](http://203.0.113.7/track.png)"
+    ask(page, f"How many people were killed?\n\n{markup}\n\n# not a heading")
+    question = page.locator(".cq-question").last
+    assert markup in question.inner_text() and "# not a heading" in question.inner_text()
+    user = page.locator("#cq-chat .message-row, #cq-chat .message").filter(has_text="track.png").last
+    assert user.locator("strong, a, img, h1").count() == 0, user.inner_html()[:600]
+    page.wait_for_timeout(500)   # an image would have been requested by now
+    assert page.dialogs == [] and not page.errors, page.errors
 
 
 def test_an_answer_names_its_story_and_switches_to_another_it_touched(page, tmp_path):
@@ -235,3 +304,42 @@ def test_the_empty_page_puts_the_question_box_under_the_how_to(browser, server):
         assert page.locator("#cq-chat").bounding_box()["height"] >= 480   # full height once there is an answer
     finally:
         page.close()
+
+
+def test_an_index_deleted_under_the_running_app_is_said_in_one_line_and_nothing_breaks(browser, bundled_index, tmp_path):
+    from test_app import AppServer, copy_index
+
+    app = AppServer(copy_index(bundled_index, tmp_path), tmp_path / "uploads", tmp_path / "app.log")
+    page = browser.new_page(viewport={"width": 1440, "height": 1100})
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    try:
+        app.wait()
+        page.goto(app.url)
+        page.wait_for_selector("#cq-question textarea", timeout=60_000)
+        shutil.rmtree(app.index_dir)
+        reason = f"no index at {app.index_dir}"
+
+        (tmp_path / "quill-ferry.txt").write_text("The Quill ferry sank near Lakeport on Monday, killing four people.\n")
+        page.set_input_files("#cq-upload input[type=file]", [str(tmp_path / "quill-ferry.txt")])
+        page.click("#cq-add")
+        page.wait_for_selector("#cq-report li", timeout=60_000)
+        assert reason in page.locator("#cq-report").inner_text()   # it was a bare "Error"
+        assert reason in page.locator("#cq-sources").inner_text()
+
+        page.reload()
+        page.wait_for_function(f"(document.querySelector('#cq-sources')?.innerText || '').includes({reason!r})",
+                               timeout=60_000)
+        page.wait_for_timeout(1000)
+        toasts = [t.inner_text() for t in page.locator(".toast-body").all()]
+        assert not toasts, toasts   # the page load toasted "unable to open database file"
+        page.locator("#cq-remove-pick input").click()   # no error overlay over the menu
+        assert page.locator("#cq-remove-pick .error").count() == 0
+        assert not page.errors, page.errors
+    finally:
+        page.close()
+        app.stop()
+
+
+def test_the_question_box_has_a_name_a_screen_reader_reads(page):
+    assert page.get_by_role("textbox", name="Your question", exact=True).count() == 1
