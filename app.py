@@ -45,7 +45,7 @@ import gradio as gr
 
 import index
 from index.reading import MANIFEST_COLUMNS, MAX_FILE_BYTES
-from index.reading import _read_manifest as read_manifest   # the rows `ingest` would use, and why others are not
+from index.reading import read_manifest   # the rows `ingest` would use, and why others are not
 from index.store import DB_NAME, committed_generation
 from qa import served
 from qa.answer import Answer, Citation, SourceAnswer

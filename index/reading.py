@@ -37,7 +37,7 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, P
 from . import cleaning
 from .sentences import SentenceSpan, split_sentences
 
-__all__ = ["Article", "Refusal", "SentenceSpan", "read_articles", "MANIFEST", "SUPPORTED"]
+__all__ = ["Article", "Manifest", "Refusal", "SentenceSpan", "read_articles", "read_manifest", "MANIFEST", "SUPPORTED"]
 
 MANIFEST = "sources.csv"
 SUPPORTED = (".txt", ".md", ".html", ".htm")
@@ -116,9 +116,9 @@ def read_each(paths: Iterable[str | os.PathLike], refusals: list[Refusal]) -> It
         else:
             refusals.append(Refusal(str(path), "no such file or folder"))
 
-    manifests: dict[Path, _Manifest] = {}
+    manifests: dict[Path, Manifest] = {}
     for key, path in sorted(checked.items(), key=lambda item: str(item[1])):
-        manifests[key] = manifest = _read_manifest(path)
+        manifests[key] = manifest = read_manifest(path)
         refusals.extend(manifest.problems)
         refusals.extend(manifest.missing())
 
@@ -139,7 +139,7 @@ def read_each(paths: Iterable[str | os.PathLike], refusals: list[Refusal]) -> It
             continue
         key = (path.parent / MANIFEST).resolve()
         if key not in manifests and key.is_file():
-            manifests[key] = manifest = _read_manifest(path.parent / MANIFEST)
+            manifests[key] = manifest = read_manifest(path.parent / MANIFEST)
             refusals.extend(manifest.problems)
         row = manifests[key].rows.get(path.name, {}) if key in manifests else {}
         try:
@@ -637,7 +637,9 @@ def _manifests_in(folder: Path) -> list[Path]:
 
 
 @dataclass
-class _Manifest:
+class Manifest:
+    """A sources.csv as read: its usable rows by file name, and the lines refused, with why."""
+
     path: Path
     rows: dict[str, dict[str, str]] = field(default_factory=dict)   # file name -> its metadata
     lines: dict[str, int] = field(default_factory=dict)             # file name -> manifest line
@@ -652,9 +654,9 @@ class _Manifest:
                 for name, line in self.lines.items() if not (self.path.parent / name).is_file()]
 
 
-def _read_manifest(path: Path) -> _Manifest:
+def read_manifest(path: Path) -> Manifest:
     """Parse sources.csv; every bad line is a problem naming the line, and is ignored."""
-    manifest = _Manifest(path)
+    manifest = Manifest(path)
     try:
         text, _ = _decode(_read_bytes(path))
     except _Refused as error:
@@ -686,7 +688,7 @@ def _read_manifest(path: Path) -> _Manifest:
     return manifest
 
 
-def _manifest_row(manifest: _Manifest, line: int, columns: list[str], cells: list[str]) -> None:
+def _manifest_row(manifest: Manifest, line: int, columns: list[str], cells: list[str]) -> None:
     if len(cells) > len(columns):
         manifest.refuse(line, f"{len(cells)} fields but the header has {len(columns)} "
                               "(quote a value that holds a comma); row ignored")
