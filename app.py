@@ -394,6 +394,9 @@ def resolve_follow_up(text: str, previous: str | None) -> str:
     - a participle or adjective replaces the previous question's participle:
       "How many people were killed in the January 4 strike?" + "and the injured?"
       -> "How many people were injured in the January 4 strike?"
+    - a noun and a participle replace the previous question's noun and participle:
+      "How many firefighters were injured?" + "and the workers evacuated?" -> "How many workers
+      were evacuated?"
     - a phrase with a preposition replaces the previous one with that preposition:
       + "and in the Feb. 7 strike?" -> "How many people were killed in the Feb. 7 strike?"
     - a noun phrase replaces the previous noun phrase with the same head noun:
@@ -463,6 +466,17 @@ def _substitute(rest: str, previous: str) -> str:
         for token in prev:
             if token.tag_ in {"VBN", "VBD"} and token.pos_ in {"VERB", "AUX"} and token.lemma_ != "be":
                 return rebuild(token.i, token.i + 1, words[0].text)
+    # "the workers evacuated", "the evacuated workers": a noun and a participle stand in for the previous ones ("How many
+    # firefighters were injured?" -> "How many workers were evacuated?").
+    participles = [t for t in frag if t.pos_ != "AUX" and (t.tag_ in {"VBN", "VBD"} or t.tag_ == "JJ" and t.lower_.endswith("ed"))]
+    nouns = [t for t in frag if t.pos_ == "NOUN"] if len(participles) == 1 else []   # "the evacuated workers" too
+    if nouns:
+        verb = next((t for t in prev if t.tag_ in {"VBN", "VBD"} and t.pos_ in {"VERB", "AUX"} and t.lemma_ != "be"),
+                    None)
+        noun = next((t for t in prev if t.pos_ == "NOUN" and (verb is None or t.i < verb.i)), None)
+        if verb is not None and noun is not None:
+            swap = {verb.i: participles[0].text, noun.i: nouns[-1].text}
+            return "".join((swap.get(t.i, t.text)) + t.whitespace_ for t in prev).strip() + "?"
     # "in the Feb. 7 strike": replaces the previous phrase that has the same preposition.
     if frag[0].pos_ == "ADP":
         for token in reversed(prev):

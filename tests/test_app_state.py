@@ -172,6 +172,25 @@ def test_two_values_from_one_outlet_are_explained_on_its_card(app):
     assert not re.search(r'class="cq-pill">[^<]*; ', html)   # no "3; 2" pill left unexplained
 
 
+@pytest.mark.parametrize("previous, follow_up, asked", [
+    ("How many people were killed in the January 4 strike?", "and the injured?",
+     "How many people were injured in the January 4 strike?"),
+    ("How many people were killed in the January 4 strike?", "what about the Feb. 7 strike?",
+     "How many people were killed in the Feb. 7 strike?"),
+    # a noun and a participle replace the previous ones, in either order ("and the workers evacuated?"
+    # was glued to the old question, which then gave the old answer again)
+    ("How many firefighters were injured?", "and the workers evacuated?", "How many workers were evacuated?"),
+    ("How many firefighters were injured?", "what about the evacuated workers?", "How many workers were evacuated?"),
+    ("How many firefighters were injured?", "and the workers who were evacuated?", "How many workers were evacuated?"),
+    ("How many people were killed in the January 4 strike?", "and the soldiers wounded?",
+     "How many soldiers were wounded in the January 4 strike?"),
+])
+def test_a_follow_up_takes_the_previous_question_s_frame(previous, follow_up, asked):
+    import app as web
+
+    assert web.resolve_follow_up(follow_up, previous) == asked
+
+
 def test_follow_ups_reuse_one_spacy_pipeline():
     import app as web
 
