@@ -52,6 +52,8 @@ DAY_NEAR = 4        # ... nearest within this many steps of the parse ("40 per c
 PLACE_MISFIT = 0.3  # a figure of another place than the one the question asks about ("900 soldiers in Estonia")
 ELSEWHERE_MISFIT = 0.3   # ... and one in a sentence naming only other places ("attacks in Chile and Peru have killed
                          # more than a dozen" for "how many died in the attack in Bolivia")
+OFFSET_MISFIT = 0.3   # a span of time between two events ("less than a year BEFORE an election", "two hours
+                      # after the blast") for a question that asks how long something lasted: kept out of a banner
 NONE_MISFIT = 0.3   # "Nobody was killed": the answer where no figure of the asked outcome is given, and
                     # below one that is ("No one was hurt in THAT incident", another event's)
 EARLIER_MISFIT = 0.3   # a figure of an earlier year than its report's ("In 1987 a quake near Dunmir killed 212",
@@ -224,6 +226,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     asked_end = _asked_end(q) if ends else None
     life = _asked_life(q) if q.kind == "date" else None
     until_asked = q.kind == "date" and bool(UNTIL_ASKED.search(q.text))
+    offsets = q.kind == "duration" and not OFFSET.search(q.text)   # "how long AFTER the dose": an offset is asked
     rate = _asked_rate(q) if q.kind == "money" else None
     # The sentence's places, read once: a figure's own place the question does not name misfits it,
     # and a sentence naming only other places keeps its figures out of a disagreement.
@@ -302,6 +305,10 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.fields = {**v.fields, "elsewhere": True}
             if v.kind in FIGURE_KINDS:
                 v.score -= ELSEWHERE_MISFIT
+        if offsets and v.kind == "duration" and OFFSET.match(sentence.text, v.end) \
+                and not LASTING.search(sentence.text, 0, v.start):   # "lasted 11 hours before it was scaled back"
+            v.fields = {**v.fields, "elsewhere": True}
+            v.score -= OFFSET_MISFIT
         if years and v.kind in FIGURE_KINDS and _dated(tree, v.head, years) < sentence.year:
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= EARLIER_MISFIT
@@ -1121,6 +1128,10 @@ def _until(tree: Tree, at: int | None) -> bool:
         tree.tokens[tree.tokens[at].head].text.lower() in lx.UNTIL_WORDS
 
 
+OFFSET = re.compile(r"(?i)\s*\b(?:before|after|ago|earlier|later|afterwards)\b")   # "a year BEFORE", "two days LATER"
+# A length said as one: "lasted / took / spent / for / over 11 hours" (then "before it was scaled back").
+LASTING = re.compile(r"(?i)\b(?:last(?:s|ed|ing)?|t(?:ake|akes|ook|aking)|sp(?:end|ends|ent)|for|over|during|within)"
+                     r"(?:\s+(?:about|around|almost|nearly|some|roughly|more than|less than|at least|just|only|over|under))?\s*$")
 UNTIL_ASKED = re.compile(r"(?i)\b(?:until|till|til)\s+when\b|^\s*(?:until|till)\b")   # "until when will it stay shut"
 
 

@@ -514,6 +514,29 @@ def test_a_figure_of_an_earlier_year_than_its_report_is_of_another_event(nlp, qu
     assert apart and not plain_apart and score < plain
 
 
+@pytest.mark.parametrize("question, sentence, offset, length", [
+    ("How long did the trial last?", "The verdict comes less than a year before an election; the trial lasted 14 months.",
+     "less than a year", "14 months"),
+    ("How long did the search take?", "Two hours later divers found the wreck, and the search took 11 hours.",
+     "Two hours", "11 hours"),
+    ("How long did the strike last?", "The strike, which ended three weeks ago, lasted nine days.", "three weeks", "nine days"),
+])
+def test_a_span_between_two_events_is_no_length_of_the_asked_one(nlp, question, sentence, offset, length):
+    found = earlier(nlp, question, sentence)
+    assert found[offset][1] and not found[length][1] and found[offset][0] < found[length][0]
+
+
+@pytest.mark.parametrize("question, sentence, length", [
+    # a length said as one, then what followed it; a question that asks for the span itself
+    ("How long did the search last?", "The search lasted 11 hours before it was scaled back at dawn.", "11 hours"),
+    ("How long did the divers search?", "Divers searched for about nine hours before dawn.", "about nine hours"),
+    ("How long after the third dose was the booster given?", "A booster followed 12 months after the third dose.",
+     "12 months"),
+])
+def test_a_length_followed_by_what_came_after_it_is_still_a_length(nlp, question, sentence, length):
+    assert not earlier(nlp, question, sentence)[length][1]
+
+
 @pytest.mark.parametrize("question, sentence, figure", [
     # the report's own year, a year that says how long, a year of another part of the sentence
     ("How many people were killed in the earthquake?", "In 2025 the quake killed 34 people in the highlands.", "34"),
