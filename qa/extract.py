@@ -685,8 +685,9 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
                     v.fields["label_fit"] = -UNITLESS_MISFIT
         if kind == "count" and q.focus in lx.SHARE_COUNTS:   # "what was the turnout": "61.4%"
             found += typed.get("percent", [])
-        if kind == "money" and not found and q.share_too:
-            found = typed.get("percent", [])   # "by how much did the shares fall": "8%"
+        if kind == "money" and q.share_too and (not found or q.focus in lx.CHANGE_NOUNS):
+            found = typed.get("percent", []) + found   # "by how much did the shares fall": "8%"; "what pay
+                                                       # rise": "9%", or "$2,000" where a sum is given
         if kind == "age" and not found:
             found = _bare_ages(s, tree) or [
                 Value("age", v.text, v.start, v.end, v.low / 365.25, v.high / 365.25)   # "a median age of 42.7 years"

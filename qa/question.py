@@ -42,7 +42,8 @@ class Question:
     direction: str = ""                # of a place question: "to" (where a ferry was heading), "from" (where
                                        # a flight took off from), "" (where something is or happened)
     length_too: bool = False           # a duration question a length may answer ("how long is the bridge")
-    share_too: bool = False            # a money question a percentage may answer ("by how much did shares fall")
+    share_too: bool = False            # a money question a percentage may answer ("by how much did shares fall",
+                                       # "what pay rise": `lexicon.CHANGE_NOUNS`)
     subjects: frozenset[str] = frozenset()   # of a yes/no question, the lemmas of the nouns its clauses are said of
                                              # ("strike" in "was the strike legal")
 
@@ -98,7 +99,7 @@ def analyse_question(text: str, nlp) -> Question:
                     asks=_asks(tokens) if kind in {"open", "thing"} else (),
                     direction=_direction(low, verbs) if kind == "place" else "",
                     length_too=kind == "duration" and HOW_LONG_IS.search(text) is not None,
-                    share_too=kind == "money" and BY_HOW_MUCH.search(text) is not None,
+                    share_too=kind == "money" and (BY_HOW_MUCH.search(text) is not None or focus in lx.CHANGE_NOUNS),
                     subjects=frozenset(t.lemma_.lower() for t in tokens if t.dep_ in {"nsubj", "nsubjpass"}
                                        and t.pos_ == "NOUN") if form == "polar" else frozenset())
 

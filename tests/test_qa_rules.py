@@ -514,6 +514,20 @@ def test_a_figure_of_an_earlier_year_than_its_report_is_of_another_event(nlp, qu
     assert apart and not plain_apart and score < plain
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    # a change of an amount is said as a share as often as a sum
+    ("What pay rise is the nurses' union demanding?", "The union is demanding a nine percent raise for its members.",
+     "nine percent"),
+    ("What pay rise has the council offered?", "The council has offered a 4.5% pay rise over two years, costing $410m.",
+     "4.5%"),
+    ("What fare cut did the operator announce?", "The operator cut fares by $2 a ticket.", "$2"),
+    # an amount that is no change takes a sum
+    ("How much did the bridge cost?", "The bridge cost $4 million, 12% over budget.", "$4 million"),
+])
+def test_a_change_of_an_amount_is_answered_by_a_share_or_a_sum(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 @pytest.mark.parametrize("question, sentence, offset, length", [
     ("How long did the trial last?", "The verdict comes less than a year before an election; the trial lasted 14 months.",
      "less than a year", "14 months"),
