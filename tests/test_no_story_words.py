@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SUITES = [ROOT / "eval" / "suite", ROOT / "eval" / "blind", ROOT.parent / "shared" / "stories"]
 # Common words that names of the stories also use ("The National", "Middle East", "MBN News").
 COMMON = {"news", "press", "post", "daily", "times", "world", "national", "popular", "middle", "east", "west",
-          "north", "south", "central", "united", "state", "city", "county", "public", "health", "first", "new"}
+          "north", "south", "central", "united", "state", "city", "county", "public", "health", "first", "new",
+          "space"}   # "space": a spaCy part-of-speech tag (SPACE), and a word of a launch story's space authority
 
 
 def _general_words() -> set[str]:
