@@ -1076,22 +1076,24 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
             return await ask_in_story(question, "")
 
     def switch_story(story_id: str | None, history: list, previous: str | None):
-        """The previous question again, within another story it touched."""
+        """The previous question again, within another story it touched; the Story picker moves to
+        that story, so that the questions after it are asked there too, as it shows."""
         if not story_id or not previous:
-            return history, previous, []
+            return history, previous, [], gr.skip()
+        picker = gr.skip()
         try:
             answer, answerer = library.ask(previous, story=story_id)
             reply = render_answer(answer, answerer.store)
             touched = story_choices(answer, answerer.store)
             title = answerer.store.story(story_id).title or story_id
+            picker = gr.update(value=story_id)
         except Exception as error:
             reply, touched, title = render_error(str(error) or type(error).__name__), [], story_id
         history = list(history or []) + [
-            {"role": "user", "content": render_question(previous) +
-             f'<div class="cq-asked">within the story: {esc(title)}</div>'},
+            {"role": "user", "content": render_question(previous, within=title)},
             {"role": "assistant", "content": reply},
         ]
-        return history, previous, touched
+        return history, previous, touched, picker
 
     def remove(doc_id: str | None):
         try:
@@ -1213,7 +1215,7 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
             button.click(None, js=TAKE_EXAMPLE, inputs=[button, pending], outputs=[pending, sent, waiting],
                          api_visibility="private", queue=False).then(
                 **talk, api_visibility="private").then(**show_switch).then(None, js=SCROLL_TO_ANSWER)
-        switch.input(switch_story, inputs=[switch, chat, previous], outputs=[chat, previous, touched],
+        switch.input(switch_story, inputs=[switch, chat, previous], outputs=[chat, previous, touched, picker],
                      api_visibility="private", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer").then(
             **show_switch).then(None, js=SCROLL_TO_ANSWER)
         clear.click(lambda: ([], None, "", gr.update(visible=False)), outputs=[chat, previous, box, switch],

@@ -297,8 +297,13 @@ def test_an_answer_names_its_story_and_switches_to_another_it_touched(page, tmp_
     switched = page.locator(".cq-answer").last
     assert switched.locator(".cq-card", has_text="Harbour Daily").count() == 1, switched.inner_text()[:600]
     assert switched.locator(".cq-card", has_text="AFP").count() == 0
-    assert "within the story" in page.locator(".cq-asked").last.inner_text()
+    assert page.locator(".cq-within").last.inner_text() == "asked within: Fire destroys grain warehouse at Port Elling"
+    # The Story picker agrees: it now shows the fire, and the next question is asked there.
+    assert "Fire destroys grain warehouse at Port Elling" in page.locator("#cq-story-pick input").input_value()
     page.screenshot(path=str(ARTIFACTS / "chat-story-switch.png"), full_page=True)
+    ask(page, "How many people were hurt?")
+    assert outlets(page.locator(".cq-answer").last) <= {"Harbour Daily", "Coast Tribune"}
+    assert "Port Elling" in page.locator(".cq-within").last.inner_text()
     assert not page.errors, page.errors
 
 
