@@ -114,6 +114,10 @@ class Library(Following):
             picks = self._picks = story_picks(store, before=picks)
         return picks
 
+    def listed_title(self, story_id: str) -> str | None:
+        """The title the picker last offered for this story (or the list before), None if never offered."""
+        return self._picks.titles.get(story_id) if self._picks is not None else None
+
 
 @dataclass
 class Checked:
@@ -827,8 +831,8 @@ def story_picks(store, before: StoryPicks | None = None, shown: int = STORIES_PI
     stories = sorted(store.stories, key=lambda s: (s.last or "", s.story_id), reverse=True)[:shown]
     titles = {s.story_id: s.title or s.story_id for s in stories}
     earlier = {k: v for k, v in before.titles.items() if k not in titles} if before is not None else {}
-    return StoryPicks(store.generation, [(ANY_STORY_LABEL, ANY_STORY)] + [(story_label(s), s.story_id) for s in stories],
-                      len(store.stories), {**titles, **{k: earlier[k] for k in list(earlier)[:shown]}})
+    choices = [(ANY_STORY_LABEL, ANY_STORY)] + [(story_label(s), s.story_id) for s in stories]
+    return StoryPicks(store.generation, choices, len(store.stories), {**titles, **dict(list(earlier.items())[:shown])})
 
 
 def picked_story(library: Library, picked: str | None) -> tuple[str | None, str | None, str | None]:
@@ -847,7 +851,7 @@ def picked_story(library: Library, picked: str | None) -> tuple[str | None, str 
 
 def gone_notice(library: Library, picked: str) -> str:
     """Why a picked story is not there, named by its title when the picker offered it."""
-    title = library._picks.titles.get(picked) if library._picks is not None else None
+    title = library.listed_title(picked)
     if title is None:
         return f"No story {picked!r} in the index (pick one from the menu, or type an id `claimqa stories` lists)"
     return f"The story you picked, “{title}” ({picked}), is no longer in the index (merged, split or removed)"
@@ -1042,8 +1046,9 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
         except Exception as error:   # a bad question is an answer too: say why, keep the chat going
             reply = render_error(error_text(error))
             asked = previous or None
+        note = gone and f"{gone}: asked within any story."
         history = list(history or []) + [
-            {"role": "user", "content": render_question(message, asked, within, gone and f"{gone}: asked within any story.")},
+            {"role": "user", "content": render_question(message, asked, within, note)},
             {"role": "assistant", "content": reply},
         ]
         return history, asked, touched, "", "", picker
