@@ -88,6 +88,7 @@ class Library(Following):
         super().__init__(index_dir)
         self.uploads_dir = uploads_dir
         self._ingest = threading.Lock()   # one upload at a time (ingest also holds a file lock)
+        self._picks: StoryPicks | None = None
 
     def add(self, paths: list[str], progress=None) -> list[str]:
         """Check, save and ingest uploaded files; returns one line per file saying what happened."""
@@ -103,6 +104,19 @@ class Library(Following):
         with self._ingest:
             self.current()   # a CLI ingest or removal may have changed the index since the page loaded
             return remove_upload(self, doc_id)
+
+    def story_picks(self) -> StoryPicks:
+        """The Story picker's choices for the committed index: built from `store.stories` (what
+        `claimqa stories` lists) once per generation, never per question or per page load."""
+        store = self.current().store   # raises when the index is gone
+        picks = self._picks
+        if picks is None or picks.generation != store.generation:
+            picks = self._picks = story_picks(store, before=picks)
+        return picks
+
+    def listed_title(self, story_id: str) -> str | None:
+        """The title the picker last offered for this story (or the list before), None if never offered."""
+        return self._picks.titles.get(story_id) if self._picks is not None else None
 
 
 @dataclass
@@ -515,10 +529,14 @@ def nice_date(iso: str | None) -> str:
 ECHO_CHARS = 280   # a question longer than this is echoed folded: its start, the rest behind a click
 
 
-def render_question(text: str, asked: str | None = None) -> str:
+def render_question(text: str, asked: str | None = None, within: str | None = None, note: str | None = None) -> str:
     shown = f'<div class="cq-question">{_folded(text)}</div>'
     if asked and asked != text:
         shown += f'<div class="cq-asked">asked as: {_folded(asked)}</div>'
+    if within:
+        shown += f'<div class="cq-asked cq-within">asked within: {esc(within)}</div>'
+    if note:
+        shown += f'<div class="cq-asked cq-note">{esc(note)}</div>'
     return shown
 
 
@@ -768,6 +786,81 @@ def story_switch_update(answer: Answer | None, store):
     return gr.update(choices=choices, value=None, visible=bool(choices))
 
 
+# -- the Story picker: every question asked within one story, until changed back -------------
+
+ANY_STORY = ""   # the picker's value for the story each question is about, as /ask_in_story takes ""
+ANY_STORY_LABEL = "Any story (the one the question is about)"
+# The picker offers the newest stories: each choice is sent to every page that loads (about 100
+# bytes, kept in the page's session), and a menu of thousands is no menu. An older story is picked
+# by typing its id, as `claimqa stories` lists it.
+STORIES_PICKABLE = 500
+
+
+@dataclass(frozen=True)
+class StoryPicks:
+    """The picker's choices for one generation of the index."""
+
+    generation: int
+    choices: list[tuple[str, str]]   # (label, story_id), "any" first, then the newest stories first
+    total: int                       # stories in the index, offered or not
+    titles: dict[str, str]           # story_id -> title: of this generation's choices and the previous one's,
+                                     # to name a picked story that a merge or removal took away
+
+    @property
+    def info(self) -> str:
+        """A line under the picker's label when it offers only the newest ("": none)."""
+        if self.total > len(self.choices) - 1:
+            return (f"The newest {len(self.choices) - 1:,} of {self.total:,} stories: type to filter, or type an "
+                    f"older story's id (`claimqa stories` lists them all).")
+        return ""
+
+
+def story_label(story) -> str:
+    """'Title — s3, 2 articles, Mar 5 – Mar 6, 2024': plain text (the menu shows it as characters)."""
+    title = " ".join((story.title or story.story_id).split())
+    if len(title) > 90:
+        title = title[:90].rsplit(" ", 1)[0] + "…"
+    n = len(story.doc_ids)
+    span = "undated" if not (story.first or story.last) else nice_date(story.first) if story.first == story.last \
+        else f"{nice_date(story.first)} – {nice_date(story.last)}"
+    kind = "collection " if story.collection else ""
+    return f"{title} — {kind}{story.story_id}, {n} article{'s' if n != 1 else ''}, {span}"
+
+
+def story_picks(store, before: StoryPicks | None = None, shown: int = STORIES_PICKABLE) -> StoryPicks:
+    stories = sorted(store.stories, key=lambda s: (s.last or "", s.story_id), reverse=True)[:shown]
+    titles = {s.story_id: s.title or s.story_id for s in stories}
+    earlier = {k: v for k, v in before.titles.items() if k not in titles} if before is not None else {}
+    choices = [(ANY_STORY_LABEL, ANY_STORY)] + [(story_label(s), s.story_id) for s in stories]
+    return StoryPicks(store.generation, choices, len(store.stories), {**titles, **dict(list(earlier.items())[:shown])})
+
+
+def picked_story(library: Library, picked: str | None) -> tuple[str | None, str | None, str | None]:
+    """(story id, its title, None) for a picked story the index holds; (None, None, None) for any;
+    (None, None, why it is not there) for a picked story the index no longer holds: asked within any."""
+    picked = (picked or ANY_STORY).strip()
+    if not picked:
+        return None, None, None
+    store = library.current().store
+    try:
+        story = store.story(picked)   # by id, kept per generation: nothing listed per question
+    except KeyError:
+        return None, None, gone_notice(library, picked)
+    return story.story_id, story.title or story.story_id, None
+
+
+def gone_notice(library: Library, picked: str) -> str:
+    """Why a picked story is not there, named by its title when the picker offered it."""
+    title = library.listed_title(picked)
+    if title is None:
+        return f"No story {picked!r} in the index (pick one from the menu, or type an id `claimqa stories` lists)"
+    return f"The story you picked, “{title}” ({picked}), is no longer in the index (merged, split or removed)"
+
+
+def render_note(line: str | None) -> str:
+    return f'<p class="cq-note">{esc(line)}</p>' if line else ""
+
+
 STORIES_SHOWN = 100   # the sources panel lists the newest stories; `claimqa stories` lists them all
 
 
@@ -931,29 +1024,34 @@ TAKE_EXAMPLE = f"""(example, pending) => pending ? [pending, null, {json.dumps(W
 def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
     """The page. With `workers`, the API endpoints (/ask, /ask_in_story) are answered in those
     processes; the chat answers in this one (it renders from this process's snapshot)."""
-    def respond(message: str | None, history: list, previous: str | None):
-        """(chat, previous question, stories touched, question pending, wait note) after `message`;
-        None is a send the page refused while another question was answered: nothing changes."""
+    def respond(message: str | None, history: list, previous: str | None, picked: str | None = ANY_STORY):
+        """(chat, previous question, stories touched, question pending, wait note, Story picker) after
+        `message`, asked within the picked story; None is a send the page refused while another
+        question was answered: nothing changes."""
         if message is None:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         message = message.strip()
         if not message:   # say so in the chat, rather than nothing happening
             history = list(history or []) + [{"role": "assistant", "content": render_error(EMPTY_QUESTION)}]
-            return history, previous, [], "", ""
+            return history, previous, [], "", "", gr.skip()
         asked = resolve_follow_up(message, previous)
-        touched = []
+        touched, within, gone, picker = [], None, None, gr.skip()
         try:
-            answer, answerer = library.ask(asked)
+            story, within, gone = picked_story(library, picked)
+            if gone:   # merged or removed since it was picked: the picker goes back to any
+                picker = gr.update(value=ANY_STORY)
+            answer, answerer = library.ask(asked, story=story)
             reply = render_answer(answer, answerer.store)
             touched = story_choices(answer, answerer.store)
         except Exception as error:   # a bad question is an answer too: say why, keep the chat going
             reply = render_error(error_text(error))
             asked = previous or None
+        note = gone and f"{gone}: asked within any story."
         history = list(history or []) + [
-            {"role": "user", "content": render_question(message, asked)},
+            {"role": "user", "content": render_question(message, asked, within, note)},
             {"role": "assistant", "content": reply},
         ]
-        return history, asked, touched, "", ""
+        return history, asked, touched, "", "", picker
 
     if workers is None:
         def ask_in_story(question: str, story: str) -> dict:
@@ -983,22 +1081,24 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
             return await ask_in_story(question, "")
 
     def switch_story(story_id: str | None, history: list, previous: str | None):
-        """The previous question again, within another story it touched."""
+        """The previous question again, within another story it touched; the Story picker moves to
+        that story, so that the questions after it are asked there too, as it shows."""
         if not story_id or not previous:
-            return history, previous, []
+            return history, previous, [], gr.skip()
+        picker = gr.skip()
         try:
             answer, answerer = library.ask(previous, story=story_id)
             reply = render_answer(answer, answerer.store)
             touched = story_choices(answer, answerer.store)
             title = answerer.store.story(story_id).title or story_id
+            picker = gr.update(value=story_id)
         except Exception as error:
             reply, touched, title = render_error(str(error) or type(error).__name__), [], story_id
         history = list(history or []) + [
-            {"role": "user", "content": render_question(previous) +
-             f'<div class="cq-asked">within the story: {esc(title)}</div>'},
+            {"role": "user", "content": render_question(previous, within=title)},
             {"role": "assistant", "content": reply},
         ]
-        return history, previous, touched
+        return history, previous, touched, picker
 
     def remove(doc_id: str | None):
         try:
@@ -1023,6 +1123,20 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
         updates = [gr.update(value=examples[i], visible=True) if i < len(examples) else gr.update(visible=False)
                    for i in range(EXAMPLE_COUNT)]
         return *updates, removable_update()
+
+    def refresh_picker(picked: str | None):
+        """The Story picker's choices as the committed index has them (one listing per generation);
+        a picked story no longer there goes back to any, with a line under the picker saying so."""
+        try:
+            picks = library.story_picks()
+            _, _, gone = picked_story(library, picked)
+        except UNREADABLE:
+            return gr.update(choices=[(ANY_STORY_LABEL, ANY_STORY)], value=ANY_STORY), ""   # the Sources panel says why
+        if gone:
+            return (gr.update(choices=picks.choices, value=ANY_STORY, info=picks.info),
+                    render_note(f"{gone}: questions go to any story again."))
+        # The value is left as it is: a story picked while this ran stays picked.
+        return gr.update(choices=picks.choices, info=picks.info), gr.skip()
 
     def upload(files: list[str] | None, progress=gr.Progress()):
         try:
@@ -1049,7 +1163,7 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
         with gr.Row(equal_height=False):
             with gr.Column(scale=7):
                 chat = gr.Chatbot(
-                    elem_id="cq-chat", height="calc(100vh - 250px)", min_height=480, show_label=False, layout="panel",
+                    elem_id="cq-chat", height="calc(100vh - 330px)", min_height=480, show_label=False, layout="panel",
                     sanitize_html=True, render_markdown=True, latex_delimiters=[],   # "$2 million" is no formula
                     line_breaks=False, feedback_options=None, buttons=[],
                     autoscroll=False,   # SCROLL_TO_ANSWER lands on the answer's start, not its last card
@@ -1058,6 +1172,12 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
                     box = gr.Textbox(label="Your question", elem_id="cq-question", show_label=False, scale=5, max_lines=4,
                                      placeholder="Ask who, how many, when or where; e.g. \"How many people were hurt?\"")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
+                # Filled by demo.load below, as the Sources panel (a choice per story would be copied
+                # into every API call's session). Custom values: an older story is typed by its id.
+                picker = gr.Dropdown([(ANY_STORY_LABEL, ANY_STORY)], value=ANY_STORY,
+                                     label="Story: every question is asked within the one picked here",
+                                     allow_custom_value=True, filterable=True, elem_id="cq-story-pick")
+                story_note = gr.HTML("", elem_id="cq-story-note")
                 waiting = gr.HTML("", elem_id="cq-waiting")
                 sent = gr.Textbox(visible=False)      # the question just sent (None: a send refused)
                 pending = gr.Textbox(visible=False)   # the question being answered ("" when none)
@@ -1087,7 +1207,8 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
 
         show_switch = dict(fn=lambda t: gr.update(choices=t, value=None, visible=bool(t)), inputs=touched,
                            outputs=switch, api_visibility="private", queue=False)
-        talk = dict(fn=respond, inputs=[sent, chat, previous], outputs=[chat, previous, touched, pending, waiting],
+        talk = dict(fn=respond, inputs=[sent, chat, previous, picker],
+                    outputs=[chat, previous, touched, pending, waiting, picker],
                     show_progress_on=[chat], concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer")
         take = dict(fn=None, js=TAKE_TYPED, inputs=[box, pending], outputs=[box, pending, sent, waiting],
                     api_visibility="private", queue=False)
@@ -1099,7 +1220,7 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
             button.click(None, js=TAKE_EXAMPLE, inputs=[button, pending], outputs=[pending, sent, waiting],
                          api_visibility="private", queue=False).then(
                 **talk, api_visibility="private").then(**show_switch).then(None, js=SCROLL_TO_ANSWER)
-        switch.input(switch_story, inputs=[switch, chat, previous], outputs=[chat, previous, touched],
+        switch.input(switch_story, inputs=[switch, chat, previous], outputs=[chat, previous, touched, picker],
                      api_visibility="private", concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer").then(
             **show_switch).then(None, js=SCROLL_TO_ANSWER)
         clear.click(lambda: ([], None, "", gr.update(visible=False)), outputs=[chat, previous, box, switch],
@@ -1107,13 +1228,19 @@ def build(library: Library, workers: AnswerWorkers | None = None) -> gr.Blocks:
         # The chat's own trash button empties the chat itself; what a follow-up is read against goes with it.
         chat.clear(lambda: (None, [], gr.update(visible=False)), outputs=[previous, touched, switch],
                    api_visibility="private", queue=False)
+        pick = dict(fn=refresh_picker, inputs=picker, outputs=[picker, story_note])
         add.click(upload, inputs=files, outputs=[report, sources, files], api_name="upload",
                   concurrency_limit=1, concurrency_id="upload").then(
-            refresh_panels, outputs=[*buttons, removable], api_visibility="private")
+            refresh_panels, outputs=[*buttons, removable], api_visibility="private").then(
+            **pick, api_visibility="private")
         drop.click(remove, inputs=removable, outputs=[report, sources, removable], api_name="remove",
                    concurrency_limit=1, concurrency_id="upload").then(
-            refresh_panels, outputs=[*buttons, removable], api_visibility="private")
+            refresh_panels, outputs=[*buttons, removable], api_visibility="private").then(
+            **pick, api_visibility="private")
         demo.load(refresh_panels, outputs=[*buttons, removable], api_visibility="private")
+        # Named, so that a test can read the choices as a page gets them.
+        demo.load(**pick, api_name="stories", api_visibility="undocumented", queue=False, show_progress="hidden")
+        picker.input(lambda: "", outputs=story_note, api_visibility="private", queue=False)
         api = (dict(concurrency_limit=ASK_CONCURRENCY, concurrency_id="answer") if workers is None else
                dict(concurrency_limit=API_IN_WORKERS, concurrency_id="api"))
         gr.api(ask, api_name="ask", **api)

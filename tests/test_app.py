@@ -169,9 +169,10 @@ def test_blank_question_is_refused_with_a_reason(client):
 
 # -- the chat page's HTML ----------------------------------------------------------------------
 
-def chat(client, message: str, history: list | None = None) -> tuple[list, str]:
-    """One turn of the chat endpoint: (history, the assistant's HTML)."""
-    history, _pending, _wait_note = client.predict(message, history or [], api_name="/chat")
+def chat(client, message: str, history: list | None = None, story: str = "") -> tuple[list, str]:
+    """One turn of the chat endpoint, asked within `story` as the page's Story picker has it ("":
+    any): (history, the assistant's HTML)."""
+    history, _pending, _wait_note, _picker = client.predict(message, history or [], story, api_name="/chat")
     return history, history[-1]["content"]
 
 
@@ -370,6 +371,67 @@ def test_an_uploaded_story_stands_apart_and_can_be_removed_from_the_page(client,
     assert "dunmore-ferry" not in doc_ids(client.predict(FERRY_QUESTION, api_name="/ask"))
     again, _, _ = client.predict("dunmore-ferry", api_name="/remove")
     assert again.count("refused: dunmore-ferry") == 1
+
+
+# -- the Story picker ----------------------------------------------------------------------------
+
+QUARRY_ARTICLE = """Blast at Keld quarry injures nine
+
+KELD, April 9, 2024 -- An explosion at the Keld limestone quarry injured nine workers on Tuesday, the quarry's owner said.
+Two of the injured workers were flown to hospital in Carrick, the ambulance service said.
+"""
+# A headline is the story's title: markup in it is characters, in the menu and in the chat.
+QUARRY_TITLE = f"Keld quarry blast {XSS} **x**"
+QUARRY_MANIFEST = f'file,outlet,published,title,url\nkeld-quarry.txt,Carrick Echo,2024-04-09,"{QUARRY_TITLE}",\n'
+QUARRY_QUESTION = "How many workers were injured in the quarry explosion?"
+
+
+def story_menu(server, picked: str = "") -> tuple[dict, str]:
+    """The Story picker as a page loading now gets it (its update: choices, value) and the line under it."""
+    update, note = call_over_http(server.url, "stories", [picked])
+    return update, note if isinstance(note, str) else ""
+
+
+def test_the_story_picker_lists_the_stories_follows_an_upload_and_asks_within_the_picked_one(client, server, tmp_path):
+    from index import Archive
+
+    menu, note = story_menu(server)
+    assert menu["choices"][0] == ["Any story (the one the question is about)", ""] and "value" not in menu
+    stories = Archive.open(server.index_dir).stories
+    assert sorted(value for _, value in menu["choices"][1:]) == sorted(s.story_id for s in stories)
+
+    (tmp_path / "keld-quarry.txt").write_text(QUARRY_ARTICLE)
+    (tmp_path / "sources.csv").write_text(QUARRY_MANIFEST)
+    assert "added: keld-quarry" in upload(client, tmp_path / "keld-quarry.txt", tmp_path / "sources.csv")
+
+    menu, _ = story_menu(server)
+    archive = Archive.open(server.index_dir)
+    quarry = archive.story(archive.story_of("keld-quarry"))
+    label = dict((value, label) for label, value in menu["choices"])[quarry.story_id]
+    assert label.startswith(QUARRY_TITLE + " — ") and "1 article," in label and "Apr 9, 2024" in label
+    assert menu["choices"][1][1] == quarry.story_id   # the newest story first
+
+    # Picked: the answer is that story's alone, and the question says where it was asked, as text.
+    history, reply = chat(client, "How many people were injured?", story=quarry.story_id)
+    question = text_of(history[-2]["content"])
+    assert f"asked within: Keld quarry blast {XSS_SHOWN} **x**" in question and XSS not in question
+    assert re.findall(r'data-doc="([^"]+)"', text_of(reply)) == ["keld-quarry"]
+    # A follow-up stays within it.
+    history, reply = chat(client, "and the killed?", history, story=quarry.story_id)
+    assert "asked within: Keld quarry blast" in text_of(history[-2]["content"])
+    assert set(re.findall(r'data-doc="([^"]+)"', text_of(reply))) <= {"keld-quarry"}
+    # Any story: the question's own story, the bundled one.
+    _, reply = chat(client, "How many people were injured?")
+    assert "keld-quarry" not in text_of(reply) and 'data-doc="afp"' in text_of(reply)
+
+    # Removed while picked: the menu goes back to any, saying so in a line, the title as text.
+    assert "removed: keld-quarry" in client.predict("keld-quarry", api_name="/remove")[0]
+    menu, note = story_menu(server, quarry.story_id)
+    assert menu["value"] == "" and quarry.story_id not in [value for _, value in menu["choices"]]
+    assert f"“Keld quarry blast {XSS_SHOWN} **x**” ({quarry.story_id}), is no longer in the index" in note
+    assert XSS not in note
+    history, reply = chat(client, "How many people were injured?", story=quarry.story_id)
+    assert "is no longer in the index" in text_of(history[-2]["content"]) and 'data-doc="afp"' in text_of(reply)
 
 
 # -- load ----------------------------------------------------------------------------------------

@@ -451,3 +451,29 @@ def test_a_file_name_may_hold_letters_of_any_script_but_not_start_with_a_dot(ind
     decomposed.write_text(STORM)
     assert "added: café news" in library.add([str(decomposed)])
     assert (tmp_path / "uploads" / "café news.txt").is_file()
+
+
+def test_the_story_picker_is_listed_once_per_generation_newest_first_and_capped(index_copy, tmp_path):
+    import app as web
+
+    library = web.Library(index_copy, tmp_path / "uploads")
+    picks = library.story_picks()
+    assert library.story_picks() is picks   # a page load or a question lists nothing again
+    assert [value for _, value in picks.choices] == ["", "s1"] and picks.info == ""
+
+    (tmp_path / "ferry").mkdir()
+    (tmp_path / "ferry" / "ferry-news.txt").write_text(FERRY)
+    (tmp_path / "ferry" / "sources.csv").write_text("file,outlet,published\nferry-news.txt,Quill Courier,2024-03-05\n")
+    assert claimqa("ingest", str(tmp_path / "ferry"), index=index_copy).returncode == 0
+    picks = library.story_picks()   # the CLI's ingest is followed: a new generation, listed once
+    ferry = library.answerer.store.story_of("ferry-news")
+    assert [value for _, value in picks.choices] == ["", ferry, "s1"]   # the newest story first
+    assert picks.choices[1][0] == f"Quill ferry sinks off Lakeport — {ferry}, 1 article, Mar 5, 2024"
+
+    # An archive of more stories than the menu offers: the newest, and a line saying how to reach the rest.
+    few = web.story_picks(library.answerer.store, shown=1)
+    assert [value for _, value in few.choices] == ["", ferry]
+    assert few.info.startswith("The newest 1 of 2 stories") and "type an older story's id" in few.info
+    # An older story, not offered, is still asked within when its id is typed.
+    assert web.picked_story(library, "s1")[:2] == ("s1", "US strike kills pro-Iran commander in Baghdad")
+    assert "No story 'fire' in the index" in web.picked_story(library, "fire")[2]

@@ -196,17 +196,90 @@ def test_a_question_of_several_lines_shows_as_typed_and_fetches_nothing(page):
     assert page.dialogs == [] and not page.errors, page.errors
 
 
-def test_an_answer_names_its_story_and_switches_to_another_it_touched(page, tmp_path):
-    """Two stories in the index: the injured of the airstrike and of a warehouse fire. The answer
-    is the strike's; the menu offers the fire, and choosing it answers there."""
+def add_the_fire(page, tmp_path) -> None:
+    """Upload the Port Elling warehouse fire (two outlets) beside the bundled airstrike (five): a
+    second story. Uploaded again by a later test, its files are unchanged: either way the report ends
+    with the ingest's summary line."""
     fixture = Path(__file__).resolve().parent / "fixtures" / "eval" / "corpus"
     files = [fixture / "harbour-daily.txt", fixture / "coast-tribune.txt"]
     (tmp_path / "sources.csv").write_text("".join(
         line + "\n" for line in (fixture / "sources.csv").read_text().splitlines() if "valley-news" not in line))
     page.set_input_files("#cq-upload input[type=file]", [str(f) for f in files] + [str(tmp_path / "sources.csv")])
     page.click("#cq-add")
-    page.wait_for_function("document.querySelector('#cq-report') && "
-                           "document.querySelector('#cq-report').innerText.includes('coast-tribune')", timeout=120_000)
+    page.wait_for_function("/\\d+ added, \\d+ updated/.test(document.querySelector('#cq-report')?.innerText || '')",
+                           timeout=120_000)
+
+
+def pick_story(page, text: str) -> None:
+    """Open the Story menu and choose the entry that shows `text` (waiting for the menu to be refilled
+    after an upload)."""
+    page.locator("#cq-story-pick input").click()
+    page.locator("#cq-story-pick li[role=option]", has_text=text).first.click()
+
+
+def outlets(answer) -> set[str]:
+    return {o.inner_text() for o in answer.locator(".cq-card .cq-outlet").all()}
+
+
+STRIKE_OUTLETS = {"AFP", "The New York Times", "The National", "UPI", "The Washington Post"}
+
+
+def test_a_story_picked_under_the_question_box_answers_every_question_there_until_changed_back(page, tmp_path):
+    add_the_fire(page, tmp_path)
+    # Any story: the injured of the question's own story, the airstrike.
+    ask(page, "How many people were injured?")
+    anywhere = page.locator(".cq-answer").last
+    assert outlets(anywhere) and outlets(anywhere) <= STRIKE_OUTLETS, outlets(anywhere)
+    assert page.locator(".cq-within").count() == 0
+
+    pick_story(page, "Port Elling")
+    assert "Fire destroys grain warehouse at Port Elling" in page.locator("#cq-story-pick input").input_value()
+    ask(page, "How many people were injured?")
+    within = page.locator(".cq-answer").last
+    assert outlets(within) and outlets(within) <= {"Harbour Daily", "Coast Tribune"}, outlets(within)
+    assert page.locator(".cq-within").last.inner_text() == "asked within: Fire destroys grain warehouse at Port Elling"
+    # A follow-up stays within the picked story.
+    ask(page, "and the firefighters?")
+    assert outlets(page.locator(".cq-answer").last) <= {"Harbour Daily", "Coast Tribune"}
+    assert "Port Elling" in page.locator(".cq-within").last.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "chat-story-picked.png"), full_page=True)
+
+    pick_story(page, "Any story")
+    ask(page, "How many people were injured?")
+    again = page.locator(".cq-answer").last
+    assert outlets(again) and outlets(again) <= STRIKE_OUTLETS, outlets(again)
+    assert page.locator(".cq-within").count() == 2   # the two questions asked within the fire
+    assert not page.errors, page.errors
+
+
+def test_a_hostile_story_title_shows_as_characters_in_the_story_menu_and_under_the_question(page, tmp_path):
+    from test_app import QUARRY_ARTICLE, QUARRY_MANIFEST, QUARRY_TITLE
+
+    (tmp_path / "keld-quarry.txt").write_text(QUARRY_ARTICLE)
+    (tmp_path / "sources.csv").write_text(QUARRY_MANIFEST)
+    page.set_input_files("#cq-upload input[type=file]", [str(tmp_path / "keld-quarry.txt"), str(tmp_path / "sources.csv")])
+    page.click("#cq-add")
+    page.wait_for_function("(document.querySelector('#cq-report')?.innerText || '').includes('added: keld-quarry')",
+                           timeout=120_000)
+    page.locator("#cq-story-pick input").click()
+    entry = page.locator("#cq-story-pick li[role=option]", has_text="Keld quarry blast")
+    entry.wait_for(timeout=30_000)   # the menu is refilled after the upload
+    assert entry.count() == 1 and QUARRY_TITLE in entry.inner_text()
+    entry.click()
+    assert QUARRY_TITLE in page.locator("#cq-story-pick input").input_value()
+    ask(page, "How many workers were injured?")
+    assert page.locator(".cq-within").last.inner_text() == f"asked within: {QUARRY_TITLE}"
+    assert outlets(page.locator(".cq-answer").last) == {"Carrick Echo"}
+    assert page.locator("img[src='x']").count() == 0 and page.locator("#cq-chat strong").count() == 0
+    page.wait_for_timeout(500)   # an onerror handler would have fired by now
+    assert page.dialogs == [] and not page.errors, page.errors
+    page.screenshot(path=str(ARTIFACTS / "chat-story-hostile-title.png"), full_page=True)
+
+
+def test_an_answer_names_its_story_and_switches_to_another_it_touched(page, tmp_path):
+    """Two stories in the index: the injured of the airstrike and of a warehouse fire. The answer
+    is the strike's; the menu offers the fire, and choosing it answers there."""
+    add_the_fire(page, tmp_path)
     # The sources panel lists the fire as a story of its own, opening on its two articles.
     fire = page.locator("#cq-sources details.cq-story", has_text="Harbour Daily")
     assert fire.count() == 1 and "2 articles" in fire.inner_text()
@@ -224,8 +297,13 @@ def test_an_answer_names_its_story_and_switches_to_another_it_touched(page, tmp_
     switched = page.locator(".cq-answer").last
     assert switched.locator(".cq-card", has_text="Harbour Daily").count() == 1, switched.inner_text()[:600]
     assert switched.locator(".cq-card", has_text="AFP").count() == 0
-    assert "within the story" in page.locator(".cq-asked").last.inner_text()
+    assert page.locator(".cq-within").last.inner_text() == "asked within: Fire destroys grain warehouse at Port Elling"
+    # The Story picker agrees: it now shows the fire, and the next question is asked there.
+    assert "Fire destroys grain warehouse at Port Elling" in page.locator("#cq-story-pick input").input_value()
     page.screenshot(path=str(ARTIFACTS / "chat-story-switch.png"), full_page=True)
+    ask(page, "How many people were hurt?")
+    assert outlets(page.locator(".cq-answer").last) <= {"Harbour Daily", "Coast Tribune"}
+    assert "Port Elling" in page.locator(".cq-within").last.inner_text()
     assert not page.errors, page.errors
 
 
