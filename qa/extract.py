@@ -268,6 +268,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 v.fields = {**v.fields, "about": tree.tokens[about].text.lower()}
         if v.kind == "count":
             v.score += _count_fit(tree, v, q, ids) - (NONE_MISFIT if v.fields.get("none") else 0.0)
+            if not PER_ASKED.search(q.text) and COUNT_PER.match(sentence.text, v.end):
+                v.fields = {**v.fields, "elsewhere": True}   # "a cap of 28 pupils PER CLASS": a rate, not how many
+                v.score -= RATE_FIT
         if places and v.kind in FIGURE_KINDS and _of_another_place(tree, ids, places):
             v.score -= PLACE_MISFIT   # "900 soldiers in Estonia and 2,500 in Norway" for "how many are in Norway"
         if days and v.kind in FIGURE_KINDS:   # "40 per cent contained by Friday, up from 15 per cent on Thursday"
@@ -1129,6 +1132,11 @@ def _until(tree: Tree, at: int | None) -> bool:
         tree.tokens[tree.tokens[at].head].text.lower() in lx.UNTIL_WORDS
 
 
+# A count of so many for each of something: "28 pupils per class", "three doses each": a rate, no total.
+COUNT_PER = re.compile(r"(?i)(?:\s+[a-z]+){0,2}?\s+(?:per|each|apiece)\b|(?:\s+[a-z]+){0,2}?\s+(?:a|an|every)\s+"
+                       r"(?:day|week|month|year|hour|minute|class|person|head|household|family|pupil|student|child|car|"
+                       r"vehicle|ship|flight|trip|session|shift|game|match|season)\b")
+PER_ASKED = re.compile(r"(?i)\b(?:per|each|every|apiece|a (?:day|week|month|year|hour|minute))\b")
 OFFSET = re.compile(r"(?i)\s*\b(?:before|after|ago|earlier|later|afterwards)\b")   # "a year BEFORE", "two days LATER"
 # A length said as one: "lasted / took / spent / for / over 11 hours" (then "before it was scaled back").
 LASTING = re.compile(r"(?i)\b(?:last(?:s|ed|ing)?|t(?:ake|akes|ook|aking)|sp(?:end|ends|ent)|for|over|during|within)"

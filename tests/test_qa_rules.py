@@ -528,6 +528,18 @@ def test_a_change_of_an_amount_is_answered_by_a_share_or_a_sum(nlp, question, se
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, figure, rate", [
+    ("How many pupils were affected by the strike?", "The union wants a cap of 28 pupils per class.", "28", True),
+    ("How many flights were cancelled?", "Airlines cancelled 120 flights a day during the strike.", "120", True),
+    ("How many doses did the children get?", "The children were given three doses each.", "three", True),
+    # a question that asks for the rate takes it; a count of all is no rate
+    ("How many pupils are in each class?", "The union wants a cap of 28 pupils per class.", "28", False),
+    ("How many people were killed?", "Four people were killed, police said.", "Four", False),
+])
+def test_a_count_for_each_of_something_is_a_rate_not_how_many(nlp, question, sentence, figure, rate):
+    assert earlier(nlp, question, sentence)[figure][1] == rate
+
+
 @pytest.mark.parametrize("question, sentence, offset, length", [
     ("How long did the trial last?", "The verdict comes less than a year before an election; the trial lasted 14 months.",
      "less than a year", "14 months"),
