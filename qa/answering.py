@@ -40,6 +40,7 @@ from .shared_words import SharedWords
 from .values import Value, compatible, date_values, fold_name, name_words, same_value
 
 LEADING_FORMS = {"cause", "quote", "define"}   # open questions whose short answer weighs as a value (Settings.short_fit)
+EVERYONE = {"people", "person"}   # "how many people": a count of persons of any name answers it (`_fit_counted`)
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
 QUESTION_CACHE = 4096      # questions whose vector is kept
 PARSE_CACHE = 1024         # questions whose analysis is kept
@@ -554,7 +555,7 @@ class Answerer:
         # one call of the model for every word and phrase still missing
         self._word_vectors(texts + verbs + outcomes + told + measured + (asked if measured else [])
                            + (counted + [q.focus] if counted else [])
-                           + (roles + list(lx.ROLE_MEANING) if roles else []))
+                           + (list(lx.ROLE_MEANING) if roles or counted and q.focus in EVERYONE else []) + roles)
         if roles:
             self._fit_roles(every, roles)
         if texts:
@@ -612,15 +613,15 @@ class Answerer:
         """A number counting a noun that means the asked one counts it: "112 homes" for "how many
         houses" (0.90), "ballots" for "votes" (0.78); not "firefighters" for "livestock" (0.19).
         `extract._count_fit` gave it COUNTED_MISFIT (or KIN_FIT) by spelling; here it gets COUNTED_FIT instead."""
-        everyone = q.focus in {"people", "person"}
-        vectors = self._word_vectors(counted + [q.focus] + (list(lx.ROLE_MEANING) if everyone else []))
+        vectors = self._word_vectors(counted + [q.focus])
         same = {w for w in counted if float(vectors[w] @ vectors[q.focus]) >= s.counted_synonym}
         # "how many people": "three FIREFIGHTERS" count some of them, where the noun means a person more
         # than a thing: an answer where no count of people is given, as KIN_FIT ("4,820 children" for
         # "how many participants"), below the flag's fit
-        person, thing = (vectors[m] for m in lx.ROLE_MEANING) if everyone else (None, None)
-        persons = {w for w in counted if w not in same and float(vectors[w] @ person) > float(vectors[w] @ thing)} \
-            if everyone else set()
+        persons = set()
+        if q.focus in EVERYONE:
+            likeness = self._person_likeness([w for w in counted if w not in same])
+            persons = {w for w, d in likeness.items() if d > 0}
         if not same and not persons:
             return
         for c in every:
@@ -635,9 +636,7 @@ class Answerer:
         """A role candidate nearer in meaning to a thing or place than to a person's title loses
         ROLE_MISFIT: "homes" of "dies as 121 homes are lost", "car" of "the four-car train"
         (against "veteran member", "managing partner", "general")."""
-        vectors = self._word_vectors(roles + list(lx.ROLE_MEANING))
-        person, thing = (vectors[m] for m in lx.ROLE_MEANING)
-        misfits = {r for r in roles if float(vectors[r] @ person) < float(vectors[r] @ thing)}
+        misfits = {r for r, d in self._person_likeness(roles).items() if d < 0}
         if not misfits:
             return
         for c in every:
@@ -645,6 +644,13 @@ class Answerer:
                 if v.text in misfits:
                     v.score -= ROLE_MISFIT
             c.values.sort(key=lambda v: -v.score)
+
+    def _person_likeness(self, words: list[str]) -> dict[str, float]:
+        """How much nearer in meaning each word is to a person's title than to a thing or place
+        (`lexicon.ROLE_MEANING`): above 0 a person ("firefighter", "general"), below a thing ("homes")."""
+        vectors = self._word_vectors(words + list(lx.ROLE_MEANING))
+        person, thing = (vectors[m] for m in lx.ROLE_MEANING)
+        return {w: float(vectors[w] @ person) - float(vectors[w] @ thing) for w in words}
 
     def _fit_measured(self, every: list[Candidate], measured: list[str], asked: list[str], s: Settings) -> None:
         """A figure of what the question asks about fits better: "a net profit of $48.7m" for "what

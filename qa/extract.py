@@ -355,7 +355,7 @@ def _dated(tree: Tree, at: int | None, years: dict[int, int]) -> int:
             return years[at]
         t = tree.tokens[at]
         verb = t.pos in {"VERB", "AUX"}
-        children = [k for k, u in enumerate(tree.tokens) if u.head == at and k != at]
+        children = tree.children[at]
         subjects = [k for k in children if tree.tokens[k].dep in {"nsubj", "nsubjpass"}] if verb else []
         for k in [at, *subjects]:
             found = _year_on(tree, k, years)
@@ -375,16 +375,14 @@ def _dated(tree: Tree, at: int | None, years: dict[int, int]) -> int:
 
 def _year_on(tree: Tree, at: int, years: dict[int, int]) -> int | None:
     """A year set on a word: "the 2019 theft", "IN March 2016" (a dating preposition's object)."""
-    for k, child in enumerate(tree.tokens):
-        if child.head != at or k == at:
-            continue
+    for k in tree.children[at]:
+        child = tree.tokens[k]
         if k in years and child.dep in {"nummod", "compound", "npadvmod", "pobj", "appos"}:
             return years[k]
         if child.dep == "prep" and child.text.lower() in DATING:
-            for j, obj in enumerate(tree.tokens):
-                if obj.head == k and obj.dep == "pobj":
-                    found = next((years[i] for i in [j, *(i for i, u in enumerate(tree.tokens) if u.head == j)]
-                                  if i in years), None)
+            for j in tree.children[k]:
+                if tree.tokens[j].dep == "pobj":
+                    found = next((years[i] for i in [j, *tree.children[j]] if i in years), None)
                     if found is not None:
                         return found
     return None
