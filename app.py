@@ -756,16 +756,22 @@ def uploaded_choices(library: Library) -> list[tuple[str, str]]:
             for d in library.answerer.store.documents if _is_upload(library, d.path)]
 
 
+def newest_stories(store) -> list:
+    """The index's stories, the newest (by its last article's date) first."""
+    return sorted(store.stories, key=lambda s: (s.last or "", s.story_id), reverse=True)
+
+
+def short_title(story, most: int, strip: str = "") -> str:
+    """A story's title (else its id) on one line, without `strip` at its end, cut at a word to at
+    most `most` characters and an ellipsis."""
+    title = " ".join((story.title or story.story_id).split()).rstrip(strip)
+    return title if len(title) <= most else title[:most].rsplit(" ", 1)[0] + "…"
+
+
 def example_questions(store, count: int = EXAMPLE_COUNT) -> list[str]:
     """One question per story, newest stories first, from its title: the examples follow the index."""
-    stories = sorted(store.stories, key=lambda s: (s.last or "", s.story_id), reverse=True)
-    out = []
-    for story in stories[:count]:
-        title = " ".join((story.title or story.story_id).split()).rstrip(".?!:")
-        if len(title) > 70:
-            title = title[:70].rsplit(" ", 1)[0] + "…"
-        out.append(f"What do the outlets report on “{title}”?")
-    return out
+    return [f"What do the outlets report on “{short_title(story, 70, '.?!:')}”?"
+            for story in newest_stories(store)[:count]]
 
 
 def story_choices(answer: Answer, store) -> list[tuple[str, str]]:
@@ -817,9 +823,7 @@ class StoryPicks:
 
 def story_label(story) -> str:
     """'Title — s3, 2 articles, Mar 5 – Mar 6, 2024': plain text (the menu shows it as characters)."""
-    title = " ".join((story.title or story.story_id).split())
-    if len(title) > 90:
-        title = title[:90].rsplit(" ", 1)[0] + "…"
+    title = short_title(story, 90)
     n = len(story.doc_ids)
     span = "undated" if not (story.first or story.last) else nice_date(story.first) if story.first == story.last \
         else f"{nice_date(story.first)} – {nice_date(story.last)}"
@@ -828,7 +832,7 @@ def story_label(story) -> str:
 
 
 def story_picks(store, before: StoryPicks | None = None, shown: int = STORIES_PICKABLE) -> StoryPicks:
-    stories = sorted(store.stories, key=lambda s: (s.last or "", s.story_id), reverse=True)[:shown]
+    stories = newest_stories(store)[:shown]
     titles = {s.story_id: s.title or s.story_id for s in stories}
     earlier = {k: v for k, v in before.titles.items() if k not in titles} if before is not None else {}
     choices = [(ANY_STORY_LABEL, ANY_STORY)] + [(story_label(s), s.story_id) for s in stories]
