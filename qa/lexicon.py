@@ -217,6 +217,9 @@ SOURCE_PREPOSITIONS = {"from", "off", "out"}   # "sparks FROM a mower": part of 
 CAUSE_NOUNS = {"cause", "reason", "trigger", "culprit", "source", "origin"}
 # Words that deny what they govern: "no civilians were harmed", "did not strike".
 NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither", "nor", "without"}
+# Verbs that deny their object: "DENIED any wrongdoing", "RULING OUT a cyber attack" (with its particle).
+DENIAL_VERBS = {"deny", "refute", "dismiss", "disprove", "rebut"}
+DENIAL_PHRASES = {("rule", "out"), ("play", "down")}
 # Words that open a yes/no question.
 POLAR_OPENERS = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "can", "could", "will",
                  "would", "should"}

@@ -93,14 +93,29 @@ def _polar(q: Question, tree: Tree) -> Value:
             if tree.tokens[i].pos != "VERB" or stem(tree.tokens[i].lemma.lower()) not in subjects}
     kids = tree.children
     for i, t in enumerate(tree.tokens):
+        if _denies(tree, i) and t.lemma.lower() not in q.verbs:   # "ruling out a cyber attack": its object denied
+            if _clause(tree, kids, i) & near:
+                return Value("yesno", "no", t.start, t.start + len(t.text))
+            continue
+        # ("nummod": "absolutely no indication" in quotes, as the small model parses it)
         if t.dep == "neg" or t.lemma.lower() in lx.NEGATIONS and t.dep in {"det", "neg", "advmod", "nsubj", "dobj",
-                                                                            "nsubjpass", "prep", "preconj"}:
+                                                                            "nsubjpass", "prep", "preconj", "nummod"}:
             head = t.head if t.dep != "prep" else i
             if tree.tokens[head].dep in {"nsubj", "nsubjpass"} and head != i:
                 head = tree.tokens[head].head   # "no passengers were hurt": the whole clause is denied
             if _clause(tree, kids, head) & near:
                 return Value("yesno", "no", t.start, t.start + len(t.text))
     return Value("yesno", "yes")
+
+
+def _denies(tree: Tree, i: int) -> bool:
+    """Whether token i is a verb that denies what it governs: "denied", "dismissed", "ruled out"."""
+    t = tree.tokens[i]
+    if t.pos != "VERB":
+        return False
+    lemma = t.lemma.lower()
+    return lemma in lx.DENIAL_VERBS or any(
+        (lemma, tree.tokens[k].text.lower()) in lx.DENIAL_PHRASES for k in tree.children[i] if tree.tokens[k].dep == "prt")
 
 
 def _quote(q: Question, sentence: Sentence, max_words: int) -> Value | None:

@@ -1224,6 +1224,15 @@ def test_open_question_forms(nlp, question, form):
     ("Was the strike an act of self-defence?",
      "The strike was an act of self-defence, and no bridges or roads were struck, officials said.", "yes"),
     ("Were any civilians harmed in the strike?", "The army said no civilians were harmed in the strike.", "no"),
+    # a quoted "no" (parsed as a number's modifier), and verbs that deny their object
+    ("Was the outage caused by a cyber attack?",
+     'The chief operating officer told reporters there was "absolutely no indication" of a cyber attack.', "no"),
+    ("Was the leak caused by sabotage?", "The company has ruled out sabotage as the cause of the leak.", "no"),
+    ("Did the minister accept the bribes?", "The minister denied accepting the bribes throughout the trial.", "no"),
+    ("Was the election rigged?", "Officials dismissed claims that the election was rigged.", "no"),
+    # ... but not when the question asks by that very verb
+    ("Did police rule out foul play?", "Police have ruled out foul play.", "yes"),
+    ("Did the club deny the report?", "The club denied the report on Tuesday.", "yes"),
 ])
 def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sentence, expected):
     assert open_answer(nlp, question, sentence) == expected
