@@ -696,6 +696,8 @@ class Answerer:
             for v in c.values:
                 v.score = 0.5 * v.score + s.thing_weight * fit[v.text]
                 v.vector = vectors[v.text]   # what a flag weighs two kinds by (`qa.disagreement.compare`)
+                if fit[v.text] < s.flag_kind_sim:   # cited maybe, but no kind of X to weigh against another's
+                    v.fields = {**v.fields, "elsewhere": True}
             c.values.sort(key=lambda v: -v.score)
 
     # -- cite ----------------------------------------------------------------------------------

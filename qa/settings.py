@@ -54,6 +54,9 @@ class Settings:
                                      # a wind's speed for the ferry's, waves for the water's depth, fit <= 0.11,
                                      # those asked for >= 0.2)
     flag_thing_fit: float = 0.3      # ... and a "what X" kind's fit this (fitted by qa.calibrate among 0-0.5 and never)
+    flag_kind_sim: float = 0.2       # ... and a "what X" kind only when its meaning is this close to "a kind of X" (a
+                                     # goodwill gesture's "travel", "fault", "departures": 0.10-0.17; "comedy" for
+                                     # genre 0.45, "boxing" for sport 0.50); not fitted: one false news banner
     flag_kinds_apart: float = 0.70   # two "what X" kinds are in dispute only when their meanings are less alike than
                                      # this ("snooker" / "badminton" 0.52, "novel" / "film" 0.46; not "football" /
                                      # "soccer" 0.85); 0 flags none

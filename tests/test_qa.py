@@ -243,6 +243,25 @@ def test_two_sports_are_a_disagreement_two_names_of_one_are_not(rivals):
 
 
 @pytest.fixture(scope="module")
+def gestures(tmp_path_factory) -> Answerer:
+    """Outlets whose phrases near "what gesture" are nothing like a kind of gesture."""
+    return invented(tmp_path_factory, "gestures", {
+        "air-wire.txt": "Stranded passengers offered help\n\nThe airline offered stranded passengers a travel voucher "
+        "as a goodwill gesture after the outage.\n",
+        "sky-post.txt": "Airline apologises\n\nAs a goodwill gesture the airline offered stranded families a night in "
+        "a hotel after the outage.\n"})
+
+
+def test_a_what_x_phrase_far_from_any_kind_of_x_is_cited_but_not_disputed(gestures):
+    """A "what X" phrase whose meaning is far from "a kind of X" (Settings.flag_kind_sim) may be cited,
+    but two such phrases are no disagreement: the banner would weigh words, not answers."""
+    question = "What goodwill gesture did the airline offer stranded passengers?"
+    assert not gestures.ask(question).disagreement.flag
+    anyway = Answerer(gestures.store, gestures.embedder, gestures.nlp, Settings(flag_kind_sim=0.0))
+    assert anyway.ask(question).disagreement.flag
+
+
+@pytest.fixture(scope="module")
 def final(tmp_path_factory) -> Answerer:
     return invented(tmp_path_factory, "final", {
         "vale-sport.txt": "Orvel take the cup\n\nOrvel beat Dunmere 3-1 in the cup final on Sunday, with two goals "
