@@ -236,6 +236,10 @@ def _run_head(tokens, j: int, copula: bool = False) -> str | None:
     nouns = []
     while j < len(tokens):
         t = tokens[j]
+        end = _hyphened(tokens, j)
+        if end > j and end + 1 < len(tokens) and tokens[end + 1].pos_ in {"NOUN", "PROPN"}:
+            j = end + 1   # "what SELL-ON percentage", "how many FOLLOW-UP tests": a modifier, whatever its parts
+            continue
         if copula and nouns and t.lower_ not in lx.PREPOSITIONAL_PARTICIPLES and (
                 t.pos_ == "VERB" and t.tag_ == "VBG" or t.pos_ in {"VERB", "ADJ"} and _stranded(tokens)):
             # not "what is the X" but the object of the X's verb: "what was the ship CARRYING", "what
@@ -260,6 +264,15 @@ def _run_head(tokens, j: int, copula: bool = False) -> str | None:
         return None
     heads = [n for n in nouns if n.lemma_.lower() not in lx.KIND_NOUNS]
     return (heads or nouns)[-1].lemma_.lower()
+
+
+def _hyphened(tokens, j: int) -> int:
+    """The last token of the hyphened word starting at j ("sell-on", "year-on-year"), or j."""
+    end = j
+    while end + 2 < len(tokens) and not tokens[end].whitespace_ and tokens[end + 1].text == "-" \
+            and not tokens[end + 1].whitespace_:
+        end += 2
+    return end
 
 
 def _stranded(tokens) -> bool:

@@ -86,6 +86,10 @@ def one(text: str, kind: str):
     ("Which storm hit the coast?", "name", "storm"),
     ("Why did the talks collapse?", "open", None),
     ("Did the mayor resign?", "open", None),
+    # a hyphened modifier, whatever its parts, is no head of the asked noun
+    ("What sell-on percentage will the club receive?", "percent", "percentage"),
+    ("How many follow-up tests were carried out?", "count", "test"),
+    ("What long-term cost did the council estimate?", "money", "cost"),
 ])
 def test_answer_types(nlp, question, kind, focus):
     q = analyse_question(question, nlp)
@@ -910,12 +914,23 @@ def test_an_entity_loses_the_words_ner_took_in_at_its_edges(nlp):
 def test_an_asked_age_may_be_a_span_of_years(nlp):
     assert best(nlp, "What is the median age in Dorby?", "In Dorby the median age was 38.5 years in 2010.") == "38.5 years"
     assert best(nlp, "How old was the mayor?", "The mayor served for six years before he retired.") is None
+    # ... only one the sentence calls an age, not any span of years
+    assert best(nlp, "At what age did the winger join the academy?",
+                "The winger spent two years at the academy before his debut.") is None
+
+
+def test_an_age_at_an_event_answers_at_what_age_not_how_old(nlp):
+    sentence = "The 18-year-old winger joined the academy at the age of eight and made his debut last year."
+    assert best(nlp, "At what age did the winger join the academy?", sentence) == "eight"
+    assert best(nlp, "How old is the winger?", sentence) == "18-year-old"
+    assert best(nlp, "At what age did the novelist die?", "The novelist died in Lisbon at the age of 64.") == "64"
 
 
 def test_an_age_beside_a_name_and_a_count_beside_a_number_label():
     assert one("The 52-year-old driver was unhurt.", "age").low == 52
     for text, age in (("A girl aged seven was pulled from the rubble.", 7), ("The seven-year-old girl was unhurt.", 7),
-                      ("He was sixty-one years old when he died.", 61), ("Pupils aged 11 took the test.", 11)):
+                      ("He was sixty-one years old when he died.", 61), ("Pupils aged 11 took the test.", 11),
+                      ("She left school at the age of fifteen.", 15)):
         assert one(text, "age").low == age, text
     assert "age" not in typed_values("The 1.5-year-old programme ends.") or not typed_values("The 1.5-year-old programme ends.")["age"]
     assert [v.text for v in typed_values("Precinct No. 4 counted 1,140 ballots.")["count"]] == ["1,140"]
