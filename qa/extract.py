@@ -54,6 +54,8 @@ ELSEWHERE_MISFIT = 0.3   # ... and one in a sentence naming only other places ("
                          # more than a dozen" for "how many died in the attack in Bolivia")
 OFFSET_MISFIT = 0.3   # a span of time between two events ("less than a year BEFORE an election", "two hours
                       # after the blast") for a question that asks how long something lasted: kept out of a banner
+WHEN_AGED_MISFIT = 0.3   # "at the age of eight": how old someone was when something happened (`AT_AGE_ASKED`), not
+                         # how old they are; it gains as much where that is asked
 NONE_MISFIT = 0.3   # "Nobody was killed": the answer where no figure of the asked outcome is given, and
                     # below one that is ("No one was hurt in THAT incident", another event's)
 EARLIER_MISFIT = 0.3   # a figure of an earlier year than its report's ("In 1987 a quake near Dunmir killed 212",
@@ -266,6 +268,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             about = _measured_noun(tree, v.head, verb)
             if about is not None:
                 v.fields = {**v.fields, "about": tree.tokens[about].text.lower()}
+        if v.kind == "age" and v.fields.get("when"):   # "joined the academy at the age of eight": for "at
+            v.score += WHEN_AGED_MISFIT if AT_AGE_ASKED.search(q.text) else -WHEN_AGED_MISFIT   # what age", not "how old is he"
         if v.kind == "count":
             v.score += _count_fit(tree, v, q, ids) - (NONE_MISFIT if v.fields.get("none") else 0.0)
             if not PER_ASKED.search(q.text) and COUNT_PER.match(sentence.text, v.end):
@@ -692,7 +696,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
         if kind == "age" and not found:
             found = _bare_ages(s, tree) or [
                 Value("age", v.text, v.start, v.end, v.low / 365.25, v.high / 365.25)   # "a median age of 42.7 years"
-                for v in typed.get("duration", []) if q.focus == "age" and re.search(r"(?i)\byears?\b", v.text)]
+                for v in typed.get("duration", []) if q.focus == "age" and re.search(r"(?i)\byears?\b", v.text)
+                and AGE_BEFORE.search(s.text, 0, v.start)]   # not "for two years": a span of a life is no age
         if kind == "date":
             found = [v for v in found if v.fields]
         if q.length_too:
@@ -921,6 +926,10 @@ def _after_locative(tree: Tree, start: int) -> bool:
         j -= 1
     return j >= 0 and tree.tokens[j].text.lower() in {"in", "at", "near", "outside", "inside", "to", "from", "into",
                                                        "on", "across", "around", "beside", "behind", "opposite"}
+
+
+AT_AGE_ASKED = re.compile(r"(?i)\b(?:at|by) (?:what|which|the) age\b|\bhow old was\b")   # how old when something happened
+AGE_BEFORE = re.compile(r"(?i)\bage[sd]?\b[^.,;:]{0,20}$")   # "a median AGE of 42.7 years", "AGED about 30 years"
 
 
 def _bare_ages(s: Sentence, tree: Tree) -> list[Value]:

@@ -124,7 +124,7 @@ DURATION_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM}|a|an|half an?|a few|seve
                          rf"\s*-?\s*(?P<unit>{_DUR})\b(?P<after>\s+and\s+a\s+half\b)?(?!\s*-?\s*old)")
 _AGE_NUM = rf"(?:\d{{1,3}}|{_TENS_UNITS}|{_WORD_NUM})"   # "61", "sixty-one", "seven"
 AGE_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{_AGE_NUM})\s*-?\s*years?\s*-?\s*old|\baged\s+(?P<num2>{_AGE_NUM})\b"
-                    r"|\bage\s+(?P<num3>\d{1,3})\b")
+                    rf"|\bage\s+(?P<num3>\d{{1,3}})\b|\bage\s+of\s+(?P<num4>{_AGE_NUM})\b")   # "at the age of eight"
 _AMPM = r"(?:a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b)"
 CLOCK_RE = re.compile(
     rf"(?i)(?<![\w.:])(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*(?P<ampm>{_AMPM})"
@@ -227,11 +227,13 @@ def duration_values(text: str) -> list[Value]:
 def age_values(text: str) -> list[Value]:
     out = []
     for m in AGE_RE.finditer(text):
-        raw = m.group("num") or m.group("num2") or m.group("num3")
+        raw = m.group("num") or m.group("num2") or m.group("num3") or m.group("num4")
         n = number(raw)
         if n is None or n != int(n) or n > 130:   # "a dozen years old", "aged 2.5" are no age
             continue
-        out.append(Value("age", text[m.start():m.end()], m.start(), m.end(), n, n))
+        start, end = m.span("num4") if m.group("num4") else m.span()   # "at the age of EIGHT"
+        out.append(Value("age", text[start:end], start, end, n, n,
+                         fields={"when": True} if m.group("num4") else {}))   # how old at some event
     return out
 
 
