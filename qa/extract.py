@@ -1381,10 +1381,21 @@ def _trailing_possessor_dropped(tree: Tree, ids: list[int]) -> list[int]:
 def _noun_phrase(tree: Tree, head: int) -> list[int]:
     ids = [head]
     j = head - 1
-    while j >= 0 and tree.tokens[j].head in ids and tree.tokens[j].dep in {"compound", "amod", "nmod"}:
-        ids.insert(0, j)
-        j -= 1
+    while j >= 0:
+        if tree.tokens[j].text == "-" and j >= 1 and _joined(tree, j - 1, j) and _joined(tree, j, j + 1):
+            ids[:0] = [j - 1, j]   # a hyphened word whole: "LEFT-SIDED winger", "MEZZO-soprano"
+            j -= 2
+        elif tree.tokens[j].head in ids and tree.tokens[j].dep in {"compound", "amod", "nmod"}:
+            ids.insert(0, j)
+            j -= 1
+        else:
+            break
     return ids
+
+
+def _joined(tree: Tree, a: int, b: int) -> bool:
+    """Whether token a runs into token b with no space between."""
+    return tree.tokens[a].start + len(tree.tokens[a].text) == tree.tokens[b].start
 
 
 NAME_OF_ONE = {"PERSON", "GPE", "LOC"}   # entities whose words name no kind of anything ("Amanda", "Zealand")

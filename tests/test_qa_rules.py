@@ -1309,7 +1309,10 @@ def test_a_report_published_within_two_days_of_the_asked_day_counts_as_naming_it
     # the first name a question leaves out is part of the name, not a title
     ("What is the profession of Richard Sheppard?", "Dick Sheppard was an English Anglican priest and pacifist.",
      "English Anglican priest"),
-    ("What is the profession of Mayer?", "Christa Mayer is a German mezzo-soprano.", "soprano"),
+    ("What is the profession of Mayer?", "Christa Mayer is a German mezzo-soprano.", "German mezzo-soprano"),
+    # a hyphened word is kept whole
+    ("What position does Ilyan Castaret play?", "Castaret, a left-sided winger, will earn £180,000 a week.",
+     "left-sided winger"),
     # the question names the employer too: the titles are the person's, not the employer's
     ("What is Ana Ruiz's job at Tellmark?", "Tellmark's chief financial officer, Ana Ruiz, said the deal was off.",
      "chief financial officer"),   # the name set beside the title
