@@ -230,8 +230,8 @@ PREPOSITIONAL_PARTICIPLES = {"according", "including", "excluding", "following",
 # groups a people's adjective names ("the Republican", "a Conservative", "Sunni"): the answer may be
 # a nationality, religious or political group's word (NORP), as much as an organisation's name
 PEOPLES_OF = {"party", "faction", "denomination", "religion", "sect", "nationality", "ethnicity", "tribe"}
-# what a game's result is asked by ("what was the final score"): goals, points or runs, "3-1"
-SCORE_NOUNS = {"score", "scoreline"}
+# what a game's result or a vote's tally is asked by ("what was the final score"): goals, points, votes, "3-1"
+SCORE_NOUNS = {"score", "scoreline", "vote"}   # "what was the vote": its tally, "8-5"
 KIND_NOUNS = {"kind", "type", "sort", "form", "variety", "category", "genre", "brand", "model", "make",
               "style", "breed", "species", "class"}
 

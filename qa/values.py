@@ -422,7 +422,8 @@ def _typed_values(text: str) -> dict[str, list[Value]]:
         found = [v for v in find(text) if not any(s < v.end and v.start < e for s, e in taken)]
         out[kind] = found
         taken += [(v.start, v.end) for v in found]
-    out["count"] = count_values(text, taken)
+    # the numbers of a score or a vote's tally ("voted 8-5") count nothing on their own
+    out["count"] = count_values(text, taken + [(v.start, v.end) for v in score_values(text)])
     return out
 
 

@@ -179,6 +179,17 @@ def test_a_games_score(text, scores):
     assert [v.text for v in score_values(text)] == scores
 
 
+def test_a_votes_tally_is_a_score_and_its_numbers_count_nothing(nlp):
+    """"What was the vote": its tally ("8-5"); and "voted 8-5" counts no 8 protesters."""
+    assert analyse_question("What was the vote on the budget?", nlp).kind == "score"
+    assert best(nlp, "What was the vote on the budget?", "The council voted 8-5 to approve the budget.") == "8-5"
+    assert [v.text for v in typed_values("Days after the council voted 8-5, about 300 people protested.")["count"]] \
+        == ["about 300"]
+    assert best(nlp, "How many people protested?", "Days after the council voted 8-5, people protested.") is None
+    # a range of people is no tally: its numbers still count
+    assert [v.text for v in typed_values("Some 10-12 people were hurt.")["count"]] == ["Some 10"]
+
+
 def test_a_score_is_the_same_read_either_way_round():
     from qa.values import score_values
 
