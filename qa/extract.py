@@ -685,6 +685,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             found = [v for v in found if v.unit in dims]
         if kind == "measure" and not found:   # "a magnitude 6.4 quake", "a race length of 200 laps"
             found = typed.get("count", [])
+            if q.focus in SIZES:   # "how large was the budget gap", "how big a fine": a sum says how large
+                found = typed.get("money", []) + found
             if dims:   # a bare number for "how fast": likelier a count of something else ("Four dead")
                 for v in found:
                     v.fields["label_fit"] = -UNITLESS_MISFIT
@@ -928,6 +930,7 @@ def _after_locative(tree: Tree, start: int) -> bool:
                                                        "on", "across", "around", "beside", "behind", "opposite"}
 
 
+SIZES = {lx.HOW_ADJECTIVES["big"], lx.HOW_ADJECTIVES["large"]}   # what "how big", "how large" ask for
 AT_AGE_ASKED = re.compile(r"(?i)\b(?:at|by) (?:what|which|the) age\b|\bhow old was\b")   # how old when something happened
 AGE_BEFORE = re.compile(r"(?i)\bage[sd]?\b[^.,;:]{0,20}$")   # "a median AGE of 42.7 years", "AGED about 30 years"
 

@@ -937,6 +937,14 @@ def test_an_age_at_an_event_answers_at_what_age_not_how_old(nlp):
     assert best(nlp, "At what age did the novelist die?", "The novelist died in Lisbon at the age of 64.") == "64"
 
 
+def test_how_large_or_how_big_may_be_answered_by_a_sum(nlp):
+    assert best(nlp, "How large was the budget gap?", "Officials had to close a $27 million gap in next year's budget.") \
+        == "$27 million"
+    assert best(nlp, "How big a fine did the court impose?", "The court imposed a fine of 1.5 million dollars.") \
+        == "1.5 million dollars"
+    assert best(nlp, "How big was the crowd?", "A crowd of about 300 gathered outside city hall.") == "about 300"
+
+
 def test_an_age_beside_a_name_and_a_count_beside_a_number_label():
     assert one("The 52-year-old driver was unhurt.", "age").low == 52
     for text, age in (("A girl aged seven was pulled from the rubble.", 7), ("The seven-year-old girl was unhurt.", 7),
