@@ -296,8 +296,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             if life is not None and _life_date(v, ends, sentence, tree, verb) not in (None, life):
                 v.score -= LIFE_MISFIT
         v.score += v.fields.get("label_fit", 0.0)
-        if v.kind == "place" and q.direction:
-            v.score += _direction_fit(tree, v.head, q.direction)
+        if v.kind == "place":   # where a ferry was heading or a flight left from; neither where a thing happened
+            v.score += _direction_fit(tree, v.head, q.direction) if q.direction else -_moved(tree, v.head)
         if family is not None:
             tie = _tie_of(tree, v.head)
             if tie is not None:
@@ -433,6 +433,24 @@ def _without_asked_role(v: Value, ids: list[int], words: set[int], tree: Tree, t
         return v, ids
     start, end, name = _span(tree, text, ids[lead:])
     return replace(v, text=name, start=start, end=end), ids[lead:]
+
+
+MOVED = {"from", "to", "towards", "toward"}   # a place something came from or went to ("into the river": where)
+
+
+def _moved(tree: Tree, head: int | None) -> float:
+    """DIRECTION_FIT when a place is one something came from or went to ("after flying in FROM Port
+    Salvas", "on its way TO the island"): not where the asked thing happened."""
+    at = head
+    for _ in range(3):
+        if at is None or tree.tokens[at].dep != "pobj":
+            return 0.0
+        prep = tree.tokens[at].head
+        word = tree.tokens[prep].text.lower()
+        if word != "of":
+            return DIRECTION_FIT if word in MOVED else 0.0
+        at = tree.tokens[prep].head   # "the island OF Inis Mor": what the island's preposition says
+    return 0.0
 
 
 def _direction_fit(tree: Tree, head: int | None, direction: str) -> float:

@@ -105,6 +105,9 @@ def test_answer_types(nlp, question, kind, focus):
     ("Where did the flight take off from?", "The flight from Dorley to Kessuna was diverted to Orvane.", "Dorley"),
     ("Where did the ferry sink?", "The ferry overturned off Port Alden on its crossing to the island of Skarra.",
      "Port Alden"),
+    # where a thing happened: not where it came from or went to
+    ("Where did the ferry sink?", "The ferry, sailing from Dorley to Caldby, sank near Marlow.", "Marlow"),
+    ("Where did the bus crash?", "The bus from Velmar crashed in Caldby.", "Caldby"),
 ])
 def test_a_place_question_asks_where_to_or_where_from(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
