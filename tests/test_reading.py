@@ -101,6 +101,43 @@ def test_markdown_is_read_as_plain_text_without_markup():
     assert all(md.text[s.start:s.end] == s.text for s in md.sentences)
 
 
+def test_markdown_lines_of_unclosed_marks_are_read_in_time_linear_in_their_length(tmp_path):
+    """A line of 100,000 characters of opening marks that never close ('**a **a ...', '[a [a ...',
+    a heading ending in spaces): each inline pattern scanned from every mark to the line's end,
+    15-60 s a line here (hours for a 2 MB file). Now each scan stops at the next mark."""
+    import signal
+    import time
+
+    shapes = ["**a ", "*a ", "_a ", "[a ", "[a](", "![a](", "<a ", "<http://a "]
+    lines = [unit * (100_000 // len(unit)) for unit in shapes] + ["# A heading" + " " * 100_000 + "ends"]
+    (tmp_path / "marks.md").write_text("Marks that never close\n\n" + "\n\n".join(lines) + "\n")
+
+    def too_slow(*_):
+        raise TimeoutError("reading the Markdown file took over 60 s")
+
+    before = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(60)
+    try:
+        started = time.perf_counter()
+        (article,), refused = read_articles([tmp_path / "marks.md"])
+        seconds = time.perf_counter() - started
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert refused == [] and article.sentences
+    assert seconds < 20, f"{seconds:.1f} s"
+
+
+def test_markdown_marks_still_read_as_before():
+    from index.reading import markdown_text
+
+    assert markdown_text("# Title ##")[0] == "Title" and markdown_text("# C#")[0] == "C#"
+    assert markdown_text("**bold**, *em*, _em_, __strong__ and ***both***")[0] == "bold, em, em, strong and both"
+    assert markdown_text("*a * b* and _a snake_case b_")[0] == "a * b and a snake_case b"
+    assert markdown_text("[link](http://x.com/a_(b)) ![img](a.png) [ref][1] <http://e.com/x> <b>x</b> `c`")[0] == \
+        "link)  ref http://e.com/x x c"
+
+
 def test_each_bad_input_is_refused_with_its_reason_and_the_good_files_are_read(tmp_path):
     folder = tmp_path / "incoming"
     folder.mkdir()
