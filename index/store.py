@@ -1306,6 +1306,9 @@ class StoreWriter:
         return np.stack([new[i] if i in new else found[i] for i in ids])
 
     def _upsert_document(self, article: Article) -> None:
+        # Where the file is, not the path as typed: "articles/wire.txt" names another file when the
+        # next ingest runs in another folder, and ingest tells two articles of one id apart by it.
+        path = os.path.abspath(article.path)
         self.conn.execute(
             "INSERT INTO documents (doc_id, outlet, published, title, url, byline, path, content_hash, text,"
             " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -1313,7 +1316,7 @@ class StoreWriter:
             " title=excluded.title, url=excluded.url, byline=excluded.byline, path=excluded.path,"
             " content_hash=excluded.content_hash, text=excluded.text, ingested_at=excluded.ingested_at",
             (article.doc_id, article.outlet, article.published, article.title, article.url, article.byline,
-             article.path, article.content_hash, article.text,
+             path, article.content_hash, article.text,
              datetime.now(timezone.utc).isoformat(timespec="seconds")))
 
     def _drop_sentences(self, doc_id: str) -> None:
