@@ -167,6 +167,9 @@ def read_again(article_path: str, row: dict[str, str]) -> Article | Refusal:
 def read_article(path: Path, row: dict[str, str] | None = None) -> Article:
     """One article file, cleaned and split; `row` is its sources.csv row (may be empty).
     Raises _Refused with the reason when the file cannot be used."""
+    undecoded = _undecoded_byte(path)
+    if undecoded:   # the index (SQLite) and every page hold text: the path could not be stored
+        raise _Refused(undecoded)
     if not path.stem.isprintable():   # the id is printed by `claimqa sources` and shown on the page
         raise _Refused("the file name holds control characters (a terminal escape?); rename the file")
     data = _read_bytes(path)
@@ -208,6 +211,16 @@ def read_article(path: Path, row: dict[str, str] | None = None) -> Article:
         sentences=sentences,
         encoding=encoding,
     )
+
+
+def _undecoded_byte(path: Path) -> str | None:
+    """Why a path that is not UTF-8 (a name saved in Latin-1: Python keeps its bytes as lone
+    surrogates) cannot be indexed, else None."""
+    for part, what in ((path.name, "file name"), (str(path.absolute().parent), "folder name")):
+        bad = next((c for c in part if "\udc80" <= c <= "\udcff"), None)
+        if bad is not None:
+            return f"the {what} is not UTF-8 (byte 0x{ord(bad) - 0xdc00:02x}); rename it"
+    return None
 
 
 def _shortened(line: str, most: int = 60) -> str:
