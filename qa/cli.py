@@ -24,6 +24,24 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def utf8_text(ctx: click.Context, param: click.Parameter, value):
+    """An argument as typed, or one line and exit 2 when it holds bytes that are not UTF-8 (a
+    terminal set to Latin-1: Python keeps such a byte as a lone surrogate, which SQLite, spaCy and
+    JSON refuse deep inside with "'utf-8' codec can't encode ...")."""
+    for text in (value if isinstance(value, tuple) else (value,)):
+        if text is None:
+            continue
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = ord(text[error.start])
+            what = (f"the byte 0x{bad - 0xdc00:02x}" if 0xdc80 <= bad <= 0xdcff
+                    else f"\\u{bad:04x}, half of a surrogate pair")
+            name = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+            fail(f"{name}: character {error.start + 1} is {what}, not UTF-8 text; type it in UTF-8")
+    return value
+
+
 @click.group()
 def main() -> None:
     """Ask questions of news articles on one story; see what each outlet says and where they disagree."""
@@ -107,13 +125,14 @@ def sources(index_dir: str, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("question")
+@click.argument("question", callback=utf8_text)
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="The answer object as JSON, for scripts.")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True,
               help="Retrieval: dense + BM25 fused, or one of them alone.")
-@click.option("--story", default=None, metavar="ID", help="Answer within this story (see `claimqa stories`).")
-@click.option("--collection", default=None, metavar="NAME", help="Answer within this collection.")
+@click.option("--story", default=None, metavar="ID", callback=utf8_text,
+              help="Answer within this story (see `claimqa stories`).")
+@click.option("--collection", default=None, metavar="NAME", callback=utf8_text, help="Answer within this collection.")
 def ask(question: str, index_dir: str, as_json: bool, mode: str, story: str | None, collection: str | None) -> None:
     """What every outlet of the story the question is about says, with cited sentences and the disagreements."""
     from qa.render import as_text
@@ -175,8 +194,8 @@ def _story_index(ctx: click.Context, index_dir: str | None) -> str:
 
 
 @stories.command()
-@click.argument("into")
-@click.argument("other")
+@click.argument("into", callback=utf8_text)
+@click.argument("other", callback=utf8_text)
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None, help="Index folder.")
 @click.pass_context
 def merge(ctx: click.Context, into: str, other: str, index_dir: str | None) -> None:
@@ -192,8 +211,8 @@ def merge(ctx: click.Context, into: str, other: str, index_dir: str | None) -> N
 
 
 @stories.command()
-@click.argument("story_id")
-@click.argument("doc_ids", nargs=-1, required=True)
+@click.argument("story_id", callback=utf8_text)
+@click.argument("doc_ids", nargs=-1, required=True, callback=utf8_text)
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None, help="Index folder.")
 @click.pass_context
 def split(ctx: click.Context, story_id: str, doc_ids: tuple[str, ...], index_dir: str | None) -> None:
@@ -210,7 +229,7 @@ def split(ctx: click.Context, story_id: str, doc_ids: tuple[str, ...], index_dir
 
 
 @main.command()
-@click.argument("doc_id")
+@click.argument("doc_id", callback=utf8_text)
 @index_option
 def remove(doc_id: str, index_dir: str) -> None:
     """Take one document out of the index."""

@@ -185,3 +185,20 @@ def test_an_index_missing_a_vector_file_is_told_in_one_line_and_rebuilt_on_askin
     rebuilt = claimqa("ingest", str(article), "--rebuild", index=index_copy)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert [d.doc_id for d in SentenceStore.open(index_copy).documents] == ["quill"]
+
+
+def test_an_argument_that_is_not_utf8_is_one_line_naming_it(index_copy):
+    """A question or id typed in a Latin-1 terminal ("café" as the byte 0xe9): `remove` and
+    `stories merge` ended in a traceback, `ask` in "'utf-8' codec can't encode characters ...:
+    surrogates not allowed", naming nothing."""
+    latin1 = os.fsdecode(b"caf\xe9")
+    for args, name in ((["remove", latin1], "DOC_ID"), (["ask", f"How many died at the {latin1}?"], "QUESTION"),
+                       (["ask", "How many died?", "--story", latin1], "--story"),
+                       (["stories", "merge", "s1", latin1], "OTHER"), (["stories", "split", "s1", latin1], "DOC_IDS")):
+        result = claimqa(*args, index=index_copy)
+        assert result.returncode == 2, (args, result.stderr[-2000:])
+        at = args[-1].index(latin1) + 4
+        assert result.stderr.splitlines() == [
+            f"claimqa: {name}: character {at} is the byte 0xe9, not UTF-8 text; type it in UTF-8"], args
+    assert sorted(d.doc_id for d in SentenceStore.open(index_copy).documents) == \
+        ["afp", "nyt", "the-national", "upi", "washington-post"]
