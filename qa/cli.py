@@ -42,7 +42,45 @@ def utf8_text(ctx: click.Context, param: click.Parameter, value):
     return value
 
 
-@click.group()
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())   # click 8.2 on
+
+
+class _OneLineUsage(click.ClickException):
+    """A usage error (a missing argument, an unknown option) said as every error is: one line."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"claimqa: {self.message}", err=True)
+
+
+class OneLineGroup(click.Group):
+    """click prints a usage error as four lines (usage, a hint, a blank line, the error); the
+    README promises one line on stderr for every error."""
+
+    @staticmethod
+    def _one_line(error: click.UsageError) -> _OneLineUsage:
+        where = f" (see `{error.ctx.command_path} --help`)" if error.ctx is not None else ""
+        return _OneLineUsage(f"{error.format_message().rstrip('.')}{where}")
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _NO_ARGS_IS_HELP:
+            raise   # `claimqa` alone: the help, as click shows it
+        except click.UsageError as error:
+            raise self._one_line(error) from None
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except _NO_ARGS_IS_HELP:
+            raise   # `claimqa` alone: the help, as click shows it
+        except click.UsageError as error:
+            raise self._one_line(error) from None
+
+
+@click.group(cls=OneLineGroup)
 def main() -> None:
     """Ask questions of news articles on one story; see what each outlet says and where they disagree."""
 

@@ -202,3 +202,19 @@ def test_an_argument_that_is_not_utf8_is_one_line_naming_it(index_copy):
             f"claimqa: {name}: character {at} is the byte 0xe9, not UTF-8 text; type it in UTF-8"], args
     assert sorted(d.doc_id for d in SentenceStore.open(index_copy).documents) == \
         ["afp", "nyt", "the-national", "upi", "washington-post"]
+
+
+def test_a_usage_error_is_one_line_naming_the_fix(tmp_path):
+    """The README: every error is one line on stderr. A missing argument, an unknown option or a
+    bad value printed click's four lines (usage, a hint, a blank line, then the error)."""
+    (tmp_path / "a-file").write_text("not a folder")
+    for args, said in ((["ingest"], "Missing argument 'PATHS...' (see `"),
+                       (["ingest", "x", "--batch", "0"], "Invalid value for '--batch': 0 is not in the range x>=1"),
+                       (["ask", "How many?", "--mode", "fast"], "Invalid value for '--mode': 'fast' is not one of"),
+                       (["stories", "merge", "s1"], "Missing argument 'OTHER' (see `"),
+                       (["sources", "--verbose"], "No such option '--verbose'"),
+                       (["sources", "--index", str(tmp_path / "a-file")], "is a file")):
+        result = subprocess.run([sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, (args, result.stderr)
+        assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("claimqa: "), (args, result.stderr)
+        assert said in result.stderr and "--help`)" in result.stderr, (args, result.stderr)
