@@ -1140,6 +1140,10 @@ class StoreWriter:
         if not members:
             raise KeyError(f"{story_id}: no such story in {self.index_dir} (see `claimqa stories`)")
         strangers = [d for d in doc_ids if d not in members]
+        missing = [d for d in strangers
+                   if self.conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (d,)).fetchone() is None]
+        if missing:   # not there at all, as `remove` of no such document says
+            raise KeyError(f"{missing[0]}: no such document in {self.index_dir} (see `claimqa sources`)")
         if strangers:
             raise ValueError(f"{strangers[0]}: not an article of story {story_id} (see `claimqa stories`)")
         if set(doc_ids) >= members:
