@@ -645,9 +645,17 @@ def _iso_date(value: str) -> str | None:
 
 def _articles_in(folder: Path) -> list[Path]:
     """Article files under `folder`, sorted by folder and then document id (so `nyt.txt` comes
-    before `nyt-copy.txt`); hidden files and folders are skipped."""
+    before `nyt-copy.txt`); hidden files and folders are skipped. A symbolic link to a folder is
+    followed, as one to a file is (a corpus that links in its stories' folders), each folder once:
+    a link back up the tree ends there."""
     found = []
-    for root, dirs, names in os.walk(folder):
+    walked: set[str] = set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in walked:
+            dirs[:] = []
+            continue
+        walked.add(real)
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(Path(root) / name for name in names
                      if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED)

@@ -80,6 +80,29 @@ def test_html_text_comes_from_trafilatura_with_page_chrome_dropped():
     assert all(page.text[s.start:s.end] == s.text for s in page.sentences)
 
 
+def test_a_linked_folder_is_read_as_a_linked_file_is_and_a_link_back_up_ends_there(tmp_path):
+    # A corpus that links in a story's folder: the folder was skipped without a word ("no .txt ...
+    # files in this folder" when it was the only thing there), though a linked file is read.
+    import os
+
+    story = tmp_path / "elsewhere" / "ferry"
+    story.mkdir(parents=True)
+    (story / "wire.txt").write_text(GOOD)
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    os.symlink(story, corpus / "ferry")
+    os.symlink(story, corpus / "sub" / "ferry-again")   # the same folder twice: read once
+    os.symlink("..", corpus / "sub" / "up")              # a loop
+    (tmp_path / "elsewhere" / "gazette.txt").write_text(GOOD.replace("Friday", "Saturday"))
+    os.symlink(tmp_path / "elsewhere" / "gazette.txt", corpus / "sub" / "linked.txt")
+
+    articles, refused = read_articles([corpus])
+
+    assert refused == []
+    assert sorted((a.doc_id, a.path) for a in articles) == [
+        ("linked", str(corpus / "sub" / "linked.txt")), ("wire", str(corpus / "ferry" / "wire.txt"))]
+
+
 def test_markdown_is_read_as_plain_text_without_markup():
     (md,), refused = read_articles([FIXTURES / "briefing.md"])
     assert refused == []
