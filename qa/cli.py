@@ -24,6 +24,15 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def waiting_for(index_dir: str):
+    """What a write says when another one holds the index's lock (an ingest, the app's upload):
+    without it, `remove` or `stories merge` waited in silence."""
+    def waiting(lock) -> None:
+        click.echo(f"waiting: another write to {index_dir} is under way (lock {lock}); this one starts when it ends",
+                   err=True)
+    return waiting
+
+
 def utf8_text(ctx: click.Context, param: click.Parameter, value):
     """An argument as typed, or one line and exit 2 when it holds bytes that are not UTF-8 (a
     terminal set to Latin-1: Python keeps such a byte as a lone surrogate, which SQLite, spaCy and
@@ -240,7 +249,7 @@ def merge(ctx: click.Context, into: str, other: str, index_dir: str | None) -> N
     """Move every article of story OTHER into story INTO."""
     index_dir = _story_index(ctx, index_dir)
     try:
-        index.merge_stories(into, other, index_dir)
+        index.merge_stories(into, other, index_dir, on_wait=waiting_for(index_dir))
     except KeyError as error:
         fail(error.args[0], code=1)
     except (ValueError, index.IndexNotFound, index.IndexConflict, OSError) as error:
@@ -258,7 +267,7 @@ def split(ctx: click.Context, story_id: str, doc_ids: tuple[str, ...], index_dir
     index_dir = _story_index(ctx, index_dir)
     doc_ids = tuple(dict.fromkeys(doc_ids))   # an id given twice is one article
     try:
-        new_id = index.split_story(story_id, list(doc_ids), index_dir)
+        new_id = index.split_story(story_id, list(doc_ids), index_dir, on_wait=waiting_for(index_dir))
     except KeyError as error:
         fail(error.args[0], code=1)
     except (ValueError, index.IndexNotFound, index.IndexConflict, OSError) as error:
@@ -272,7 +281,7 @@ def split(ctx: click.Context, story_id: str, doc_ids: tuple[str, ...], index_dir
 def remove(doc_id: str, index_dir: str) -> None:
     """Take one document out of the index."""
     try:
-        removed = index.remove(doc_id, index_dir)
+        removed = index.remove(doc_id, index_dir, on_wait=waiting_for(index_dir))
     except (index.IndexNotFound, index.IndexConflict, OSError) as error:
         fail(str(error))
     if not removed:

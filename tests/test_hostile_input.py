@@ -218,3 +218,25 @@ def test_a_usage_error_is_one_line_naming_the_fix(tmp_path):
         assert result.returncode == 2, (args, result.stderr)
         assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("claimqa: "), (args, result.stderr)
         assert said in result.stderr and "--help`)" in result.stderr, (args, result.stderr)
+
+
+def test_a_removal_or_a_merge_into_a_locked_index_says_it_is_waiting(index_copy):
+    """`claimqa remove` and `stories merge` while an ingest writes: they waited for its lock in
+    silence, as if hung; an ingest says it is waiting, and now so do they."""
+    with open(index_copy / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)          # as a running ingest holds it
+        processes = [subprocess.Popen([sys.executable, "-m", "qa.cli", *args, "--index", str(index_copy)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for args in (["remove", "afp"], ["stories", "merge", "s1", "s1"])]
+        for process in processes:
+            first_line: list[str] = []
+            reader = threading.Thread(target=lambda: first_line.append(process.stderr.readline()))
+            reader.start()
+            reader.join(60)
+            assert first_line and first_line[0].startswith(f"waiting: another write to {index_copy} is under way"), \
+                first_line
+            assert process.poll() is None   # still waiting
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    removal, merge = (process.communicate(timeout=120) for process in processes)
+    assert processes[0].returncode == 0 and removal[0] == "removed afp\n"
+    assert processes[1].returncode == 2 and "s1: a story cannot be merged with itself" in merge[1]
