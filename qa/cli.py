@@ -20,7 +20,8 @@ def shown(text: str) -> str:
 
 
 def fail(message: str, code: int = 2) -> None:
-    click.echo(f"claimqa: {message}", err=True)
+    # One line, whatever a library's message holds (transformers' for a model it cannot load is two).
+    click.echo(f"claimqa: {shown(' '.join(str(message).split()))}", err=True)
     sys.exit(code)
 
 

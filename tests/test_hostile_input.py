@@ -240,3 +240,15 @@ def test_a_removal_or_a_merge_into_a_locked_index_says_it_is_waiting(index_copy)
     removal, merge = (process.communicate(timeout=120) for process in processes)
     assert processes[0].returncode == 0 and removal[0] == "removed afp\n"
     assert processes[1].returncode == 2 and "s1: a story cannot be merged with itself" in merge[1]
+
+
+def test_an_embedding_model_that_cannot_be_loaded_is_one_line(tmp_path):
+    """`--model` naming no model: transformers' reason ran over two lines, the second telling the
+    user to check their internet connection."""
+    (tmp_path / "good.txt").write_text(GOOD)
+    result = claimqa("ingest", str(tmp_path / "good.txt"), "--model", "no-such-model-anywhere",
+                     index=tmp_path / "index")
+    assert result.returncode == 2, result.stderr[-2000:]
+    errors = result.stderr.splitlines()
+    at = next(i for i, line in enumerate(errors) if line.startswith("claimqa: "))
+    assert len(errors[at:]) == 1, errors   # the reason, and nothing after it
