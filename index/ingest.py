@@ -349,35 +349,39 @@ def _batches(plan: list[_Planned], batch_sentences: int, report: IngestReport
 
 # -- other writes --------------------------------------------------------------------------------
 
-def remove(doc_id: str, index_dir: str | os.PathLike | None = None) -> bool:
-    """Take one document and its sentences out of the index; False if it was not there."""
+def remove(doc_id: str, index_dir: str | os.PathLike | None = None,
+           on_wait: Callable[[Path], None] | None = None) -> bool:
+    """Take one document and its sentences out of the index; False if it was not there.
+    `on_wait(lock file)`: called when another write holds the index and this one must wait."""
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
     if not (index_dir / DB_NAME).is_file():
         raise IndexNotFound(f"no index at {index_dir}")
-    with StoreWriter(index_dir, model=None) as writer:
+    with StoreWriter(index_dir, model=None, on_wait=on_wait) as writer:
         if not writer.remove(doc_id):
             return False
         writer.commit()
     return True
 
 
-def merge_stories(into: str, other: str, index_dir: str | os.PathLike | None = None) -> None:
+def merge_stories(into: str, other: str, index_dir: str | os.PathLike | None = None,
+                  on_wait: Callable[[Path], None] | None = None) -> None:
     """Every article of story `other` joins story `into` (KeyError: no such story)."""
-    with _story_writer(index_dir) as writer:
+    with _story_writer(index_dir, on_wait) as writer:
         writer.merge_stories(into, other)
         writer.commit()
 
 
-def split_story(story_id: str, doc_ids: list[str], index_dir: str | os.PathLike | None = None) -> str:
+def split_story(story_id: str, doc_ids: list[str], index_dir: str | os.PathLike | None = None,
+                on_wait: Callable[[Path], None] | None = None) -> str:
     """These articles leave the story for a new one; returns its id (KeyError, ValueError: why not)."""
-    with _story_writer(index_dir) as writer:
+    with _story_writer(index_dir, on_wait) as writer:
         new_id = writer.split_story(story_id, list(doc_ids))
         writer.commit()
     return new_id
 
 
-def _story_writer(index_dir: str | os.PathLike | None) -> StoreWriter:
+def _story_writer(index_dir: str | os.PathLike | None, on_wait: Callable[[Path], None] | None) -> StoreWriter:
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
     if not (index_dir / DB_NAME).is_file():
         raise IndexNotFound(f"no index at {index_dir}")
-    return StoreWriter(index_dir, model=None)
+    return StoreWriter(index_dir, model=None, on_wait=on_wait)

@@ -167,6 +167,9 @@ def read_again(article_path: str, row: dict[str, str]) -> Article | Refusal:
 def read_article(path: Path, row: dict[str, str] | None = None) -> Article:
     """One article file, cleaned and split; `row` is its sources.csv row (may be empty).
     Raises _Refused with the reason when the file cannot be used."""
+    undecoded = _undecoded_byte(path)
+    if undecoded:   # the index (SQLite) and every page hold text: the path could not be stored
+        raise _Refused(undecoded)
     if not path.stem.isprintable():   # the id is printed by `claimqa sources` and shown on the page
         raise _Refused("the file name holds control characters (a terminal escape?); rename the file")
     data = _read_bytes(path)
@@ -208,6 +211,16 @@ def read_article(path: Path, row: dict[str, str] | None = None) -> Article:
         sentences=sentences,
         encoding=encoding,
     )
+
+
+def _undecoded_byte(path: Path) -> str | None:
+    """Why a path that is not UTF-8 (a name saved in Latin-1: Python keeps its bytes as lone
+    surrogates) cannot be indexed, else None."""
+    for part, what in ((path.name, "file name"), (str(path.absolute().parent), "folder name")):
+        bad = next((c for c in part if "\udc80" <= c <= "\udcff"), None)
+        if bad is not None:
+            return f"the {what} is not UTF-8 (byte 0x{ord(bad) - 0xdc00:02x}); rename it"
+    return None
 
 
 def _shortened(line: str, most: int = 60) -> str:
@@ -463,23 +476,26 @@ def _strip_site_name(title: str, site: str | None) -> str:
 # -- Markdown ----------------------------------------------------------------------------------
 
 _MD_FENCE = re.compile(r"^\s*(```|~~~)")
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _MD_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _MD_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 _MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _MD_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+")
+# Each pattern's scan from an opening mark stops at the next opening mark of its kind ('[', '**',
+# '<'): a line of a million unclosed marks is read in one pass, where a scan to the line's end
+# from every mark took hours (quadratic in the line's length).
 _MD_INLINE = [
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),                       # images: the picture is not the story
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),                   # [text](url)
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),                  # [text][ref]
-    (re.compile(r"<(https?://[^>]+)>"), r"\1"),                      # <http://autolink>
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),                          # inline HTML tags
-    (re.compile(r"`([^`]+)`"), r"\1"),                               # `code`
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),           # **strong**
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # *emphasis*
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),       # _emphasis_
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),             # backslash escapes
+    (re.compile(r"!\[[^\[\]]*\]\([^)\]]*\)"), ""),                    # images: the picture is not the story
+    (re.compile(r"\[([^\[\]]+)\]\([^)\]]*\)"), r"\1"),                # [text](url)
+    (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),               # [text][ref]
+    (re.compile(r"<(https?://[^<>]+)>"), r"\1"),                      # <http://autolink>
+    (re.compile(r"</?[A-Za-z][^<>]*>"), ""),                          # inline HTML tags
+    (re.compile(r"`([^`]+)`"), r"\1"),                                # `code`
+    (re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1"), r"\2"),  # **strong**
+    (re.compile(r"(?<![\w*])\*(?=\S)((?:[^*]|(?<=\s)\*(?=\s))+?)(?<=\S)\*(?!\*)"), r"\1"),  # *emphasis* ('*a * b*')
+    (re.compile(r"(?<!\w)_(?=\S)((?:[^_]|(?<=\w)_(?=\w))+?)(?<=\S)_(?!\w)"), r"\1"),  # _emphasis_ (snake_case inside)
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),              # backslash escapes
 ]
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 
@@ -521,7 +537,7 @@ def markdown_text(source: str) -> tuple[str, dict[str, str]]:
         heading = _MD_HEADING.match(raw)
         if heading:
             close()
-            paragraphs.append(_md_inline(heading.group(1)))
+            paragraphs.append(_md_inline(_heading_text(heading.group(1))))
             if len(paragraphs) == 1:
                 head.setdefault("title", paragraphs[0])
             continue
@@ -532,6 +548,13 @@ def markdown_text(source: str) -> tuple[str, dict[str, str]]:
         current.append(_md_inline(line.strip()))
     close()
     return "\n\n".join(p for p in paragraphs if p.strip()), head
+
+
+def _heading_text(text: str) -> str:
+    """A heading's text without its closing hashes ('Title ##' -> 'Title'; 'C#' keeps its own)."""
+    text = text.rstrip()
+    body = text.rstrip("#")
+    return body if body != text and body[-1:].isspace() else text
 
 
 def _md_inline(line: str) -> str:
@@ -622,9 +645,17 @@ def _iso_date(value: str) -> str | None:
 
 def _articles_in(folder: Path) -> list[Path]:
     """Article files under `folder`, sorted by folder and then document id (so `nyt.txt` comes
-    before `nyt-copy.txt`); hidden files and folders are skipped."""
+    before `nyt-copy.txt`); hidden files and folders are skipped. A symbolic link to a folder is
+    followed, as one to a file is (a corpus that links in its stories' folders), each folder once:
+    a link back up the tree ends there."""
     found = []
-    for root, dirs, names in os.walk(folder):
+    walked: set[str] = set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in walked:
+            dirs[:] = []
+            continue
+        walked.add(real)
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(Path(root) / name for name in names
                      if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED)

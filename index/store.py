@@ -1140,6 +1140,10 @@ class StoreWriter:
         if not members:
             raise KeyError(f"{story_id}: no such story in {self.index_dir} (see `claimqa stories`)")
         strangers = [d for d in doc_ids if d not in members]
+        missing = [d for d in strangers
+                   if self.conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (d,)).fetchone() is None]
+        if missing:   # not there at all, as `remove` of no such document says
+            raise KeyError(f"{missing[0]}: no such document in {self.index_dir} (see `claimqa sources`)")
         if strangers:
             raise ValueError(f"{strangers[0]}: not an article of story {story_id} (see `claimqa stories`)")
         if set(doc_ids) >= members:
@@ -1306,6 +1310,9 @@ class StoreWriter:
         return np.stack([new[i] if i in new else found[i] for i in ids])
 
     def _upsert_document(self, article: Article) -> None:
+        # Where the file is, not the path as typed: "articles/wire.txt" names another file when the
+        # next ingest runs in another folder, and ingest tells two articles of one id apart by it.
+        path = os.path.abspath(article.path)
         self.conn.execute(
             "INSERT INTO documents (doc_id, outlet, published, title, url, byline, path, content_hash, text,"
             " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -1313,7 +1320,7 @@ class StoreWriter:
             " title=excluded.title, url=excluded.url, byline=excluded.byline, path=excluded.path,"
             " content_hash=excluded.content_hash, text=excluded.text, ingested_at=excluded.ingested_at",
             (article.doc_id, article.outlet, article.published, article.title, article.url, article.byline,
-             article.path, article.content_hash, article.text,
+             path, article.content_hash, article.text,
              datetime.now(timezone.utc).isoformat(timespec="seconds")))
 
     def _drop_sentences(self, doc_id: str) -> None:

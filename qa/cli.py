@@ -20,11 +20,77 @@ def shown(text: str) -> str:
 
 
 def fail(message: str, code: int = 2) -> None:
-    click.echo(f"claimqa: {message}", err=True)
+    # One line, whatever a library's message holds (transformers' for a model it cannot load is two).
+    click.echo(f"claimqa: {shown(' '.join(str(message).split()))}", err=True)
     sys.exit(code)
 
 
-@click.group()
+def waiting_for(index_dir: str):
+    """What a write says when another one holds the index's lock (an ingest, the app's upload):
+    without it, `remove` or `stories merge` waited in silence."""
+    def waiting(lock) -> None:
+        click.echo(f"waiting: another write to {index_dir} is under way (lock {lock}); this one starts when it ends",
+                   err=True)
+    return waiting
+
+
+def utf8_text(ctx: click.Context, param: click.Parameter, value):
+    """An argument as typed, or one line and exit 2 when it holds bytes that are not UTF-8 (a
+    terminal set to Latin-1: Python keeps such a byte as a lone surrogate, which SQLite, spaCy and
+    JSON refuse deep inside with "'utf-8' codec can't encode ...")."""
+    for text in (value if isinstance(value, tuple) else (value,)):
+        if text is None:
+            continue
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = ord(text[error.start])
+            what = (f"the byte 0x{bad - 0xdc00:02x}" if 0xdc80 <= bad <= 0xdcff
+                    else f"\\u{bad:04x}, half of a surrogate pair")
+            name = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+            fail(f"{name}: character {error.start + 1} is {what}, not UTF-8 text; type it in UTF-8")
+    return value
+
+
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())   # click 8.2 on
+
+
+class _OneLineUsage(click.ClickException):
+    """A usage error (a missing argument, an unknown option) said as every error is: one line."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"claimqa: {self.message}", err=True)
+
+
+class OneLineGroup(click.Group):
+    """click prints a usage error as four lines (usage, a hint, a blank line, the error); the
+    README promises one line on stderr for every error."""
+
+    @staticmethod
+    def _one_line(error: click.UsageError) -> _OneLineUsage:
+        where = f" (see `{error.ctx.command_path} --help`)" if error.ctx is not None else ""
+        return _OneLineUsage(f"{error.format_message().rstrip('.')}{where}")
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _NO_ARGS_IS_HELP:
+            raise   # `claimqa` alone: the help, as click shows it
+        except click.UsageError as error:
+            raise self._one_line(error) from None
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except _NO_ARGS_IS_HELP:
+            raise   # `claimqa` alone: the help, as click shows it
+        except click.UsageError as error:
+            raise self._one_line(error) from None
+
+
+@click.group(cls=OneLineGroup)
 def main() -> None:
     """Ask questions of news articles on one story; see what each outlet says and where they disagree."""
 
@@ -107,13 +173,14 @@ def sources(index_dir: str, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("question")
+@click.argument("question", callback=utf8_text)
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="The answer object as JSON, for scripts.")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True,
               help="Retrieval: dense + BM25 fused, or one of them alone.")
-@click.option("--story", default=None, metavar="ID", help="Answer within this story (see `claimqa stories`).")
-@click.option("--collection", default=None, metavar="NAME", help="Answer within this collection.")
+@click.option("--story", default=None, metavar="ID", callback=utf8_text,
+              help="Answer within this story (see `claimqa stories`).")
+@click.option("--collection", default=None, metavar="NAME", callback=utf8_text, help="Answer within this collection.")
 def ask(question: str, index_dir: str, as_json: bool, mode: str, story: str | None, collection: str | None) -> None:
     """What every outlet of the story the question is about says, with cited sentences and the disagreements."""
     from qa.render import as_text
@@ -175,15 +242,15 @@ def _story_index(ctx: click.Context, index_dir: str | None) -> str:
 
 
 @stories.command()
-@click.argument("into")
-@click.argument("other")
+@click.argument("into", callback=utf8_text)
+@click.argument("other", callback=utf8_text)
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None, help="Index folder.")
 @click.pass_context
 def merge(ctx: click.Context, into: str, other: str, index_dir: str | None) -> None:
     """Move every article of story OTHER into story INTO."""
     index_dir = _story_index(ctx, index_dir)
     try:
-        index.merge_stories(into, other, index_dir)
+        index.merge_stories(into, other, index_dir, on_wait=waiting_for(index_dir))
     except KeyError as error:
         fail(error.args[0], code=1)
     except (ValueError, index.IndexNotFound, index.IndexConflict, OSError) as error:
@@ -192,8 +259,8 @@ def merge(ctx: click.Context, into: str, other: str, index_dir: str | None) -> N
 
 
 @stories.command()
-@click.argument("story_id")
-@click.argument("doc_ids", nargs=-1, required=True)
+@click.argument("story_id", callback=utf8_text)
+@click.argument("doc_ids", nargs=-1, required=True, callback=utf8_text)
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None, help="Index folder.")
 @click.pass_context
 def split(ctx: click.Context, story_id: str, doc_ids: tuple[str, ...], index_dir: str | None) -> None:
@@ -201,7 +268,7 @@ def split(ctx: click.Context, story_id: str, doc_ids: tuple[str, ...], index_dir
     index_dir = _story_index(ctx, index_dir)
     doc_ids = tuple(dict.fromkeys(doc_ids))   # an id given twice is one article
     try:
-        new_id = index.split_story(story_id, list(doc_ids), index_dir)
+        new_id = index.split_story(story_id, list(doc_ids), index_dir, on_wait=waiting_for(index_dir))
     except KeyError as error:
         fail(error.args[0], code=1)
     except (ValueError, index.IndexNotFound, index.IndexConflict, OSError) as error:
@@ -210,12 +277,12 @@ def split(ctx: click.Context, story_id: str, doc_ids: tuple[str, ...], index_dir
 
 
 @main.command()
-@click.argument("doc_id")
+@click.argument("doc_id", callback=utf8_text)
 @index_option
 def remove(doc_id: str, index_dir: str) -> None:
     """Take one document out of the index."""
     try:
-        removed = index.remove(doc_id, index_dir)
+        removed = index.remove(doc_id, index_dir, on_wait=waiting_for(index_dir))
     except (index.IndexNotFound, index.IndexConflict, OSError) as error:
         fail(str(error))
     if not removed:

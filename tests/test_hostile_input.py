@@ -185,3 +185,70 @@ def test_an_index_missing_a_vector_file_is_told_in_one_line_and_rebuilt_on_askin
     rebuilt = claimqa("ingest", str(article), "--rebuild", index=index_copy)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert [d.doc_id for d in SentenceStore.open(index_copy).documents] == ["quill"]
+
+
+def test_an_argument_that_is_not_utf8_is_one_line_naming_it(index_copy):
+    """A question or id typed in a Latin-1 terminal ("café" as the byte 0xe9): `remove` and
+    `stories merge` ended in a traceback, `ask` in "'utf-8' codec can't encode characters ...:
+    surrogates not allowed", naming nothing."""
+    latin1 = os.fsdecode(b"caf\xe9")
+    for args, name in ((["remove", latin1], "DOC_ID"), (["ask", f"How many died at the {latin1}?"], "QUESTION"),
+                       (["ask", "How many died?", "--story", latin1], "--story"),
+                       (["stories", "merge", "s1", latin1], "OTHER"), (["stories", "split", "s1", latin1], "DOC_IDS")):
+        result = claimqa(*args, index=index_copy)
+        assert result.returncode == 2, (args, result.stderr[-2000:])
+        at = args[-1].index(latin1) + 4
+        assert result.stderr.splitlines() == [
+            f"claimqa: {name}: character {at} is the byte 0xe9, not UTF-8 text; type it in UTF-8"], args
+    assert sorted(d.doc_id for d in SentenceStore.open(index_copy).documents) == \
+        ["afp", "nyt", "the-national", "upi", "washington-post"]
+
+
+def test_a_usage_error_is_one_line_naming_the_fix(tmp_path):
+    """The README: every error is one line on stderr. A missing argument, an unknown option or a
+    bad value printed click's four lines (usage, a hint, a blank line, then the error)."""
+    (tmp_path / "a-file").write_text("not a folder")
+    for args, said in ((["ingest"], "Missing argument 'PATHS...' (see `"),
+                       (["ingest", "x", "--batch", "0"], "Invalid value for '--batch': 0 is not in the range x>=1"),
+                       (["ask", "How many?", "--mode", "fast"], "Invalid value for '--mode': 'fast' is not one of"),
+                       (["stories", "merge", "s1"], "Missing argument 'OTHER' (see `"),
+                       (["sources", "--verbose"], "No such option '--verbose'"),
+                       (["sources", "--index", str(tmp_path / "a-file")], "is a file")):
+        result = subprocess.run([sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, (args, result.stderr)
+        assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("claimqa: "), (args, result.stderr)
+        assert said in result.stderr and "--help`)" in result.stderr, (args, result.stderr)
+
+
+def test_a_removal_or_a_merge_into_a_locked_index_says_it_is_waiting(index_copy):
+    """`claimqa remove` and `stories merge` while an ingest writes: they waited for its lock in
+    silence, as if hung; an ingest says it is waiting, and now so do they."""
+    with open(index_copy / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)          # as a running ingest holds it
+        processes = [subprocess.Popen([sys.executable, "-m", "qa.cli", *args, "--index", str(index_copy)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for args in (["remove", "afp"], ["stories", "merge", "s1", "s1"])]
+        for process in processes:
+            first_line: list[str] = []
+            reader = threading.Thread(target=lambda: first_line.append(process.stderr.readline()))
+            reader.start()
+            reader.join(60)
+            assert first_line and first_line[0].startswith(f"waiting: another write to {index_copy} is under way"), \
+                first_line
+            assert process.poll() is None   # still waiting
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    removal, merge = (process.communicate(timeout=120) for process in processes)
+    assert processes[0].returncode == 0 and removal[0] == "removed afp\n"
+    assert processes[1].returncode == 2 and "s1: a story cannot be merged with itself" in merge[1]
+
+
+def test_an_embedding_model_that_cannot_be_loaded_is_one_line(tmp_path):
+    """`--model` naming no model: transformers' reason ran over two lines, the second telling the
+    user to check their internet connection."""
+    (tmp_path / "good.txt").write_text(GOOD)
+    result = claimqa("ingest", str(tmp_path / "good.txt"), "--model", "no-such-model-anywhere",
+                     index=tmp_path / "index")
+    assert result.returncode == 2, result.stderr[-2000:]
+    errors = result.stderr.splitlines()
+    at = next(i for i, line in enumerate(errors) if line.startswith("claimqa: "))
+    assert len(errors[at:]) == 1, errors   # the reason, and nothing after it

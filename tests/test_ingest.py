@@ -118,6 +118,63 @@ def test_an_article_of_another_folder_under_an_indexed_id_is_refused_not_put_in_
     assert ingest([moved], index).updated == ["wire"]
 
 
+def test_a_folder_named_from_another_working_folder_is_told_apart_by_where_it_is(tmp_path, monkeypatch):
+    # `claimqa ingest articles` run in two projects, each with its own articles/wire.txt: the index
+    # kept the path as typed ("articles/wire.txt"), which in the second project names the second
+    # file, so the other story's article silently replaced the first.
+    first, second = tmp_path / "ferry-project", tmp_path / "vote-project"
+    (first / "articles").mkdir(parents=True), (second / "articles").mkdir(parents=True)
+    (first / "articles" / "wire.txt").write_text(
+        "A ferry ran aground off Port Elna on Sunday. All 80 passengers were taken off safely.\n")
+    (second / "articles" / "wire.txt").write_text(
+        "Dunholm's council voted 7-2 on Monday to close the old library. The vote ends a year of debate.\n")
+    index = tmp_path / "index"
+    monkeypatch.chdir(first)
+    ingest(["articles"], index)
+    before = SentenceStore.open(index).text("wire")
+
+    monkeypatch.chdir(second)
+    report = ingest(["articles"], index)
+    assert report.updated == [] and [r.path for r in report.refused] == ["articles/wire.txt"]
+    assert str(first / "articles" / "wire.txt") in report.refused[0].reason
+    assert SentenceStore.open(index).text("wire") == before
+
+    # The first project's file, changed and named from its own folder, is still its update.
+    monkeypatch.chdir(first)
+    (first / "articles" / "wire.txt").write_text(
+        "A ferry ran aground off Port Elna on Sunday. All 81 passengers were taken off safely.\n")
+    assert ingest(["articles"], index).updated == ["wire"]
+
+
+def test_a_path_that_is_not_utf8_is_refused_and_the_rest_of_the_batch_lands(tmp_path, monkeypatch):
+    # A folder or file named in Latin-1 ("café" as the byte 0xe9): Python holds the byte as a lone
+    # surrogate, which SQLite cannot store, so the whole write failed after embedding with
+    # "'utf-8' codec can't encode character '\\udce9'", naming no file, and nothing was indexed.
+    import os
+
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    folder.mkdir()
+    (folder / "ferry.txt").write_text("A ferry ran aground off Port Elna on Sunday. All 80 passengers were taken off.\n")
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "vote.txt").write_text("Dunholm's council voted 7-2 on Monday to close the old library.\n")
+    (tmp_path / "good" / os.fsdecode(b"r\xe9sum\xe9.txt")).write_text("The library will close in June, officials said.\n")
+    index = tmp_path / "index"
+
+    result = claimqa("ingest", str(folder), str(tmp_path / "good"), index=index)
+
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert result.stdout.startswith("1 added, 0 updated, 0 unchanged, 2 refused")
+    refused = [line for line in result.stderr.splitlines() if line.startswith("refused: ")]
+    assert any("ferry.txt: the folder name is not UTF-8 (byte 0xe9); rename it" in line for line in refused), refused
+    assert any("sum\\udce9.txt: the file name is not UTF-8 (byte 0xe9); rename it" in line for line in refused), refused
+    assert [d.doc_id for d in SentenceStore.open(index).documents] == ["vote"]
+
+    # Run from inside such a folder, a path typed relative to it is refused the same way.
+    monkeypatch.chdir(folder)
+    report = ingest(["ferry.txt"], index)
+    assert [r.reason for r in report.refused] == ["the folder name is not UTF-8 (byte 0xe9); rename it"]
+
+
 def test_writes_after_a_rebuild_or_an_emptied_index_keep_the_vectors_they_list(tmp_path):
     # A rebuild retires the old shard files by name, to be deleted by the next write: a new
     # shard given one of those names was deleted with them, and the index could not be read.

@@ -80,6 +80,29 @@ def test_html_text_comes_from_trafilatura_with_page_chrome_dropped():
     assert all(page.text[s.start:s.end] == s.text for s in page.sentences)
 
 
+def test_a_linked_folder_is_read_as_a_linked_file_is_and_a_link_back_up_ends_there(tmp_path):
+    # A corpus that links in a story's folder: the folder was skipped without a word ("no .txt ...
+    # files in this folder" when it was the only thing there), though a linked file is read.
+    import os
+
+    story = tmp_path / "elsewhere" / "ferry"
+    story.mkdir(parents=True)
+    (story / "wire.txt").write_text(GOOD)
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    os.symlink(story, corpus / "ferry")
+    os.symlink(story, corpus / "sub" / "ferry-again")   # the same folder twice: read once
+    os.symlink("..", corpus / "sub" / "up")              # a loop
+    (tmp_path / "elsewhere" / "gazette.txt").write_text(GOOD.replace("Friday", "Saturday"))
+    os.symlink(tmp_path / "elsewhere" / "gazette.txt", corpus / "sub" / "linked.txt")
+
+    articles, refused = read_articles([corpus])
+
+    assert refused == []
+    assert sorted((a.doc_id, a.path) for a in articles) == [
+        ("linked", str(corpus / "sub" / "linked.txt")), ("wire", str(corpus / "ferry" / "wire.txt"))]
+
+
 def test_markdown_is_read_as_plain_text_without_markup():
     (md,), refused = read_articles([FIXTURES / "briefing.md"])
     assert refused == []
@@ -99,6 +122,43 @@ def test_markdown_is_read_as_plain_text_without_markup():
         "the funeral would be held on Saturday.",
     ]
     assert all(md.text[s.start:s.end] == s.text for s in md.sentences)
+
+
+def test_markdown_lines_of_unclosed_marks_are_read_in_time_linear_in_their_length(tmp_path):
+    """A line of 100,000 characters of opening marks that never close ('**a **a ...', '[a [a ...',
+    a heading ending in spaces): each inline pattern scanned from every mark to the line's end,
+    15-60 s a line here (hours for a 2 MB file). Now each scan stops at the next mark."""
+    import signal
+    import time
+
+    shapes = ["**a ", "*a ", "_a ", "[a ", "[a](", "![a](", "<a ", "<http://a "]
+    lines = [unit * (100_000 // len(unit)) for unit in shapes] + ["# A heading" + " " * 100_000 + "ends"]
+    (tmp_path / "marks.md").write_text("Marks that never close\n\n" + "\n\n".join(lines) + "\n")
+
+    def too_slow(*_):
+        raise TimeoutError("reading the Markdown file took over 60 s")
+
+    before = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(60)
+    try:
+        started = time.perf_counter()
+        (article,), refused = read_articles([tmp_path / "marks.md"])
+        seconds = time.perf_counter() - started
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert refused == [] and article.sentences
+    assert seconds < 20, f"{seconds:.1f} s"
+
+
+def test_markdown_marks_still_read_as_before():
+    from index.reading import markdown_text
+
+    assert markdown_text("# Title ##")[0] == "Title" and markdown_text("# C#")[0] == "C#"
+    assert markdown_text("**bold**, *em*, _em_, __strong__ and ***both***")[0] == "bold, em, em, strong and both"
+    assert markdown_text("*a * b* and _a snake_case b_")[0] == "a * b and a snake_case b"
+    assert markdown_text("[link](http://x.com/a_(b)) ![img](a.png) [ref][1] <http://e.com/x> <b>x</b> `c`")[0] == \
+        "link)  ref http://e.com/x x c"
 
 
 def test_each_bad_input_is_refused_with_its_reason_and_the_good_files_are_read(tmp_path):

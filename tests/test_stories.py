@@ -250,9 +250,11 @@ def test_merge_and_split_by_hand(archive_copy):
 
     for args, message in ((["merge", fire, "s99"], "s99: no such story"),
                           (["split", fire, "nyt"], "nyt: not an article of story"),
-                          (["split", new_id, "valley-news"], "would leave the story empty")):
+                          (["split", new_id, "valley-news"], "would leave the story empty"),
+                          (["split", fire, "harbour-daily", "no-such-id"], "no-such-id: no such document in")):
         result = runner.invoke(main, ["stories", *args, "--index", str(archive_copy)])
-        assert result.exit_code == (1 if args[0] == "merge" else 2) and message in result.output, result.output
+        not_there = "no such" in message   # the README: 1 when something named is not there, 2 for a bad argument
+        assert result.exit_code == (1 if not_there else 2) and message in result.output, result.output
 
 
 def test_a_named_story_out_of_the_hits_is_still_judged(answerer):
