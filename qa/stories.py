@@ -422,7 +422,8 @@ class StoryAnswerer:
             found = self.store.story(wanted)
         except KeyError:
             what = "story" if story is not None else "collection"
-            raise NoSuchStory(f"{wanted}: no such {what} in {self.store.index_dir} (see `claimqa stories`)") from None
+            shown = wanted if wanted.strip() else repr(wanted)   # "'': no such story", not ": no such story"
+            raise NoSuchStory(f"{shown}: no such {what} in {self.store.index_dir} (see `claimqa stories`)") from None
         if collection is not None and not found.collection:
             raise ValueError(f"{wanted}: a story the index grouped, not a collection; use --story {wanted}")
         return wanted

@@ -177,6 +177,8 @@ def test_unknown_story_or_collection_is_one_line_naming_it(archive):
         f"claimqa: s99: no such story in {archive} (see `claimqa stories`)"]
     result = runner.invoke(main, ["ask", KILLED, "--index", str(archive), "--collection", "nope"])
     assert result.exit_code == 1 and "nope: no such collection" in result.output
+    result = runner.invoke(main, ["ask", KILLED, "--index", str(archive), "--story", ""])   # an empty id, shown as one
+    assert result.exit_code == 1 and result.output.startswith("claimqa: '': no such story in ")
 
 
 def test_one_story_answers_exactly_as_the_index_answered_before(bundled_index):
