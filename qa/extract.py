@@ -68,6 +68,7 @@ SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the questi
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 LIFE_MISFIT = 0.5    # a birth or death date ("Ada Fenwick (1590 - 1621)", "born in 1590") for a question about
                      # another event of that life ("when did she become duchess")
+INSTANCE_FIT = 0.3   # a phrase its sentence calls one of the asked kind ("Bacillus cereus, a bacterium") for "which bacterium"
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 FAMILY_FIT = 0.3   # a name its sentence gives the family tie the question asks for ("wife of PEDRO ALVAREZ" for
                    # "who was her husband"); one given another tie ("daughter of TOMAS BRILL") loses as much
@@ -1472,10 +1473,15 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
     focus = stem(q.focus) if q.focus else None
     asked = {stem(w) for w in q.content} | {stem(w) for w in q.words}
     for i, t in enumerate(tokens):
-        if t.pos == "NOUN" and t.dep not in {"compound"} and i not in used:
+        # a noun phrase, or a run of proper nouns no entity covers ("Bacillus cereus")
+        if t.pos in {"NOUN", "PROPN"} and t.dep not in {"compound"} and i not in used:
             ids = _noun_phrase(tree, i)
             start, end, text = _span(tree, s.text, ids)
-            out.append(Value("thing", text, start, end))
+            v = Value("thing", text, start, end)
+            if focus and any(tokens[k].dep == "appos" and stem(tokens[k].lemma.lower()) == focus
+                             for k in tree.children[i]):
+                v.fields = {"label_fit": INSTANCE_FIT}   # "Bacillus cereus, a BACTERIUM whose spores ...": one of them
+            out.append(v)
         if t.pos == "NOUN" and t.dep == "compound" and i not in used and tokens[t.head].pos in {"NOUN", "PROPN"}:
             out.append(Value("thing", t.text, t.start, t.start + len(t.text)))
         if focus and t.pos in {"NOUN", "PROPN"} and stem(t.lemma.lower()) == focus:

@@ -859,6 +859,15 @@ def test_a_noun_that_modifies_another_is_a_candidate_of_its_own(nlp):
     assert "football" in [v.text for v in found]
 
 
+def test_a_phrase_its_sentence_calls_one_of_the_asked_kind_answers_which_x(nlp):
+    """A run of proper nouns no entity covers is a candidate, and one set beside the asked noun
+    ("X, a bacterium") is an instance of it: before a phrase merely near the question's words."""
+    assert best(nlp, "Which bacterium was identified as the cause of the illness?",
+                "Laboratory tests identified Bacillus cereus, a bacterium whose spores survive cooking.") == "Bacillus cereus"
+    assert best(nlp, "Which grape is the wine made from?",
+                "Cellar staff harvested Garnacha Tintorera, a grape grown on the lower slopes.") == "Garnacha Tintorera"
+
+
 @pytest.mark.parametrize("question, sentence, kinds, not_kinds", [
     ("What sport is Mara Holt associated with?", "Mara Holt is a Scottish cricketer who bowls for Leith.",
      {"cricket"}, set()),
