@@ -1297,6 +1297,8 @@ def _roles(q: Question, s: Sentence, tree: Tree) -> list[Value]:
         else:
             runs.append([k])
     persons = [r for r in runs if any(tokens[k].ent == "PERSON" for k in r)]
+    if not persons and q.owners:   # "Gideon Tarrow's role at Brightplate Catering": Tarrow's titles, not the firm's
+        runs = [r for r in runs if any(fold_name(tokens[k].text) in q.owners for k in r)]   # ("the caterer Brightplate")
     spans: list[list[int]] = [ids for r in (persons or runs) for ids in _titles_of(tree, r, named=True)]
     for ids in (p for p in people if p and not set(p) & set(name_ids)):
         spans += _titles_of(tree, ids, named=False)

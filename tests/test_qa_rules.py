@@ -1349,6 +1349,8 @@ def test_a_report_published_within_two_days_of_the_asked_day_counts_as_naming_it
      "chief financial officer"),   # the name set beside the title
     ("What is Ana Ruiz's job title at Tellmark?",
      "Tellmark, led by managing director Ana Ruiz, said it had won the contract.", "managing director"),
+    # ... and the employer's own title is not the person's
+    ("What is Ana Ruiz's role at Tellmark Foods?", "The meals were cooked by the contract caterer Tellmark Foods.", None),
     # a person named twice, the second time without the middle name the question leaves out
     ("What is the profession of Ana Ruiz?", "Ana Maria Ruiz Ana Maria Ruiz (1901 - 1970) was a Spanish architect.",
      "Spanish architect"),
