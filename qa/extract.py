@@ -20,7 +20,7 @@ from index import Analysis
 from . import lexicon as lx
 from .question import PLACE_LABELS, Question
 from .retrieval import stem
-from .values import Value, date_values, fold_name, score_values, typed_values, word_alike
+from .values import Value, date_values, fold_name, number, score_values, typed_values, word_alike
 
 # How well a spaCy entity label fits a kind of name (the small model often mislabels names:
 # a group as PERSON, a person as PRODUCT): the expected label fits best, other names less.
@@ -715,7 +715,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             found = typed.get("percent", []) + found   # "by how much did the shares fall": "8%"; "what pay
                                                        # rise": "9%", or "$2,000" where a sum is given
         if kind == "age" and not found:
-            found = _bare_ages(s, tree) or [
+            found = _bare_ages(s, tree, q) or [
                 Value("age", v.text, v.start, v.end, v.low / 365.25, v.high / 365.25)   # "a median age of 42.7 years"
                 for v in typed.get("duration", []) if q.focus == "age" and re.search(r"(?i)\byears?\b", v.text)
                 and AGE_BEFORE.search(s.text, 0, v.start)]   # not "for two years": a span of a life is no age
@@ -954,14 +954,31 @@ AT_AGE_ASKED = re.compile(r"(?i)\b(?:at|by) (?:what|which|the) age\b|\bhow old w
 AGE_BEFORE = re.compile(r"(?i)\bage[sd]?\b[^.,;:]{0,20}$")   # "a median AGE of 42.7 years", "AGED about 30 years"
 
 
-def _bare_ages(s: Sentence, tree: Tree) -> list[Value]:
-    """'Kowalczyk, 44, said': a number set off by commas right after a person's name."""
+def _bare_ages(s: Sentence, tree: Tree, q: Question | None = None) -> list[Value]:
+    """'Kowalczyk, 44, said': a number set off by commas right after a person's name; with the
+    question, 'the youngest child admitted was FIVE', 'Ruiz was 52': a number a person is said to
+    be (the subject a person's name, or a noun the question asks about)."""
     out = []
     for m in re.finditer(r",\s*(\d{1,3})\s*,", s.text):
         before = s.text[:m.start()]
         if any(e.label == "PERSON" and e.end == len(before.rstrip()) for e in s.analysis.entities):
             n = float(m.group(1))
             out.append(Value("age", m.group(1), m.start(1), m.end(1), n, n))
+    if q is None:
+        return out
+    asked = {stem(w) for w in q.content}
+    for i, t in enumerate(tree.tokens):
+        if t.dep not in {"attr", "acomp"} or t.pos != "NUM" or tree.tokens[t.head].lemma != "be":
+            continue
+        n = number(t.text)
+        if n is None or n != int(n) or not 0 < n <= 120 or any(o.start == t.start for o in out) or \
+                any(tree.tokens[k].dep == "prep" for k in tree.children[i]):   # "is ONE of the deepest mines"
+            continue
+        be = t.head
+        subjects = [k for k in tree.children[be] if tree.tokens[k].dep in {"nsubj", "nsubjpass"}] or \
+            [k for k in tree.children[tree.tokens[be].head] if tree.tokens[k].dep in {"nsubj", "nsubjpass"}]
+        if any(tree.tokens[k].ent == "PERSON" or stem(tree.tokens[k].lemma.lower()) in asked for k in subjects):
+            out.append(Value("age", t.text, t.start, t.start + len(t.text), n, n))
     return out
 
 

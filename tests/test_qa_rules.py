@@ -942,6 +942,15 @@ def test_an_asked_age_may_be_a_span_of_years(nlp):
                 "The winger spent two years at the academy before his debut.") is None
 
 
+def test_an_age_a_person_is_said_to_be(nlp):
+    assert best(nlp, "How old was the youngest child admitted to hospital?",
+                "The youngest child admitted to the infirmary was five, the paper understands.") == "five"
+    assert best(nlp, "How old is the driver?", "The driver was 52 and had worked for the firm since 2003.") == "52"
+    # not a figure of something else, nor "one of" many
+    assert best(nlp, "How old was the driver?", "The total was 286.") is None
+    assert best(nlp, "How old is the mine?", "Hessick Deep is one of the deepest working mines in the country.") is None
+
+
 def test_an_age_at_an_event_answers_at_what_age_not_how_old(nlp):
     sentence = "The 18-year-old winger joined the academy at the age of eight and made his debut last year."
     assert best(nlp, "At what age did the winger join the academy?", sentence) == "eight"
