@@ -309,6 +309,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score -= OWNER_MISFIT   # "Arvandel's chief executive" for "Quellbrook's top executive"
         if dist_focus is not None and min(dist_focus[i] for i in ids) <= 1:
             v.score += FOCUS_FIT   # "Norhalm Bank" for "which bank", "spokesman Dario Kowalczyk" for "which spokesman"
+            if not q.focus:   # the doer its verb names ("the ship's OWNER, Brask Holdings" for "who owns it"):
+                v.score -= min(0.0, v.fields.get("label_fit", 0.0))   # whatever the name's label
         if elsewhere:   # not weighed against another source's value (`qa.disagreement.comparable`)
             v.fields = {**v.fields, "elsewhere": True}
             if v.kind in FIGURE_KINDS:
@@ -589,8 +591,9 @@ def _spells_asked(tree: Tree, verb: int, q: Question) -> bool:
 
 def _grown_from(word: str, base: str) -> bool:
     """Whether a stem is another grown longer ("leader" from "lead", "director" from "direct"), or
-    is it; a base of three letters or fewer grows into too much to say."""
-    return len(base) > 3 and word.startswith(base)
+    is it; a base of three letters or fewer grows into too much to say, but for its doer ("owner"
+    from "own", "user" from "use")."""
+    return len(base) > 3 and word.startswith(base) or word in {base + "er", base + "r", base + "or"}
 
 
 def _owned_by_another(tree: Tree, head: int | None, q: Question) -> bool:

@@ -755,6 +755,9 @@ def test_a_question_with_a_verb_takes_the_agent_of_that_verb_only(nlp, question,
     ("Who founded the company?", "Tom Reed, a banker, said company founder Ana Ruiz had left.", "Ana Ruiz"),
     ("Who leads the group that organised the march?", "Ana Ruiz, the Front's leader, spoke after Tom Reed at the march.",
      "Ana Ruiz"),
+    # a short verb's doer ("own" -> "owner"), and a company's name there, whatever its label
+    ("Who owns the ship?", "The ship's owner, Brask Maritime Holdings, said it had lost engine power near Tom Reed's yard.",
+     "Brask Maritime Holdings"),
 ])
 def test_the_noun_a_who_questions_verb_makes_of_the_doer_points_at_the_name_beside_it(nlp, question, sentence, answer):
     """"who leads" is answered by the name set beside "leader", "who founded" by the one beside
