@@ -1462,6 +1462,16 @@ def _agent_kinds(t) -> list[Value]:
     return out
 
 
+def _of_focus(tree: Tree, i: int, focus: str) -> bool:
+    """Whether token i is what "of" makes of the asked noun: "a CARGO of fertiliser" for "what cargo"."""
+    t = tree.tokens[i]
+    if t.dep != "pobj" or tree.tokens[t.head].text.lower() != "of":
+        return False
+    owner = tree.tokens[tree.tokens[t.head].head]
+    return owner.pos == "NOUN" and stem(owner.lemma.lower()) == focus and not any(
+        tree.tokens[k].dep == "det" and tree.tokens[k].text.lower() == "the" for k in tree.children[tree.tokens[t.head].head])
+
+
 def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
     """Noun phrases and named things: the candidates of a 'what X' question. Besides whole noun
     phrases: the noun that modifies another ("football" in "football club": what sport), and the
@@ -1500,8 +1510,8 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
             ids = _noun_phrase(tree, i)
             start, end, text = _span(tree, s.text, ids)
             v = Value("thing", text, start, end)
-            if focus and any(tokens[k].dep == "appos" and stem(tokens[k].lemma.lower()) == focus
-                             for k in tree.children[i]):
+            if focus and (any(tokens[k].dep == "appos" and stem(tokens[k].lemma.lower()) == focus
+                              for k in tree.children[i]) or _of_focus(tree, i, focus)):
                 v.fields = {"label_fit": INSTANCE_FIT}   # "Bacillus cereus, a BACTERIUM whose spores ...": one of them
             out.append(v)
         if t.pos == "NOUN" and t.dep == "compound" and i not in used and tokens[t.head].pos in {"NOUN", "PROPN"}:

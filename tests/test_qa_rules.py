@@ -869,6 +869,10 @@ def test_a_phrase_its_sentence_calls_one_of_the_asked_kind_answers_which_x(nlp):
                 "Laboratory tests identified Bacillus cereus, a bacterium whose spores survive cooking.") == "Bacillus cereus"
     assert best(nlp, "Which grape is the wine made from?",
                 "Cellar staff harvested Garnacha Tintorera, a grape grown on the lower slopes.") == "Garnacha Tintorera"
+    # ... or what "of" makes of it ("a cargo of fertiliser"), not "the flag of Tessara"
+    assert best(nlp, "What cargo was the ship carrying?",
+                "The ship, which flies the flag of Tessara, was carrying a cargo of fertiliser from Velmora to Orm.") \
+        == "fertiliser"
 
 
 @pytest.mark.parametrize("question, sentence, kinds, not_kinds", [
