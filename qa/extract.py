@@ -964,8 +964,10 @@ def _bare_ages(s: Sentence, tree: Tree, q: Question | None = None) -> list[Value
     out = []
     for m in re.finditer(r",\s*(\d{1,3})\s*,", s.text):
         before = s.text[:m.start()]
-        if any(e.label == "PERSON" and e.end == len(before.rstrip()) for e in s.analysis.entities):
-            n = float(m.group(1))
+        end = len(before.rstrip())
+        named = q is not None and fold_name(before.split()[-1] if before.split() else "") in q.name_words
+        if named or any(e.label == "PERSON" and e.end == end for e in s.analysis.entities):
+            n = float(m.group(1))   # ("Brandt, 61," for "how old is Professor Brandt", however spaCy labels him)
             out.append(Value("age", m.group(1), m.start(1), m.end(1), n, n))
     if q is None:
         return out

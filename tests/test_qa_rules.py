@@ -953,6 +953,9 @@ def test_an_age_a_person_is_said_to_be(nlp):
     assert best(nlp, "How old was the youngest child admitted to hospital?",
                 "The youngest child admitted to the infirmary was five, the paper understands.") == "five"
     assert best(nlp, "How old is the driver?", "The driver was 52 and had worked for the firm since 2003.") == "52"
+    # a number set off by commas after the name the question gives, whatever label spaCy gave it
+    assert best(nlp, "How old is Professor Brandt?",
+                "Brandt, 61, resigned his professorship shortly before the report was published.") == "61"
     # not a figure of something else, nor "one of" many
     assert best(nlp, "How old was the driver?", "The total was 286.") is None
     assert best(nlp, "How old is the mine?", "Hessick Deep is one of the deepest working mines in the country.") is None
