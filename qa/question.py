@@ -224,6 +224,8 @@ def _focus(tokens, low: str) -> str | None:
         if t.lower_ not in {"what", "which", "whose", "many", "much"}:
             continue
         noun = _run_head(tokens, i + 1)
+        if noun is None and t.lower_ in {"many", "much"} and i + 1 < len(tokens) and tokens[i + 1].lower_ == "of":
+            noun = _run_head(tokens, i + 2, copula=True)   # "how many OF the bridge's BEAMS"
         if noun is not None:
             return noun
         if t.lower_ in {"what", "which"} and i + 1 < len(tokens) and tokens[i + 1].lemma_.lower() == "be":

@@ -205,13 +205,18 @@ def measure_values(text: str) -> list[Value]:
     return out
 
 
+ORDINAL_SECOND = re.compile(r"\s+(?!(?:later|earlier|ago|before|after|and|or|of|to|in|for|longer|more|less|"
+                            r"late|early|or so)\b)[a-z]")
+
+
 def duration_values(text: str) -> list[Value]:
     out = []
     for m in DURATION_RE.finditer(text):
         raw = m.group("num").lower()
         amount = {"a": 1.0, "an": 1.0, "half a": 0.5, "half an": 0.5, "a few": 3.0, "several": 4.0}.get(raw)
         amount = amount if amount is not None else number(raw)
-        if amount is None:
+        if amount is None or raw in {"a", "an"} and m.group("unit").lower() == "second" and ORDINAL_SECOND.match(
+                text, m.end()):   # "a second day of queues", "a second bridge": the ordinal, no span of time
             continue
         if m.group("half") or m.group("after"):   # "two and a half hours", "an hour and a half"
             amount += 0.5

@@ -941,6 +941,20 @@ def test_an_entity_loses_the_words_ner_took_in_at_its_edges(nlp):
     assert [v.text for v in values(q, Sentence(1, sentence, wide))] == ["Ministry of Trade"]
 
 
+def test_a_second_is_an_ordinal_before_a_noun():
+    from qa.values import duration_values
+
+    assert [v.text for v in duration_values("Commuters faced a second day of queues; a second bridge is planned.")] == []
+    assert [v.text for v in duration_values("The blast lasted a second; a second later, another.")] == \
+        ["a second", "a second"]
+
+
+def test_how_many_of_the_xs_asks_for_a_count_of_x(nlp):
+    q = analyse_question("How many of the bridge's beams were found to be cracked?", nlp)
+    assert (q.kind, q.focus) == ("count", "beam")
+    assert best(nlp, q.text, "Engineers found diagonal cracks in three of its eight main beams.") == "three"
+
+
 def test_an_asked_age_may_be_a_span_of_years(nlp):
     assert best(nlp, "What is the median age in Dorby?", "In Dorby the median age was 38.5 years in 2010.") == "38.5 years"
     assert best(nlp, "How old was the mayor?", "The mayor served for six years before he retired.") is None
