@@ -444,34 +444,30 @@ MOVED = {"from", "to", "towards", "toward"}   # a place something came from or w
 def _moved(tree: Tree, head: int | None) -> float:
     """DIRECTION_FIT when a place is one something came from or went to ("after flying in FROM Port
     Salvas", "on its way TO the island"): not where the asked thing happened."""
-    at = head
-    for _ in range(3):
-        if at is None or tree.tokens[at].dep != "pobj":
-            return 0.0
-        prep = tree.tokens[at].head
-        word = tree.tokens[prep].text.lower()
-        if word != "of":
-            return DIRECTION_FIT if word in MOVED else 0.0
-        at = tree.tokens[prep].head   # "the island OF Inis Mor": what the island's preposition says
-    return 0.0
+    return DIRECTION_FIT if _place_preposition(tree, head) in MOVED else 0.0
 
 
 def _direction_fit(tree: Tree, head: int | None, direction: str) -> float:
     """How a place's preposition fits the direction asked (`Question.direction`): "crossing TO the
-    island of Inis Mor" for where it was heading, "the flight FROM Dorley" for where it left from;
-    a place "of" a noun takes that noun's preposition."""
+    island of Inis Mor" for where it was heading, "the flight FROM Dorley" for where it left from."""
+    word = _place_preposition(tree, head)
+    said = "to" if word in lx.TO_PREPOSITIONS else "from" if word == "from" else ""
+    return 0.0 if not said else DIRECTION_FIT if said == direction else -DIRECTION_FIT
+
+
+def _place_preposition(tree: Tree, head: int | None) -> str | None:
+    """The preposition a place is the object of, lower case; a place "of" a noun takes that noun's
+    ("the island OF Inis Mor": what the island's preposition says). None for none."""
     at = head
     for _ in range(3):
         if at is None or tree.tokens[at].dep != "pobj":
-            return 0.0
+            return None
         prep = tree.tokens[at].head
         word = tree.tokens[prep].text.lower()
-        if word == "of":   # "the island OF Inis Mor": what the island's preposition says
-            at = tree.tokens[prep].head
-            continue
-        said = "to" if word in lx.TO_PREPOSITIONS else "from" if word == "from" else ""
-        return 0.0 if not said else DIRECTION_FIT if said == direction else -DIRECTION_FIT
-    return 0.0
+        if word != "of":
+            return word
+        at = tree.tokens[prep].head
+    return None
 
 
 def _made_by(tree: Tree, head: int | None, near: set[int], q: Question, first: int | None = None) -> bool:
