@@ -68,7 +68,8 @@ SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the questi
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 LIFE_MISFIT = 0.5    # a birth or death date ("Ada Fenwick (1590 - 1621)", "born in 1590") for a question about
                      # another event of that life ("when did she become duchess")
-INSTANCE_FIT = 0.3   # a phrase its sentence calls one of the asked kind ("Bacillus cereus, a bacterium") for "which bacterium"
+INSTANCE_FIT = 0.3   # a phrase its sentence calls one of the asked kind ("Bacillus cereus, a bacterium", "a cargo
+                     # of fertiliser") for "which bacterium", "what cargo"
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 FAMILY_FIT = 0.3   # a name its sentence gives the family tie the question asks for ("wife of PEDRO ALVAREZ" for
                    # "who was her husband"); one given another tie ("daughter of TOMAS BRILL") loses as much
@@ -269,8 +270,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             about = _measured_noun(tree, v.head, verb)
             if about is not None:
                 v.fields = {**v.fields, "about": tree.tokens[about].text.lower()}
-        if v.kind == "age" and v.fields.get("when"):   # "joined the academy at the age of eight": for "at
-            v.score += WHEN_AGED_MISFIT if AT_AGE_ASKED.search(q.text) else -WHEN_AGED_MISFIT   # what age", not "how old is he"
+        if v.kind == "age" and v.fields.get("when"):   # "joined the academy at the age of eight": for "at what
+            v.score += WHEN_AGED_MISFIT if AT_AGE_ASKED.search(q.text) else -WHEN_AGED_MISFIT   # age", not "how old"
         if v.kind == "count":
             v.score += _count_fit(tree, v, q, ids) - (NONE_MISFIT if v.fields.get("none") else 0.0)
             if not PER_ASKED.search(q.text) and COUNT_PER.match(sentence.text, v.end):
@@ -949,7 +950,8 @@ def _after_locative(tree: Tree, start: int) -> bool:
 
 
 SIZES = {lx.HOW_ADJECTIVES["big"], lx.HOW_ADJECTIVES["large"]}   # what "how big", "how large" ask for
-AT_AGE_ASKED = re.compile(r"(?i)\b(?:at|by) (?:what|which|the) age\b|\bhow old was\b")   # how old when something happened
+# how old someone was when something happened: "at what age did he join", "how old was she when"
+AT_AGE_ASKED = re.compile(r"(?i)\b(?:at|by) (?:what|which|the) age\b|\bhow old was\b")
 AGE_BEFORE = re.compile(r"(?i)\bage[sd]?\b[^.,;:]{0,20}$")   # "a median AGE of 42.7 years", "AGED about 30 years"
 
 
@@ -1315,8 +1317,8 @@ def _roles(q: Question, s: Sentence, tree: Tree) -> list[Value]:
         else:
             runs.append([k])
     persons = [r for r in runs if any(tokens[k].ent == "PERSON" for k in r)]
-    if not persons and q.owners:   # "Gideon Tarrow's role at Brightplate Catering": Tarrow's titles, not the firm's
-        runs = [r for r in runs if any(fold_name(tokens[k].text) in q.owners for k in r)]   # ("the caterer Brightplate")
+    if not persons and q.owners:   # "Gideon Tarrow's role at Brightplate Catering": Tarrow's titles, not the
+        runs = [r for r in runs if any(fold_name(tokens[k].text) in q.owners for k in r)]   # firm's ("the caterer X")
     spans: list[list[int]] = [ids for r in (persons or runs) for ids in _titles_of(tree, r, named=True)]
     for ids in (p for p in people if p and not set(p) & set(name_ids)):
         spans += _titles_of(tree, ids, named=False)
@@ -1465,9 +1467,10 @@ def _of_focus(tree: Tree, i: int, focus: str) -> bool:
     t = tree.tokens[i]
     if t.dep != "pobj" or tree.tokens[t.head].text.lower() != "of":
         return False
-    owner = tree.tokens[tree.tokens[t.head].head]
+    at = tree.tokens[t.head].head
+    owner = tree.tokens[at]
     return owner.pos == "NOUN" and stem(owner.lemma.lower()) == focus and not any(
-        tree.tokens[k].dep == "det" and tree.tokens[k].text.lower() == "the" for k in tree.children[tree.tokens[t.head].head])
+        tree.tokens[k].dep == "det" and tree.tokens[k].text.lower() == "the" for k in tree.children[at])
 
 
 def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
