@@ -33,6 +33,7 @@ LABEL_FIT = {
              "NORP": -0.3, "GPE": -0.3, "LOC": -0.3},
 }
 NAME_KINDS = {"person", "org", "place", "name"}
+SUBJECTS = {"nsubj", "nsubjpass"}   # the dependency labels of a clause's subject, active or passive
 GENERIC_FOCUS = {"name", "person", "people", "one", "thing"}
 FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks for
 COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one ("40,000 people" for "how many
@@ -129,6 +130,10 @@ class Tree:
             if 0 <= t.head < len(self.tokens) and t.head != i:
                 kids[t.head].append(i)
         return kids
+
+    def subjects(self, at: int) -> list[int]:
+        """The subjects of token `at` (active or passive), in order."""
+        return [k for k in self.children[at] if self.tokens[k].dep in SUBJECTS]
 
     @cached_property
     def postings(self) -> dict[str, tuple[int, ...]]:
@@ -364,7 +369,7 @@ def _dated(tree: Tree, at: int | None, years: dict[int, int]) -> int:
         t = tree.tokens[at]
         verb = t.pos in {"VERB", "AUX"}
         children = tree.children[at]
-        subjects = [k for k in children if tree.tokens[k].dep in {"nsubj", "nsubjpass"}] if verb else []
+        subjects = tree.subjects(at) if verb else []
         for k in [at, *subjects]:
             found = _year_on(tree, k, years)
             if found is not None:
@@ -618,8 +623,7 @@ def _measured_noun(tree: Tree, head: int | None, verb: int | None) -> int | None
     if t.dep == "pobj" and tree.tokens[up].text.lower() == "of" and tree.tokens[tree.tokens[up].head].pos == "NOUN":
         return tree.tokens[up].head
     if verb is not None:
-        subjects = [i for i, u in enumerate(tree.tokens) if u.head == verb and u.dep in {"nsubj", "nsubjpass"}
-                    and u.pos == "NOUN" and i != head]
+        subjects = [i for i in tree.subjects(verb) if tree.tokens[i].pos == "NOUN" and i != head]
         if subjects:
             return subjects[0]
     return None
@@ -682,8 +686,7 @@ def _long_is_asked(tree: Tree, v: Value, q: Question) -> bool:
         if t.pos in {"NOUN", "PROPN"} and at not in ids:
             return stem(t.lemma.lower()) in asked
         if t.pos in {"AUX", "VERB"}:
-            subjects = [k for k in tree.children[at] if tree.tokens[k].dep in {"nsubj", "nsubjpass"}]
-            return any(stem(tree.tokens[k].lemma.lower()) in asked for k in subjects)
+            return any(stem(tree.tokens[k].lemma.lower()) in asked for k in tree.subjects(at))
         if t.head == at:
             return False
         at = t.head
@@ -978,8 +981,7 @@ def _bare_ages(s: Sentence, tree: Tree, q: Question | None = None) -> list[Value
                 any(tree.tokens[k].dep == "prep" for k in tree.children[i]):   # "is ONE of the deepest mines"
             continue
         be = t.head
-        subjects = [k for k in tree.children[be] if tree.tokens[k].dep in {"nsubj", "nsubjpass"}] or \
-            [k for k in tree.children[tree.tokens[be].head] if tree.tokens[k].dep in {"nsubj", "nsubjpass"}]
+        subjects = tree.subjects(be) or tree.subjects(tree.tokens[be].head)
         if any(tree.tokens[k].ent == "PERSON" or stem(tree.tokens[k].lemma.lower()) in asked for k in subjects):
             out.append(Value("age", t.text, t.start, t.start + len(t.text), n, n))
     return out
@@ -1070,7 +1072,7 @@ def _speaker(tree: Tree, at: int | None) -> frozenset[str]:
         seen.add(at)
         t = tree.tokens[at]
         if t.pos in {"VERB", "AUX"}:
-            subjects = [k for k in tree.children[at] if tree.tokens[k].dep in {"nsubj", "nsubjpass"} and k not in seen]
+            subjects = [k for k in tree.subjects(at) if k not in seen]
             if subjects:
                 words = {subjects[0]} | {k for k in tree.children[subjects[0]] if tree.tokens[k].dep in {"appos", "compound"}}
                 return frozenset(w for k in words for w in fold_name(tree.tokens[k].text).split())
@@ -1249,7 +1251,7 @@ def _opens_life(before: str, s: Sentence, tree: Tree) -> bool:
     ids = tree.tokens_in(len(head) - 1, len(head))
     if not ids or tree.tokens[ids[-1]].pos != "PROPN":
         return False
-    return tree.tokens[_up_through(tree, ids[-1], {"compound", "flat", "appos"})].dep in {"nsubj", "nsubjpass"}
+    return tree.tokens[_up_through(tree, ids[-1], {"compound", "flat", "appos"})].dep in SUBJECTS
 
 
 def _date_fit(v: Value, q: Question) -> float:
@@ -1388,8 +1390,7 @@ def _predicated_titles(tree: Tree, inside: set[int]) -> list[list[int]]:
     spans = []
     for i, t in enumerate(tokens):
         if t.dep in {"attr", "oprd"} and _titling_noun(t) and any(
-                tokens[k].dep in {"nsubj", "nsubjpass"} and _is_the_person(tree, k, inside)
-                for k in tree.children[t.head]):
+                _is_the_person(tree, k, inside) for k in tree.subjects(t.head)):
             spans.append(_noun_phrase(tree, i))
         if t.dep == "pobj" and _titling_noun(t) and tokens[t.head].text.lower() == "to":
             verb = tokens[t.head].head
