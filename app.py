@@ -45,7 +45,7 @@ import gradio as gr
 
 import index
 from index.reading import MANIFEST_COLUMNS, MAX_FILE_BYTES
-from index.reading import read_manifest   # the rows `ingest` would use, and why others are not
+from index.reading import first_surrogate, read_manifest   # read_manifest: the rows `ingest` would use
 from index.store import DB_NAME, committed_generation
 from qa import served
 from qa.answer import Answer, Citation, SourceAnswer
@@ -1394,12 +1394,10 @@ def add_json_route(server, library: Library, workers: AnswerWorkers | None) -> N
 
 def not_text(value: str) -> str | None:
     """Why a string is not text (a lone UTF-16 surrogate, as JSON's "\\ud800" makes), or None."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        return (f"character {error.start + 1} is half of a UTF-16 surrogate pair (\\u{ord(value[error.start]):04x}), "
-                f"not a character; send text")
-    return None
+    at = first_surrogate(value)
+    if at is None:
+        return None
+    return f"character {at + 1} is half of a UTF-16 surrogate pair (\\u{ord(value[at]):04x}), not a character; send text"
 
 
 # -- start -------------------------------------------------------------------------------------

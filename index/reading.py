@@ -213,6 +213,17 @@ def read_article(path: Path, row: dict[str, str] | None = None) -> Article:
     )
 
 
+def first_surrogate(text: str) -> int | None:
+    """Where a string holds a lone UTF-16 surrogate, which no UTF-8 file, database or JSON can hold:
+    a byte that was not UTF-8 (Python keeps one so, from a Latin-1 terminal or file name), or half
+    of a pair (JSON's "\\ud800"). None when it holds none."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return error.start
+    return None
+
+
 def _undecoded_byte(path: Path) -> str | None:
     """Why a path that is not UTF-8 (a name saved in Latin-1: Python keeps its bytes as lone
     surrogates) cannot be indexed, else None."""

@@ -8,6 +8,7 @@ from dataclasses import asdict
 import click
 
 import index
+from index.reading import first_surrogate
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False), envvar="CLAIMQA_INDEX", default="data/index",
@@ -39,16 +40,13 @@ def utf8_text(ctx: click.Context, param: click.Parameter, value):
     terminal set to Latin-1: Python keeps such a byte as a lone surrogate, which SQLite, spaCy and
     JSON refuse deep inside with "'utf-8' codec can't encode ...")."""
     for text in (value if isinstance(value, tuple) else (value,)):
-        if text is None:
-            continue
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as error:
-            bad = ord(text[error.start])
+        at = first_surrogate(text) if text is not None else None
+        if at is not None:
+            bad = ord(text[at])
             what = (f"the byte 0x{bad - 0xdc00:02x}" if 0xdc80 <= bad <= 0xdcff
                     else f"\\u{bad:04x}, half of a surrogate pair")
             name = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
-            fail(f"{name}: character {error.start + 1} is {what}, not UTF-8 text; type it in UTF-8")
+            fail(f"{name}: character {at + 1} is {what}, not UTF-8 text; type it in UTF-8")
     return value
 
 
