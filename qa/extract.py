@@ -71,6 +71,12 @@ LIFE_MISFIT = 0.5    # a birth or death date ("Ada Fenwick (1590 - 1621)", "born
                      # another event of that life ("when did she become duchess")
 INSTANCE_FIT = 0.3   # a phrase its sentence calls one of the asked kind ("Bacillus cereus, a bacterium", "a cargo
                      # of fertiliser") for "which bacterium", "what cargo"
+LEVEL_MISFIT = 0.3   # for "by how much", a level reached or left ("rose TO 4%", "FROM 3.25%") loses as much
+                     # as the size of the change ("rose BY 75 basis points") gains
+LEVEL_BEFORE = re.compile(r"(?i)\b(?:to|from)\s+$")
+CHANGE_BEFORE = re.compile(r"(?i)\bby\s+$")
+FROM_BEFORE = re.compile(r"(?i)\bfrom\s+$")
+TO_BEFORE = re.compile(r"(?i)\s+to\s+")   # between the two figures of "from X to Y"
 BY_FIT = 0.7   # a name "by" makes the agent of what the question asks about ("an album by X", "directed by X")
 FAMILY_FIT = 0.3   # a name its sentence gives the family tie the question asks for ("wife of PEDRO ALVAREZ" for
                    # "who was her husband"); one given another tie ("daughter of TOMAS BRILL") loses as much
@@ -717,6 +723,18 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
         if kind == "money" and q.share_too and (not found or q.focus in lx.CHANGE_NOUNS):
             found = typed.get("percent", []) + found   # "by how much did the shares fall": "8%"; "what pay
                                                        # rise": "9%", or "$2,000" where a sum is given
+        if q.by_change:   # "by how much was it raised": "by 75 basis points", not "to 4.00%"
+            for v in found:
+                if LEVEL_BEFORE.search(s.text, 0, v.start):
+                    v.fields["label_fit"] = v.fields.get("label_fit", 0.0) - LEVEL_MISFIT
+                elif CHANGE_BEFORE.search(s.text, 0, v.start):
+                    v.fields["label_fit"] = v.fields.get("label_fit", 0.0) + LEVEL_MISFIT
+        elif not q.former and kind in {"count", "percent", "money", "measure"}:   # not "from 1603 until 1617"
+            # "rose FROM 3.25% to 4%": the figure it left, for a question that asks no former one
+            for v in found:
+                if FROM_BEFORE.search(s.text, 0, v.start) and any(
+                        w.start > v.end and TO_BEFORE.fullmatch(s.text, v.end, w.start) for w in found):
+                    v.fields["label_fit"] = v.fields.get("label_fit", 0.0) - LEVEL_MISFIT
         if kind == "age" and not found:
             found = _bare_ages(s, tree, q) or [
                 Value("age", v.text, v.start, v.end, v.low / 365.25, v.high / 365.25)   # "a median age of 42.7 years"
@@ -738,7 +756,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             fits = {**fits, "NORP": fits["ORG"]}
         out = []
         for e in s.analysis.entities:
-            fit = fits.get(e.label)
+            label = "FAC" if e.label == "PERSON" and _determined(tree, e) else e.label
+            fit = fits.get(label)
             if fit is None:
                 continue
             if kind == "place" and e.label == "ORG" and _after_locative(tree, e.start):
@@ -765,6 +784,22 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
     if kind == "score":
         return score_values(s.text)
     return []
+
+
+def _determined(tree: Tree, e) -> bool:
+    """Whether "the" determines a name itself ("the slopes of THE Kessmatthorn", "aboard THE Orla
+    Vantage"): no person's name takes an article of its own, so spaCy's PERSON there is a place,
+    a ship or a building (read as FAC). One set before another noun ("the Johnny Mathis album"),
+    after a title ("the actor John Smith") or in the plural ("the Beatles": a band) is not."""
+    ids = tree.tokens_in(e.start, e.end)
+    root = tree.root_of(ids) if ids else None
+    if root is None:
+        return False
+    if tree.tokens[root].text.lower().endswith("s"):   # "the Beatles", "the Kennedys": a band, a family
+        return False
+    return any(t.dep == "det" and t.head == root and t.text.lower() == "the" and tree.tokens[root].pos == "PROPN"
+               and all(tree.tokens[k].pos == "PROPN" or k == i for k in range(i, root + 1))
+               for i, t in enumerate(tree.tokens))
 
 
 BASED = re.compile(r"\b(?:(?:The|A|An)\s+)?([A-Z][\w.'\u2019]*(?:[ -][A-Z][\w.'\u2019]*)*)-(?:based|headquartered)\b")
@@ -1463,6 +1498,15 @@ def _agent_kinds(t) -> list[Value]:
     return out
 
 
+def _is_focus(tree: Tree, i: int, focus: str) -> bool:
+    """Whether token i is what a copula says the asked noun is: "the TARGET is two and a half
+    percent", "the main cause was a faulty valve" for "what is the target", "what was the cause"."""
+    t = tree.tokens[i]
+    if t.dep != "attr" or tree.tokens[t.head].lemma != "be":
+        return False
+    return any(stem(tree.tokens[k].lemma.lower()) == focus for k in tree.subjects(t.head))
+
+
 def _of_focus(tree: Tree, i: int, focus: str) -> bool:
     """Whether token i is what "of" makes of the asked noun: "a CARGO of fertiliser" for "what cargo"."""
     t = tree.tokens[i]
@@ -1506,14 +1550,20 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
             out += _agent_kinds(t)
     focus = stem(q.focus) if q.focus else None
     asked = {stem(w) for w in q.content} | {stem(w) for w in q.words}
+    typed = typed_values(s.text)
+    measured = [v for kind in ("percent", "money", "measure") for v in typed[kind]]
     for i, t in enumerate(tokens):
         # a noun phrase, or a run of proper nouns no entity covers ("Bacillus cereus")
         if t.pos in {"NOUN", "PROPN"} and t.dep not in {"compound"} and i not in used:
             ids = _noun_phrase(tree, i)
             start, end, text = _span(tree, s.text, ids)
+            # a unit is no phrase of its own: "a target of 2.5%" offers "2.5%", not "%"
+            figure = next((m for m in measured if m.start <= t.start < m.end), None)
+            if figure is not None:
+                start, end, text = figure.start, figure.end, figure.text
             v = Value("thing", text, start, end)
             if focus and (any(tokens[k].dep == "appos" and stem(tokens[k].lemma.lower()) == focus
-                              for k in tree.children[i]) or _of_focus(tree, i, focus)):
+                              for k in tree.children[i]) or _of_focus(tree, i, focus) or _is_focus(tree, i, focus)):
                 v.fields = {"label_fit": INSTANCE_FIT}   # "Bacillus cereus, a BACTERIUM whose spores ...": one of them
             out.append(v)
         if t.pos == "NOUN" and t.dep == "compound" and i not in used and tokens[t.head].pos in {"NOUN", "PROPN"}:

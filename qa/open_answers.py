@@ -109,13 +109,15 @@ def _polar(q: Question, tree: Tree) -> Value:
 
 
 def _denies(tree: Tree, i: int) -> bool:
-    """Whether token i is a verb that denies what it governs: "denied", "dismissed", "ruled out"."""
+    """Whether token i is a verb that denies what it governs: "denied", "dismissed", "ruled out",
+    "stopped short of"."""
     t = tree.tokens[i]
     if t.pos != "VERB":
         return False
     lemma = t.lemma.lower()
     return lemma in lx.DENIAL_VERBS or any(
-        (lemma, tree.tokens[k].text.lower()) in lx.DENIAL_PHRASES for k in tree.children[i] if tree.tokens[k].dep == "prt")
+        (lemma, tree.tokens[k].text.lower()) in lx.DENIAL_PHRASES for k in tree.children[i]
+        if tree.tokens[k].dep in {"prt", "advmod", "acomp"})
 
 
 def _quote(q: Question, sentence: Sentence, max_words: int) -> Value | None:

@@ -44,6 +44,10 @@ class Question:
     length_too: bool = False           # a duration question a length may answer ("how long is the bridge")
     share_too: bool = False            # a money question a percentage may answer ("by how much did shares fall",
                                        # "what pay rise": `lexicon.CHANGE_NOUNS`)
+    by_change: bool = False            # "by how much": the size of a change ("by 75 basis points"), not the
+                                       # level it reached ("to 4%") or left ("from 3.25%")
+    former: bool = False               # it asks for a figure as it was before a change ("the previous rate",
+                                       # "before the rise": `lexicon.FORMER_WORDS`)
     subjects: frozenset[str] = frozenset()   # of a yes/no question, the lemmas of the nouns its clauses are said of
                                              # ("strike" in "was the strike legal")
 
@@ -100,6 +104,8 @@ def analyse_question(text: str, nlp) -> Question:
                     direction=_direction(low, verbs) if kind == "place" else "",
                     length_too=kind == "duration" and HOW_LONG_IS.search(text) is not None,
                     share_too=kind == "money" and (BY_HOW_MUCH.search(text) is not None or focus in lx.CHANGE_NOUNS),
+                    by_change=BY_HOW_MUCH.search(text) is not None,
+                    former=any(t.lower_ in lx.FORMER_WORDS for t in tokens),
                     subjects=frozenset(t.lemma_.lower() for t in tokens if t.dep_ in {"nsubj", "nsubjpass"}
                                        and t.pos_ == "NOUN") if form == "polar" else frozenset())
 

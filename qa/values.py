@@ -116,7 +116,8 @@ _CUR_SYM = "|".join(re.escape(s) for s in sorted(lx.CURRENCY_SYMBOLS, key=len, r
 _CUR_WORD = "|".join(re.escape(w) for w in sorted(lx.CURRENCY_WORDS, key=len, reverse=True))
 MONEY_RE = re.compile(rf"(?i)(?<![\w$])(?P<sym>{_CUR_SYM})\s?(?P<num>{NUM})(?:\s*-?\s*(?P<scale>{SCALE})\b)?"
                       rf"|(?<![\w.])(?P<num2>{NUM})(?:\s*-?\s*(?P<scale2>{SCALE}))?\s+(?P<word>{_CUR_WORD})\b")
-PERCENT_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})\s*(?:%|per\s?cent\b|percent\b|percentage points?\b|pc\b)")
+PERCENT_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})(?P<half>\s+and\s+a\s+half)?\s*(?:%|per\s?cent\b|percent\b"
+                        r"|percentage points?\b|pc\b|(?P<bp>basis[ -]points?\b|(?-i:bps?)\b))")
 _MEASURE = "|".join(re.escape(u) for u in sorted(lx.MEASURES, key=len, reverse=True))
 MEASURE_RE = re.compile(rf"(?i)(?<![\w.])(?P<num>{NUM})(?:\s*(?P<scale>thousand|million|billion))?(?:\s*|-)(?P<unit>{_MEASURE})(?![\w/])")
 _DUR = "|".join(sorted(lx.DURATIONS, key=len, reverse=True))
@@ -176,8 +177,31 @@ def money_values(text: str) -> list[Value]:
     return out
 
 
+# a fraction of a percentage point in words: "three-quarters of a percentage point", "half a point"
+POINT_FRACTION_RE = re.compile(r"(?i)(?<![\w-])(?P<frac>three[ -]quarters|a[ -]quarter|one[ -]quarter|a half|half)"
+                               r"(?:\s+of)?\s+an?\s+(?:percentage[ -])?point\b")
+POINT_FRACTIONS = {"three quarters": 0.75, "a quarter": 0.25, "one quarter": 0.25, "a half": 0.5, "half": 0.5}
+
+
 def percent_values(text: str) -> list[Value]:
-    return [_number_value("percent", text, m, "%") for m in PERCENT_RE.finditer(text) if number(m.group("num")) is not None]
+    """Shares and points: "7.4%", "two and a half percent", "75 basis points" (0.75 of a point),
+    "three-quarters of a percentage point"."""
+    out = []
+    for m in POINT_FRACTION_RE.finditer(text):
+        amount = POINT_FRACTIONS[m.group("frac").lower().replace("-", " ")]
+        out.append(Value("percent", m.group(0), m.start(), m.end(), amount, amount, unit="%"))
+    for m in PERCENT_RE.finditer(text):
+        if number(m.group("num")) is None:
+            continue
+        if any(v.start < m.end() and m.start() < v.end for v in out):
+            continue
+        v = _number_value("percent", text, m, "%")
+        if m.group("half"):
+            v.low, v.high = v.low + 0.5, v.high + 0.5
+        if m.group("bp"):
+            v.low, v.high = v.low / 100, v.high / 100
+        out.append(v)
+    return out
 
 
 # the measure's name before its figure: "magnitude 6.4", "a magnitude of 7.1" (after it: lexicon.MEASURES)

@@ -765,6 +765,55 @@ def test_the_noun_a_who_questions_verb_makes_of_the_doer_points_at_the_name_besi
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("text, low, high", [
+    ("The target is two and a half percent.", 2.5, 2.5),
+    ("The bank raised its rate by 75 basis points.", 0.745, 0.755),
+    ("Traders priced in a 25bp cut.", 0.245, 0.255),
+    ("a rise of 0.75 percentage points", 0.745, 0.755),
+    ("The bank raised rates by three-quarters of a percentage point.", 0.75, 0.75),
+    ("It cut the rate by half a percentage point.", 0.5, 0.5),
+])
+def test_shares_and_points(text, low, high):
+    v = one(text, "percent")
+    assert (round(v.low, 4), round(v.high, 4)) == (low, high)
+
+
+def test_basis_points_and_percentage_points_are_the_same_measure():
+    a, b = one("by 75 basis points", "percent"), one("by 0.75 percentage points", "percent")
+    assert compatible(a, b) and not compatible(a, one("by 0.5 percentage points", "percent"))
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    # "by how much": the size of the change, not the level it reached or left
+    ("By how much did the bank raise its rate?", "The bank raised its rate by 75 basis points to 4.00% on Monday.",
+     "75 basis points"),
+    ("By how much did the council raise the fare?", "The council raised the fare from $2.10 to $2.50, up by $0.40.",
+     "$0.40"),
+    # "from X to Y": the figure it moved to, unless the question asks for the former one
+    ("What is the fare now?", "The council raised the fare from $2.10 to $2.50 on Monday.", "$2.50"),
+    ("How many people live in the town?", "The town's population grew from 8,000 to 11,500 in a decade.", "11,500"),
+    ("What was the fare before the rise?", "Last year the fare rose from $2.10 to $2.50.", "$2.10"),
+    # "what is the target": the figure a copula or "of" says the asked noun is, not the unit alone
+    ("What is the bank's inflation target?", "The bank's target is two and a half percent.", "two and a half percent"),
+    ("What is the bank's inflation target?", "Prices rose 7.4% in May, against an inflation target of 2%.", "2%"),
+    ("What was the ship's cargo?", "Its cargo was timber from the northern mills.", "timber"),
+])
+def test_a_figure_question_takes_the_figure_the_question_asks_about(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    # spaCy marks these PERSON, but "the" determines them: no person's name takes an article
+    ("Who reached the summit first?", "Searchers reached the summit of the Wetterspitz before dawn.", None),
+    ("Who led the search?", "Searchers combed the slopes of the Galmhorn, and Anna Berg led them.", "Anna Berg"),
+    ("From which mountain did the climbers fall?", "The climbers fell from the Lauberstock on Sunday.", "Lauberstock"),
+    # a title before the name, or the name before another noun, keeps it a person's
+    ("Who spoke first?", "The actor John Smith spoke first.", "John Smith"),
+])
+def test_a_name_the_article_determines_is_no_persons(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 @pytest.mark.parametrize("question, sentence, answer", [
     ("What kind of vehicle was set alight?", "Rioters set alight a police vehicle near the old market.", "police vehicle"),
     ("Which platoon led the patrol?", "The patrol was led by the 3rd platoon, a spokesman said.", "3rd platoon"),
@@ -1309,6 +1358,10 @@ def test_open_question_forms(nlp, question, form):
     ("Was the leak caused by sabotage?", "The company has ruled out sabotage as the cause of the leak.", "no"),
     ("Did the minister accept the bribes?", "The minister denied accepting the bribes throughout the trial.", "no"),
     ("Was the election rigged?", "Officials dismissed claims that the election was rigged.", "no"),
+    ("Did the senator call for the chief's resignation?",
+     "The senator stopped short of calling for the chief's resignation.", "no"),
+    ("Did the party win a majority?", "The party fell short of a majority in the new chamber.", "no"),
+    ("Did the mayor criticise the police?", "The mayor refrained from criticising the police.", "no"),
     # ... but not when the question asks by that very verb
     ("Did police rule out foul play?", "Police have ruled out foul play.", "yes"),
     ("Did the club deny the report?", "The club denied the report on Tuesday.", "yes"),
