@@ -366,8 +366,8 @@ def _dated(tree: Tree, at: int | None, years: dict[int, int]) -> int:
     clause's subject ("IN 1987 a quake killed 212 people", "a storm in March 2016 destroyed 300
     homes", "the 2019 theft of $3.2 million"); a very late year where none is. The walk up the
     parse ends at the value's own clause, unless that clause only tells more of a word (a relative
-    or joined clause): "the tiara, set with 300 sapphires, was made in 1847" dates the making, not
-    the sapphires."""
+    or joined clause, or a participle's: "..., killing twelve people"): "the tiara, set with 300
+    sapphires, was made in 1847" dates the making, not the sapphires."""
     steps = 0
     while at is not None and steps < 12:
         if at in years:
@@ -386,10 +386,18 @@ def _dated(tree: Tree, at: int | None, years: dict[int, int]) -> int:
             found = _year_before(tree, when, years)
             if found is not None:
                 return found
-        if verb and t.dep not in {"relcl", "conj"}:
+        if verb and t.dep not in {"relcl", "conj"} and not _participle_clause(tree, at):
             break
         at, steps = (None if t.head == at else t.head), steps + 1
     return 10_000
+
+
+def _participle_clause(tree: Tree, at: int) -> bool:
+    """Whether token at heads a participle clause with no word of its own to tie it ("On 23 May 1999 a
+    storm struck the coast, KILLING twelve people"): what it tells happened when its head did."""
+    t = tree.tokens[at]
+    return t.dep == "advcl" and t.tag == "VBG" and not any(
+        tree.tokens[k].dep in {"mark", "nsubj", "nsubjpass"} for k in tree.children[at])
 
 
 def _year_on(tree: Tree, at: int, years: dict[int, int]) -> int | None:
@@ -720,6 +728,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
                     v.fields["label_fit"] = -UNITLESS_MISFIT
         if kind == "count" and q.focus in lx.SHARE_COUNTS:   # "what was the turnout": "61.4%"
             found += typed.get("percent", [])
+        if kind == "percent" and not found:   # "what danger level": "level 4", where no share is given
+            found = _numbered_focus(q, s, tree, kind)
         if kind == "money" and q.share_too and (not found or q.focus in lx.CHANGE_NOUNS):
             found = typed.get("percent", []) + found   # "by how much did the shares fall": "8%"; "what pay
                                                        # rise": "9%", or "$2,000" where a sum is given
@@ -1581,4 +1591,24 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
                 v = Value("thing", text, start, end)
                 v.fields = {"focus_phrase": True}
                 out.append(v)
+    return out + _numbered_focus(q, s, tree, "thing")
+
+
+def _numbered_focus(q: Question, s: Sentence, tree: Tree, kind: str) -> list[Value]:
+    """The asked noun with its number after it: "level 4", "level three", "gate 12" for "what danger
+    level", "which gate" (its number kept, with the noun for unit, to compare with another source's)."""
+    if not q.focus:
+        return []
+    focus, tokens, out = stem(q.focus), tree.tokens, []
+    typed = typed_values(s.text)
+    figures = [(v.start, v.end) for kind_, found in typed.items() if kind_ != "count" for v in found]
+    for i in range(len(tokens) - 1):
+        after = tokens[i + 1]
+        if stem(tokens[i].text.lower()) == focus and after.pos == "NUM" \
+                and not any(a <= after.start < b for a, b in figures):   # not "rate 4%"
+            start, end, text = _span(tree, s.text, [i, i + 1])
+            amount = number(after.text)
+            low, high = (amount, amount) if amount is not None else (None, None)
+            out.append(Value(kind, text, start, end, low, high, unit=q.focus,
+                             fields={"focus_phrase": True, "label_fit": INSTANCE_FIT}))
     return out

@@ -525,6 +525,9 @@ def earlier(nlp, question: str, sentence: str, year: int | None = 2025) -> dict[
      "The raid recalled the 2019 theft from a coin museum, when three men took coins worth $3.2 million.", "$3.2 million"),
     ("How many homes were destroyed by the storm?",
      "A storm in March 2016 destroyed 300 homes along the same coast.", "300"),
+    # a participle clause tells what happened when its head did
+    ("How many people were killed by the storm?",
+     "On 2 March 1999, a storm struck the lower town, killing twelve people.", "twelve"),
 ])
 def test_a_figure_of_an_earlier_year_than_its_report_is_of_another_event(nlp, question, sentence, figure):
     score, apart = earlier(nlp, question, sentence)[figure]
@@ -587,6 +590,8 @@ def test_a_length_followed_by_what_came_after_it_is_still_a_length(nlp, question
     ("How many staff does the museum employ?", "The museum, which has employed 40 staff since 2016, stayed shut.", "40"),
     ("How many sapphires does the tiara hold?",
      "The tiara, set with more than 300 sapphires, was made in 1847 for a countess.", "more than 300"),
+    ("How many people were hurt in the crash?",
+     "Police said 14 people were hurt after the coach, which was built in 1998, left the road.", "14"),
     # a question that names the year asks about that year
     ("How many people died in the 1987 earthquake?", "In 1987 a quake near Dunmir killed 212 people.", "212"),
 ])
@@ -819,6 +824,16 @@ def test_a_name_the_article_determines_is_no_persons(nlp, question, sentence, an
     ("Which platoon led the patrol?", "The patrol was led by the 3rd platoon, a spokesman said.", "3rd platoon"),
 ])
 def test_what_kind_of_x_is_answered_by_x_with_its_modifiers(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("What alert level was in force?", "Forecasters set the flood alert at level three on Thursday, officials said.",
+     "level three"),
+    ("Which platform did the train leave from?", "The delayed train finally left from platform 9 at noon.", "platform 9"),
+    ("What category was the storm?", "The storm was upgraded to category 4 overnight.", "category 4"),
+])
+def test_the_asked_noun_with_its_number_answers_which_one(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
 
 
