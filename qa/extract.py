@@ -71,6 +71,9 @@ LIFE_MISFIT = 0.5    # a birth or death date ("Ada Fenwick (1590 - 1621)", "born
                      # another event of that life ("when did she become duchess")
 INSTANCE_FIT = 0.3   # a phrase its sentence calls one of the asked kind ("Bacillus cereus, a bacterium", "a cargo
                      # of fertiliser") for "which bacterium", "what cargo"
+SEQUENCE_MISFIT = 0.3   # a date of the last time for a question about the next, or the other way round
+FORMER_MISFIT = 0.3   # a person titled as having been it ("FORMER governor X", "X, the ex-minister") for a question
+                      # that asks for no former one
 LEVEL_MISFIT = 0.3   # for "by how much", a level reached or left ("rose TO 4%", "FROM 3.25%") loses as much
                      # as the size of the change ("rose BY 75 basis points") gains
 LEVEL_BEFORE = re.compile(r"(?i)\b(?:to|from)\s+$")
@@ -241,6 +244,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     asked_end = _asked_end(q) if ends else None
     life = _asked_life(q) if q.kind == "date" else None
     until_asked = q.kind == "date" and bool(UNTIL_ASKED.search(q.text))
+    sequence = _sequence(re.findall(r"[a-z]+", q.text.lower())) if q.kind in {"date", "time"} else None
     offsets = q.kind == "duration" and not OFFSET.search(q.text)   # "how long AFTER the dose": an offset is asked
     rate = _asked_rate(q) if q.kind == "money" else None
     # The sentence's places, read once: a figure's own place the question does not name misfits it,
@@ -308,6 +312,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 v.score -= RANGE_MISFIT   # "remained OPEN until 1926" for "when was it opened": when being open ended
             if life is not None and _life_date(v, ends, sentence, tree, verb) not in (None, life):
                 v.score -= LIFE_MISFIT
+        if v.kind in {"date", "time"} and sequence and _in_sequence(tree, v.head) not in (None, sequence):
+            v.score -= SEQUENCE_MISFIT   # "June 2025, when the bank LAST cut rates" for "when is the NEXT decision"
         v.score += v.fields.get("label_fit", 0.0)
         if v.kind == "place":   # where a ferry was heading or a flight left from; neither where a thing happened
             v.score += _direction_fit(tree, v.head, q.direction) if q.direction else -_moved(tree, v.head)
@@ -317,6 +323,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 v.score += FAMILY_FIT if _same_tie(tie, family) else -FAMILY_FIT
         if v.kind in NAME_KINDS and _made_by(tree, v.head, near, q, first=min(ids)):
             v.score += BY_FIT   # "an album BY Blitzen Trapper" for "who is the artist of the album"
+        if v.kind == "person" and not q.former and _formerly(tree, v.head):
+            v.score -= FORMER_MISFIT   # "former governor Anselm Dregorian" for "who is the governor"
         if q.owners and v.kind in NAME_KINDS | {"role"} and _owned_by_another(tree, v.head, q):
             v.score -= OWNER_MISFIT   # "Arvandel's chief executive" for "Quellbrook's top executive"
         if dist_focus is not None and min(dist_focus[i] for i in ids) <= 1:
@@ -390,6 +398,51 @@ def _dated(tree: Tree, at: int | None, years: dict[int, int]) -> int:
             break
         at, steps = (None if t.head == at else t.head), steps + 1
     return 10_000
+
+
+def _sequence(words) -> str | None:
+    """'next' or 'last' by the first word of `lexicon.NEXT_WORDS` / `LAST_WORDS` among these."""
+    for w in words:
+        w = w.lower()
+        if w in lx.NEXT_WORDS:
+            return "next"
+        if w in lx.LAST_WORDS:
+            return "last"
+    return None
+
+
+def _in_sequence(tree: Tree, at: int | None) -> str | None:
+    """Whether a date is of the next or the last time of something: "next" / "last" on its own
+    word ("LAST June"), on a clause that tells more of it ("June 2025, when the bank LAST cut rates")
+    or on the verb it hangs from ("the NEXT decision is due on 18 December")."""
+    if at is None:
+        return None
+    t = tree.tokens[at]
+    near = list(tree.children[at])
+    near += [j for k in tree.children[at] if tree.tokens[k].dep in {"relcl", "acl"} for j in tree.children[k]]
+    verb = t.head
+    steps = 0
+    while tree.tokens[verb].pos not in {"VERB", "AUX"} and tree.tokens[verb].head != verb and steps < 4:
+        verb, steps = tree.tokens[verb].head, steps + 1
+    if verb != at:
+        near += [verb] + list(tree.children[verb])
+        near += [j for k in tree.children[verb] if tree.tokens[k].dep in SUBJECTS for j in tree.children[k]]
+        # "from June 2025, WHEN the bank last cut rates" (the small model hangs the clause from the verb)
+        near += [j for k in tree.children[verb] if tree.tokens[k].dep == "advcl" and any(
+            tree.tokens[w].text.lower() == "when" for w in tree.children[k]) for j in tree.children[k]]
+    return _sequence(tree.tokens[k].text for k in near
+                     if tree.tokens[k].dep in {"amod", "advmod", "npadvmod"} or k == verb)
+
+
+def _formerly(tree: Tree, head: int | None) -> bool:
+    """Whether a name's title says it was, not is ("FORMER governor Anselm Dregorian", "Lev Harrovic,
+    the EX-minister", "ex-governor X"): a word of `lexicon.FORMER_TITLES` on a title set before it
+    or beside it."""
+    if head is None:
+        return False
+    titles = [k for k in tree.children[head] if tree.tokens[k].dep in {"compound", "appos", "amod"}]
+    return any(tree.tokens[k].text.lower().strip("-") in lx.FORMER_TITLES
+               for k in titles + [j for t in titles for j in tree.children[t]])
 
 
 def _participle_clause(tree: Tree, at: int) -> bool:

@@ -222,6 +222,12 @@ NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither"
 # a figure "from" which something moved answers it
 FORMER_WORDS = {"previous", "former", "original", "initial", "old", "earlier", "before", "prior", "previously",
                 "originally", "initially"}
+# words that ask for or tell the next time of something, or the last one ("when is the NEXT decision due",
+# "when the bank LAST cut rates")
+NEXT_WORDS = {"next", "upcoming", "forthcoming"}
+LAST_WORDS = {"last", "previous", "previously", "latest"}
+# words that make a title one its holder had ("FORMER governor", "the EX-minister")
+FORMER_TITLES = {"former", "ex", "erstwhile", "onetime", "one-time"}
 DENIAL_VERBS = {"deny", "refute", "dismiss", "disprove", "rebut", "refrain"}
 # a verb with the particle or adverb that makes it deny ("ruled OUT", "stopped SHORT of calling for")
 DENIAL_PHRASES = {("rule", "out"), ("play", "down"), ("stop", "short"), ("fall", "short")}

@@ -808,6 +808,23 @@ def test_a_figure_question_takes_the_figure_the_question_asks_about(nlp, questio
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    # the next time of something, not the last, and the other way round
+    ("When is the council's next vote due?",
+     "The council last voted on the plan in May 2024, and its next vote is due in October.", "October"),
+    ("When did the council last vote on the plan?",
+     "The next vote is due in October; the council last voted on the plan in May 2024.", "May 2024"),
+    # a person titled as having been it, for a question that asks who is it
+    ("Who is the finance minister?", "Former finance minister Lev Harrow met Maria Lopez, the finance minister, on Monday.",
+     "Maria Lopez"),
+    ("Who was the finance minister before the election?",
+     "Former finance minister Lev Harrow met Maria Lopez on Monday.", "Lev Harrow"),
+])
+def test_a_figure_of_the_last_time_is_none_of_the_next_and_a_former_holder_is_not_the_one(nlp, question, sentence,
+                                                                                            answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     # spaCy marks these PERSON, but "the" determines them: no person's name takes an article
     ("Who reached the summit first?", "Searchers reached the summit of the Wetterspitz before dawn.", None),
     ("Who led the search?", "Searchers combed the slopes of the Galmhorn, and Anna Berg led them.", "Anna Berg"),
