@@ -707,7 +707,18 @@ def _focus_tokens(tree: Tree, q: Question) -> set[int]:
         return {i for i, t in enumerate(tree.tokens) if t.pos == "NOUN" and any(
             stem(t.text.lower()) != v and _grown_from(stem(t.text.lower()), v) for v in verbs)}
     want = stem(q.focus)
-    return {i for i in tree.uses({want}) if tree.tokens[i].pos in {"NOUN", "PROPN"}}
+    return {i for i in tree.uses({want}) if tree.tokens[i].pos in {"NOUN", "PROPN"} and not _narrowed_apart(tree, i, q)}
+
+
+def _narrowed_apart(tree: Tree, i: int, q: Question) -> bool:
+    """Whether the sentence narrows its use of the asked role otherwise than a person question does:
+    "MILITARY spokesman" for "the PENTAGON spokesman" (not "Pentagon spokesman", nor a bare
+    "spokesman", nor "the new CHIEF executive" for "the chief executive")."""
+    if not q.focus_mods or q.kind != "person":   # "what political party": "the CONSERVATIVE Party" answers it
+        return False
+    mods = {tree.tokens[k].lemma.lower() for k in tree.children[i]
+            if tree.tokens[k].dep in {"compound", "amod", "nmod"} and tree.tokens[k].pos in {"NOUN", "PROPN", "ADJ"}}
+    return bool(mods) and not mods & (q.focus_mods | set(q.content))
 
 
 def _governing_verb(tree: Tree, at: int | None, participle: bool = False) -> int | None:
@@ -908,8 +919,8 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
         while mods and (more := [k for k in range(min(mods)) if tree.tokens[k].head in mods and k not in mods
                                  and tree.tokens[k].dep == "compound" and tree.tokens[k].pos == "PROPN"]):
             mods += more
-        if not mods:
-            continue
+        if not mods or q.kind == "person" and all(tree.tokens[k].ent in PLACE_LABELS for k in mods):
+            continue   # "the Selvane County firefighter": one from a place, no title ("Finance Minister")
         start, end, text = _span(tree, s.text, list(range(min(mods), i + 1)))
         if any(a < end and start < b for a, b in taken):
             continue
@@ -924,7 +935,10 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
             if t.dep in {"appos", "compound"} and tree.tokens[t.head].pos == "PROPN":
                 beside.append(t.head)
             for k in beside:
-                v = _unmarked_name(q, s, tree, _proper_run(tree, k), taken)
+                while _titling(tree, k):   # "spokesman Maj. GEN. Pat Ryder": the name the ranks title
+                    k = tree.tokens[k].head
+                ids = [j for j in _proper_run(tree, k) if not _titling(tree, j) and tree.tokens[j].text != "."]
+                v = _unmarked_name(q, s, tree, ids, taken) if ids else None
                 if v is not None:
                     out.append(v)
                     taken.append((v.start, v.end))
@@ -1012,6 +1026,13 @@ def _capitalised_run(tree: Tree, first: int) -> list[int]:
             break
         i += 1
     return ids
+
+
+def _titling(tree: Tree, k: int) -> bool:
+    """Whether token k is a title or rank set before the name it hangs from ("Maj.", "Gen.", "Dr")."""
+    t = tree.tokens[k]
+    return t.text.lower().strip(".") in TITLES and t.dep == "compound" and t.head != k \
+        and tree.tokens[t.head].pos == "PROPN"
 
 
 def _unmarked_name(q: Question, s: Sentence, tree: Tree, ids: list[int], taken: list[tuple[int, int]]) -> Value | None:

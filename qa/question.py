@@ -46,6 +46,8 @@ class Question:
                                        # "what pay rise": `lexicon.CHANGE_NOUNS`)
     by_change: bool = False            # "by how much": the size of a change ("by 75 basis points"), not the
                                        # level it reached ("to 4%") or left ("from 3.25%")
+    focus_mods: frozenset[str] = frozenset()   # lemmas of the words that narrow the focus noun ("pentagon" in
+                                               # "the Pentagon spokesman", "night" in "the night guard")
     former: bool = False               # it asks for a figure as it was before a change ("the previous rate",
                                        # "before the rise": `lexicon.FORMER_WORDS`)
     subjects: frozenset[str] = frozenset()   # of a yes/no question, the lemmas of the nouns its clauses are said of
@@ -67,6 +69,10 @@ def analyse_question(text: str, nlp) -> Question:
     kind = _kind(low, focus, tokens)
     if kind == "name" and focus == "name":   # "the name of the ferry": what it names is the ferry
         focus = _name_of(tokens)[1]
+    elif kind == "person" and focus == "name":   # "the name of the night GUARD": a guard is asked for
+        focus = _name_of(tokens)[1] or focus
+    elif kind == "person" and focus is None:   # "who is the HEADTEACHER of X", "who is X's AGENT"
+        focus = _who_is(tokens)
     defined = _defined(low, doc)
     if defined:   # "who is Ana Ruiz": what she is, not another name
         kind, focus = "open", None
@@ -106,6 +112,9 @@ def analyse_question(text: str, nlp) -> Question:
                     share_too=kind == "money" and (BY_HOW_MUCH.search(text) is not None or focus in lx.CHANGE_NOUNS),
                     by_change=BY_HOW_MUCH.search(text) is not None,
                     former=any(t.lower_ in lx.FORMER_WORDS for t in tokens),
+                    focus_mods=frozenset(c.lemma_.lower() for t in tokens if focus and t.lemma_.lower() == focus
+                                         and t.pos_ == "NOUN" for c in t.children
+                                         if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"NOUN", "PROPN", "ADJ"}),
                     subjects=frozenset(t.lemma_.lower() for t in tokens if t.dep_ in {"nsubj", "nsubjpass"}
                                        and t.pos_ == "NOUN") if form == "polar" else frozenset())
 
@@ -361,6 +370,15 @@ def _kind(low: str, focus: str | None, tokens) -> str:
     return "open"
 
 
+def _who_is(tokens) -> str | None:
+    """The noun "who is" asks for: "who is the HEADTEACHER of Larchfield School", "who was the
+    ship's MASTER" (not "who is leading the inquiry": a verb, not a noun, is asked by)."""
+    for i, t in enumerate(tokens[:-1]):
+        if t.lower_ == "who" and tokens[i + 1].lemma_ == "be" and tokens[i + 1].dep_ != "aux":
+            return _run_head(tokens, i + 2, copula=True)
+    return None
+
+
 def _name_of(tokens) -> tuple[str, str]:
     """What "the name of the X" asks for, and X, the noun "of" governs: a "which X" kind, "name" for a
     thing news names (a ship, a storm), else a person. Not a word of a name before it, nor its
@@ -374,5 +392,5 @@ def _name_of(tokens) -> tuple[str, str]:
                 return "place", noun
             if noun in lx.NAMED_THINGS:
                 return "name", noun
-            break
+            return "person", noun
     return "person", ""

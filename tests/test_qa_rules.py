@@ -46,8 +46,8 @@ def one(text: str, kind: str):
     ("How old is the new coach?", "age", None),
     ("When was the museum founded?", "date", None),
     ("On which day did the talks collapse?", "date", "day"),
-    ("Who is the lawyer for the union?", "person", None),
-    ("What is the name of the ship's captain?", "person", "name"),
+    ("Who is the lawyer for the union?", "person", "lawyer"),   # the noun "who is" asks for
+    ("What is the name of the ship's captain?", "person", "captain"),   # what the name is of
     ("Which company built the dam?", "org", "company"),
     ("Which law enforcement agency is investigating?", "org", "agency"),
     ("Where did the ferry sink?", "place", None),
@@ -805,6 +805,33 @@ def test_basis_points_and_percentage_points_are_the_same_measure():
 ])
 def test_a_figure_question_takes_the_figure_the_question_asks_about(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    # "who is the X", "the name of the X": the name beside X answers, not one beside another role
+    ("Who is the police spokesman?",
+     "Fire service spokesman Ian Moss said the blaze was out, and Tom Reed, the police spokesman, agreed.", "Tom Reed"),
+    ("What is the name of the night guard?", "The night guard, Tom Reed, raised the alarm, Mayor Ian Moss said.",
+     "Tom Reed"),
+    # ranks before the name are no name; a place before the role is no title
+    ("Who is the army spokesman?", "Army spokesman Maj. Gen. Dan Hale said the base was safe.", "Dan Hale"),
+    ("What was the name of the firefighter who died?",
+     "Delmont County firefighter Tom Keller, 41, died when the flames overran his crew.", "Tom Keller"),
+])
+def test_who_is_the_x_is_answered_by_the_name_set_beside_x(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+def test_a_role_narrowed_otherwise_than_the_question_narrows_it_is_not_the_asked_one(nlp):
+    """"Navy spokesman Ian Moss" is no answer set beside "the army spokesman"."""
+    sentence = "Navy spokesman Ian Moss denied it."
+    analysed = analysis_of(nlp(sentence))
+
+    def score(question):
+        return values(analyse_question(question, nlp), Sentence(1, sentence, analysed))[0].score
+
+    assert score("Who is the army spokesman?") < score("Who is the navy spokesman?")
+    assert score("Who is the army spokesman?") < score("Who is the spokesman?")
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
