@@ -256,6 +256,11 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     days = _days(sentence, tree, asked_days) if asked_days else {}
     family = _asked_tie(q) if q.kind == "person" else None
     years = _years(tree) if sentence.year and q.kind in FIGURE_KINDS and not _names_year(q) else {}
+    # a question about an earlier year's event ("how many died in the 1999 avalanche"): figures of its report's
+    # own time, or of another year, are of another event
+    past = {int(y) for y in re.findall(r"\d+", q.text) if YEAR.fullmatch(y) and int(y) < (sentence.year or 0)} \
+        if sentence.year and q.kind in FIGURE_KINDS else set()
+    dating = _years(tree) if past else {}
     out = []
     named_near: dict[int, int] = {}   # a value's distance to the question's names: what breaks an exact tie
     dateline = DATELINE.match(sentence.text)
@@ -342,6 +347,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         if years and v.kind in FIGURE_KINDS and _dated(tree, v.head, years) < sentence.year:
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= EARLIER_MISFIT
+        if past and v.kind in FIGURE_KINDS and _dated(tree, v.head, dating) not in past:
+            v.fields = {**v.fields, "elsewhere": True}
+            v.score -= EARLIER_MISFIT   # "Four people have died" (this week) for "how many died in the 1999 avalanche"
         v.sentence_id = sentence.sentence_id
         out.append(v)
     # An exact tie (often two values equally far from every word of the question) goes to the one
@@ -711,10 +719,11 @@ def _focus_tokens(tree: Tree, q: Question) -> set[int]:
 
 
 def _narrowed_apart(tree: Tree, i: int, q: Question) -> bool:
-    """Whether the sentence narrows its use of the asked role otherwise than a person question does:
-    "MILITARY spokesman" for "the PENTAGON spokesman" (not "Pentagon spokesman", nor a bare
+    """Whether the sentence narrows its use of the asked role or counted noun otherwise than the
+    question does: "MILITARY spokesman" for "the PENTAGON spokesman", "96 MEDICAL staff" for "how
+    many SECURITY staff" (not "Pentagon spokesman", nor a bare
     "spokesman", nor "the new CHIEF executive" for "the chief executive")."""
-    if not q.focus_mods or q.kind != "person":   # "what political party": "the CONSERVATIVE Party" answers it
+    if not q.focus_mods or q.kind not in {"person", "count"}:   # "what party": "the CONSERVATIVE Party" answers it
         return False
     mods = {tree.tokens[k].lemma.lower() for k in tree.children[i]
             if tree.tokens[k].dep in {"compound", "amod", "nmod"} and tree.tokens[k].pos in {"NOUN", "PROPN", "ADJ"}}
@@ -1126,7 +1135,8 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
         return 0.3 if any(tree.tokens[i].dep in {"nsubj", "nsubjpass", "dobj"} for i in ids) else 0.0
     t = tree.tokens[counted]
     if stem(t.lemma.lower()) == focus or stem(t.text.lower()) == focus:
-        return COUNTED_FIT
+        # "96 MEDICAL staff" counts no "security staff"
+        return KIN_FIT if _narrowed_apart(tree, counted, q) else COUNTED_FIT
     if q.focus in {"people", "person"} and t.pos in {"NOUN"} and t.lemma.lower() in lx.PEOPLE_NOUNS:
         return 0.3   # "how many people": passengers, others, residents are people
     if t.pos != "NOUN":

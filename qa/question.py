@@ -114,7 +114,8 @@ def analyse_question(text: str, nlp) -> Question:
                     former=any(t.lower_ in lx.FORMER_WORDS for t in tokens),
                     focus_mods=frozenset(c.lemma_.lower() for t in tokens if focus and t.lemma_.lower() == focus
                                          and t.pos_ == "NOUN" for c in t.children
-                                         if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"NOUN", "PROPN", "ADJ"}),
+                                         if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"NOUN", "PROPN", "ADJ"}
+                                         and c.lower_ not in {"many", "much"} | lx.QUESTION_WORDS),
                     subjects=frozenset(t.lemma_.lower() for t in tokens if t.dep_ in {"nsubj", "nsubjpass"}
                                        and t.pos_ == "NOUN") if form == "polar" else frozenset())
 

@@ -303,6 +303,16 @@ def test_the_figure_a_count_noun_names_is_that_count(nlp, sentence, answer):
     assert best(nlp, "What is the population of Arden?", sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("How many security staff were on duty?",
+     "The firm had 96 medical staff on site, and 210 security staff were on duty.", "210"),
+    ("How many medical staff were on duty?",
+     "The firm had 96 medical staff on site, and 210 security staff were on duty.", "96"),
+])
+def test_a_count_of_the_asked_noun_narrowed_otherwise_counts_another_thing(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 def test_a_bare_number_is_no_count_of_things_the_sentence_does_not_name(nlp):
     q = analyse_question("How many lifeboats did the ferry carry?", nlp)
     sentence = "Four dead, two missing after ferry capsizes"
@@ -533,6 +543,26 @@ def test_a_figure_of_an_earlier_year_than_its_report_is_of_another_event(nlp, qu
     score, apart = earlier(nlp, question, sentence)[figure]
     plain, plain_apart = earlier(nlp, question, sentence, year=None)[figure]   # no date to weigh it by
     assert apart and not plain_apart and score < plain
+
+
+@pytest.mark.parametrize("question, sentence, figure", [
+    # a question about an earlier year's event: a figure of the report's own time, or of another year
+    ("How many people died in the 1999 avalanche?", "Four people have died after an avalanche buried a ski run.", "Four"),
+    ("How many people died in the 1999 avalanche?", "In 2017, two skiers died when an avalanche hit a closed run.", "two"),
+])
+def test_a_figure_of_another_time_than_the_asked_year_is_of_another_event(nlp, question, sentence, figure):
+    score, apart = earlier(nlp, question, sentence)[figure]
+    plain, plain_apart = earlier(nlp, question, sentence, year=None)[figure]
+    assert apart and not plain_apart and score < plain
+
+
+@pytest.mark.parametrize("question, sentence, figure", [
+    ("How many people died in the 1999 avalanche?", "The avalanche of 1999 killed 12 people in the village.", "12"),
+    ("How many people died in the 1999 avalanche?",
+     "On 23 March 1999, an avalanche struck the lower village, killing twelve people.", "twelve"),
+])
+def test_a_figure_of_the_asked_year_is_of_the_asked_event(nlp, question, sentence, figure):
+    assert not earlier(nlp, question, sentence)[figure][1]
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
