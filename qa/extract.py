@@ -71,6 +71,10 @@ LIFE_MISFIT = 0.5    # a birth or death date ("Ada Fenwick (1590 - 1621)", "born
                      # another event of that life ("when did she become duchess")
 INSTANCE_FIT = 0.3   # a phrase its sentence calls one of the asked kind ("Bacillus cereus, a bacterium", "a cargo
                      # of fertiliser") for "which bacterium", "what cargo"
+DATELINE_MISFIT = 0.3   # a date in a report's dateline ("CORVELL, Sept 16 (Tidewater Wire) -") or a line of
+                        # only its outlet and date: the day it was filed, not the asked event's
+DATED_LINE = re.compile(r"^[A-Z][A-Z'\u2019.\- ]+(?:,\s*[A-Z][\w'\u2019.\- ]*){0,2},\s*(?P<rest>.{1,40}?)\s*"
+                      r"(?:\([^)]{1,40}\)\s*)?(?:[-\u2013\u2014]{1,2}|:)\s")
 SEQUENCE_MISFIT = 0.3   # a date of the last time for a question about the next, or the other way round
 FORMER_MISFIT = 0.3   # a person titled as having been it ("FORMER governor X", "X, the ex-minister") for a question
                       # that asks for no former one
@@ -309,6 +313,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += RATE_FIT if ("per" in v.fields) == rate else -RATE_FIT
         if v.kind == "date":
             v.score += _date_fit(v, q)
+            if _in_dateline(sentence.text, v):   # "SALLOWFORD, June 2 (CNS) - ...": the day it was filed
+                v.fields = {**v.fields, "elsewhere": True}
+                v.score -= DATELINE_MISFIT
             if asked_end and ends.get(id(v), asked_end) != asked_end:
                 v.score -= RANGE_MISFIT
             if until_asked:   # "until when will it stay closed": "closed UNTIL Thursday", not "run it SINCE 2016"
@@ -406,6 +413,16 @@ def _dated(tree: Tree, at: int | None, years: dict[int, int]) -> int:
             break
         at, steps = (None if t.head == at else t.head), steps + 1
     return 10_000
+
+
+def _in_dateline(text: str, v: Value) -> bool:
+    """Whether a date is a report's dateline ("CORVELL, Sept 16 (Tidewater Wire) - Teachers ...")
+    or the whole of a line besides its outlet's name ("Brantmoor Public Radio, Tuesday 16 September 2025")."""
+    m = DATED_LINE.match(text)
+    if m is not None and m.start("rest") <= v.start and v.end <= m.end("rest"):
+        return True
+    rest = (text[:v.start] + text[v.end:]).strip(" ,.")
+    return bool(rest) and len(rest.split()) <= 4 and all(w[:1].isupper() for w in rest.split())
 
 
 def _sequence(words) -> str | None:

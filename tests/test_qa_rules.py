@@ -864,6 +864,21 @@ def test_a_role_narrowed_otherwise_than_the_question_narrows_it_is_not_the_asked
     assert score("Who is the army spokesman?") < score("Who is the spokesman?")
 
 
+@pytest.mark.parametrize("question, sentence, dated", [
+    ("When was the inspection carried out?", "DELMONT, June 2 (NWS) - The inspection found cracks in two beams.", "June 2"),
+    ("When will the talks resume?", "Harbour Radio, Tuesday 16 September 2025", "Tuesday 16 September 2025"),
+    ("When did the quake strike?", "VELKAR, Casmeria, Oct 14 (CPA) \u2013 A quake struck before dawn on Tuesday.", "Oct 14"),
+])
+def test_a_reports_dateline_is_the_day_it_was_filed_not_the_asked_events(nlp, question, sentence, dated):
+    found = earlier(nlp, question, sentence)
+    assert found[dated][1]   # kept out of a banner, and below the day the sentence gives the event
+    assert all(score > found[dated][0] for text, (score, _) in found.items() if text != dated)
+
+
+def test_a_date_in_the_body_of_a_sentence_is_no_dateline(nlp):
+    assert not earlier(nlp, "When was the bridge closed?", "The bridge was closed on 2 June.")["2 June"][1]
+
+
 @pytest.mark.parametrize("question, sentence, answer", [
     # the next time of something, not the last, and the other way round
     ("When is the council's next vote due?",
