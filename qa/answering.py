@@ -65,6 +65,7 @@ class Candidate:
     short: Value | None = None         # an open question's short answer in it (`qa.open_answers`)
     named: float = 1.0                 # share of the names the question gives that it uses itself
     short_fit: float = 0.0             # an open question's short answer in it counts as a value of this fit
+    asked_verb: bool = True            # of a yes/no question: whether it uses one of the question's verbs
 
     def evidence(self, s: Settings) -> float:
         return self.fused + s.value_weight * (self.values[0].score if self.values else self.short_fit)
@@ -531,6 +532,8 @@ class Answerer:
                 c.named = _named_share(names, tree)
             if rarest is not None:
                 c.rare = float(rarest in tree.stem_set)
+            if q.form == "polar" and q.verbs:   # "has anyone been ARRESTED": a sentence that says nothing of arrests
+                c.asked_verb = bool({stem(v) for v in q.verbs} & tree.stem_set)
             if q.wants_value:
                 found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis,
                                            _year(self.store.documents[c.doc].published)), tree)
@@ -768,6 +771,10 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
                 d.score = address_probability(d.features, s.weights)
     top = max((d.score for d in decisions), default=0.0)
     threshold = s.threshold if q.wants_value else s.open_threshold
+    if q.form == "polar":   # a yes/no question's "yes" where none of a document's sentences uses its verb
+        for d in decisions:
+            if d.candidates and not any(c.asked_verb for c in d.candidates[:3]):
+                d.score -= s.polar_unverbed_penalty
     for d in decisions:
         d.addresses = bool(d.candidates) and d.score >= threshold and d.score >= s.relative * top and not (
             s.require_value and q.wants_value and d.value is None)

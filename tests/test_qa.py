@@ -591,3 +591,31 @@ def test_a_question_that_asks_no_outcome_is_answered_by_no_count_of_one(township
     assert {s.doc_id: s.answer for s in township.ask(question).sources} == {"vale-echo": "3,400"}
     off = Answerer(township.store, township.embedder, township.nlp, dataclasses.replace(Settings(), outcome_sim=1.0))
     assert "ridge-times" in {s.doc_id for s in off.ask(question).sources}
+
+
+@pytest.fixture(scope="module")
+def crush(tmp_path_factory) -> Answerer:
+    """Three reports of a crowd crush; one says nothing of arrests."""
+    return invented(tmp_path_factory, "crush", {
+        "vale-wire.txt": "Man held after festival crush\n\nPolice arrested a 44-year-old man on Monday over the crowd "
+        "crush at the Brackmoor festival, in which 40 people were hurt.\n",
+        "moor-post.txt": "Festival crush inquiry\n\nPolice are investigating the crowd crush at the Brackmoor festival, "
+        "in which forty people were hurt on Saturday night.\n",
+        "town-news.txt": "Crush inquiry opens\n\nNobody has been arrested over the crowd crush at the Brackmoor "
+        "festival, police said on Sunday.\n"})
+
+
+def test_a_yes_no_question_is_not_answered_yes_by_a_report_silent_on_its_verb(crush):
+    """"Has anyone been arrested" is answered by the reports that speak of arrests; one that only
+    tells of the crush says neither yes nor no, and weighs less by `Settings.polar_unverbed_penalty`."""
+    question = "Has anyone been arrested over the crush?"
+    said = {s.doc_id: s.answer for s in crush.ask(question).sources}
+    assert said == {"vale-wire": "yes", "town-news": "no"}
+
+    def scores(penalty):
+        answerer = Answerer(crush.store, crush.embedder, crush.nlp, Settings(polar_unverbed_penalty=penalty))
+        return {answerer.store.documents[d.doc].doc_id: d.score for d in answerer.decisions(question)[2]}
+
+    full, none = scores(0.1), scores(0.0)
+    assert none["moor-post"] - full["moor-post"] == pytest.approx(0.1)
+    assert full["vale-wire"] == none["vale-wire"] and full["town-news"] == none["town-news"]
