@@ -415,6 +415,20 @@ def _dated(tree: Tree, at: int | None, years: dict[int, int]) -> int:
     return 10_000
 
 
+def _per_unit(tree: Tree, v: Value) -> bool:
+    """Whether a span of one unit is a rate's "per" ("thousands of vehicles A DAY", "$48,200 A YEAR",
+    "twice A WEEK"): "a" or "an" right after a noun, a number or "once" / "twice", not after a
+    preposition or a verb ("for a year", "lasted a day")."""
+    if not re.match(r"(?i)an?\s", v.text):
+        return False
+    ids = tree.tokens_in(0, v.start)
+    if not ids:
+        return False
+    before = tree.tokens[ids[-1]]
+    return before.pos in {"NOUN", "NUM", "PROPN"} and not before.text.lower() in lx.DURATIONS \
+        or before.text.lower() in {"once", "twice"}
+
+
 def _in_dateline(text: str, v: Value) -> bool:
     """Whether a date is a report's dateline ("CORVELL, Sept 16 (Tidewater Wire) - Teachers ...")
     or the whole of a line besides its outlet's name ("Brantmoor Public Radio, Tuesday 16 September 2025")."""
@@ -806,6 +820,11 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             found += [v for v in typed.get("measure", []) if v.unit == "" ]
             ages = {(a.start, a.end) for a in _bare_ages(s, tree)}   # "Lt. Ewan Strachley, 41, died" counts nothing
             found = [v for v in found if _whole(v) and (v.start, v.end) not in ages]
+        if kind == "duration":   # "vehicles A DAY", "$48,200 A YEAR", "twice A WEEK": how often, not how long
+            for v in found:
+                if _per_unit(tree, v) and not PER_ASKED.search(q.text):
+                    v.fields["elsewhere"] = True
+                    v.fields["label_fit"] = v.fields.get("label_fit", 0.0) - RATE_FIT
         dims = lx.MEASURE_DIMENSIONS.get(q.focus) if kind == "measure" else None
         if dims:   # "how fast": a speed, never "14 miles"
             found = [v for v in found if v.unit in dims]
