@@ -746,7 +746,18 @@ def _focus_tokens(tree: Tree, q: Question) -> set[int]:
         return {i for i, t in enumerate(tree.tokens) if t.pos == "NOUN" and any(
             stem(t.text.lower()) != v and _grown_from(stem(t.text.lower()), v) for v in verbs)}
     want = stem(q.focus)
-    return {i for i in tree.uses({want}) if tree.tokens[i].pos in {"NOUN", "PROPN"} and not _narrowed_apart(tree, i, q)}
+    found = {i for i in tree.uses({want}) if tree.tokens[i].pos in {"NOUN", "PROPN"} and not _narrowed_apart(tree, i, q)}
+    if q.kind == "org":   # "which company insured it": "the museum's INSURER, Halberd Mutual"
+        found |= {i for i, t in enumerate(tree.tokens) if t.pos == "NOUN" and any(_doer_of(t.lemma.lower(), v)
+                                                                                  for v in q.verbs)}
+    return found
+
+
+def _doer_of(noun: str, verb: str) -> bool:
+    """Whether a noun names the doer of a verb: "insurer" of "insure", "operator" of "operate",
+    "organiser" of "organise", "owner" of "own"."""
+    base = verb[:-1] if verb.endswith("e") else verb
+    return noun in {verb + "r", verb + "er", base + "er", base + "or", verb + "or"}
 
 
 def _narrowed_apart(tree: Tree, i: int, q: Question) -> bool:

@@ -812,6 +812,15 @@ def test_the_noun_a_who_questions_verb_makes_of_the_doer_points_at_the_name_besi
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("Which company insured the paintings?",
+     "The paintings, insured by the Pennick Gallery until May, are now covered by its new insurer, Halberd Mutual.",
+     "Halberd Mutual"),
+])
+def test_which_company_did_it_points_at_the_name_beside_the_noun_of_its_doer(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 @pytest.mark.parametrize("text, low, high", [
     ("The target is two and a half percent.", 2.5, 2.5),
     ("The bank raised its rate by 75 basis points.", 0.745, 0.755),
