@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
-from .extract import Sentence, Tree, anchors
+from .extract import Sentence, Tree, _joined, anchors
 from .question import Question
 from .retrieval import stem
 from .values import Value, fold_name
@@ -136,7 +136,7 @@ def _quote(q: Question, sentence: Sentence, max_words: int) -> Value | None:
 
 
 def _phrase(tree: Tree, sentence: Sentence, head: int, max_words: int, kids: list[list[int]],
-            preps: bool = False) -> Value | None:
+            preps: bool = False, articles: bool = False) -> Value | None:
     """The compact phrase headed by `head` (its modifiers and 'of' phrases, with `preps` those that
     say where it came from: "sparks FROM A MOWER"; not its clauses), leading articles left out."""
     keep, stack = set(), [head]
@@ -149,12 +149,22 @@ def _phrase(tree: Tree, sentence: Sentence, head: int, max_words: int, kids: lis
             if t.dep in PHRASE_STOPS and not (t.dep == "prep" and kept_prep):
                 continue
             stack.append(k)
-    ids = [head]   # the unbroken run of the phrase around its head ("excessive speed, not the ..." stops at ",")
+    # the unbroken run of the phrase around its head ("excessive speed, not the ..." stops at ","), but for
+    # a comma between two of its adjectives ("a second, smaller tremor"), and a hyphened word whole
+    # ("a group of OFF-PISTE skiers", whatever the parse made of "off")
+    for i in range(1, len(tree.tokens) - 1):
+        if tree.tokens[i].text == "," and i - 1 in keep and i + 1 in keep and tree.tokens[i - 1].pos == "ADJ" \
+                and tree.tokens[i + 1].pos == "ADJ" and tree.tokens[i - 1].head == tree.tokens[i + 1].head:
+            keep.add(i)
+    for i in range(len(tree.tokens) - 2, 0, -1):
+        if tree.tokens[i].text == "-" and i + 1 in keep and _joined(tree, i - 1, i) and _joined(tree, i, i + 1):
+            keep.update((i - 1, i))
+    ids = [head]
     while ids[0] - 1 in keep:
         ids.insert(0, ids[0] - 1)
     while ids[-1] + 1 in keep:
         ids.append(ids[-1] + 1)
-    while ids and tree.tokens[ids[0]].text.lower() in ARTICLES | {"its", "their", "his", "her"}:
+    while ids and not articles and tree.tokens[ids[0]].text.lower() in ARTICLES | {"its", "their", "his", "her"}:
         ids = ids[1:]
     while ids and tree.tokens[ids[-1]].pos in {"PUNCT", "ADP", "CCONJ"}:
         ids = ids[:-1]
@@ -180,7 +190,7 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
         head = first
         while tree.tokens[head].head != head and tree.tokens[head].head >= first:
             head = tree.tokens[head].head
-        found = _phrase(tree, sentence, head, max_words, kids)
+        found = _phrase(tree, sentence, head, max_words, kids, articles=True)
         if found is not None:
             found.fields = {**found.fields, "marker": marker}
             return found
@@ -194,7 +204,7 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
         if causing or copula:
             subjects = [k for k in kids[i] if tree.tokens[k].dep == "nsubj" and tree.tokens[k].tag not in {"WDT", "WP"}]
             if subjects:
-                found = _phrase(tree, sentence, subjects[0], max_words, kids, preps=True)
+                found = _phrase(tree, sentence, subjects[0], max_words, kids, preps=True, articles=True)
                 if found is not None:
                     return found
     return None

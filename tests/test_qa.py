@@ -405,7 +405,8 @@ def test_two_causes_are_a_disagreement_one_cause_in_two_wordings_is_not(blazes):
     question = "What is thought to have started the fire?"
     two = blazes.within(["hill-times", "ridge-post", "vale-news"]).ask(question)
     assert {s.doc_id: s.answer for s in two.sources} == {
-        "hill-times": "sparks from a welding torch", "ridge-post": "downed power line", "vale-news": "fallen power line"}
+        "hill-times": "sparks from a welding torch", "ridge-post": "a downed power line",
+        "vale-news": "a fallen power line"}
     assert two.disagreement.flag and two.disagreement.summary.startswith("Cause: the sources disagree.")
     assert "vale-news and ridge-post say" in two.disagreement.summary or "ridge-post and vale-news say" in two.disagreement.summary
     assert not blazes.within(["ridge-post", "vale-news"]).ask(question).disagreement.flag
@@ -416,7 +417,7 @@ def test_two_causes_are_a_disagreement_one_cause_in_two_wordings_is_not(blazes):
     # "because of" a storm is a cause to weigh; "after" a storm may only say what came before it
     assert blazes.within(["ridge-post", "fen-daily"]).ask(question).disagreement.flag
     after = blazes.within(["ridge-post", "lake-news"]).ask(question)
-    assert [s.answer for s in after.sources if s.doc_id == "lake-news"][0].startswith("lightning storm")
+    assert [s.answer for s in after.sources if s.doc_id == "lake-news"][0].startswith("a lightning storm")
     assert not after.disagreement.flag
 
 
