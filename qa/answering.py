@@ -30,7 +30,7 @@ from . import lexicon as lx
 from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
 from .disagreement import SourceValue, compare, weighed
-from .extract import COUNTED_FIT, COUNTED_MISFIT, KIN_FIT, OUTCOME_MISFIT, ROLE_MISFIT, Sentence, Tree, values
+from .extract import COUNTED_FIT, COUNTED_MISFIT, FIGURE_KINDS, KIN_FIT, OUTCOME_MISFIT, ROLE_MISFIT, Sentence, Tree, values
 from .open_answers import open_value
 from .question import Question, analyse_question
 from .render import summarize
@@ -771,6 +771,9 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
                 d.score = address_probability(d.features, s.weights)
     top = max((d.score for d in decisions), default=0.0)
     threshold = s.threshold if q.wants_value else s.open_threshold
+    for d in decisions:   # a figure of another event, year or place, or a rate (kept out of a banner) answers less surely
+        if d.value is not None and d.value.kind in FIGURE_KINDS and d.value.fields.get("elsewhere"):
+            d.score -= s.elsewhere_penalty
     if q.form == "polar":   # a yes/no question's "yes" where none of a document's sentences uses its verb
         for d in decisions:
             if d.candidates and not any(c.asked_verb for c in d.candidates[:3]):

@@ -24,6 +24,7 @@ class Settings:
     # a yes/no question's document none of whose first three sentences uses one of its verbs ("has anyone
     # been arrested": "More than 60 people were hurt in a crush"): less likely to say yes or no at all
     polar_unverbed_penalty: float = 0.10
+    elsewhere_penalty: float = 0.10
     require_value: bool = True       # ... addresses it at all only when it states one
     predicate_weight: float = 0.25   # a value's fit gains this x (similarity of its verb to the question's - 0.5)
     outcome_sim: float = 0.55       # a verb is read as an outcome (lexicon.OUTCOMES) when this similar to it ...

@@ -620,3 +620,34 @@ def test_a_yes_no_question_is_not_answered_yes_by_a_report_silent_on_its_verb(cr
     full, none = scores(0.1), scores(0.0)
     assert none["moor-post"] - full["moor-post"] == pytest.approx(0.1)
     assert full["vale-wire"] == none["vale-wire"] and full["town-news"] == none["town-news"]
+
+
+@pytest.fixture(scope="module")
+def floods(tmp_path_factory) -> Answerer:
+    """A report of this week's flood, and one that tells only of an earlier year's (both published in 2025)."""
+    folder = tmp_path_factory.mktemp("floods")
+    (folder / "a").mkdir()
+    (folder / "a" / "dale-post.txt").write_text("Four dead in Ashby flood\n\nFour people died when the river burst "
+                                                "its banks in Ashby on Tuesday, police said.\n", encoding="utf-8")
+    (folder / "a" / "vale-news.txt").write_text("Ashby braces again\n\nIn 2011 a flood in the same valley killed 40 "
+                                                "people and destroyed the old mill, residents recalled.\n", encoding="utf-8")
+    (folder / "a" / "sources.csv").write_text(
+        "file,outlet,published,title,url\n"
+        "dale-post.txt,Dale Post,2025-03-04,Four dead in Ashby flood,\n"
+        "vale-news.txt,Vale News,2025-03-05,Ashby braces again,\n", encoding="utf-8")
+    assert index.ingest([folder / "a"], folder / "index").ok
+    return Answerer.open(folder / "index")
+
+
+def test_a_figure_of_another_event_answers_less_surely(floods):
+    """A document whose figure is of an earlier year's event (kept out of a banner) weighs less by
+    `Settings.elsewhere_penalty`; one whose figure is the asked event's does not."""
+    question = "How many people died in the Ashby flood?"
+
+    def scores(penalty):
+        answerer = Answerer(floods.store, floods.embedder, floods.nlp, Settings(elsewhere_penalty=penalty))
+        return {answerer.store.documents[d.doc].doc_id: d.score for d in answerer.decisions(question)[2]}
+
+    full, none = scores(0.1), scores(0.0)
+    assert none["vale-news"] - full["vale-news"] == pytest.approx(0.1)
+    assert full["dale-post"] == none["dale-post"]
