@@ -194,6 +194,14 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
         if found is not None:
             found.fields = {**found.fields, "marker": marker}
             return found
+    for i, t in enumerate(tree.tokens):   # "the main reason for the move WAS persistent services inflation"
+        if t.lemma.lower() == "be" and any(tree.tokens[k].dep == "nsubj" and tree.tokens[k].lemma.lower() in lx.CAUSE_NOUNS
+                                           for k in kids[i]):
+            said = [k for k in kids[i] if tree.tokens[k].dep == "attr"]
+            if said:
+                found = _phrase(tree, sentence, said[0], max_words, kids, articles=True)
+                if found is not None:
+                    return found
     for i, t in enumerate(tree.tokens):   # "a downed power line sparked the blaze", "speed was the cause"
         lemma = t.lemma.lower()
         causing = t.pos == "VERB" and lemma in lx.CAUSE_VERBS

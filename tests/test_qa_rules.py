@@ -1514,6 +1514,9 @@ def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sent
     ("What caused the derailment?", "Three dead after commuter train derails", None),
     ("Why did the ferry capsize?", "The ferry capsized because of an overloaded ferry deck.", "an overloaded ferry deck"),
     ("What caused the train crash?", "The crash was blamed on a faulty train signal.", "a faulty train signal"),
+    # what a copula says the cause is, where "reason" or "cause" is its subject
+    ("Why did the bank raise rates?", "The bank said the main reason for the move was persistent services inflation.",
+     "persistent services inflation"),
     # two adjectives of one noun set apart by a comma, and a hyphened word, stay in the phrase
     ("Why was the search halted?", "The search was halted after a second, smaller tremor shook the mine.",
      "a second, smaller tremor"),
