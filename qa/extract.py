@@ -89,8 +89,7 @@ FAMILY_FIT = 0.3   # a name its sentence gives the family tie the question asks 
                    # "who was her husband"); one given another tie ("daughter of TOMAS BRILL") loses as much
 MEASURED_KINDS = {"money", "percent", "measure"}   # figures of something named beside them (see _measured_noun)
 NUMERIC_KINDS = {"count", "money", "percent", "time", "date", "duration", "measure", "age"}
-LONG_AFTER = re.compile(r"(?i)\s*-?long\b")
-LONG_FIT = 0.3   # a length called long, for "how long is the X" (`Question.length_too`)
+LONG_FIT = 0.3   # a length of the asked thing ("1.2 kilometres long", "a 14-mile diversion") for "how long is the X"
 ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 FAR = 8   # tree distance given when no question word is in the sentence
 
@@ -876,7 +875,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             # "how long is the bridge": a length the sentence calls long ("1.2 kilometres long",
             # "a 57-kilometre-long tunnel") answers it before a span of time does
             for v in typed.get("measure", []):
-                if v.unit == "length" and LONG_AFTER.match(s.text, v.end) and _long_is_asked(tree, v, q):
+                if v.unit == "length" and _long_is_asked(tree, v, q):   # "1.2 kilometres LONG", "a 14-mile DIVERSION"
                     v.fields["label_fit"] = LONG_FIT
                     found.append(v)
         return found

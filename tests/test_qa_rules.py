@@ -362,6 +362,8 @@ def test_a_speed_is_not_read_as_a_distance():
     ("How long is the bridge?", "The new bridge is 1.2 kilometres long and took four years to build.", "1.2 kilometres"),
     ("How long is the tunnel?", "The 57-kilometre-long tunnel took 17 years to build.", "57-kilometre"),
     ("How long was the strike?", "The strike, which closed the 40-kilometre-long line, lasted 12 days.", "12 days"),
+    # ... or a length set on the X without "long"
+    ("How long is the diversion route?", "Drivers face a 14-mile diversion, which adds 25 minutes a day.", "14-mile"),
     ("What was the magnitude of the earthquake?", "A magnitude 6.1 earthquake struck Orvel on Monday, killing 12 people.",
      "6.1"),
 ])
