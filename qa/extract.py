@@ -1715,6 +1715,9 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
                     (tokens[k].dep in {"compound", "nmod"} and tokens[k].pos in {"NOUN", "PROPN"}
                      or ORDINAL.fullmatch(tokens[k].text))
                     and stem(tokens[k].lemma.lower()) not in asked]   # "primary function" answers no "primary function"
+            while mods and (more := [k for k in range(min(mods)) if tokens[k].head in mods and k not in mods
+                                     and tokens[k].dep == "compound" and tokens[k].pos in {"NOUN", "PROPN"}]):
+                mods += more   # the modifier's own: "E. coli bacteria", not "coli bacteria"
             if mods:
                 ids = sorted(mods + [i])
                 start, end, text = _span(tree, s.text, list(range(ids[0], ids[-1] + 1)))

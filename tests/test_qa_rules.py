@@ -934,6 +934,8 @@ def test_a_name_the_article_determines_is_no_persons(nlp, question, sentence, an
 @pytest.mark.parametrize("question, sentence, answer", [
     ("What kind of vehicle was set alight?", "Rioters set alight a police vehicle near the old market.", "police vehicle"),
     ("Which platoon led the patrol?", "The patrol was led by the 3rd platoon, a spokesman said.", "3rd platoon"),
+    # the modifier's own modifiers too
+    ("Which bacteria was found in the water?", "Routine testing found E. coli bacteria in the supply.", "E. coli bacteria"),
 ])
 def test_what_kind_of_x_is_answered_by_x_with_its_modifiers(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
