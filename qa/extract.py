@@ -849,9 +849,9 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             found += typed.get("percent", [])
         if kind == "percent" and not found:   # "what danger level": "level 4", where no share is given
             found = _numbered_focus(q, s, tree, kind)
-        if kind == "money" and q.share_too and (not found or q.focus in lx.CHANGE_NOUNS):
-            found = typed.get("percent", []) + found   # "by how much did the shares fall": "8%"; "what pay
-                                                       # rise": "9%", or "$2,000" where a sum is given
+        if kind == "money" and q.share_too and (not found or q.focus in lx.CHANGE_NOUNS or q.by_change):
+            found = typed.get("percent", []) + found   # "by how much did the shares fall": "8%" (beside any sum);
+                                                       # "what pay rise": "9%", or "$2,000" where a sum is given
         if q.by_change:   # "by how much was it raised": "by 75 basis points", not "to 4.00%"
             for v in found:
                 if LEVEL_BEFORE.search(s.text, 0, v.start):

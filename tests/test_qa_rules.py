@@ -847,6 +847,9 @@ def test_basis_points_and_percentage_points_are_the_same_measure():
      "75 basis points"),
     ("By how much did the council raise the fare?", "The council raised the fare from $2.10 to $2.50, up by $0.40.",
      "$0.40"),
+    # a share beside a sum
+    ("By how much did the council raise the property tax?",
+     "The council voted to raise the property tax by 6.5 percent, approving a $612 million budget.", "6.5 percent"),
     # "from X to Y": the figure it moved to, unless the question asks for the former one
     ("What is the fare now?", "The council raised the fare from $2.10 to $2.50 on Monday.", "$2.50"),
     ("How many people live in the town?", "The town's population grew from 8,000 to 11,500 in a decade.", "11,500"),
