@@ -1666,8 +1666,12 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
     tokens = tree.tokens
     out = []
     used: set[int] = set()
+    typed = typed_values(s.text)
+    measured = [v for kind in ("percent", "money", "measure") for v in typed[kind]]
     for e in s.analysis.entities:
         if e.label in {"CARDINAL", "ORDINAL", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}:
+            if e.label in {"DATE", "TIME"} and not any(m.start < e.end and e.start < m.end for m in measured):
+                used.update(tree.tokens_in(e.start, e.end))   # "last FRIDAY" names no kind of anything
             continue
         out.append(Value("thing", e.text, e.start, e.end))
         ids = tree.tokens_in(e.start, e.end)
@@ -1690,8 +1694,6 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
             out += _agent_kinds(t)
     focus = stem(q.focus) if q.focus else None
     asked = {stem(w) for w in q.content} | {stem(w) for w in q.words}
-    typed = typed_values(s.text)
-    measured = [v for kind in ("percent", "money", "measure") for v in typed[kind]]
     for i, t in enumerate(tokens):
         # a noun phrase, or a run of proper nouns no entity covers ("Bacillus cereus")
         if t.pos in {"NOUN", "PROPN"} and t.dep not in {"compound"} and i not in used:

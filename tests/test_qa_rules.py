@@ -937,6 +937,8 @@ def test_a_name_the_article_determines_is_no_persons(nlp, question, sentence, an
 @pytest.mark.parametrize("question, sentence, answer", [
     ("What kind of vehicle was set alight?", "Rioters set alight a police vehicle near the old market.", "police vehicle"),
     ("Which platoon led the patrol?", "The patrol was led by the 3rd platoon, a spokesman said.", "3rd platoon"),
+    # a day names no kind of anything
+    ("Which side walked out of the talks?", "The union walked out of the talks last Friday, the ministry said.", "union"),
     # the modifier's own modifiers too
     ("Which bacteria was found in the water?", "Routine testing found E. coli bacteria in the supply.", "E. coli bacteria"),
 ])
