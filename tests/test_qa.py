@@ -248,8 +248,8 @@ def gestures(tmp_path_factory) -> Answerer:
     return invented(tmp_path_factory, "gestures", {
         "air-wire.txt": "Stranded passengers offered help\n\nThe airline offered stranded passengers a travel voucher "
         "as a goodwill gesture after the outage.\n",
-        "sky-post.txt": "Airline apologises\n\nAs a goodwill gesture the airline offered stranded families a night in "
-        "a hotel after the outage.\n"})
+        "sky-post.txt": "Airline apologises\n\nAs a goodwill gesture the airline offered stranded families a free "
+        "hotel room after the outage.\n"})
 
 
 def test_a_what_x_phrase_far_from_any_kind_of_x_is_cited_but_not_disputed(gestures):
