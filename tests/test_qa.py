@@ -594,6 +594,12 @@ def test_a_question_that_asks_no_outcome_is_answered_by_no_count_of_one(township
     assert "ridge-times" in {s.doc_id for s in off.ask(question).sources}
 
 
+def scores(answerer: Answerer, question: str, **settings) -> dict[str, float]:
+    """Each document's decided score for a question, with these settings changed."""
+    changed = Answerer(answerer.store, answerer.embedder, answerer.nlp, Settings(**settings))
+    return {changed.store.documents[d.doc].doc_id: d.score for d in changed.decisions(question)[2]}
+
+
 @pytest.fixture(scope="module")
 def crush(tmp_path_factory) -> Answerer:
     """Three reports of a crowd crush; one says nothing of arrests."""
@@ -613,11 +619,8 @@ def test_a_yes_no_question_is_not_answered_yes_by_a_report_silent_on_its_verb(cr
     said = {s.doc_id: s.answer for s in crush.ask(question).sources}
     assert said == {"vale-wire": "yes", "town-news": "no"}
 
-    def scores(penalty):
-        answerer = Answerer(crush.store, crush.embedder, crush.nlp, Settings(polar_unverbed_penalty=penalty))
-        return {answerer.store.documents[d.doc].doc_id: d.score for d in answerer.decisions(question)[2]}
-
-    full, none = scores(0.1), scores(0.0)
+    full = scores(crush, question, polar_unverbed_penalty=0.1)
+    none = scores(crush, question, polar_unverbed_penalty=0.0)
     assert none["moor-post"] - full["moor-post"] == pytest.approx(0.1)
     assert full["vale-wire"] == none["vale-wire"] and full["town-news"] == none["town-news"]
 
@@ -644,10 +647,7 @@ def test_a_figure_of_another_event_answers_less_surely(floods):
     `Settings.elsewhere_penalty`; one whose figure is the asked event's does not."""
     question = "How many people died in the Ashby flood?"
 
-    def scores(penalty):
-        answerer = Answerer(floods.store, floods.embedder, floods.nlp, Settings(elsewhere_penalty=penalty))
-        return {answerer.store.documents[d.doc].doc_id: d.score for d in answerer.decisions(question)[2]}
-
-    full, none = scores(0.1), scores(0.0)
+    full = scores(floods, question, elsewhere_penalty=0.1)
+    none = scores(floods, question, elsewhere_penalty=0.0)
     assert none["vale-news"] - full["vale-news"] == pytest.approx(0.1)
     assert full["dale-post"] == none["dale-post"]
