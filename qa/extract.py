@@ -175,6 +175,10 @@ class Tree:
                     queue.append(j)
         return dist
 
+    def joined(self, a: int, b: int) -> bool:
+        """Whether token a runs into token b with no space between ("sell-on", "off-piste")."""
+        return self.tokens[a].start + len(self.tokens[a].text) == self.tokens[b].start
+
     def tokens_in(self, start: int, end: int) -> list[int]:
         """The tokens starting within [start, end): found by bisection (called for every candidate value)."""
         if self._in_order:
@@ -424,7 +428,7 @@ def _per_unit(tree: Tree, v: Value) -> bool:
     if not ids:
         return False
     before = tree.tokens[ids[-1]]
-    return before.pos in {"NOUN", "NUM", "PROPN"} and not before.text.lower() in lx.DURATIONS \
+    return before.pos in {"NOUN", "NUM", "PROPN"} and before.text.lower() not in lx.DURATIONS \
         or before.text.lower() in {"once", "twice"}
 
 
@@ -434,8 +438,9 @@ def _in_dateline(text: str, v: Value) -> bool:
     m = DATED_LINE.match(text)
     if m is not None and m.start("rest") <= v.start and v.end <= m.end("rest"):
         return True
-    rest = (text[:v.start] + text[v.end:]).strip(" ,.")
-    return bool(rest) and len(rest.split()) <= 4 and all(w[:1].isupper() for w in rest.split())
+    before, after = text[:v.start].rstrip(), text[v.end:].strip(" .")
+    outlet = before[:-1].split() if before.endswith(",") else []
+    return not after and 0 < len(outlet) <= 4 and all(w[:1].isupper() for w in outlet)
 
 
 def _sequence(words) -> str | None:
@@ -762,8 +767,8 @@ def _doer_of(noun: str, verb: str) -> bool:
 def _narrowed_apart(tree: Tree, i: int, q: Question) -> bool:
     """Whether the sentence narrows its use of the asked role or counted noun otherwise than the
     question does: "MILITARY spokesman" for "the PENTAGON spokesman", "96 MEDICAL staff" for "how
-    many SECURITY staff" (not "Pentagon spokesman", nor a bare
-    "spokesman", nor "the new CHIEF executive" for "the chief executive")."""
+    many SECURITY staff" (not "Pentagon spokesman", nor a bare "spokesman", nor "the new CHIEF
+    executive" for "the chief executive")."""
     if not q.focus_mods or q.kind not in {"person", "count"}:   # "what party": "the CONSERVATIVE Party" answers it
         return False
     mods = {tree.tokens[k].lemma.lower() for k in tree.children[i]
@@ -1602,7 +1607,7 @@ def _noun_phrase(tree: Tree, head: int) -> list[int]:
     ids = [head]
     j = head - 1
     while j >= 0:
-        if tree.tokens[j].text == "-" and j >= 1 and _joined(tree, j - 1, j) and _joined(tree, j, j + 1):
+        if tree.tokens[j].text == "-" and j >= 1 and tree.joined(j - 1, j) and tree.joined(j, j + 1):
             ids[:0] = [j - 1, j]   # a hyphened word whole: "LEFT-SIDED winger", "MEZZO-soprano"
             j -= 2
         elif tree.tokens[j].head in ids and tree.tokens[j].dep in {"compound", "amod", "nmod"}:
@@ -1611,11 +1616,6 @@ def _noun_phrase(tree: Tree, head: int) -> list[int]:
         else:
             break
     return ids
-
-
-def _joined(tree: Tree, a: int, b: int) -> bool:
-    """Whether token a runs into token b with no space between."""
-    return tree.tokens[a].start + len(tree.tokens[a].text) == tree.tokens[b].start
 
 
 NAME_OF_ONE = {"PERSON", "GPE", "LOC"}   # entities whose words name no kind of anything ("Amanda", "Zealand")

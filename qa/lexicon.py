@@ -217,7 +217,6 @@ SOURCE_PREPOSITIONS = {"from", "off", "out"}   # "sparks FROM a mower": part of 
 CAUSE_NOUNS = {"cause", "reason", "trigger", "culprit", "source", "origin"}
 # Words that deny what they govern: "no civilians were harmed", "did not strike".
 NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither", "nor", "without"}
-# Verbs that deny their object: "DENIED any wrongdoing", "RULING OUT a cyber attack" (with its particle).
 # words by which a question asks for a figure as it was before a change ("what was the PREVIOUS rate"):
 # a figure "from" which something moved answers it
 FORMER_WORDS = {"previous", "former", "original", "initial", "old", "earlier", "before", "prior", "previously",
@@ -228,8 +227,10 @@ NEXT_WORDS = {"next", "upcoming", "forthcoming"}
 LAST_WORDS = {"last", "previous", "previously", "latest"}
 # words that make a title one its holder had ("FORMER governor", "the EX-minister")
 FORMER_TITLES = {"former", "ex", "erstwhile", "onetime", "one-time"}
+# Verbs that deny their object: "DENIED any wrongdoing", "RULING OUT a cyber attack" (with its particle),
+# "REFRAINED from criticising"; and a verb with the particle or adverb that makes it deny ("ruled OUT",
+# "stopped SHORT of calling for").
 DENIAL_VERBS = {"deny", "refute", "dismiss", "disprove", "rebut", "refrain"}
-# a verb with the particle or adverb that makes it deny ("ruled OUT", "stopped SHORT of calling for")
 DENIAL_PHRASES = {("rule", "out"), ("play", "down"), ("stop", "short"), ("fall", "short")}
 # Words that open a yes/no question.
 POLAR_OPENERS = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "can", "could", "will",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
-from .extract import Sentence, Tree, _joined, anchors
+from .extract import Sentence, Tree, anchors
 from .question import Question
 from .retrieval import stem
 from .values import Value, fold_name
@@ -157,7 +157,7 @@ def _phrase(tree: Tree, sentence: Sentence, head: int, max_words: int, kids: lis
                 and tree.tokens[i + 1].pos == "ADJ" and tree.tokens[i - 1].head == tree.tokens[i + 1].head:
             keep.add(i)
     for i in range(len(tree.tokens) - 2, 0, -1):
-        if tree.tokens[i].text == "-" and i + 1 in keep and _joined(tree, i - 1, i) and _joined(tree, i, i + 1):
+        if tree.tokens[i].text == "-" and i + 1 in keep and tree.joined(i - 1, i) and tree.joined(i, i + 1):
             keep.update((i - 1, i))
     ids = [head]
     while ids[0] - 1 in keep:

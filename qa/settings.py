@@ -24,6 +24,8 @@ class Settings:
     # a yes/no question's document none of whose first three sentences uses one of its verbs ("has anyone
     # been arrested": "More than 60 people were hurt in a crush"): less likely to say yes or no at all
     polar_unverbed_penalty: float = 0.10
+    # a document whose value is a figure kept out of a banner (another event's, year's or place's, a rate):
+    # "In 2011 a flood killed 40" for "how many died in the flood" answers it less surely
     elsewhere_penalty: float = 0.10
     require_value: bool = True       # ... addresses it at all only when it states one
     predicate_weight: float = 0.25   # a value's fit gains this x (similarity of its verb to the question's - 0.5)
