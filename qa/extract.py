@@ -262,12 +262,13 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     asked_days = _asked_days(q) if q.kind in FIGURE_KINDS else []
     days = _days(sentence, tree, asked_days) if asked_days else {}
     family = _asked_tie(q) if q.kind == "person" else None
-    years = _years(tree) if sentence.year and q.kind in FIGURE_KINDS and not _names_year(q) else {}
-    # a question about an earlier year's event ("how many died in the 1999 avalanche"): figures of its report's
-    # own time, or of another year, are of another event
-    past = {int(y) for y in re.findall(r"\d+", q.text) if YEAR.fullmatch(y) and int(y) < (sentence.year or 0)} \
-        if sentence.year and q.kind in FIGURE_KINDS else set()
-    dating = _years(tree) if past else {}
+    # The sentence's years date its figures: where the question names no year, one of an earlier year than
+    # the report's is another event's; where it names an earlier one ("how many died in the 1999 avalanche"),
+    # one of the report's own time or of another year is.
+    dated = bool(sentence.year) and q.kind in FIGURE_KINDS
+    years = _years(tree) if dated else {}
+    named_years = {int(y) for y in re.findall(r"\d+", q.text) if YEAR.fullmatch(y)}
+    past = {y for y in named_years if y < sentence.year} if dated else set()
     out = []
     named_near: dict[int, int] = {}   # a value's distance to the question's names: what breaks an exact tie
     dateline = DATELINE.match(sentence.text)
@@ -354,10 +355,10 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 and not LASTING.search(sentence.text, 0, v.start):   # "lasted 11 hours before it was scaled back"
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= OFFSET_MISFIT
-        if years and v.kind in FIGURE_KINDS and _dated(tree, v.head, years) < sentence.year:
+        if years and not named_years and v.kind in FIGURE_KINDS and _dated(tree, v.head, years) < sentence.year:
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= EARLIER_MISFIT
-        if past and v.kind in FIGURE_KINDS and _dated(tree, v.head, dating) not in past:
+        if past and v.kind in FIGURE_KINDS and _dated(tree, v.head, years) not in past:
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= EARLIER_MISFIT   # "Four people have died" (this week) for "how many died in the 1999 avalanche"
         v.sentence_id = sentence.sentence_id
@@ -380,10 +381,6 @@ def _years(tree: Tree) -> dict[int, int]:
     """The sentence's tokens that are years (a DATE entity's four digits): token -> year."""
     return {i: int(t.text) for i, t in enumerate(tree.tokens)
             if t.ent == "DATE" and t.pos == "NUM" and YEAR.fullmatch(t.text)}
-
-
-def _names_year(q: Question) -> bool:
-    return any(YEAR.fullmatch(w) for w in re.findall(r"\d+", q.text))
 
 
 def _dated(tree: Tree, at: int | None, years: dict[int, int]) -> int:
@@ -705,7 +702,7 @@ def _grown_from(word: str, base: str) -> bool:
     """Whether a stem is another grown longer ("leader" from "lead", "director" from "direct"), or
     is it; a base of three letters or fewer grows into too much to say, but for its doer ("owner"
     from "own", "user" from "use")."""
-    return len(base) > 3 and word.startswith(base) or word in {base + "er", base + "r", base + "or"}
+    return len(base) > 3 and word.startswith(base) or _doer_of(word, base)
 
 
 def _owned_by_another(tree: Tree, head: int | None, q: Question) -> bool:
@@ -853,7 +850,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
         if kind == "count" and q.focus in lx.SHARE_COUNTS:   # "what was the turnout": "61.4%"
             found += typed.get("percent", [])
         if kind == "percent" and not found:   # "what danger level": "level 4", where no share is given
-            found = _numbered_focus(q, s, tree, kind)
+            found = _numbered_focus(q, s, tree, kind, typed)
         if kind == "money" and q.share_too and (not found or q.focus in lx.CHANGE_NOUNS or q.by_change):
             found = typed.get("percent", []) + found   # "by how much did the shares fall": "8%" (beside any sum);
                                                        # "what pay rise": "9%", or "$2,000" where a sum is given
@@ -1726,16 +1723,15 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
                 v = Value("thing", text, start, end)
                 v.fields = {"focus_phrase": True}
                 out.append(v)
-    return out + _numbered_focus(q, s, tree, "thing")
+    return out + _numbered_focus(q, s, tree, "thing", typed)
 
 
-def _numbered_focus(q: Question, s: Sentence, tree: Tree, kind: str) -> list[Value]:
+def _numbered_focus(q: Question, s: Sentence, tree: Tree, kind: str, typed: dict[str, list[Value]]) -> list[Value]:
     """The asked noun with its number after it: "level 4", "level three", "gate 12" for "what danger
     level", "which gate" (its number kept, with the noun for unit, to compare with another source's)."""
     if not q.focus:
         return []
     focus, tokens, out = stem(q.focus), tree.tokens, []
-    typed = typed_values(s.text)
     figures = [(v.start, v.end) for kind_, found in typed.items() if kind_ != "count" for v in found]
     for i in range(len(tokens) - 1):
         after = tokens[i + 1]

@@ -73,6 +73,7 @@ def analyse_question(text: str, nlp) -> Question:
         focus = _name_of(tokens)[1] or focus
     elif kind == "person" and focus is None:   # "who is the HEADTEACHER of X", "who is X's AGENT"
         focus = _who_is(tokens)
+    by_change = BY_HOW_MUCH.search(text) is not None   # "by how much": the size of a change is asked
     defined = _defined(low, doc)
     if defined:   # "who is Ana Ruiz": what she is, not another name
         kind, focus = "open", None
@@ -109,8 +110,8 @@ def analyse_question(text: str, nlp) -> Question:
                     asks=_asks(tokens) if kind in {"open", "thing"} else (),
                     direction=_direction(low, verbs) if kind == "place" else "",
                     length_too=kind == "duration" and HOW_LONG_IS.search(text) is not None,
-                    share_too=kind == "money" and (BY_HOW_MUCH.search(text) is not None or focus in lx.CHANGE_NOUNS),
-                    by_change=BY_HOW_MUCH.search(text) is not None,
+                    share_too=kind == "money" and (by_change or focus in lx.CHANGE_NOUNS),
+                    by_change=by_change,
                     former=any(t.lower_ in lx.FORMER_WORDS for t in tokens),
                     focus_mods=frozenset(c.lemma_.lower() for t in tokens if focus and t.lemma_.lower() == focus
                                          and t.pos_ == "NOUN" for c in t.children
