@@ -167,7 +167,7 @@ def read_again(article_path: str, row: dict[str, str]) -> Article | Refusal:
 def read_article(path: Path, row: dict[str, str] | None = None) -> Article:
     """One article file, cleaned and split; `row` is its sources.csv row (may be empty).
     Raises _Refused with the reason when the file cannot be used."""
-    undecoded = _undecoded_byte(path)
+    undecoded = _undecoded_path(path)
     if undecoded:   # the index (SQLite) and every page hold text: the path could not be stored
         raise _Refused(undecoded)
     if not path.stem.isprintable():   # the id is printed by `claimqa sources` and shown on the page
@@ -224,13 +224,19 @@ def first_surrogate(text: str) -> int | None:
     return None
 
 
-def _undecoded_byte(path: Path) -> str | None:
+def undecoded_byte(char: str) -> int | None:
+    """The byte a lone surrogate stands for where Python kept a byte that was not UTF-8 (U+DC80 to
+    U+DCFF: a Latin-1 file name or terminal), else None."""
+    return ord(char) - 0xdc00 if "\udc80" <= char <= "\udcff" else None
+
+
+def _undecoded_path(path: Path) -> str | None:
     """Why a path that is not UTF-8 (a name saved in Latin-1: Python keeps its bytes as lone
     surrogates) cannot be indexed, else None."""
     for part, what in ((path.name, "file name"), (str(path.absolute().parent), "folder name")):
-        bad = next((c for c in part if "\udc80" <= c <= "\udcff"), None)
+        bad = next((b for b in map(undecoded_byte, part) if b is not None), None)
         if bad is not None:
-            return f"the {what} is not UTF-8 (byte 0x{ord(bad) - 0xdc00:02x}); rename it"
+            return f"the {what} is not UTF-8 (byte 0x{bad:02x}); rename it"
     return None
 
 

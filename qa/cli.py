@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import asdict
 
 import click
 
 import index
-from index.reading import first_surrogate
+from index.reading import first_surrogate, undecoded_byte
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False), envvar="CLAIMQA_INDEX", default="data/index",
@@ -42,9 +43,8 @@ def utf8_text(ctx: click.Context, param: click.Parameter, value):
     for text in (value if isinstance(value, tuple) else (value,)):
         at = first_surrogate(text) if text is not None else None
         if at is not None:
-            bad = ord(text[at])
-            what = (f"the byte 0x{bad - 0xdc00:02x}" if 0xdc80 <= bad <= 0xdcff
-                    else f"\\u{bad:04x}, half of a surrogate pair")
+            byte = undecoded_byte(text[at])
+            what = f"the byte 0x{byte:02x}" if byte is not None else f"\\u{ord(text[at]):04x}, half of a surrogate pair"
             name = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
             fail(f"{name}: character {at + 1} is {what}, not UTF-8 text; type it in UTF-8")
     return value
@@ -66,26 +66,25 @@ class OneLineGroup(click.Group):
     """click prints a usage error as four lines (usage, a hint, a blank line, the error); the
     README promises one line on stderr for every error."""
 
-    @staticmethod
-    def _one_line(error: click.UsageError) -> _OneLineUsage:
-        where = f" (see `{error.ctx.command_path} --help`)" if error.ctx is not None else ""
-        return _OneLineUsage(f"{error.format_message().rstrip('.')}{where}")
-
     def make_context(self, *args, **kwargs) -> click.Context:
-        try:
+        with _usage_in_one_line():
             return super().make_context(*args, **kwargs)
-        except _NO_ARGS_IS_HELP:
-            raise   # `claimqa` alone: the help, as click shows it
-        except click.UsageError as error:
-            raise self._one_line(error) from None
 
     def invoke(self, ctx: click.Context):
-        try:
+        with _usage_in_one_line():
             return super().invoke(ctx)
-        except _NO_ARGS_IS_HELP:
-            raise   # `claimqa` alone: the help, as click shows it
-        except click.UsageError as error:
-            raise self._one_line(error) from None
+
+
+@contextmanager
+def _usage_in_one_line():
+    """A usage error raised inside, as one line (`_OneLineUsage`); `claimqa` alone still shows the help."""
+    try:
+        yield
+    except _NO_ARGS_IS_HELP:
+        raise
+    except click.UsageError as error:
+        where = f" (see `{error.ctx.command_path} --help`)" if error.ctx is not None else ""
+        raise _OneLineUsage(f"{error.format_message().rstrip('.')}{where}") from None
 
 
 @click.group(cls=OneLineGroup)
