@@ -547,7 +547,9 @@ class Answerer:
         outcomes = list(lx.OUTCOMES) if q.kind == "count" and s.outcome_sim < 1 else []
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \
             if q.verb_forms and s.predicate_weight or outcomes else []
-        outcomes = outcomes if verbs else []
+        states = sorted({v.fields["state"] for c in every for v in c.values if "state" in v.fields}) \
+            if outcomes else []
+        outcomes = outcomes if verbs or states else []
         own = [w for w in q.words if w not in q.name_words]   # the question's words but its names
         told = own if outcomes and not q.verb_forms else []   # what a question with no verb asks by (`_fit_outcomes`)
         asked = own if s.measured_weight else []
@@ -556,7 +558,7 @@ class Answerer:
             if q.kind == "count" and q.focus and s.counted_synonym < 1 else []
         roles = sorted({v.text for c in every for v in c.values}) if q.kind == "role" else []
         # one call of the model for every word and phrase still missing
-        self._word_vectors(texts + verbs + outcomes + told + measured + (asked if measured else [])
+        self._word_vectors(texts + verbs + states + outcomes + told + measured + (asked if measured else [])
                            + (counted + [q.focus] if counted else [])
                            + (list(lx.ROLE_MEANING) if roles or counted and q.focus in EVERYONE else []) + roles)
         if roles:
@@ -568,7 +570,7 @@ class Answerer:
         if verbs and q.verb_forms:
             self._fit_predicates(q, every, verbs, s)
         if outcomes:
-            self._fit_outcomes(q, every, verbs, s, told)
+            self._fit_outcomes(q, every, verbs + states, s, told)
         if measured:
             self._fit_measured(every, measured, asked, s)
         for c in every:   # fitted by every rule above: a value fitting too little is no answer (Settings.value_floor)
@@ -600,7 +602,7 @@ class Answerer:
         mean; one that asks none ("what is the population") is answered by no count of an outcome
         ("three were KILLED")."""
         vectors = self._word_vectors(verbs + list(q.verb_forms) + told + list(lx.OUTCOMES))
-        asked = next((o for o in (_outcome(vectors[w], vectors, s) for w in (*q.verb_forms, *told)) if o), None)
+        asked = _asked_outcome(q, told, vectors, s)
         if asked is None and q.verb_forms:   # "how many had to LEAVE their homes": "evacuated", by a meaning
             return                           # too far from the outcomes' to read
         other = {w for w in verbs if _outcome(vectors[w], vectors, s) not in {None, asked}}
@@ -608,8 +610,8 @@ class Answerer:
             return
         for c in every:
             for v in c.values:
-                if v.kind == "count" and v.fields.get("verb") in other:
-                    v.score -= OUTCOME_MISFIT
+                if v.kind == "count" and (v.fields.get("verb") or v.fields.get("state")) in other:
+                    v.score -= OUTCOME_MISFIT   # "two DIED", "Two DEAD in crash" for "how many were hurt"
             c.values.sort(key=lambda v: -v.score)
 
     def _fit_counted(self, q: Question, every: list[Candidate], counted: list[str], s: Settings) -> None:
@@ -618,6 +620,15 @@ class Answerer:
         `extract._count_fit` gave it COUNTED_MISFIT (or KIN_FIT) by spelling; here it gets COUNTED_FIT instead."""
         vectors = self._word_vectors(counted + [q.focus])
         same = {w for w in counted if float(vectors[w] @ vectors[q.focus]) >= s.counted_synonym}
+        # "how many people died": "three DEATHS", "no FATALITIES" count them, where the noun means the
+        # asked outcome (`_outcome`, as a verb's in `_fit_outcomes`)
+        events = set()
+        if q.focus in lx.PEOPLE_NOUNS and s.outcome_sim < 1:
+            told = [] if q.verb_forms else [w for w in q.words if w not in q.name_words]
+            vectors = self._word_vectors(counted + list(q.verb_forms) + told + list(lx.OUTCOMES))
+            asked = _asked_outcome(q, told, vectors, s)
+            if asked is not None:
+                events = {w for w in counted if _outcome(vectors[w], vectors, s) == asked}
         # "how many people": "three FIREFIGHTERS" count some of them, where the noun means a person more
         # than a thing: an answer where no count of people is given, as KIN_FIT ("4,820 children" for
         # "how many participants"), below the flag's fit
@@ -625,13 +636,17 @@ class Answerer:
         if q.focus in EVERYONE:
             likeness = self._person_likeness([w for w in counted if w not in same])
             persons = {w for w, d in likeness.items() if d > 0}
-        if not same and not persons:
+        if not same and not persons and not events:
             return
         for c in every:
             for v in c.values:
-                if v.fields.get("counted") in same:
+                counts = v.fields.get("counted")
+                if v.fields.get("none_of"):   # "no civilians were harmed" counts none of some, not of everyone
+                    if counts in events:
+                        v.score += COUNTED_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
+                elif counts in same or counts in events:
                     v.score += COUNTED_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
-                elif v.fields.get("counted") in persons:
+                elif counts in persons:
                     v.score += KIN_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
             c.values.sort(key=lambda v: -v.score)
 
@@ -815,6 +830,12 @@ def _corroborate(decisions: list[Decision], s: Settings) -> None:
         _move_first(d.candidates, c)
         d.value = alt
         d.features["fit"] = alt.score
+
+
+def _asked_outcome(q: Question, told: list[str], vectors: dict[str, np.ndarray], s: Settings) -> str | None:
+    """The outcome the question asks about: its verb's (`_outcome`), else that of its words (`told`,
+    for a question with no verb: "what was the death toll")."""
+    return next((o for o in (_outcome(vectors[w], vectors, s) for w in (*q.verb_forms, *told)) if o), None)
 
 
 def _outcome(vector: np.ndarray, vectors: dict[str, np.ndarray], s: Settings) -> str | None:

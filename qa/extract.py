@@ -39,6 +39,8 @@ FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks
 COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one ("40,000 people" for "how many
                         # officers"), unless the answerer finds the two nouns mean the same
 COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
+NOT_COUNTED = -9.0      # "no" before a noun that is not the asked one ("no rate rise" for "how many households"):
+                        # no count at all, unless the answerer reads the noun as the asked outcome
 KIN_FIT = -0.2          # ... people of another name ("4,820 CHILDREN" for "how many participants"): an answer
                         # where no better one is stated, below the flag's fit (Settings.flag_value_fit), so no
                         # banner weighs "47 people hurt" against "19 officers hurt"
@@ -294,6 +296,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         verb = _governing_verb(tree, v.head, participle=v.kind in NUMERIC_KINDS)
         if verb is not None:
             v.fields = {**v.fields, "verb": tree.tokens[verb].text.lower()}   # as written: see Question.verb_forms
+        elif v.kind == "count" and (state := _state_of(tree, v.head)) is not None:
+            v.fields = {**v.fields, "state": tree.tokens[state].text.lower()}   # the answerer reads its outcome
         if v.kind in MEASURED_KINDS:
             about = _measured_noun(tree, v.head, verb)
             if about is not None:
@@ -794,6 +798,24 @@ def _governing_verb(tree: Tree, at: int | None, participle: bool = False) -> int
     return None
 
 
+def _state_of(tree: Tree, at: int | None) -> int | None:
+    """The adjective or participle after a number, or after the noun it counts, in a clause without a
+    verb: "Two DEAD in coach crash", "Three people MISSING after storm" (what happened to them, an
+    outcome)."""
+    for _ in range(2):
+        if at is None:
+            return None
+        t = tree.tokens[at]
+        after = [k for k in tree.children[at] if k > at and tree.tokens[k].dep in {"amod", "acl"}
+                 and tree.tokens[k].pos in {"ADJ", "VERB"} and tree.tokens[k].text.isalpha()]
+        if after:
+            return after[0]
+        if t.dep != "nummod":
+            return None
+        at = t.head
+    return None
+
+
 def _named_by_question(v: Value, q: Question) -> bool:
     if v.kind in NUMERIC_KINDS:
         return fold_name(v.text) in {fold_name(n) for n in q.names}
@@ -823,6 +845,21 @@ def _long_is_asked(tree: Tree, v: Value, q: Question) -> bool:
     return False
 
 
+def _none_of(s: Sentence, tree: Tree) -> list[Value]:
+    """"No deaths were reported", "there were no injuries": a count of none of what the noun "no"
+    determines names, a candidate only where that noun means the asked outcome (`_count_fit`;
+    the answerer reads its meaning). Not "no longer", where "no" determines no noun."""
+    out = []
+    for t in tree.tokens:
+        if t.text.lower() == "no" and t.dep == "det" and tree.tokens[t.head].pos == "NOUN" \
+                and tree.tokens[t.head].start > t.start:
+            noun = tree.tokens[t.head]
+            end = noun.start + len(noun.text)
+            out.append(Value("count", s.text[t.start:end], t.start, end, 0.0, 0.0,
+                             fields={"none": True, "none_of": True}))
+    return out
+
+
 def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Value]:
     kind = q.kind
     if kind in NUMERIC_KINDS:
@@ -831,7 +868,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
         if kind == "count":
             found += [v for v in typed.get("measure", []) if v.unit == "" ]
             ages = {(a.start, a.end) for a in _bare_ages(s, tree)}   # "Lt. Ewan Strachley, 41, died" counts nothing
-            found = [v for v in found if _whole(v) and (v.start, v.end) not in ages]
+            found = [v for v in found if _whole(v) and (v.start, v.end) not in ages] + _none_of(s, tree)
         if kind == "duration":   # "vehicles A DAY", "$48,200 A YEAR", "twice A WEEK": how often, not how long
             for v in found:
                 if _per_unit(tree, v) and not PER_ASKED.search(q.text):
@@ -1165,6 +1202,17 @@ def _bare_ages(s: Sentence, tree: Tree, q: Question | None = None) -> list[Value
 
 def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
     """How surely a number counts the question's focus: 'two PEOPLE' for 'how many people'."""
+    if v.fields.get("none_of"):   # "no deaths": none of what the noun "no" determines names
+        noun = max(ids)
+        if not q.focus:
+            return NOT_COUNTED
+        lemma = tree.tokens[noun].lemma.lower()
+        if stem(lemma) == stem(q.focus):
+            return COUNTED_FIT   # "no injuries" for "how many injuries"
+        # none of anything else ("no rate rise" for "how many households") is no answer at all, unless
+        # the answerer finds that the noun means the asked outcome ("no deaths" for "how many people died")
+        v.fields = {**v.fields, "counted": lemma, "counted_fit": NOT_COUNTED}
+        return NOT_COUNTED
     if not q.focus:
         return 0.0
     counted = _counted_noun(tree, ids)

@@ -317,6 +317,27 @@ def test_a_number_counting_a_noun_that_means_the_asked_one_counts_it(storm):
 
 
 @pytest.fixture(scope="module")
+def coach(tmp_path_factory) -> Answerer:
+    """Invented reports that count the dead and the hurt by nouns of the event ("two deaths", "no
+    injuries") and by a headline's adjective ("Two dead"), not by a verb of it."""
+    return invented(tmp_path_factory, "coach", {
+        "kell-wire.txt": "Two dead in Kell coach crash\n\nThe crash on the Kell road on Sunday caused two deaths "
+        "and four injuries, the ambulance service said.\n",
+        "valley-post.txt": "Kell coach crash\n\nThe coach overturned on the Kell road on Sunday. There were no "
+        "injuries in the coach crash, the operator said. No fare rise is planned.\n"})
+
+
+def test_a_noun_of_the_asked_outcome_counts_it_and_no_before_it_counts_none(coach):
+    hurt = coach.ask("How many people were injured in the coach crash?")
+    # "four injuries", not the headline's "Two dead" (another outcome); "no injuries": none, in dispute with four
+    assert {s.doc_id: s.answer for s in hurt.sources} == {"kell-wire": "four", "valley-post": "no injuries"}
+    assert hurt.disagreement.flag
+    died = coach.ask("How many people died in the coach crash?")
+    # "no fare rise" counts nothing asked, and "no injuries" another outcome: no answer
+    assert {s.doc_id: s.answer.lower() for s in died.sources} == {"kell-wire": "two"}
+
+
+@pytest.fixture(scope="module")
 def avalanche(tmp_path_factory) -> Answerer:
     """An invented report whose count of the hurt hangs, in the parse, from "killed": the
     participle after its noun ("five others INJURED") is the verb its meaning is weighed by."""

@@ -270,6 +270,31 @@ def test_nobody_counts_none(text, counts):
     assert [(v.text, v.low) for v in typed_values(text)["count"]] == counts
 
 
+@pytest.mark.parametrize("sentence, counts", [
+    ("No deaths were reported.", [("No deaths", "death")]),
+    ("There were no serious injuries, police said.", [("no serious injuries", "injury")]),
+    ("He is no longer the captain.", []), ("No more than ten people were hurt.", [("No more than ten", None)]),
+])
+def test_no_before_a_noun_is_a_count_of_none_of_it(nlp, sentence, counts):
+    """"no" before a noun counts none of it (the answerer keeps it only where the noun means the
+    asked outcome); "no" before no noun counts nothing."""
+    q = analyse_question("How many people died?", nlp)
+    found = [v for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence)))) if v.kind == "count"]
+    assert [(v.text, v.fields.get("counted")) for v in found] == counts
+    assert all(v.low == 0 and v.fields.get("none") for v in found if v.fields.get("none_of"))
+
+
+@pytest.mark.parametrize("sentence, state", [
+    ("Two dead in coach crash", "dead"), ("Three people missing after storm", "missing"),
+    ("Five missing after boat sinks", "missing"),
+    ("Two people died in the crash.", None), ("Four new cases were found.", None),
+])
+def test_an_adjective_after_a_count_in_a_clause_without_a_verb_says_what_happened(nlp, sentence, state):
+    q = analyse_question("How many people were injured?", nlp)
+    found = [v for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence)))) if v.kind == "count"]
+    assert found and found[0].fields.get("state") == state
+
+
 @pytest.mark.parametrize("text, counts", [
     ("Fewer than one in ten stolen paintings is ever recovered.", []), ("About 1 in 4 adults smoke.", []),
     ("Three out of five voters agreed.", []), ("Two in every hundred cars failed the test.", []),
