@@ -77,9 +77,9 @@ def analyse_question(text: str, nlp) -> Question:
     defined = _defined(low, doc)
     if defined:   # "who is Ana Ruiz": what she is, not another name
         kind, focus = "open", None
-    names = tuple(dict.fromkeys(
+    names = tuple(n for n in dict.fromkeys(
         [e.text for e in doc.ents if e.label_ not in {"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "TIME"}]
-        + _proper_runs(tokens)))
+        + _proper_runs(tokens)) if n.lower() != focus)   # not a role in capitals: "the MP" (`_acronym_role`)
     from .values import fold_name
     name_words = frozenset(w for n in names for w in fold_name(n).split())
     content, words = [], []
@@ -377,7 +377,20 @@ def _who_is(tokens) -> str | None:
     ship's MASTER" (not "who is leading the inquiry": a verb, not a noun, is asked by)."""
     for i, t in enumerate(tokens[:-1]):
         if t.lower_ == "who" and tokens[i + 1].lemma_ == "be" and tokens[i + 1].dep_ != "aux":
-            return _run_head(tokens, i + 2, copula=True)
+            return _run_head(tokens, i + 2, copula=True) or _acronym_role(tokens, i + 2)
+    return None
+
+
+def _acronym_role(tokens, j: int) -> str | None:
+    """A role written as capitals, which the tagger takes for a name: "who is the MP for Dravenholt",
+    "Korvenn's CEO" (after "the" or a possessive, heading its phrase: not "the BBC reporter")."""
+    for k in range(j + 1, len(tokens)):
+        t, before = tokens[k], tokens[k - 1]
+        if before.pos_ != "DET" and before.tag_ != "POS":
+            continue
+        if t.pos_ == "PROPN" and t.text.isupper() and 2 <= len(t.text) <= 4 and t.dep_ != "compound" \
+                and (k + 1 == len(tokens) or tokens[k + 1].pos_ in {"ADP", "PUNCT"}):
+            return t.text.lower()
     return None
 
 

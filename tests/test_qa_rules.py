@@ -90,6 +90,9 @@ def one(text: str, kind: str):
     ("What sell-on percentage will the club receive?", "percent", "percentage"),
     ("How many follow-up tests were carried out?", "count", "test"),
     ("What long-term cost did the council estimate?", "money", "cost"),
+    # a role in capitals, which the tagger takes for a name, is the asked noun; not a name's part
+    ("Who is the MP for Dravenholt?", "person", "mp"), ("Who is Korvenn's CEO?", "person", "ceo"),
+    ("Who is the BBC reporter?", "person", "reporter"),
 ])
 def test_answer_types(nlp, question, kind, focus):
     q = analyse_question(question, nlp)
@@ -130,6 +133,11 @@ def test_the_name_of_what(nlp, question, kind):
 def test_the_main_verb_of_a_do_question(nlp, question, verb):
     """The small model reads "the ferry capsize" as one noun; the verb "did" calls for is kept."""
     assert analyse_question(question, nlp).verbs == (verb,)
+
+
+def test_a_role_in_capitals_is_no_name_of_the_question(nlp):
+    q = analyse_question("Who is the MP for Tarnley West?", nlp)
+    assert q.focus == "mp" and "MP" not in q.names and "Tarnley West" in q.names
 
 
 def test_names_in_the_question_are_kept_apart(nlp):
