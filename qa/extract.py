@@ -267,7 +267,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     # The sentence's years date its figures: where the question names no year, one of an earlier year than
     # the report's is another event's; where it names an earlier one ("how many died in the 1999 avalanche"),
     # one of the report's own time or of another year is.
-    dated = bool(sentence.year) and q.kind in FIGURE_KINDS
+    dated = bool(sentence.year) and q.kind in FIGURE_KINDS | {"name"}
     years = _years(tree) if dated else {}
     named_years = {int(y) for y in re.findall(r"\d+", q.text) if YEAR.fullmatch(y)}
     past = {y for y in named_years if y < sentence.year} if dated else set()
@@ -359,7 +359,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 and not LASTING.search(sentence.text, 0, v.start):   # "lasted 11 hours before it was scaled back"
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= OFFSET_MISFIT
-        if years and not named_years and v.kind in FIGURE_KINDS and _dated(tree, v.head, years) < sentence.year:
+        if years and not named_years and v.kind in FIGURE_KINDS | {"name"} and _dated(tree, v.head, years) < sentence.year:
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= EARLIER_MISFIT
         if past and v.kind in FIGURE_KINDS and _dated(tree, v.head, years) not in past:
@@ -930,6 +930,9 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
                 continue
             if kind == "place" and e.label == "ORG" and _after_locative(tree, e.start):
                 fit = fits["GPE"]
+            elif kind == "name" and _after_locative(tree, e.start, NAMED_AT):
+                fit = min(fit, fits["GPE"])   # "ran aground in THE DRENNOCK ESTUARY", "the ferry to OSTREY
+                # POINT": a place, whatever its label, not the name of the ship, storm or operation asked for
             ids = _trimmed(tree, tree.tokens_in(e.start, e.end))
             if not ids:
                 continue
@@ -942,6 +945,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             out.append(v)
         if kind == "place":
             out = _based_places(s, out, fits["GPE"])
+        if kind == "name":
+            out += _unlabelled_names(s, tree, out)
         out += _focus_names(q, s, tree, out)
         out += _family_names(q, s, tree, out)
         return out + _agent_names(q, s, tree, out, near)
@@ -952,6 +957,29 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
     if kind == "score":
         return score_values(s.text)
     return []
+
+
+def _unlabelled_names(s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:
+    """Names the small model gives no label, for "the name of the X" (a ship, a storm, an operation):
+    a run of capitalised proper nouns that "the" determines ("THE Corrin Maid hit the reef"), taken
+    as a name of any kind (label fit 0), where no other candidate covers it."""
+    out = []
+    taken = [(v.start, v.end) for v in found]
+    for i, t in enumerate(tree.tokens):
+        if t.text.lower() != "the" or t.dep != "det" or i + 1 >= len(tree.tokens):
+            continue
+        run = []
+        j = i + 1
+        while j < len(tree.tokens) and tree.tokens[j].pos == "PROPN" and tree.tokens[j].text[:1].isupper() \
+                and not tree.tokens[j].ent:
+            run.append(j)
+            j += 1
+        if not run or t.head != run[-1] or tree.root_of(run) != run[-1]:
+            continue
+        start, end, text = _span(tree, s.text, run)
+        if not any(a < end and start < b for a, b in taken):
+            out.append(Value("name", text, start, end, fields={"label_fit": 0.0}))
+    return out
 
 
 def _determined(tree: Tree, e) -> bool:
@@ -1153,7 +1181,14 @@ def _whole(v: Value) -> bool:
         re.search(r"(?i)\d\s*(?:thousand|million|billion|bn|mn|m|k)\b", v.text))
 
 
-def _after_locative(tree: Tree, start: int) -> bool:
+LOCATIVES = {"in", "at", "near", "outside", "inside", "to", "from", "into", "on", "across", "around", "beside",
+             "behind", "opposite"}
+# where a thing named by its own name can be too ("aboard" or "on the Orla Vantage", "crashed into the
+# Skerry Lass", "during Storm Babet"), not where a place is: "in", "at", "near", "to", "from" a place
+NAMED_AT = {"in", "at", "near", "outside", "inside", "to", "from", "across"}
+
+
+def _after_locative(tree: Tree, start: int, prepositions: set[str] = LOCATIVES) -> bool:
     ids = tree.tokens_in(start, start + 1)
     if not ids:
         return False
@@ -1161,8 +1196,7 @@ def _after_locative(tree: Tree, start: int) -> bool:
     j = i - 1
     while j >= 0 and tree.tokens[j].pos in {"DET", "PROPN", "ADJ"}:
         j -= 1
-    return j >= 0 and tree.tokens[j].text.lower() in {"in", "at", "near", "outside", "inside", "to", "from", "into",
-                                                       "on", "across", "around", "beside", "behind", "opposite"}
+    return j >= 0 and tree.tokens[j].text.lower() in prepositions
 
 
 SIZES = {lx.HOW_ADJECTIVES["big"], lx.HOW_ADJECTIVES["large"]}   # what "how big", "how large" ask for

@@ -1134,6 +1134,25 @@ def test_a_party_may_be_named_by_its_peoples_word(nlp, question, sentence, answe
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("sentence, year, answer", [
+    # a name "the" determines is one, where the small model gives it no label; one after "near" is a place
+    ("The Harwick Star ran aground near Tollby Point on Thursday.", None, "Harwick Star"),
+    # a name in a clause of an earlier year than the report's is another event's
+    ("The Merrow Lass grounded on the reef on Thursday, and the Isle Venture in 2009.", 2025, "Merrow Lass"),
+])
+def test_the_name_of_a_thing_is_not_a_place_nor_an_earlier_events(nlp, sentence, year, answer):
+    q = analyse_question("What was the name of the ferry that ran aground?", nlp)
+    found = values(q, Sentence(1, sentence, analysis_of(nlp(sentence)), year))
+    assert found and found[0].text == answer
+
+
+def test_a_name_after_in_is_a_place_whatever_its_label(nlp):
+    """"runs aground in Corvell Estuary", marked an organisation: where, not the ferry's name."""
+    q = analyse_question("What was the name of the ferry that ran aground?", nlp)
+    text = "Ferry with 80 aboard runs aground in Corvell Estuary, seven injured"
+    assert all(v.fields["label_fit"] < 0 for v in values(q, Sentence(1, text, analysis_of(nlp(text)))))
+
+
 def test_a_name_ending_in_the_asked_noun_is_a_candidate_where_ner_marks_none(nlp):
     """spaCy's small model misses names in long sentences; the focus noun with the proper nouns
     compounded before it is a candidate of its own ("Qarta Street" for "which street")."""
