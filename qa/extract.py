@@ -253,6 +253,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     asked_end = _asked_end(q) if ends else None
     life = _asked_life(q) if q.kind == "date" else None
     until_asked = q.kind == "date" and bool(UNTIL_ASKED.search(q.text))
+    by_asked = q.kind in {"date", "time"} and bool(BY_ASKED.search(q.text))
     sequence = _sequence(re.findall(r"[a-z]+", q.text.lower())) if q.kind in {"date", "time"} else None
     offsets = q.kind == "duration" and not OFFSET.search(q.text)   # "how long AFTER the dose": an offset is asked
     rate = _asked_rate(q) if q.kind == "money" else None
@@ -326,6 +327,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 v.score -= DATELINE_MISFIT
             if asked_end and ends.get(id(v), asked_end) != asked_end:
                 v.score -= RANGE_MISFIT
+            if by_asked and _by_deadline(tree, v.head):   # "by when will it close": "close BY the end of
+                v.score += RANGE_MISFIT                        # September 2026", not "said on Tuesday"
             if until_asked:   # "until when will it stay closed": "closed UNTIL Thursday", not "run it SINCE 2016"
                 v.score += RANGE_MISFIT if _until(tree, v.head) else -RANGE_MISFIT if _since(tree, v.head) else 0.0
             elif _until(tree, v.head) and _until_asked(tree, v.head, q):
@@ -1452,6 +1455,25 @@ OFFSET = re.compile(r"(?i)\s*\b(?:before|after|ago|earlier|later|afterwards)\b")
 LASTING = re.compile(r"(?i)\b(?:last(?:s|ed|ing)?|t(?:ake|akes|ook|aking)|sp(?:end|ends|ent)|for|over|during|within)"
                      r"(?:\s+(?:about|around|almost|nearly|some|roughly|more than|less than|at least|just|only|over|under))?\s*$")
 UNTIL_ASKED = re.compile(r"(?i)\b(?:until|till|til)\s+when\b|^\s*(?:until|till)\b")   # "until when will it stay shut"
+
+
+BY_ASKED = re.compile(r"(?i)^\s*by\s+(?:when|what|which)\b")   # "by when will it close", "by what date"
+
+
+def _by_deadline(tree: Tree, at: int | None) -> bool:
+    """Whether a date is a deadline, the object of "by" ("close BY September 2026"), or of "of"
+    on a noun that is ("by the END OF September 2026")."""
+    for _ in range(2):
+        if at is None or tree.tokens[at].dep != "pobj":
+            return False
+        prep = tree.tokens[at].head
+        word = tree.tokens[prep].text.lower()
+        if word == "by":
+            return True
+        if word != "of":
+            return False
+        at = tree.tokens[prep].head
+    return False
 
 
 def _since(tree: Tree, at: int | None) -> bool:

@@ -1053,6 +1053,10 @@ def test_a_birth_or_death_date_answers_only_a_question_about_the_birth_or_death(
     ("Until when will the gallery stay closed?",
      "Ruth Amsel, who has run the gallery since 2016, said it would remain closed until Thursday.", "Thursday"),
     ("Until when will the road stay closed?", "The road, closed since March 3, will stay shut until March 20.", "March 20"),
+    # "by when" asks for a deadline: the date "by" gives, not the day it was said
+    ("By when will the plant close?", "The company said on Tuesday it would close the plant by the end of September 2026.",
+     "September 2026"),
+    ("By what date must the levy be paid?", "Officials said on Monday the levy must be paid by 1 March.", "1 March"),
 ])
 def test_a_date_until_which_a_state_holds_is_not_when_it_began(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
