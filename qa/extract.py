@@ -848,6 +848,18 @@ def _long_is_asked(tree: Tree, v: Value, q: Question) -> bool:
     return False
 
 
+def _numbered_label(tree: Tree, v: Value) -> bool:
+    """Whether a bare number is the label of what a capitalised noun right before it names ("the
+    TIER 1 supplier", "FLIGHT 370", "ROUTE 66"): an identifier, not a count (counts come before
+    their noun)."""
+    ids = tree.tokens_in(v.start, v.end)
+    if len(ids) != 1 or not re.fullmatch(r"\d{1,4}", v.text) or ids[0] < 2:
+        return False
+    before = tree.tokens[ids[0] - 1]
+    return before.pos in {"NOUN", "PROPN"} and before.text[:1].isupper() and before.text.isalpha() \
+        and before.start + len(before.text) < v.start <= before.start + len(before.text) + 1
+
+
 def _none_of(s: Sentence, tree: Tree) -> list[Value]:
     """"No deaths were reported", "there were no injuries": a count of none of what the noun "no"
     determines names, a candidate only where that noun means the asked outcome (`_count_fit`;
@@ -871,7 +883,8 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
         if kind == "count":
             found += [v for v in typed.get("measure", []) if v.unit == "" ]
             ages = {(a.start, a.end) for a in _bare_ages(s, tree)}   # "Lt. Ewan Strachley, 41, died" counts nothing
-            found = [v for v in found if _whole(v) and (v.start, v.end) not in ages] + _none_of(s, tree)
+            found = [v for v in found if _whole(v) and (v.start, v.end) not in ages and not _numbered_label(tree, v)] \
+                + _none_of(s, tree)
         if kind == "duration":   # "vehicles A DAY", "$48,200 A YEAR", "twice A WEEK": how often, not how long
             for v in found:
                 if _per_unit(tree, v) and not PER_ASKED.search(q.text):

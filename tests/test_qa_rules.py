@@ -279,6 +279,18 @@ def test_nobody_counts_none(text, counts):
 
 
 @pytest.mark.parametrize("sentence, counts", [
+    ("The plant will close, the Tier 1 supplier said.", []),
+    ("The rocket lifted off from Launch Complex 2 with three satellites.", ["three"]),
+    ("Route 66 was closed after 14 cars crashed.", ["14"]),
+    ("Police said 86 were arrested.", ["86"]),
+])
+def test_a_number_after_a_capitalised_noun_is_its_label_not_a_count(nlp, sentence, counts):
+    q = analyse_question("How many were there?", nlp)
+    found = values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))
+    assert [v.text for v in found if v.kind == "count"] == counts
+
+
+@pytest.mark.parametrize("sentence, counts", [
     ("No deaths were reported.", [("No deaths", "death")]),
     ("There were no serious injuries, police said.", [("no serious injuries", "injury")]),
     ("He is no longer the captain.", []), ("No more than ten people were hurt.", [("No more than ten", None)]),
