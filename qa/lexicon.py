@@ -215,6 +215,10 @@ TEMPORAL_CAUSE_MARKERS = {"after"}
 CAUSE_VERBS = {"cause", "spark", "start", "trigger", "ignite", "lead", "prompt", "provoke", "set"}
 SOURCE_PREPOSITIONS = {"from", "off", "out"}   # "sparks FROM a mower": part of what a cause is
 CAUSE_NOUNS = {"cause", "reason", "trigger", "culprit", "source", "origin"}
+# Verbs whose object is the cause ("the company BLAMED falling demand", "the bank CITED inflation"), and
+# those whose "to" phrase is ("ATTRIBUTED the decision to the contract's expiry")
+BLAME_VERBS = {"blame", "cite"}
+ASCRIBE_VERBS = {"attribute", "ascribe"}
 # Words that deny what they govern: "no civilians were harmed", "did not strike".
 NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither", "nor", "without"}
 # words by which a question asks for a figure as it was before a change ("what was the PREVIOUS rate"):

@@ -202,6 +202,20 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
                 found = _phrase(tree, sentence, said[0], max_words, kids, articles=True)
                 if found is not None:
                     return found
+    for i, t in enumerate(tree.tokens):   # "Korvenn BLAMED falling demand", "ATTRIBUTED the decision TO the expiry"
+        lemma = t.lemma.lower()          # of its contract", "the stated REASON - falling demand - is"
+        if t.pos == "VERB" and lemma in lx.BLAME_VERBS:
+            said = [k for k in kids[i] if tree.tokens[k].dep == "dobj" and tree.tokens[k].pos not in {"PRON", "PROPN"}]
+        elif t.pos == "VERB" and lemma in lx.ASCRIBE_VERBS:
+            said = [j for k in kids[i] if tree.tokens[k].dep == "prep" and tree.tokens[k].text.lower() == "to"
+                    for j in kids[k] if tree.tokens[j].dep == "pobj"]
+        elif t.pos == "NOUN" and lemma in lx.CAUSE_NOUNS:
+            said = [k for k in kids[i] if tree.tokens[k].dep == "appos" and tree.tokens[k].pos == "NOUN"]
+        else:
+            continue
+        found = _phrase(tree, sentence, said[0], max_words, kids, preps=True, articles=True) if said else None
+        if found is not None:
+            return found
     for i, t in enumerate(tree.tokens):   # "a downed power line sparked the blaze", "speed was the cause"
         lemma = t.lemma.lower()
         causing = t.pos == "VERB" and lemma in lx.CAUSE_VERBS

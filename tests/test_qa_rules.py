@@ -1612,6 +1612,15 @@ def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sent
      "a second, smaller tremor"),
     ("What caused the avalanche?", "Police believe a group of off-piste skiers triggered the avalanche.",
      "a group of off-piste skiers"),
+    # the object of a verb of blaming, the "to" phrase of one of ascribing, what a cause noun is set beside
+    ("Why is the mill closing?", "The owners blamed rising energy costs.", "rising energy costs"),
+    ("Why did the bank raise rates?", "The bank cited persistent services inflation.", "persistent services inflation"),
+    ("Why did the crash happen?", "Investigators attributed the crash to a worn brake cable.", "a worn brake cable"),
+    ("Why did the plant close?", "The official reason, a shortage of skilled staff, surprised many workers.",
+     "a shortage of skilled staff"),
+    ("Why did the school close?", "The closure was the result of falling rolls, but officers also cited high costs.",
+     "falling rolls"),   # a stated cause before a verb of blaming's object
+    ("What caused the outbreak?", "The outbreak has been traced to the Orlby water works.", None),   # a place
 ])
 def test_open_answers_take_the_quoted_causing_or_asked_phrase(nlp, question, sentence, expected):
     assert open_answer(nlp, question, sentence) == expected
