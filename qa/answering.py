@@ -535,8 +535,9 @@ class Answerer:
             if q.form == "polar" and q.verbs:   # "has anyone been ARRESTED": a sentence that says nothing of arrests
                 c.asked_verb = bool({stem(v) for v in q.verbs} & tree.stem_set)
             if q.wants_value:
-                found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis,
-                                           _year(self.store.documents[c.doc].published)), tree)
+                year = _year(self.store.documents[c.doc].published)
+                found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis, year,
+                                           self._background_year(c.row, year)), tree)
                 c.values = [v for v in found if fold_name(v.text) not in self._outlets]
             elif q.form or q.asks:
                 c.short = open_value(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree,
@@ -575,6 +576,18 @@ class Answerer:
             self._fit_measured(every, measured, asked, s)
         for c in every:   # fitted by every rule above: a value fitting too little is no answer (Settings.value_floor)
             c.values = [v for v in c.values if v.score >= s.value_floor]
+
+    def _background_year(self, row: int, year: int | None) -> int | None:
+        """The latest year the sentence before this one in its paragraph names, where every year it
+        names is earlier than the report's (`extract.Sentence.after_year`); else None."""
+        if not year or row == 0:
+            return None
+        here, before = self.store.sentences[row], self.store.sentences[row - 1]
+        if before.doc_id != here.doc_id or before.position != here.position - 1 \
+                or "\n\n" in self.store.text(here.doc_id)[before.end:here.start].replace("\r", ""):
+            return None
+        named = [int(y) for y in NAMED_YEAR.findall(before.text)]
+        return max(named) if named and max(named) < year else None
 
     def _word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """Vectors of words and short phrases, kept (least recently used out) between questions."""
@@ -878,6 +891,9 @@ def _named_share(names: list[list[str]], tree: Tree) -> float:
     if not names:
         return 1.0
     return sum(any(w in tree.folded for w in n) for n in names) / len(names)
+
+
+NAMED_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")   # a year a sentence names (`Answerer._background_year`)
 
 
 @lru_cache(maxsize=4096)

@@ -104,6 +104,10 @@ class Sentence:
     text: str
     analysis: Analysis
     year: int | None = None   # the year its document was published, where known
+    # the latest year the sentence before it in its paragraph names, where every year that one names is
+    # earlier than `year`: a paragraph of background ("In 2009 another ferry grounded on the reef. Three
+    # people were injured.") goes on about that year's event (`_background`)
+    after_year: int | None = None
 
 
 class Tree:
@@ -365,6 +369,10 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         if years and not named_years and v.kind in FIGURE_KINDS | {"name"} and _dated(tree, v.head, years) < sentence.year:
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= EARLIER_MISFIT
+        if sentence.after_year and not years and not named_years and v.kind in FIGURE_KINDS | {"name"} \
+                and _told_past(tree, verb):   # "Three people were injured" after "In 2009 a ferry grounded there."
+            v.fields = {**v.fields, "elsewhere": True}
+            v.score -= EARLIER_MISFIT
         if past and v.kind in FIGURE_KINDS and _dated(tree, v.head, years) not in past:
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= EARLIER_MISFIT   # "Four people have died" (this week) for "how many died in the 1999 avalanche"
@@ -382,6 +390,18 @@ YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 # How a clause is dated by a year: "IN 1987 a quake killed 212", "the 2019 theft", "ON March 3, 2019"
 # (the year set on the clause's verb or noun); "since 2016" and "until 2030" say how long, not when.
 DATING = {"in", "on", "during", "of", "at"}
+
+
+def _told_past(tree: Tree, verb: int | None) -> bool:
+    """Whether a value's verb tells of the past: "were injured", "grounded", "had been hurt" (not
+    "work there now", "will close", "has risen")."""
+    if verb is None:
+        return False
+    t = tree.tokens[verb]
+    helpers = [tree.tokens[k] for k in tree.children[verb] if tree.tokens[k].dep in {"aux", "auxpass"}]
+    if helpers:
+        return helpers[0].tag == "VBD"
+    return t.tag == "VBD"
 
 
 def _years(tree: Tree) -> dict[int, int]:

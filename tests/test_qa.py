@@ -338,6 +338,38 @@ def test_a_noun_of_the_asked_outcome_counts_it_and_no_before_it_counts_none(coac
 
 
 @pytest.fixture(scope="module")
+def reef(tmp_path_factory) -> Answerer:
+    """Invented reports dated 2025, one of which goes on about a grounding of 2009 in a paragraph of
+    its own, its figures in sentences that name no year."""
+    folder = tmp_path_factory.mktemp("reef")
+    (folder / "a").mkdir()
+    (folder / "a" / "tarn-post.txt").write_text(
+        "Ferry hits Skell reef\n\nThe ferry Merrow Lass struck the Skell reef on Thursday night. Nine people "
+        "were injured in the grounding, the coastguard said.\n\nIt is not the first accident there. In 2009 the "
+        "Isle Venture grounded on the same reef. Three people were injured in that grounding.\n", encoding="utf-8")
+    (folder / "a" / "bay-news.txt").write_text(
+        "Nine hurt as ferry strikes reef\n\nNine people were injured when the ferry Merrow Lass struck the "
+        "Skell reef on Thursday.\n", encoding="utf-8")
+    (folder / "a" / "sources.csv").write_text(
+        "file,outlet,published,title,url\n"
+        "tarn-post.txt,Tarn Post,2025-10-17,Ferry hits Skell reef,\n"
+        "bay-news.txt,Bay News,2025-10-17,Nine hurt as ferry strikes reef,\n", encoding="utf-8")
+    assert index.ingest([folder / "a"], folder / "index").ok
+    return Answerer.open(folder / "index")
+
+
+def test_a_figure_after_a_sentence_of_an_earlier_year_in_its_paragraph_is_that_years(reef):
+    q, s, decisions = reef.decisions("How many people were injured in the grounding?")
+    by_doc = {reef.store.documents[d.doc].doc_id: d for d in decisions}
+    three = [v for c in by_doc["tarn-post"].candidates for v in c.values if v.text == "Three"]
+    nine = [v for c in by_doc["tarn-post"].candidates for v in c.values if v.text == "Nine"]
+    assert three and three[0].fields.get("elsewhere") and nine and not nine[0].fields.get("elsewhere")
+    answer = reef.ask("How many people were injured in the grounding?")
+    assert {x.doc_id: x.answer for x in answer.sources} == {"tarn-post": "Nine", "bay-news": "Nine"}
+    assert not answer.disagreement.flag
+
+
+@pytest.fixture(scope="module")
 def avalanche(tmp_path_factory) -> Answerer:
     """An invented report whose count of the hurt hangs, in the parse, from "killed": the
     participle after its noun ("five others INJURED") is the verb its meaning is weighed by."""

@@ -278,6 +278,20 @@ def test_nobody_counts_none(text, counts):
     assert [(v.text, v.low) for v in typed_values(text)["count"]] == counts
 
 
+@pytest.mark.parametrize("sentence, elsewhere", [
+    ("Three people were injured.", True), ("Three people had been injured.", True),
+    ("About 700 people work there now.", False), ("Three people will be injured.", False),
+    ("In 2025 three people were injured.", False),   # a year of its own dates it (`_dated`)
+])
+def test_a_past_figure_after_a_sentence_of_an_earlier_year_is_that_years(nlp, sentence, elsewhere):
+    """The sentence before it in its paragraph names only 2009, the report is of 2025: a figure told
+    in the past tense, in a sentence naming no year, goes on about 2009's event."""
+    q = analyse_question("How many people were hurt?", nlp)
+    found = values(q, Sentence(1, sentence, analysis_of(nlp(sentence)), 2025, 2009))
+    counts = [v for v in found if v.kind == "count"]
+    assert counts and bool(counts[0].fields.get("elsewhere")) == elsewhere
+
+
 @pytest.mark.parametrize("sentence, counts", [
     ("The plant will close, the Tier 1 supplier said.", []),
     ("The rocket lifted off from Launch Complex 2 with three satellites.", ["three"]),
