@@ -583,11 +583,13 @@ class Answerer:
         if not year or row == 0:
             return None
         here, before = self.store.sentences[row], self.store.sentences[row - 1]
-        if before.doc_id != here.doc_id or before.position != here.position - 1 \
-                or "\n\n" in self.store.text(here.doc_id)[before.end:here.start].replace("\r", ""):
+        if before.doc_id != here.doc_id or before.position != here.position - 1:
             return None
         named = [int(y) for y in NAMED_YEAR.findall(before.text)]
-        return max(named) if named and max(named) < year else None
+        if not named or max(named) >= year \
+                or "\n\n" in self.store.text(here.doc_id)[before.end:here.start].replace("\r", ""):
+            return None
+        return max(named)
 
     def _word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """Vectors of words and short phrases, kept (least recently used out) between questions."""
