@@ -79,6 +79,9 @@ NAMED_THINGS = {"ship", "vessel", "ferry", "boat", "yacht", "tanker", "submarine
 MOTION_VERBS = {"go", "head", "travel", "sail", "fly", "drive", "bind", "return", "move", "send", "take", "evacuate",
                 "deport", "divert", "bring", "transfer", "flee", "ship", "airlift", "rush", "march", "bound"}
 TO_PREPOSITIONS = {"to", "towards", "toward", "for", "into"}   # ... the prepositions that say where to
+# prepositions a question's "what" or "which" phrase may come after ("ON which rocks", "FROM which port")
+PREPOSITIONS = {"on", "in", "at", "from", "to", "into", "onto", "by", "for", "with", "under", "near", "over",
+                "across", "through", "against", "of", "off", "about", "behind", "during", "after", "before"}
 # Count nouns whose figure is as often a share as a number ("turnout was 61.4%")
 SHARE_COUNTS = {"turnout", "attendance", "participation"}
 # The dimensions (MEASURES) a measure noun asks for: "speed" is never answered by "14 miles"

@@ -367,7 +367,8 @@ def _kind(low: str, focus: str | None, tokens) -> str:
                                                                   "has", "have", "had", "can", "could", "will", "would",
                                                                   "should"}):
         return "open"
-    if focus and has(r"^(?:what|which)\b") and focus not in lx.CAUSE_WORDS:
+    if focus and has(rf"^(?:(?:{'|'.join(sorted(lx.PREPOSITIONS))})\s+)?(?:what|which)\b") \
+            and focus not in lx.CAUSE_WORDS:   # "which rocks did it hit", "ON which rocks did it run aground"
         return "thing"
     return "open"
 

@@ -93,6 +93,8 @@ def one(text: str, kind: str):
     # a role in capitals, which the tagger takes for a name, is the asked noun; not a name's part
     ("Who is the MP for Orlby?", "person", "mp"), ("Who is Varnel's CEO?", "person", "ceo"),
     ("Who is the BBC reporter?", "person", "reporter"),
+    # a "which X" phrase after a preposition asks for an X as one at the start does
+    ("On which rocks did the ferry run aground?", "thing", "rock"), ("At which stage did the crush happen?", "thing", "stage"),
 ])
 def test_answer_types(nlp, question, kind, focus):
     q = analyse_question(question, nlp)
