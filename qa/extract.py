@@ -997,7 +997,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
 
 def _unlabelled_names(s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:
     """Names the small model gives no label, for "the name of the X" (a ship, a storm, an operation):
-    a run of capitalised proper nouns that "the" determines ("THE Corrin Maid hit the reef"), taken
+    a run of capitalised proper nouns that "the" determines ("THE Harwick Star hit the reef"), taken
     as a name of any kind (label fit 0), where no other candidate covers it."""
     out = []
     taken = [(v.start, v.end) for v in found]
@@ -1219,8 +1219,8 @@ def _whole(v: Value) -> bool:
 
 LOCATIVES = {"in", "at", "near", "outside", "inside", "to", "from", "into", "on", "across", "around", "beside",
              "behind", "opposite"}
-# where a thing named by its own name can be too ("aboard" or "on the Orla Vantage", "crashed into the
-# Skerry Lass", "during Storm Babet"), not where a place is: "in", "at", "near", "to", "from" a place
+# where a thing named by its own name can be too ("aboard" or "on the Harwick Star", "crashed into the
+# Merrow Lass", "during Storm Babet"), not where a place is: "in", "at", "near", "to", "from" a place
 NAMED_AT = {"in", "at", "near", "outside", "inside", "to", "from", "across"}
 
 

@@ -202,8 +202,8 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
                 found = _phrase(tree, sentence, said[0], max_words, kids, articles=True)
                 if found is not None:
                     return found
-    for i, t in enumerate(tree.tokens):   # "Korvenn BLAMED falling demand", "ATTRIBUTED the decision TO the expiry"
-        lemma = t.lemma.lower()          # of its contract", "the stated REASON - falling demand - is"
+    for i, t in enumerate(tree.tokens):   # "the owners BLAMED rising costs", "ATTRIBUTED the crash TO a worn"
+        lemma = t.lemma.lower()          # brake cable", "the official REASON, a shortage of staff,"
         if t.pos == "VERB" and lemma in lx.BLAME_VERBS:
             said = [k for k in kids[i] if tree.tokens[k].dep == "dobj" and tree.tokens[k].pos not in {"PRON", "PROPN"}]
         elif t.pos == "VERB" and lemma in lx.ASCRIBE_VERBS:

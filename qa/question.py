@@ -316,6 +316,10 @@ NOUN_KINDS = ((lx.ROLE_NOUNS, "role"), (lx.PERCENT_NOUNS, "percent"), (lx.MONEY_
 MODIFIER_KINDS = {"money", "percent", "measure", "age", "duration"}
 
 
+# "what" or "which" opening a question, or after its first word, a preposition ("on which rocks")
+WHICH_FIRST = re.compile(rf"^(?:(?:{'|'.join(sorted(lx.PREPOSITIONS))})\s+)?(?:what|which)\b")
+
+
 def _kind(low: str, focus: str | None, tokens) -> str:
     def has(pattern: str) -> bool:
         return re.search(pattern, low) is not None
@@ -367,8 +371,8 @@ def _kind(low: str, focus: str | None, tokens) -> str:
                                                                   "has", "have", "had", "can", "could", "will", "would",
                                                                   "should"}):
         return "open"
-    if focus and has(rf"^(?:(?:{'|'.join(sorted(lx.PREPOSITIONS))})\s+)?(?:what|which)\b") \
-            and focus not in lx.CAUSE_WORDS:   # "which rocks did it hit", "ON which rocks did it run aground"
+    if focus and WHICH_FIRST.search(low) and focus not in lx.CAUSE_WORDS:
+        # "which rocks did it hit", "ON which rocks did it run aground"
         return "thing"
     return "open"
 
@@ -383,8 +387,8 @@ def _who_is(tokens) -> str | None:
 
 
 def _acronym_role(tokens, j: int) -> str | None:
-    """A role written as capitals, which the tagger takes for a name: "who is the MP for Dravenholt",
-    "Korvenn's CEO" (after "the" or a possessive, heading its phrase: not "the BBC reporter")."""
+    """A role written as capitals, which the tagger takes for a name: "who is the MP for Tarnley",
+    "Varnel's CEO" (after "the" or a possessive, heading its phrase: not "the BBC reporter")."""
     for k in range(j + 1, len(tokens)):
         t, before = tokens[k], tokens[k - 1]
         if before.pos_ != "DET" and before.tag_ != "POS":
