@@ -36,6 +36,8 @@ NAME_KINDS = {"person", "org", "place", "name"}
 SUBJECTS = {"nsubj", "nsubjpass"}   # the dependency labels of a clause's subject, active or passive
 GENERIC_FOCUS = {"name", "person", "people", "one", "thing"}
 FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks for
+VERB_NEARER = 1   # for "who" and "which organisation": nearness to the question's other words counts as this many
+                  # steps farther than nearness to its verb (or a word of its stem, "investigation")
 COUNTED_MISFIT = -0.5   # a number that counts another noun than the asked one ("40,000 people" for "how many
                         # officers"), unless the answerer finds the two nouns mean the same
 COUNTED_FIT = 0.3       # a number that counts the asked noun ("two PEOPLE" for "how many people")
@@ -253,6 +255,11 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     named = anchors(tree, q, names=True)
     dist = tree.distances(words) if words else [FAR] * len(tree.tokens)
     dist_named = tree.distances(named) if named else [FAR] * len(tree.tokens)
+    if q.kind in {"person", "org"} and q.verbs:   # "which body is INVESTIGATING the grounding": the one
+        # that opened "an INVESTIGATION", before the ship that "grounds" in a headline
+        acted = tree.uses(frozenset(stem(v) for v in q.verbs + q.verb_forms)) & words
+        by_verb = tree.distances(acted) if acted else [FAR] * len(tree.tokens)
+        dist = [min(v, d + VERB_NEARER) for v, d in zip(by_verb, dist)]
     ends = _range_ends(found, sentence.text) if q.kind == "date" else {}
     asked_end = _asked_end(q) if ends else None
     life = _asked_life(q) if q.kind == "date" else None

@@ -137,6 +137,18 @@ def test_the_main_verb_of_a_do_question(nlp, question, verb):
     assert analyse_question(question, nlp).verbs == (verb,)
 
 
+def test_a_name_near_the_questions_verb_outranks_one_near_its_other_words(nlp):
+    """"Which body is investigating the grounding": the office that "opened a formal investigation"
+    (the verb's stem) before the ferry's operator in a headline that "grounds" (its object's)."""
+    q = analyse_question("Which body is investigating the grounding?", nlp)
+    def top(text):
+        found = values(q, Sentence(1, text, analysis_of(nlp(text))))
+        return found[0].text, found[0].score
+    headline = top("Steering failure suspected as Marsh Line's Harwick Star grounds on Skell reef")
+    body = top("The Office of Marine Inquiry has opened a formal investigation.")
+    assert body[0] == "Office of Marine Inquiry" and body[1] > headline[1]
+
+
 def test_a_role_in_capitals_is_no_name_of_the_question(nlp):
     q = analyse_question("Who is the MP for Tarnley West?", nlp)
     assert q.focus == "mp" and "MP" not in q.names and "Tarnley West" in q.names
