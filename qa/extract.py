@@ -108,7 +108,7 @@ class Sentence:
     year: int | None = None   # the year its document was published, where known
     # the latest year the sentence before it in its paragraph names, where every year that one names is
     # earlier than `year`: a paragraph of background ("In 2009 another ferry grounded on the reef. Three
-    # people were injured.") goes on about that year's event (`_background`)
+    # people were injured.") goes on about that year's event (`answering.Answerer._background_year`)
     after_year: int | None = None
 
 
@@ -974,7 +974,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             if kind == "place" and e.label == "ORG" and _after_locative(tree, e.start):
                 fit = fits["GPE"]
             elif kind == "name" and _after_locative(tree, e.start, NAMED_AT):
-                fit = min(fit, fits["GPE"])   # "ran aground in THE DRENNOCK ESTUARY", "the ferry to OSTREY
+                fit = min(fit, fits["GPE"])   # "ran aground in CORVELL ESTUARY", "the ferry to WENMOUTH
                 # POINT": a place, whatever its label, not the name of the ship, storm or operation asked for
             ids = _trimmed(tree, tree.tokens_in(e.start, e.end))
             if not ids:
