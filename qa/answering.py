@@ -550,28 +550,32 @@ class Answerer:
             if q.verb_forms and s.predicate_weight or outcomes else []
         states = sorted({v.fields["state"] for c in every for v in c.values if "state" in v.fields}) \
             if outcomes else []
-        outcomes = outcomes if verbs or states else []
-        own = [w for w in q.words if w not in q.name_words]   # the question's words but its names
-        told = own if outcomes and not q.verb_forms else []   # what a question with no verb asks by (`_fit_outcomes`)
-        asked = own if s.measured_weight else []
-        measured = sorted({v.fields["about"] for c in every for v in c.values if "about" in v.fields}) if asked else []
         counted = sorted({v.fields["counted"] for c in every for v in c.values if "counted" in v.fields}) \
             if q.kind == "count" and q.focus and s.counted_synonym < 1 else []
+        # the asked outcome is read where a value's verb or state may mean another one, or a counted noun
+        # the asked one ("three DEATHS" for "how many people died")
+        outcomes = outcomes if verbs or states or counted and q.focus in lx.PEOPLE_NOUNS else []
+        own = [w for w in q.words if w not in q.name_words]   # the question's words but its names
+        told = own if outcomes and not q.verb_forms else []   # what a question with no verb asks by (`_asked_outcome`)
+        asked = own if s.measured_weight else []
+        measured = sorted({v.fields["about"] for c in every for v in c.values if "about" in v.fields}) if asked else []
         roles = sorted({v.text for c in every for v in c.values}) if q.kind == "role" else []
         # one call of the model for every word and phrase still missing
         self._word_vectors(texts + verbs + states + outcomes + told + measured + (asked if measured else [])
                            + (counted + [q.focus] if counted else [])
                            + (list(lx.ROLE_MEANING) if roles or counted and q.focus in EVERYONE else []) + roles)
+        outcome = _asked_outcome(q, told, self._word_vectors(list(q.verb_forms) + told + outcomes), s) \
+            if outcomes else None
         if roles:
             self._fit_roles(every, roles)
         if texts:
             self._fit_things(q, every, texts, s)
         if counted:
-            self._fit_counted(q, every, counted, s)
+            self._fit_counted(q, every, counted, s, outcome)
         if verbs and q.verb_forms:
             self._fit_predicates(q, every, verbs, s)
-        if outcomes:
-            self._fit_outcomes(q, every, verbs + states, s, told)
+        if outcomes and (verbs or states):
+            self._fit_outcomes(q, every, verbs + states, s, outcome)
         if measured:
             self._fit_measured(every, measured, asked, s)
         for c in every:   # fitted by every rule above: a value fitting too little is no answer (Settings.value_floor)
@@ -609,15 +613,14 @@ class Answerer:
             c.values.sort(key=lambda v: -v.score)
 
     def _fit_outcomes(self, q: Question, every: list[Candidate], verbs: list[str], s: Settings,
-                      told: list[str]) -> None:
+                      asked: str | None) -> None:
         """A count of another outcome than the question's loses OUTCOME_MISFIT: "four people DIED"
         for "how many were hurt", "two are MISSING" for "how many were killed". Outcomes are read by
         meaning (`_outcome`); a verb read as none ("taken", "treated", "were") is left as it is.
         A question with no verb of its own ("what was the death toll") asks the outcome its words
         mean; one that asks none ("what is the population") is answered by no count of an outcome
-        ("three were KILLED")."""
-        vectors = self._word_vectors(verbs + list(q.verb_forms) + told + list(lx.OUTCOMES))
-        asked = _asked_outcome(q, told, vectors, s)
+        ("three were KILLED"). `asked`: the question's outcome (`_asked_outcome`)."""
+        vectors = self._word_vectors(verbs + list(lx.OUTCOMES))
         if asked is None and q.verb_forms:   # "how many had to LEAVE their homes": "evacuated", by a meaning
             return                           # too far from the outcomes' to read
         other = {w for w in verbs if _outcome(vectors[w], vectors, s) not in {None, asked}}
@@ -629,21 +632,20 @@ class Answerer:
                     v.score -= OUTCOME_MISFIT   # "two DIED", "Two DEAD in crash" for "how many were hurt"
             c.values.sort(key=lambda v: -v.score)
 
-    def _fit_counted(self, q: Question, every: list[Candidate], counted: list[str], s: Settings) -> None:
+    def _fit_counted(self, q: Question, every: list[Candidate], counted: list[str], s: Settings,
+                     asked: str | None = None) -> None:
         """A number counting a noun that means the asked one counts it: "112 homes" for "how many
         houses" (0.90), "ballots" for "votes" (0.78); not "firefighters" for "livestock" (0.19).
-        `extract._count_fit` gave it COUNTED_MISFIT (or KIN_FIT) by spelling; here it gets COUNTED_FIT instead."""
+        `extract._count_fit` gave it COUNTED_MISFIT (or KIN_FIT) by spelling; here it gets COUNTED_FIT instead.
+        `asked`: the question's outcome (`_asked_outcome`), of which a counted noun may be the event."""
         vectors = self._word_vectors(counted + [q.focus])
         same = {w for w in counted if float(vectors[w] @ vectors[q.focus]) >= s.counted_synonym}
         # "how many people died": "three DEATHS", "no FATALITIES" count them, where the noun means the
         # asked outcome (`_outcome`, as a verb's in `_fit_outcomes`)
         events = set()
-        if q.focus in lx.PEOPLE_NOUNS and s.outcome_sim < 1:
-            told = [] if q.verb_forms else [w for w in q.words if w not in q.name_words]
-            vectors = self._word_vectors(counted + list(q.verb_forms) + told + list(lx.OUTCOMES))
-            asked = _asked_outcome(q, told, vectors, s)
-            if asked is not None:
-                events = {w for w in counted if _outcome(vectors[w], vectors, s) == asked}
+        if asked is not None and q.focus in lx.PEOPLE_NOUNS:
+            vectors = self._word_vectors(counted + list(lx.OUTCOMES))
+            events = {w for w in counted if _outcome(vectors[w], vectors, s) == asked}
         # "how many people": "three FIREFIGHTERS" count some of them, where the noun means a person more
         # than a thing: an answer where no count of people is given, as KIN_FIT ("4,820 children" for
         # "how many participants"), below the flag's fit
@@ -656,12 +658,10 @@ class Answerer:
         for c in every:
             for v in c.values:
                 counts = v.fields.get("counted")
-                if v.fields.get("none_of"):   # "no civilians were harmed" counts none of some, not of everyone
-                    if counts in events:
-                        v.score += COUNTED_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
-                elif counts in same or counts in events:
+                none_of = v.fields.get("none_of")   # "no civilians were harmed" counts none of some, not of everyone
+                if counts in events or counts in same and not none_of:
                     v.score += COUNTED_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
-                elif counts in persons:
+                elif counts in persons and not none_of:
                     v.score += KIN_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
             c.values.sort(key=lambda v: -v.score)
 

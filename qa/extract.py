@@ -279,7 +279,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     # The sentence's years date its figures: where the question names no year, one of an earlier year than
     # the report's is another event's; where it names an earlier one ("how many died in the 1999 avalanche"),
     # one of the report's own time or of another year is.
-    dated = bool(sentence.year) and q.kind in FIGURE_KINDS | {"name"}
+    dated = bool(sentence.year) and q.kind in DATED_KINDS
     years = _years(tree) if dated else {}
     named_years = {int(y) for y in re.findall(r"\d+", q.text) if YEAR.fullmatch(y)}
     past = {y for y in named_years if y < sentence.year} if dated else set()
@@ -373,10 +373,10 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 and not LASTING.search(sentence.text, 0, v.start):   # "lasted 11 hours before it was scaled back"
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= OFFSET_MISFIT
-        if years and not named_years and v.kind in FIGURE_KINDS | {"name"} and _dated(tree, v.head, years) < sentence.year:
+        if years and not named_years and v.kind in DATED_KINDS and _dated(tree, v.head, years) < sentence.year:
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= EARLIER_MISFIT
-        if sentence.after_year and not years and not named_years and v.kind in FIGURE_KINDS | {"name"} \
+        if sentence.after_year and not years and not named_years and v.kind in DATED_KINDS \
                 and _told_past(tree, verb):   # "Three people were injured" after "In 2009 a ferry grounded there."
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= EARLIER_MISFIT
@@ -1348,6 +1348,7 @@ def _range_ends(found: list[Value], text: str) -> dict[int, str]:
 
 
 FIGURE_KINDS = {"count", "money", "percent", "measure"}   # amounts a place has (a date's "in Malaysia" is where, not whose)
+DATED_KINDS = FIGURE_KINDS | {"name"}   # values a year dates to one event: a figure, a ship's or a storm's name
 
 
 def _places(q: Question, s: Sentence, tree: Tree) -> dict[int, bool]:
