@@ -339,23 +339,17 @@ def test_a_noun_of_the_asked_outcome_counts_it_and_no_before_it_counts_none(coac
 
 @pytest.fixture(scope="module")
 def reef(tmp_path_factory) -> Answerer:
-    """Invented reports dated 2025, one of which goes on about a grounding of 2009 in a paragraph of
-    its own, its figures in sentences that name no year."""
-    folder = tmp_path_factory.mktemp("reef")
-    (folder / "a").mkdir()
-    (folder / "a" / "tarn-post.txt").write_text(
-        "Ferry hits Skell reef\n\nThe ferry Merrow Lass struck the Skell reef on Thursday night. Nine people "
-        "were injured in the grounding, the coastguard said.\n\nIt is not the first accident there. In 2009 the "
-        "Isle Venture grounded on the same reef. Three people were injured in that grounding.\n", encoding="utf-8")
-    (folder / "a" / "bay-news.txt").write_text(
-        "Nine hurt as ferry strikes reef\n\nNine people were injured when the ferry Merrow Lass struck the "
-        "Skell reef on Thursday.\n", encoding="utf-8")
-    (folder / "a" / "sources.csv").write_text(
-        "file,outlet,published,title,url\n"
+    """Invented reports dated 2025 (sources.csv), one of which goes on about a grounding of 2009 in a
+    paragraph of its own, its figures in sentences that name no year."""
+    return invented(tmp_path_factory, "reef", {
+        "tarn-post.txt": "Ferry hits Skell reef\n\nThe ferry Merrow Lass struck the Skell reef on Thursday night. "
+        "Nine people were injured in the grounding, the coastguard said.\n\nIt is not the first accident there. "
+        "In 2009 the Isle Venture grounded on the same reef. Three people were injured in that grounding.\n",
+        "bay-news.txt": "Nine hurt as ferry strikes reef\n\nNine people were injured when the ferry Merrow Lass "
+        "struck the Skell reef on Thursday.\n",
+        "sources.csv": "file,outlet,published,title,url\n"
         "tarn-post.txt,Tarn Post,2025-10-17,Ferry hits Skell reef,\n"
-        "bay-news.txt,Bay News,2025-10-17,Nine hurt as ferry strikes reef,\n", encoding="utf-8")
-    assert index.ingest([folder / "a"], folder / "index").ok
-    return Answerer.open(folder / "index")
+        "bay-news.txt,Bay News,2025-10-17,Nine hurt as ferry strikes reef,\n"})
 
 
 def test_a_figure_after_a_sentence_of_an_earlier_year_in_its_paragraph_is_that_years(reef):
