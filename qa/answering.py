@@ -568,6 +568,9 @@ class Answerer:
             if outcomes else None
         if roles:
             self._fit_roles(every, roles)
+        titles = sorted({h for c in every for v in c.values for h in v.fields.get("titles", ())})
+        if q.kind == "person" and s.untied_role_misfit and any("titles" in v.fields for c in every for v in c.values):
+            self._fit_asked_role(q, every, titles, s)
         if texts:
             self._fit_things(q, every, texts, s)
         if counted:
@@ -676,6 +679,32 @@ class Answerer:
             for v in c.values:
                 if v.text in misfits:
                     v.score -= ROLE_MISFIT
+            c.values.sort(key=lambda v: -v.score)
+
+    def _fit_asked_role(self, q: Question, every: list[Candidate], titles: list[str], s: Settings) -> None:
+        """A person the question asks for by a role ("the name of the night guard who raised the
+        alarm") whom the sentence titles with none near it in meaning (`Settings.role_tie`: "detective
+        chief inspector" against "night guard"; a thing's word, "the four-CAR train", titles nobody),
+        or not at all ("Dalia Quent said"), and who does nothing the question's verbs mean, is someone
+        else: it loses `Settings.untied_role_misfit`. "The depot's attorney, Rosa Imbert" keeps "who is
+        the depot's lawyer"."""
+        verbs = sorted({v.fields["deed"] for c in every for v in c.values if "deed" in v.fields})
+        role = " ".join([w for w in q.words if w in q.focus_mods and w != q.focus and w not in q.name_words]
+                        + [q.focus])   # "night guard"; "spokesman" of "the Pentagon spokesman"
+        vectors = self._word_vectors(titles + [role] + verbs + list(q.verb_forms) + list(lx.OUTCOMES))
+        asked = vectors[role]
+        person = self._person_likeness(titles)   # a thing's word is no title: "the four-CAR train"
+        tie = {h: float(vectors[h] @ asked) if person[h] > 0 else 0.0 for h in titles}
+        # ... or does what the question asks by another verb: one near it in meaning, or of the same
+        # outcome ("died" for "the firefighter who perished")
+        outcome = _asked_outcome(q, [], vectors, s)
+        tie.update({w: 1.0 if outcome and _outcome(vectors[w], vectors, s) == outcome else
+                    max((float(vectors[w] @ vectors[f]) for f in q.verb_forms), default=0.0) for w in verbs})
+        for c in every:
+            for v in c.values:
+                if "titles" in v.fields and max((tie[h] for h in v.fields["titles"] + (
+                        (v.fields["deed"],) if "deed" in v.fields else ())), default=0.0) < s.role_tie:
+                    v.score -= s.untied_role_misfit
             c.values.sort(key=lambda v: -v.score)
 
     def _person_likeness(self, words: list[str]) -> dict[str, float]:

@@ -34,6 +34,9 @@ LABEL_FIT = {
 }
 NAME_KINDS = {"person", "org", "place", "name"}
 SUBJECTS = {"nsubj", "nsubjpass"}   # the dependency labels of a clause's subject, active or passive
+ARGUMENTS = {"nsubj", "nsubjpass", "csubj", "dobj", "attr", "oprd", "appos"}   # a verb's own subjects and objects
+BESIDE_WORDS = 8   # how far before a name `_set_beside` looks for the asked role
+NAMING_VERBS = {"name", "call", "identify", "know"}   # "a guard NAMED Jon Ortt", "KNOWN as": the noun the name is given to
 GENERIC_FOCUS = {"name", "person", "people", "one", "thing"}
 FOCUS_FIT = 0.3   # a name that is, or is set beside, the noun the question asks for
 VERB_NEARER = 1   # for "who" and "which organisation": nearness to the question's other words counts as this many
@@ -276,6 +279,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     asked_days = _asked_days(q) if q.kind in FIGURE_KINDS else []
     days = _days(sentence, tree, asked_days) if asked_days else {}
     family = _asked_tie(q) if q.kind == "person" else None
+    # "who is the night guard", not "who is the architect of the Tessbury Library" (its own makers, however
+    # worded), "who is X's sister" (a tie of kin) or "who raised the alarm" (no role)
+    asks_role = q.kind == "person" and bool(q.focus) and q.focus not in GENERIC_FOCUS and not family and not q.of_name
     # The sentence's years date its figures: where the question names no year, one of an earlier year than
     # the report's is another event's; where it names an earlier one ("how many died in the 1999 avalanche"),
     # one of the report's own time or of another year is.
@@ -355,7 +361,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             tie = _tie_of(tree, v.head)
             if tie is not None:
                 v.score += FAMILY_FIT if _same_tie(tie, family) else -FAMILY_FIT
-        if v.kind in NAME_KINDS and _made_by(tree, v.head, near, q, first=min(ids)):
+        made = v.kind in NAME_KINDS and _made_by(tree, v.head, near, q, first=min(ids))
+        if made:
             v.score += BY_FIT   # "an album BY Blitzen Trapper" for "who is the artist of the album"
         if v.kind == "person" and not q.former and _formerly(tree, v.head):
             v.score -= FORMER_MISFIT   # "former governor Anselm Dregorian" for "who is the governor"
@@ -365,6 +372,16 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += FOCUS_FIT   # "Norhalm Bank" for "which bank", "spokesman Dario Kowalczyk" for "which spokesman"
             if not q.focus:   # the doer its verb names ("the ship's OWNER, Brask Holdings" for "who owns it"):
                 v.score -= min(0.0, v.fields.get("label_fit", 0.0))   # whatever the name's label
+        elif asks_role and v.kind == "person" and not made and not _set_beside(tree, ids, q):
+            # "the name of the night guard who raised the alarm": a person who neither does (nor has
+            # done to them) nor makes what the question asks has the role asked only if the sentence
+            # titles them so: the answerer weighs their titles, and the verb they are the subject or
+            # object of, against the asked role and verbs by meaning
+            deed = _deed(tree, verb, q, v.head)
+            if deed is not True:
+                v.fields = {**v.fields, "titles": _title_heads(tree, ids, q.focus)}
+                if deed:
+                    v.fields["deed"] = deed
         if elsewhere:   # not weighed against another source's value (`qa.disagreement.comparable`)
             v.fields = {**v.fields, "elsewhere": True}
             if v.kind in FIGURE_KINDS:
@@ -1703,6 +1720,88 @@ def _titles_of(tree: Tree, name_ids: list[int], named: bool) -> list[list[int]]:
         if i in inside and t.dep == "appos" and t.head not in inside and tokens[t.head].pos == "NOUN":
             spans.append(_noun_phrase(tree, t.head))   # "Arvandel's chief executive, Oskar Delacourt, said"
     return spans + _predicated_titles(tree, inside)
+
+
+def _deed(tree: Tree, verb: int | None, q: Question, head: int | None) -> bool | str | None:
+    """What a person asked for by role does here: True when the verb whose subject or object the name
+    is, is one the question asks by ("the strike KILLED Abu Tarek" for "the commander killed in the
+    strike"), or one its role noun or a word narrowing it grows from ("DIRECTED by" for "the
+    director", "LED by" for "the lead researcher"); else that verb as written, for the answerer to
+    weigh by meaning; None where the name is no subject or object of it ("raised the alarm AT the
+    Orne depot"), or is the doer of what a question asks to have been done to the person ("killed BY
+    the army", "the ARMY killed him" for "the commander killed in the strike")."""
+    if verb is None or head is None:
+        return None
+    while tree.tokens[head].dep in {"compound", "nmod", "amod", "poss"} and tree.tokens[head].head != head:
+        head = tree.tokens[head].head   # "a U.S. ARMY drone strike killed ...": the strike's
+    t = tree.tokens[head]
+    by = t.dep == "pobj" and tree.tokens[t.head].dep == "agent"
+    if not (by or t.dep in ARGUMENTS):
+        return None
+    made = stem(tree.tokens[verb].lemma.lower())
+    if any(_grown_from(stem(w), made) for w in (q.focus, *q.focus_mods) if w):
+        return True
+    if q.done_to and (by or t.dep in {"nsubj", "csubj"}):
+        return None
+    return True if made in {stem(v) for v in q.verbs} else tree.tokens[verb].text.lower()
+
+
+def _set_beside(tree: Tree, ids: list[int], q: Question) -> bool:
+    """Whether, as written, a name follows the question's verb ("the strike KILLED Abu Tarek, who ...")
+    or is set after a comma beside the asked role with no verb between ("killing its deputy
+    COMMANDER of operations in the region, Abu Tarek"): what the parse of a long sentence may miss."""
+    first = min(ids)
+    while first and tree.tokens[first - 1].pos == "PROPN":   # a part of the name the tagger left out ("Mushtaq")
+        first -= 1
+    before = tree.tokens[first - 1] if first else None
+    if before is None:
+        return False
+    if before.pos == "VERB" and stem(before.lemma.lower()) in {stem(v) for v in q.verbs}:
+        return True
+    if before.text != ",":
+        return False
+    want = stem(q.focus)
+    for k in range(first - 2, max(-1, first - 2 - BESIDE_WORDS), -1):
+        t = tree.tokens[k]
+        if t.pos in {"VERB", "AUX"} or t.text in {",", ";", "(", ")"}:
+            return False
+        if t.pos in {"NOUN", "PROPN"} and stem(t.lemma.lower()) == want:
+            return True
+    return False
+
+
+def _title_heads(tree: Tree, ids: list[int], focus: str) -> tuple[str, ...]:
+    """The titles the sentence gives a person (`_titles_of`), as lower-case phrases without names or
+    honorifics: "transport minister" of "Transport Minister Aldo Frenn", "attorney" of "the depot's
+    attorney, Rosa Imbert", "first county firefighter" of "Oren Falka was the first county
+    firefighter to die", "guard" of "a night guard named Jon Ortt"; none of "Dalia Quent said".
+    A title using the asked noun itself gives only it ("the MP, Jane Orr" for "who is the MP")."""
+    titles: list[str] = []
+    want = stem(focus)
+    spans = _titles_of(tree, ids, named=False)
+    root = tree.root_of(ids)
+    verb = tree.tokens[root].head if root is not None else None
+    if verb is not None and tree.tokens[verb].text.lower() == "as":   # "a brigade COMMANDER known as Abu Tarek"
+        verb = tree.tokens[verb].head
+    if verb is not None and tree.tokens[verb].lemma.lower() in NAMING_VERBS and tree.tokens[verb].dep == "acl":
+        spans.append([tree.tokens[verb].head])   # "a night GUARD named Jon Ortt"
+    for span in spans:
+        words = [k for k in span if tree.tokens[k].pos in {"NOUN", "PROPN", "ADJ"}]
+        if any(stem(tree.tokens[k].lemma.lower()) == want for k in words if tree.tokens[k].pos != "ADJ"):
+            return (focus,)
+        kept = []
+        for k in words:
+            word = tree.tokens[k].text.lower().strip(".")
+            word = lx.TITLE_ABBREVIATIONS.get(word, word)   # "Lt." -> "lieutenant"
+            if not word or word in lx.HONORIFICS or tree.tokens[k].ent:
+                continue
+            if word in TITLE_WORDS:   # a rank is a title of its own: "press secretary" and "general" of
+                titles.append(word)   # "press secretary Maj. Gen. Ilse Marno"
+            else:
+                kept.append(word)
+        if kept:
+            titles.append(" ".join(kept))
+    return tuple(dict.fromkeys(titles))
 
 
 def _predicated_titles(tree: Tree, inside: set[int]) -> list[list[int]]:

@@ -52,6 +52,11 @@ class Question:
                                        # "before the rise": `lexicon.FORMER_WORDS`)
     subjects: frozenset[str] = frozenset()   # of a yes/no question, the lemmas of the nouns its clauses are said of
                                              # ("strike" in "was the strike legal")
+    done_to: bool = False              # its focus is what its verb is done to: "the commander KILLED in the
+                                       # strike", "the girl who was rescued" (not "the guard who raised it")
+    of_name: bool = False              # its focus is said of a name: "the ARCHITECT of the Tessbury Library",
+                                       # "the artist of the album "Salt"" (a maker or officer of a named thing,
+                                       # stated by any wording: "an album by", "designed by")
 
     @property
     def wants_value(self) -> bool:
@@ -118,7 +123,41 @@ def analyse_question(text: str, nlp) -> Question:
                                          if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"NOUN", "PROPN", "ADJ"}
                                          and c.lower_ not in {"many", "much"} | lx.QUESTION_WORDS),
                     subjects=frozenset(t.lemma_.lower() for t in tokens if t.dep_ in {"nsubj", "nsubjpass"}
-                                       and t.pos_ == "NOUN") if form == "polar" else frozenset())
+                                       and t.pos_ == "NOUN") if form == "polar" else frozenset(),
+                    of_name=bool(focus) and _of_name(tokens, focus),
+                    done_to=bool(focus) and _done_to(tokens, focus))
+
+
+def _done_to(tokens, focus: str) -> bool:
+    """Whether the question's verb is done to its focus: a participle or a passive clause set on it
+    ("the commander KILLED in the strike", "the girl who WAS RESCUED"), not an active one ("the
+    guard who RAISED the alarm")."""
+    for t in tokens:
+        if t.lemma_.lower() != focus or t.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        for c in t.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN" or c.dep_ == "relcl" and any(
+                    k.dep_ == "nsubjpass" for k in c.children):
+                return True
+    return False
+
+
+def _of_name(tokens, focus: str) -> bool:
+    """Whether the question's focus is said of a name: "the architect OF the Tessbury Library", "the
+    artist of the album "Salt"", or any title in quotes ("the author of "Salt and Smoke""); not "the
+    officer of the watch on the Marra Dawn" (a watch), nor "the captain of the ferry"."""
+    if any(t.text in {'"', "“", "”"} for t in tokens):
+        return True
+    for t in tokens:
+        if t.lemma_.lower() != focus or t.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        for prep in t.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"of", "in"}:   # "the main character IN the film Tessa"
+                for obj in prep.children:
+                    if obj.dep_ == "pobj" and (obj.pos_ == "PROPN" or any(
+                            c.pos_ == "PROPN" and c.dep_ in {"compound", "appos", "nmod"} for c in obj.children)):
+                        return True
+    return False
 
 
 DEFINING = re.compile(r"^(?:who|what) (?:is|was|are|were) (?P<a>.+?)(?: (?:best |mainly )?known for)?\??$|"

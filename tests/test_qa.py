@@ -698,3 +698,24 @@ def test_a_figure_of_another_event_answers_less_surely(floods):
     none = scores(floods, question, elsewhere_penalty=0.0)
     assert none["vale-news"] - full["vale-news"] == pytest.approx(0.1)
     assert full["dale-post"] == none["dale-post"]
+
+
+@pytest.fixture(scope="module")
+def depot_raid(tmp_path_factory) -> Answerer:
+    """Two invented reports of one raid: one names the guard who raised the alarm, the other only the
+    inspector who spoke of it; the second also names the depot's lawyer by another word."""
+    return invented(tmp_path_factory, "depot-raid", {
+        "moor-gazette.txt": "Thieves raid Harnwick depot\n\nA night guard raised the alarm at the Harnwick depot "
+        "shortly after 2 a.m. on Sunday, Inspector Dalia Quent said. Thieves took copper cable worth 40,000 euros.\n",
+        "vale-post.txt": "Guard foils Harnwick depot raid\n\nNight guard Tomas Brell raised the alarm after hearing glass "
+        "break at the Harnwick depot on Sunday. The depot's attorney, Rosa Imbert, said the company would sue its "
+        "alarm firm.\n"})
+
+
+def test_a_person_asked_for_by_role_is_one_the_sentence_gives_that_role(depot_raid):
+    guard = depot_raid.ask("What is the name of the night guard who raised the alarm?")
+    # the inspector who spoke of the guard is no answer: the report that never names the guard cites nothing
+    assert {s.doc_id: s.answer for s in guard.sources} == {"vale-post": "Tomas Brell"}
+    assert not guard.disagreement.flag
+    lawyer = depot_raid.ask("Who is the depot's lawyer?")   # "attorney" is near "lawyer" in meaning
+    assert {s.doc_id: s.answer for s in lawyer.sources} == {"vale-post": "Rosa Imbert"}

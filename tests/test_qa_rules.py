@@ -1770,3 +1770,39 @@ def test_a_value_moved_first_is_that_very_value_not_an_equal_one():
     items = [a, c, b]
     _move_first(items, b)
     assert items[0] is b and items[1] is a and items[2] is c
+
+
+# ------------------------------------------------------- a person asked for by a role ("the night guard")
+@pytest.mark.parametrize("question, of_name, done_to", [
+    ("Who is the architect of the Tessbury Library?", True, False),        # its own makers answer it by any wording
+    ('Who is the author of "Salt and Smoke"?', True, False),
+    ("Who was the captain of the ferry?", False, False),
+    ("What is the name of the night guard who raised the alarm?", False, False),   # the guard did it
+    ("What was the name of the climber killed in the fall?", False, True),         # it was done to the climber
+    ("What is the name of the girl who was injured in the crush?", False, True),
+])
+def test_how_a_question_sets_its_role(nlp, question, of_name, done_to):
+    q = analyse_question(question, nlp)
+    assert (q.of_name, q.done_to) == (of_name, done_to)
+
+
+@pytest.mark.parametrize("question, sentence, name, titles", [
+    # no title near the asked role, nor the asked deed: the answerer weighs these titles by meaning
+    ("What is the name of the night guard who raised the alarm?", "Inspector Dalia Quent said the thieves fled.",
+     "Dalia Quent", ("inspector",)),
+    ("Who is the depot's lawyer?", "The depot's attorney, Rosa Imbert, said it would sue.", "Rosa Imbert", ("attorney",)),
+    # the asked role itself, set on the name by a naming verb
+    ("What is the name of the night guard who raised the alarm?", "A night guard named Jon Ortt raised the alarm.",
+     "Jon Ortt", ("guard",)),
+    # doing what the question asks, or having it done to them, ties a person to the role: nothing to weigh
+    ("What is the name of the night guard who raised the alarm?", "Jon Ortt raised the alarm at 2 a.m.", "Jon Ortt", None),
+    ("What was the name of the climber killed in the fall?", "The fall killed Oren Falka, a guide from Harnwick.",
+     "Oren Falka", None),
+    ("Who is the architect of the Tessbury Library?", "The Tessbury Library was designed by Oren Falka.", "Oren Falka",
+     None),
+])
+def test_the_titles_a_sentence_gives_a_person_asked_for_by_role(nlp, question, sentence, name, titles):
+    q = analyse_question(question, nlp)
+    found = {v.text: v for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))}
+    assert name in found
+    assert found[name].fields.get("titles") == titles
