@@ -971,11 +971,13 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
         if kind == "date":
             found = [v for v in found if v.fields]
         if q.length_too:
-            # "how long is the bridge": a length the sentence calls long ("1.2 kilometres long",
-            # "a 57-kilometre-long tunnel") answers it before a span of time does
+            # "how long is the bridge": any length may answer it, as near the question's words as a span of
+            # time must be; one the sentence calls long ("1.2 kilometres long", "a 57-kilometre-long tunnel")
+            # before a span of time
             for v in typed.get("measure", []):
-                if v.unit == "length" and _long_is_asked(tree, v, q):   # "1.2 kilometres LONG", "a 14-mile DIVERSION"
-                    v.fields["label_fit"] = LONG_FIT
+                if v.unit == "length":
+                    if _long_is_asked(tree, v, q):   # "1.2 kilometres LONG", "a 14-mile DIVERSION"
+                        v.fields["label_fit"] = LONG_FIT
                     found.append(v)
         return found
     if kind in LABEL_FIT:

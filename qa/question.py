@@ -340,8 +340,8 @@ def _stranded(tokens) -> bool:
 
 
 # "how long is the bridge" (not "how long will the road be closed", "how long did it last")
-HOW_LONG_IS = re.compile(r"(?i)\bhow long (?:is|was|are|were|will)\b(?!.*\b(?:last|take|run|stay|wait|spend|serve|go on|"
-                         r"continue|remain|be (?:closed|shut|open|delayed|held|jailed|detained|away))\w*\b)")
+HOW_LONG_IS = re.compile(r"(?i)\bhow long (?:is|was|are|were|will|an?)\b(?!.*\b(?:last|take|run|stay|wait|spend|serve|go on|"
+                         r"continue|remain|be (?:closed|shut|open|delayed|held|jailed|detained|away))(?:s|es|d|ed|n|en|ing|ning)?\b)")
 BY_HOW_MUCH = re.compile(r"(?i)\bby how much\b")
 HOW_MEASURE = re.compile(rf"\bhow ({'|'.join(lx.HOW_ADJECTIVES)})\b")
 

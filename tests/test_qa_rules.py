@@ -1806,3 +1806,28 @@ def test_the_titles_a_sentence_gives_a_person_asked_for_by_role(nlp, question, s
     found = {v.text: v for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))}
     assert name in found
     assert found[name].fields.get("titles") == titles
+
+
+@pytest.mark.parametrize("question, length_too", [
+    ("How long is the new runway?", True),          # not "run": a runway has a length
+    ("How long a stretch of the river has the spill reached?", True),
+    ("How long is the contract?", True),            # a length may answer; a span of time does here
+    ("How long did the strike last?", False),
+    ("How long is the queue running?", False),
+    ("How long were the ships waiting?", False),
+])
+def test_how_long_may_ask_a_length(nlp, question, length_too):
+    assert analyse_question(question, nlp).length_too == length_too
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    # any length near the question's words answers "how long is X" before a span of time farther off
+    ("How long a stretch of the river has the spill reached?",
+     "Three days after the leak, the spill has reached about 8 kilometres of the river.", "about 8 kilometres"),
+    ("How long is the new runway?", "The 3,200-metre runway, built over four years, opens in May.", "3,200-metre"),
+    ("How long were the cracks found in the tunnel?",
+     "Engineers found cracks up to 2.5 metres long in the tunnel lining, two years after the last inspection.",
+     "up to 2.5 metres"),
+])
+def test_a_length_answers_how_long_a_thing_is(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
