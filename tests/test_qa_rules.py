@@ -1552,6 +1552,21 @@ def test_address_model_learns_to_separate_documents():
     assert address_probability(high, settings.weights) >= settings.threshold > address_probability(low, settings.weights)
 
 
+def test_a_threshold_is_chosen_from_the_best_neighbourhood_not_a_lone_peak():
+    """A score curve with a one-step spike beside a broad plateau: the threshold is the plateau's,
+    not the spike's, so that a few changed documents do not move it across the range."""
+    from qa.calibrate import SMOOTHING, THRESHOLDS, _plateau
+
+    scores = [0.80] * len(THRESHOLDS)
+    plateau = range(20, 40)
+    for i in plateau:
+        scores[i] = 0.85
+    scores[70] = 0.86   # a lone peak, higher than the plateau but with nothing near it
+    chosen = THRESHOLDS.index(_plateau(scores))
+    assert chosen in plateau and scores[chosen] < scores[70]
+    assert SMOOTHING >= 1
+
+
 # ---------------------------------------------------------------- open questions: yes/no, quotes, causes, roles
 
 def open_answer(nlp, question: str, sentence: str) -> str | None:
