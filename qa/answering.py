@@ -39,7 +39,7 @@ from .settings import Settings
 from .shared_words import SharedWords
 from .values import Value, compatible, date_values, fold_name, name_words, same_value
 
-LEADING_FORMS = {"cause", "quote", "define"}   # open questions whose short answer weighs as a value (Settings.short_fit)
+LEADING_FORMS = {"cause", "quote", "define", "manner"}   # open questions whose short answer weighs as a value (Settings.short_fit)
 EVERYONE = {"people", "person"}   # "how many people": a count of persons of any name answers it (`_fit_counted`)
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
 QUESTION_CACHE = 4096      # questions whose vector is kept

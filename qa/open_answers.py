@@ -41,9 +41,40 @@ def open_value(q: Question, sentence: Sentence, tree: Tree, max_words: int = 12)
         found = _cause(sentence, tree, max_words)
         if found is not None and restates(q, found, tree):
             found = None   # "evacuated after the fire started" for "what started the fire": the event, not its cause
+    if q.form == "manner":
+        found = _manner(q, sentence, tree, max_words)
     if found is None and q.asks:
         found = _role(q, sentence, tree, max_words)
     return found
+
+
+def _manner(q: Question, sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
+    """How something was done: the means or way a verb is said to be done by ("entered through A
+    SKYLIGHT", "got in by FORCING A REAR DOOR", "reached them via A BOREHOLE", "USING STOLEN KEYS"),
+    of the verb nearest the question's words; not a passive verb's doer ("drilled by a contractor")."""
+    kids = tree.children
+    near = anchors(tree, q, names=False)
+    dist = tree.distances(near) if near else [0] * len(tree.tokens)
+    found = []
+    for i, t in enumerate(tree.tokens):
+        word = t.text.lower()
+        if t.dep == "prep" and word in lx.MANNER_PREPOSITIONS and tree.tokens[t.head].pos in {"VERB", "AUX"}:
+            target = next((k for k in kids[i] if tree.tokens[k].dep in {"pobj", "pcomp"}), None)
+            verb = t.head
+        elif t.lemma.lower() in lx.MEANS_VERBS and t.tag == "VBG" and t.dep in {"advcl", "xcomp", "acl"}:
+            target, verb = next((k for k in kids[i] if tree.tokens[k].dep == "dobj"), None), t.head
+        else:
+            continue
+        if target is None:
+            continue
+        phrase = _phrase(tree, sentence, target, max_words - 1, kids, articles=True)
+        if phrase is not None and t.tag == "VBG":   # "USING stolen keys": the verb says the means too
+            phrase = Value("phrase", sentence.text[t.start:phrase.end], t.start, phrase.end)
+        if phrase is not None:
+            found.append((dist[verb], i, phrase))
+    if not found:
+        return None
+    return min(found, key=lambda f: (f[0], f[1]))[2]
 
 
 def restates(q: Question, found: Value, tree: Tree) -> bool:

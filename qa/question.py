@@ -31,7 +31,8 @@ class Question:
                                        # compared by ("founded" ~ "established" 0.77; "found" ~ "establish" 0.24)
     form: str = ""                     # of an open question: "polar" (yes/no), "quote" (what did X say or
                                        # call it), "cause" (why, what caused), "define" (who or what a
-                                       # name is: "who is Ana Ruiz", "what does SFJ stand for"), "" (none)
+                                       # name is: "who is Ana Ruiz", "what does SFJ stand for"), "manner"
+                                       # (how it was done: "how did the thieves get in"), "" (none)
     owners: frozenset[str] = frozenset()   # folded words of the names it puts in the possessive ("Quellbrook"
                                            # in "who is Quellbrook's top executive")
     places: frozenset[str] = frozenset()   # folded words of the places it names ("Iraq" in "how many troops are in Iraq")
@@ -197,6 +198,8 @@ def _form(tokens, low: str) -> str:
                                                             for c in t.children)
             for t in tokens if t.pos_ == "VERB"):
         return "quote"
+    if len(tokens) > 1 and tokens[0].lower_ == "how" and tokens[1].lower_ in lx.POLAR_OPENERS:
+        return "manner"   # "how did the thieves get in": by what means or way
     return ""
 
 

@@ -1586,7 +1586,8 @@ def open_answer(nlp, question: str, sentence: str) -> str | None:
     ("Why was the concert cancelled?", "cause"),
     ("What caused the power cut?", "cause"),
     ("How did the fire start?", "cause"),        # "how" with a causing verb asks what caused it
-    ("How did the striker score?", ""),
+    ("How did the striker score?", "manner"),    # by what means or way
+    ("How was the well drilled?", "manner"),
     ("What did the council vote for?", ""),
     ("Who is Ana Ruiz?", "define"),
     ("What does the abbreviation NTC stand for?", "define"),
@@ -1846,3 +1847,18 @@ def test_how_long_may_ask_a_length(nlp, question, length_too):
 ])
 def test_a_length_answers_how_long_a_thing_is(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("How did the thieves get into the shop?", "The thieves entered through a skylight on the roof at 3 a.m.",
+     "a skylight"),
+    ("How did the burglars get into the shop?", "The burglars got in by forcing a back door.", "forcing a back door"),
+    ("How did the hackers get into the network?", "The hackers got in using stolen passwords of a contractor.",
+     "using stolen passwords of a contractor"),
+    ("How did the climbers reach the summit?", "The pair reached the summit via the north ridge on Friday.",
+     "the north ridge"),
+    ("How was the well drilled?", "The well was drilled by a contractor from Lenz.", None),   # a doer, not a means
+    ("How did the council react?", "The council said it would appeal.", None),
+])
+def test_how_it_was_done_is_the_means_its_verb_is_done_by(nlp, question, sentence, expected):
+    assert open_answer(nlp, question, sentence) == expected
