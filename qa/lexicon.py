@@ -239,11 +239,11 @@ FORMER_TITLES = {"former", "ex", "erstwhile", "onetime", "one-time"}
 # "stopped SHORT of calling for").
 DENIAL_VERBS = {"deny", "refute", "dismiss", "disprove", "rebut", "refrain"}
 DENIAL_PHRASES = {("rule", "out"), ("play", "down"), ("stop", "short"), ("fall", "short")}
-# Words that open a yes/no question.
 # "How did the thieves get in": the means or way, set by these prepositions ("THROUGH a skylight", "BY forcing
 # a door", "VIA a borehole") or the gerund of these verbs ("USING a ladder").
 MANNER_PREPOSITIONS = {"through", "via", "by"}
 MEANS_VERBS = {"use"}
+# Words that open a yes/no question.
 POLAR_OPENERS = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "can", "could", "will",
                  "would", "should"}
 

@@ -5,6 +5,8 @@
 - what someone said or called a thing: the words in quotation marks;
 - a cause ("why", "what caused"): the phrase after a cause marker ("because of X", "caused by X"),
   the subject of a causing verb ("X sparked the blaze") or of "was the cause";
+- how it was done ("how did the thieves get in"): what a verb near the question's words is done
+  through, via, by or using ("through a skylight", "by forcing a door");
 - the role the question's "what" fills ("what did they take responsibility FOR", "what did the
   strike HIT"): the same role of the same verb in the sentence.
 
