@@ -1735,7 +1735,7 @@ def _deed(tree: Tree, verb: int | None, q: Question, head: int | None) -> bool |
     if verb is None or head is None:
         return None
     while tree.tokens[head].dep in {"compound", "nmod", "amod", "poss"} and tree.tokens[head].head != head:
-        head = tree.tokens[head].head   # "a U.S. ARMY drone strike killed ...": the strike's
+        head = tree.tokens[head].head   # "an ARMY drone strike killed him": the army did, as the strike's subject
     t = tree.tokens[head]
     by = t.dep == "pobj" and tree.tokens[t.head].dep == "agent"
     if not (by or t.dep in ARGUMENTS):
@@ -1753,7 +1753,7 @@ def _set_beside(tree: Tree, ids: list[int], q: Question) -> bool:
     or is set after a comma beside the asked role with no verb between ("killing its deputy
     COMMANDER of operations in the region, Abu Tarek"): what the parse of a long sentence may miss."""
     first = min(ids)
-    while first and tree.tokens[first - 1].pos == "PROPN":   # a part of the name the tagger left out ("Mushtaq")
+    while first and tree.tokens[first - 1].pos == "PROPN":   # a part of the name the tagger left out ("ILYAS Tarek")
         first -= 1
     before = tree.tokens[first - 1] if first else None
     if before is None:
