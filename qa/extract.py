@@ -64,6 +64,7 @@ OFFSET_MISFIT = 0.3   # a span of time between two events ("less than a year BEF
                       # after the blast") for a question that asks how long something lasted: kept out of a banner
 WHEN_AGED_MISFIT = 0.3   # "at the age of eight": how old someone was when something happened (`AT_AGE_ASKED`), not
                          # how old they are; it gains as much where that is asked
+PART_MISFIT = 0.3   # a count that is part of another ("two of them critically") the question does not ask for
 NONE_MISFIT = 0.3   # "Nobody was killed": the answer where no figure of the asked outcome is given, and
                     # below one that is ("No one was hurt in THAT incident", another event's)
 EARLIER_MISFIT = 0.3   # a figure of an earlier year than its report's ("In 1987 a quake near Dunmir killed 212",
@@ -327,6 +328,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             if not PER_ASKED.search(q.text) and COUNT_PER.match(sentence.text, v.end):
                 v.fields = {**v.fields, "elsewhere": True}   # "a cap of 28 pupils PER CLASS": a rate, not how many
                 v.score -= RATE_FIT
+            if _part_not_asked(tree, sentence.text, v, q, found):   # "40 people were injured, two OF THEM critically"
+                v.score -= PART_MISFIT
         if places and v.kind in FIGURE_KINDS and _of_another_place(tree, ids, places):
             v.score -= PLACE_MISFIT   # "900 soldiers in Estonia and 2,500 in Norway" for "how many are in Norway"
         if days and v.kind in FIGURE_KINDS:   # "40 per cent contained by Friday, up from 15 per cent on Thursday"
@@ -1503,6 +1506,26 @@ def _until(tree: Tree, at: int | None) -> bool:
     which a state holds ("closed since 1921") is when it began, and is left as it is."""
     return at is not None and tree.tokens[at].dep == "pobj" and \
         tree.tokens[tree.tokens[at].head].text.lower() in lx.UNTIL_WORDS
+
+
+# A count that is part of another: "two OF THEM critically", "three OF WHOM were children", and the words after
+# it that say which part (up to the clause's end).
+PARTITIVE = re.compile(r"(?i)\s+of\s+(?:them|whom|those|these|which)\b(?P<which>[^,;.:()]*)")
+
+
+def _part_not_asked(tree: Tree, text: str, v: Value, q: Question, found: list[Value]) -> bool:
+    """Whether a count is a part of another count before it in its sentence ("At least 40 people were
+    injured, two of them critically") that the question does not ask for: none of the words saying
+    which part is a word of the question ("how many were injured"; not "how many were critically
+    injured"). A sentence's first count is no such part ("One of them was taken to hospital": the
+    whole is another sentence's)."""
+    m = PARTITIVE.match(text, v.end)
+    if m is None or not any(w is not v and w.kind == "count" and w.end <= v.start for w in found):
+        return False
+    # the words that narrow the part ("critically", "children"), not its verb ("were critically INJURED")
+    which = {stem(tree.tokens[k].text.lower()) for k in tree.tokens_in(m.start("which"), m.end("which"))
+             if tree.tokens[k].pos in {"ADV", "ADJ", "NOUN", "PROPN"}}
+    return bool(which) and not which & {stem(w) for w in q.content + q.words}
 
 
 # A count of so many for each of something: "28 pupils per class", "three doses each": a rate, no total.

@@ -1862,3 +1862,21 @@ def test_a_length_answers_how_long_a_thing_is(nlp, question, sentence, answer):
 ])
 def test_how_it_was_done_is_the_means_its_verb_is_done_by(nlp, question, sentence, expected):
     assert open_answer(nlp, question, sentence) == expected
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    # a count that is part of one before it ("two of them critically") answers only a question of that part
+    ("How many people were injured in the crush?", "Forty people were hurt in the crush, and two of them were "
+     "critically injured.", "Forty"),
+    ("How many people were critically injured in the crush?", "Forty people were hurt in the crush, and two of "
+     "them were critically injured.", "two"),
+    ("How many workers were injured in the blast?", "The blast injured 15 workers, two of them seriously.", "15"),
+    ("How many people were killed in the fire?", "The fire killed 12 people, three of whom were children.", "12"),
+    ("How many children were killed in the fire?", "The fire killed 12 people, three of whom were children.",
+     "three"),
+    # a sentence's first count is no such part: the whole is another sentence's
+    ("How many crew members were taken to hospital?", "One of them, a 29-year-old cook, was taken to hospital.",
+     "One"),
+])
+def test_a_part_of_a_count_answers_only_a_question_of_that_part(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
