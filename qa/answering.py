@@ -560,17 +560,25 @@ class Answerer:
         asked = own if s.measured_weight else []
         measured = sorted({v.fields["about"] for c in every for v in c.values if "about" in v.fields}) if asked else []
         roles = sorted({v.text for c in every for v in c.values}) if q.kind == "role" else []
+        # persons asked for by a role whom their sentence does not tie to it (`extract.values`): their
+        # titles and deeds, weighed against the asked role and verbs (`_fit_asked_role`)
+        untied = [v for c in every for v in c.values if "titles" in v.fields] \
+            if q.kind == "person" and s.untied_role_misfit else []
+        titles = sorted({h for v in untied for h in v.fields["titles"]})
+        deeds = sorted({v.fields["deed"] for v in untied if "deed" in v.fields})
+        role = asked_role(q) if untied else ""
         # one call of the model for every word and phrase still missing
         self._word_vectors(texts + verbs + states + outcomes + told + measured + (asked if measured else [])
                            + (counted + [q.focus] if counted else [])
-                           + (list(lx.ROLE_MEANING) if roles or counted and q.focus in EVERYONE else []) + roles)
+                           + (list(lx.ROLE_MEANING) if roles or untied or counted and q.focus in EVERYONE else [])
+                           + roles + (titles + [role] + deeds + list(q.verb_forms) + list(lx.OUTCOMES)
+                                      if untied else []))
         outcome = _asked_outcome(q, told, self._word_vectors(list(q.verb_forms) + told + outcomes), s) \
             if outcomes else None
         if roles:
             self._fit_roles(every, roles)
-        titles = sorted({h for c in every for v in c.values for h in v.fields.get("titles", ())})
-        if q.kind == "person" and s.untied_role_misfit and any("titles" in v.fields for c in every for v in c.values):
-            self._fit_asked_role(q, every, titles, s)
+        if untied:
+            self._fit_asked_role(q, every, titles, deeds, role, s)
         if texts:
             self._fit_things(q, every, texts, s)
         if counted:
@@ -681,17 +689,16 @@ class Answerer:
                     v.score -= ROLE_MISFIT
             c.values.sort(key=lambda v: -v.score)
 
-    def _fit_asked_role(self, q: Question, every: list[Candidate], titles: list[str], s: Settings) -> None:
+    def _fit_asked_role(self, q: Question, every: list[Candidate], titles: list[str], deeds: list[str], role: str,
+                        s: Settings) -> None:
         """A person the question asks for by a role ("the name of the night guard who raised the
         alarm") whom the sentence titles with none near it in meaning (`Settings.role_tie`: "detective
         chief inspector" against "night guard"; a thing's word, "the four-CAR train", titles nobody),
         or not at all ("Dalia Quent said"), and who does nothing the question's verbs mean, is someone
         else: it loses `Settings.untied_role_misfit`. "The depot's attorney, Rosa Imbert" keeps "who is
-        the depot's lawyer"."""
-        verbs = sorted({v.fields["deed"] for c in every for v in c.values if "deed" in v.fields})
-        role = " ".join([w for w in q.words if w in q.focus_mods and w != q.focus and w not in q.name_words]
-                        + [q.focus])   # "night guard"; "spokesman" of "the Pentagon spokesman"
-        vectors = self._word_vectors(titles + [role] + verbs + list(q.verb_forms) + list(lx.OUTCOMES))
+        the depot's lawyer". `role`: the asked one (`asked_role`); `deeds`: the verbs the persons are the
+        subjects or objects of (all encoded already, in `_extract`'s one call of the model)."""
+        vectors = self._word_vectors(titles + [role] + deeds + list(q.verb_forms) + list(lx.OUTCOMES))
         asked = vectors[role]
         person = self._person_likeness(titles)   # a thing's word is no title: "the four-CAR train"
         tie = {h: float(vectors[h] @ asked) if person[h] > 0 else 0.0 for h in titles}
@@ -699,7 +706,7 @@ class Answerer:
         # outcome ("died" for "the firefighter who perished")
         outcome = _asked_outcome(q, [], vectors, s)
         tie.update({w: 1.0 if outcome and _outcome(vectors[w], vectors, s) == outcome else
-                    max((float(vectors[w] @ vectors[f]) for f in q.verb_forms), default=0.0) for w in verbs})
+                    max((float(vectors[w] @ vectors[f]) for f in q.verb_forms), default=0.0) for w in deeds})
         for c in every:
             for v in c.values:
                 if "titles" in v.fields and max((tie[h] for h in v.fields["titles"] + (
@@ -908,6 +915,12 @@ def outlet_names(outlet: str, doc_id: str) -> set[str]:
     Broadcasting)")."""
     names = {outlet, doc_id, re.sub(r"\s*\([^)]*\)", "", outlet)} | set(re.findall(r"\(([^)]*)\)", outlet))
     return {fold_name(n) for n in names if n.strip()}
+
+
+def asked_role(q: Question) -> str:
+    """The role a question asks a person by, with the words narrowing it but its names: "night guard"
+    of "the night guard who raised the alarm", "spokesman" of "the Pentagon spokesman"."""
+    return " ".join([w for w in q.words if w in q.focus_mods and w != q.focus and w not in q.name_words] + [q.focus])
 
 
 def asked_names(q: Question) -> list[list[str]]:

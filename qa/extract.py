@@ -382,7 +382,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             # object of, against the asked role and verbs by meaning
             deed = _deed(tree, verb, q, v.head)
             if deed is not True:
-                v.fields = {**v.fields, "titles": _title_heads(tree, ids, q.focus)}
+                v.fields = {**v.fields, "titles": _title_phrases(tree, ids, q.focus)}
                 if deed:
                     v.fields["deed"] = deed
         if elsewhere:   # not weighed against another source's value (`qa.disagreement.comparable`)
@@ -1757,9 +1757,8 @@ def _deed(tree: Tree, verb: int | None, q: Question, head: int | None) -> bool |
     the army", "the ARMY killed him" for "the commander killed in the strike")."""
     if verb is None or head is None:
         return None
-    while tree.tokens[head].dep in {"compound", "nmod", "amod", "poss"} and tree.tokens[head].head != head:
-        head = tree.tokens[head].head   # "an ARMY drone strike killed him": the army did, as the strike's subject
-    t = tree.tokens[head]
+    # "an ARMY drone strike killed him": the army did, as the strike's subject
+    t = tree.tokens[_up_through(tree, head, {"compound", "nmod", "amod", "poss"}, steps=len(tree.tokens))]
     by = t.dep == "pobj" and tree.tokens[t.head].dep == "agent"
     if not (by or t.dep in ARGUMENTS):
         return None
@@ -1795,7 +1794,7 @@ def _set_beside(tree: Tree, ids: list[int], q: Question) -> bool:
     return False
 
 
-def _title_heads(tree: Tree, ids: list[int], focus: str) -> tuple[str, ...]:
+def _title_phrases(tree: Tree, ids: list[int], focus: str) -> tuple[str, ...]:
     """The titles the sentence gives a person (`_titles_of`), as lower-case phrases without names or
     honorifics: "transport minister" of "Transport Minister Aldo Frenn", "attorney" of "the depot's
     attorney, Rosa Imbert", "first county firefighter" of "Oren Falka was the first county

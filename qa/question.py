@@ -129,18 +129,18 @@ def analyse_question(text: str, nlp) -> Question:
                     done_to=bool(focus) and _done_to(tokens, focus))
 
 
+def _focus_nouns(tokens, focus: str) -> list:
+    """The question's uses of its focus as a noun, common or proper."""
+    return [t for t in tokens if t.lemma_.lower() == focus and t.pos_ in {"NOUN", "PROPN"}]
+
+
 def _done_to(tokens, focus: str) -> bool:
     """Whether the question's verb is done to its focus: a participle or a passive clause set on it
     ("the commander KILLED in the strike", "the girl who WAS RESCUED"), not an active one ("the
     guard who RAISED the alarm")."""
-    for t in tokens:
-        if t.lemma_.lower() != focus or t.pos_ not in {"NOUN", "PROPN"}:
-            continue
-        for c in t.children:
-            if c.dep_ == "acl" and c.tag_ == "VBN" or c.dep_ == "relcl" and any(
-                    k.dep_ == "nsubjpass" for k in c.children):
-                return True
-    return False
+    return any(c.dep_ == "acl" and c.tag_ == "VBN"
+               or c.dep_ == "relcl" and any(k.dep_ == "nsubjpass" for k in c.children)
+               for t in _focus_nouns(tokens, focus) for c in t.children)
 
 
 def _of_name(tokens, focus: str) -> bool:
@@ -149,9 +149,7 @@ def _of_name(tokens, focus: str) -> bool:
     officer of the watch on the Marra Dawn" (a watch), nor "the captain of the ferry"."""
     if any(t.text in {'"', "“", "”"} for t in tokens):
         return True
-    for t in tokens:
-        if t.lemma_.lower() != focus or t.pos_ not in {"NOUN", "PROPN"}:
-            continue
+    for t in _focus_nouns(tokens, focus):
         for prep in t.children:
             if prep.dep_ == "prep" and prep.lower_ in {"of", "in"}:   # "the main character IN the film Tessa"
                 for obj in prep.children:
