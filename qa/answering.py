@@ -571,7 +571,7 @@ class Answerer:
         self._word_vectors(texts + verbs + states + outcomes + told + measured + (asked if measured else [])
                            + (counted + [q.focus] if counted else [])
                            + (list(lx.ROLE_MEANING) if roles or untied or counted and q.focus in EVERYONE else [])
-                           + roles + (titles + [role] + deeds + list(q.verb_forms) + list(lx.OUTCOMES)
+                           + roles + (titles + [role] + _apart_words(titles, role) + deeds + list(q.verb_forms) + list(lx.OUTCOMES)
                                       if untied else []))
         outcome = _asked_outcome(q, told, self._word_vectors(list(q.verb_forms) + told + outcomes), s) \
             if outcomes else None
@@ -698,10 +698,10 @@ class Answerer:
         else: it loses `Settings.untied_role_misfit`. "The depot's attorney, Rosa Imbert" keeps "who is
         the depot's lawyer". `role`: the asked one (`asked_role`); `deeds`: the verbs the persons are the
         subjects or objects of (all encoded already, in `_extract`'s one call of the model)."""
-        vectors = self._word_vectors(titles + [role] + deeds + list(q.verb_forms) + list(lx.OUTCOMES))
-        asked = vectors[role]
+        vectors = self._word_vectors(titles + [role] + deeds + list(q.verb_forms) + list(lx.OUTCOMES)
+                                     + _apart_words(titles, role))
         person = self._person_likeness(titles)   # a thing's word is no title: "the four-CAR train"
-        tie = {h: float(vectors[h] @ asked) if person[h] > 0 else 0.0 for h in titles}
+        tie = {h: _title_tie(h, role, vectors) if person[h] > 0 else 0.0 for h in titles}
         # ... or does what the question asks by another verb: one near it in meaning, or of the same
         # outcome ("died" for "the firefighter who perished")
         outcome = _asked_outcome(q, [], vectors, s)
@@ -915,6 +915,35 @@ def outlet_names(outlet: str, doc_id: str) -> set[str]:
     Broadcasting)")."""
     names = {outlet, doc_id, re.sub(r"\s*\([^)]*\)", "", outlet)} | set(re.findall(r"\(([^)]*)\)", outlet))
     return {fold_name(n) for n in names if n.strip()}
+
+
+def _unshared(title: str, role: str) -> tuple[str, str] | None:
+    """The words by which a title and the asked role (its head noun last) differ, where they share one:
+    ("executive", "financial officer") of "chief executive" and "chief financial officer"; ("",
+    "engineer") of "chief" against "chief engineer" (a word narrowing the role is not it). None where
+    they share none ("captain" against "master"), or one holds the other ("chief engineer" against
+    "engineer", "engineer" against "chief engineer"): the whole phrases are compared."""
+    t, r = title.split(), role.split()
+    shared = {stem(w) for w in t} & {stem(w) for w in r}
+    own_t = [w for w in t if stem(w) not in shared and w not in lx.NAME_LINKS]
+    own_r = [w for w in r if stem(w) not in shared and w not in lx.NAME_LINKS]
+    if not shared or not own_r or not own_t and stem(r[-1]) in shared:
+        return None
+    return " ".join(own_t), " ".join(own_r)
+
+
+def _apart_words(titles: list[str], role: str) -> list[str]:
+    """The words each title differs from the asked role by (`_unshared`), for the model to encode."""
+    return [w for h in titles for w in (_unshared(h, role) or ()) if w]
+
+
+def _title_tie(title: str, role: str, vectors: dict) -> float:
+    """How near in meaning a title is to the asked role: by the words they differ by where they share
+    one (`_unshared`), whatever the shared "chief" makes of their meaning; else as whole phrases."""
+    apart = _unshared(title, role)
+    if apart is None:
+        return float(vectors[title] @ vectors[role])
+    return float(vectors[apart[0]] @ vectors[apart[1]]) if apart[0] else 0.0
 
 
 def asked_role(q: Question) -> str:

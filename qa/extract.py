@@ -35,6 +35,7 @@ LABEL_FIT = {
 NAME_KINDS = {"person", "org", "place", "name"}
 SUBJECTS = {"nsubj", "nsubjpass"}   # the dependency labels of a clause's subject, active or passive
 ARGUMENTS = {"nsubj", "nsubjpass", "csubj", "dobj", "attr", "oprd", "appos"}   # a verb's own subjects and objects
+DOER_NOUN = re.compile(r"(?:er|or|ist)$")   # a noun naming who does a thing ("miner", "director"), not what it is done to
 BESIDE_WORDS = 8   # how far before a name `_set_beside` looks for the asked role
 NAMING_VERBS = {"name", "call", "identify", "know"}   # "a guard NAMED Jon Ortt", "KNOWN as": the noun the name is given to
 GENERIC_FOCUS = {"name", "person", "people", "one", "thing"}
@@ -871,6 +872,8 @@ def _named_by_question(v: Value, q: Question) -> bool:
         return fold_name(v.text) in {fold_name(n) for n in q.names}
     # each word the question's or a spelling of one: "Meritaton" for a question about "Meritaten"
     words = [w for w in fold_name(v.text).split() if w not in lx.NAME_TITLES]
+    if words and v.kind in NAME_KINDS and all(w in q.words for w in words):
+        return True   # the question's own common noun, capitalised as a headline's first word ("Girl, 7, pulled out")
     return bool(words) and all(w in q.name_words or any(word_alike(w, n) for n in q.name_words) for w in words)
 
 
@@ -1763,7 +1766,10 @@ def _deed(tree: Tree, verb: int | None, q: Question, head: int | None) -> bool |
     if not (by or t.dep in ARGUMENTS):
         return None
     made = stem(tree.tokens[verb].lemma.lower())
-    if any(_grown_from(stem(w), made) for w in (q.focus, *q.focus_mods) if w):
+    # a role noun grown from the verb: a doer's ("DIRECTED by X", "X directed it"; not "X was MINED" for
+    # "the miner"), or else anyone's ("SIGNED X" for "the record signing")
+    if any(_grown_from(stem(w), made) and (by or t.dep in {"nsubj", "csubj"} or not DOER_NOUN.search(w))
+           for w in (q.focus, *q.focus_mods) if w):
         return True
     if q.done_to and (by or t.dep in {"nsubj", "csubj"}):
         return None
@@ -1790,7 +1796,7 @@ def _set_beside(tree: Tree, ids: list[int], q: Question) -> bool:
         if t.pos in {"VERB", "AUX"} or t.text in {",", ";", "(", ")"}:
             return False
         if t.pos in {"NOUN", "PROPN"} and stem(t.lemma.lower()) == want:
-            return True
+            return t.dep != "poss"   # "the GIRL's headteacher, Ada Penn": Ada Penn is the headteacher
     return False
 
 

@@ -712,6 +712,25 @@ def depot_raid(tmp_path_factory) -> Answerer:
         "alarm firm.\n"})
 
 
+@pytest.fixture(scope="module")
+def firm_results(tmp_path_factory) -> Answerer:
+    """Two invented reports of one firm's results: both quote its chief executive, one its finance chief."""
+    return invented(tmp_path_factory, "firm-results", {
+        "harbour-times.txt": "Orvane profit rises 12%\n\nChief executive Lena Marsh, who has run Orvane since 2019, said "
+        "the quarter was the best in its history. Orvane's revenue rose to $80 million.\n",
+        "city-ledger.txt": "Orvane lifts profit\n\nOrvane's finance chief, Piet Voss, said costs fell in the quarter. "
+        "Orvane chief executive Lena Marsh declined to comment on the outlook.\n"})
+
+
+def test_a_title_sharing_a_word_with_the_asked_role_is_weighed_by_the_words_they_differ_by(firm_results):
+    # "chief executive" is near "chief financial officer" as a whole (0.71); "executive" is far from
+    # "financial officer", "finance" near it
+    cfo = firm_results.ask("Who is Orvane's chief financial officer?")
+    assert {s.doc_id: s.answer for s in cfo.sources} == {"city-ledger": "Piet Voss"}
+    ceo = firm_results.ask("Who is Orvane's chief executive?")
+    assert {s.doc_id: s.answer for s in ceo.sources} == {"harbour-times": "Lena Marsh", "city-ledger": "Lena Marsh"}
+
+
 def test_a_person_asked_for_by_role_is_one_the_sentence_gives_that_role(depot_raid):
     guard = depot_raid.ask("What is the name of the night guard who raised the alarm?")
     # the inspector who spoke of the guard is no answer: the report that never names the guard cites nothing

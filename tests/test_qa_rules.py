@@ -1816,12 +1816,28 @@ def test_how_a_question_sets_its_role(nlp, question, of_name, done_to):
      "Oren Falka", None),
     ("Who is the architect of the Tessbury Library?", "The Tessbury Library was designed by Oren Falka.", "Oren Falka",
      None),
+    # a role noun grown from the verb names its doer ("the driver"), or, if no doer's noun, anyone it is done to
+    ("What is the name of the driver?", "Tom Reed was driven home by his son.", "Tom Reed", ()),
+    ("Who was the club's record signing?", "The club signed winger Ilyan Marr from Dalby.", "Ilyan Marr", None),
+    # the asked noun owning the title set beside the name is not the name's role
+    ("What is the name of the girl who was injured?", "The girl's headteacher, Alan Pink, said the school was "
+     "devastated.", "Alan Pink", ("headteacher",)),
 ])
 def test_the_titles_a_sentence_gives_a_person_asked_for_by_role(nlp, question, sentence, name, titles):
     q = analyse_question(question, nlp)
     found = {v.text: v for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))}
     assert name in found
     assert found[name].fields.get("titles") == titles
+
+
+@pytest.mark.parametrize("question, sentence", [
+    ("What is the name of the girl rescued from the rubble?", "• Girl pulled alive from rubble in Dorn"),
+    ("What is the name of the girl rescued from the rubble?", "• Girl, 7, rescued after 30 hours"),
+])
+def test_the_questions_own_noun_capitalised_is_no_name(nlp, question, sentence):
+    """A headline's first word, capitalised, that the tagger takes for a name."""
+    q = analyse_question(question, nlp)
+    assert [v.text for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))] == []
 
 
 @pytest.mark.parametrize("question, length_too", [
