@@ -40,6 +40,7 @@ from .shared_words import SharedWords
 from .values import Value, compatible, date_values, fold_name, name_words, same_value
 
 LEADING_FORMS = {"cause", "quote", "define", "manner"}   # open questions whose short answer weighs as a value (Settings.short_fit)
+UNCOUNTED_MISFIT = 1.5   # more than any value fits: a count of another thing is no answer (Settings.value_floor)
 EVERYONE = {"people", "person"}   # "how many people": a count of persons of any name answers it (`_fit_counted`)
 MAX_QUESTION_CHARS = 1000   # a question longer than this is cut (and the reader told)
 QUESTION_CACHE = 4096      # questions whose vector is kept
@@ -570,7 +571,7 @@ class Answerer:
         # one call of the model for every word and phrase still missing
         self._word_vectors(texts + verbs + states + outcomes + told + measured + (asked if measured else [])
                            + (counted + [q.focus] if counted else [])
-                           + (list(lx.ROLE_MEANING) if roles or untied or counted and q.focus in EVERYONE else [])
+                           + (list(lx.ROLE_MEANING) if roles or untied or counted else [])
                            + roles + (titles + [role] + _apart_words(titles, role) + deeds + list(q.verb_forms) + list(lx.OUTCOMES)
                                       if untied else []))
         outcome = _asked_outcome(q, told, self._word_vectors(list(q.verb_forms) + told + outcomes), s) \
@@ -655,8 +656,8 @@ class Answerer:
         # asked outcome (`_outcome`, as a verb's in `_fit_outcomes`)
         events = set()
         if asked is not None and q.focus in lx.PEOPLE_NOUNS:
-            vectors = self._word_vectors(counted + list(lx.OUTCOMES))
-            events = {w for w in counted if _outcome(vectors[w], vectors, s) == asked}
+            meant = self._word_vectors(counted + list(lx.OUTCOMES))
+            events = {w for w in counted if _outcome(meant[w], meant, s) == asked}
         # "how many people": "three FIREFIGHTERS" count some of them, where the noun means a person more
         # than a thing: an answer where no count of people is given, as KIN_FIT ("4,820 children" for
         # "how many participants"), below the flag's fit
@@ -664,7 +665,15 @@ class Answerer:
         if q.focus in EVERYONE:
             likeness = self._person_likeness([w for w in counted if w not in same])
             persons = {w for w, d in likeness.items() if d > 0}
-        if not same and not persons and not events:
+        # a noun far from the asked one in meaning counts something else ("120 PASSENGERS" for "how many
+        # lifeboats"): no answer, but for a word for anyone counting a person's noun ("four MEN" for "how
+        # many thieves"; `Settings.counted_apart`)
+        anyone = [w for w in counted if w in lx.PEOPLE_NOUNS]
+        apart = {w for w in counted if w not in same | persons | events
+                 and float(vectors[w] @ vectors[q.focus]) < s.counted_apart} if s.counted_apart else set()
+        if apart & set(anyone) and self._person_likeness([q.focus])[q.focus] > 0:
+            apart -= set(anyone)
+        if not same and not persons and not events and not apart:
             return
         for c in every:
             for v in c.values:
@@ -674,6 +683,8 @@ class Answerer:
                     v.score += COUNTED_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
                 elif counts in persons and not none_of:
                     v.score += KIN_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
+                elif counts in apart and v.fields.get("counted_fit") == COUNTED_MISFIT:
+                    v.score -= UNCOUNTED_MISFIT
             c.values.sort(key=lambda v: -v.score)
 
     def _fit_roles(self, every: list[Candidate], roles: list[str]) -> None:

@@ -738,3 +738,20 @@ def test_a_person_asked_for_by_role_is_one_the_sentence_gives_that_role(depot_ra
     assert not guard.disagreement.flag
     lawyer = depot_raid.ask("Who is the depot's lawyer?")   # "attorney" is near "lawyer" in meaning
     assert {s.doc_id: s.answer for s in lawyer.sources} == {"vale-post": "Rosa Imbert"}
+
+
+@pytest.fixture(scope="module")
+def raid_and_crossing(tmp_path_factory) -> Answerer:
+    """Invented reports whose only counts are of other things than some questions ask about."""
+    return invented(tmp_path_factory, "raid-and-crossing", {
+        "vell-post.txt": "Ferry capsizes off Vell\n\nA ferry carrying 148 people capsized off Vell Island on Friday. "
+        "Four men broke into the harbour office during the rescue, police said.\n"})
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("How many lifeboats did the ferry carry?", None),       # "people" is no lifeboat (0.28): nothing answers
+    ("How many people were on board the ferry?", "148"),
+    ("How many thieves broke into the harbour office?", "Four"),   # men are anyone a person's noun asks for
+])
+def test_a_count_of_a_noun_far_from_the_asked_one_is_no_answer(raid_and_crossing, question, answer):
+    assert [s.answer for s in raid_and_crossing.ask(question).sources if s.answer] == ([answer] if answer else [])
