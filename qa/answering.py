@@ -666,8 +666,8 @@ class Answerer:
             likeness = self._person_likeness([w for w in counted if w not in same])
             persons = {w for w, d in likeness.items() if d > 0}
         # a noun far from the asked one in meaning counts something else ("120 PASSENGERS" for "how many
-        # lifeboats"): no answer, but for a word for anyone counting a person's noun ("four MEN" for "how
-        # many thieves"; `Settings.counted_apart`)
+        # lifeboats"): no answer; but persons ("men", "passengers") may be the ones a noun meaning a person
+        # asks for ("four MEN" for "how many thieves"; `Settings.counted_apart`)
         anyone = [w for w in counted if w in lx.PEOPLE_NOUNS]
         apart = {w for w in counted if w not in same | persons | events
                  and float(vectors[w] @ vectors[q.focus]) < s.counted_apart} if s.counted_apart else set()

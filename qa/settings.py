@@ -37,8 +37,8 @@ class Settings:
     counted_synonym: float = 0.65    # a number counting a noun this similar to the asked one counts the asked one
                                      # ("homes" for "houses"); 1 turns it off
     # ... and one counting a noun less similar than this to the asked one counts something else: no answer
-    # ("120 passengers" for "how many lifeboats", "30,000 passengers" for "how many claims"), unless a word
-    # for anyone counts the persons a person's noun asks for ("four men" for "how many thieves"). In-sample
+    # ("120 passengers" for "how many lifeboats"), unless persons are counted for a noun that means a
+    # person (`lexicon.ROLE_MEANING`: "four men" for "how many thieves"). In-sample
     # (the 44 chosen counts of another noun in the suite and 20 blind stories, none in RAMDocs): below 0.3,
     # 11 were of sources that give no answer and 1 a wrong one, none right. 0 turns it off. Not fitted.
     counted_apart: float = 0.3
