@@ -386,6 +386,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
                 v.fields = {**v.fields, "titles": _title_phrases(tree, ids, q.focus)}
                 if deed:
                     v.fields["deed"] = deed
+                    done = _deed_phrase(tree, verb, v.head) if q.deeds else ""
+                    if done:
+                        v.fields["deed_phrase"] = done
         if elsewhere:   # not weighed against another source's value (`qa.disagreement.comparable`)
             v.fields = {**v.fields, "elsewhere": True}
             if v.kind in FIGURE_KINDS:
@@ -1774,6 +1777,26 @@ def _deed(tree: Tree, verb: int | None, q: Question, head: int | None) -> bool |
     if q.done_to and (by or t.dep in {"nsubj", "csubj"}):
         return None
     return True if made in {stem(v) for v in q.verbs} else tree.tokens[verb].text.lower()
+
+
+def _deed_phrase(tree: Tree, verb: int, head: int) -> str:
+    """What a person does, as the verb with its object, lower case, without determiners ("sent
+    cybersecurity staff" of "staff sent by Gov. Ida Lum", "alerted police" of "Jon Ortt alerted
+    police"), where the person is the doer; "" otherwise (the verb alone is weighed then)."""
+    t = tree.tokens[_up_through(tree, head, {"compound", "nmod", "amod", "poss"}, steps=len(tree.tokens))]
+    by = t.dep == "pobj" and tree.tokens[t.head].dep == "agent"
+    if not (by or t.dep in {"nsubj", "csubj"}):
+        return ""
+    kids = tree.children
+    objects = [k for k in kids[verb] if tree.tokens[k].dep in {"dobj", "attr"} and tree.tokens[k].pos in {"NOUN", "PROPN"}]
+    if by and not objects and tree.tokens[verb].dep == "acl":   # "staff SENT by X": what was sent is the noun it tells of
+        objects = [tree.tokens[verb].head]
+    if not objects or tree.tokens[objects[0]].ent:
+        return ""
+    obj = objects[0]
+    mods = sorted(k for k in kids[obj] if tree.tokens[k].dep in {"compound", "amod"} and k < obj)
+    return " ".join([tree.tokens[verb].text.lower()] + [tree.tokens[k].text.lower() for k in mods]
+                    + [tree.tokens[obj].text.lower()])
 
 
 def _set_beside(tree: Tree, ids: list[int], q: Question) -> bool:

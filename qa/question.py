@@ -27,6 +27,8 @@ class Question:
     name_words: frozenset[str]         # their folded words
     words: tuple[str, ...] = ()        # content words as written, lower case
     verbs: tuple[str, ...] = ()        # the lemmas of its main verbs ("kill" in "how many were killed")
+    deeds: tuple[str, ...] = ()        # its verbs with their objects as written ("opened phishing email" of "the
+                                       # employee who opened the phishing email"): a deed is compared whole
     verb_forms: tuple[str, ...] = ()   # the same verbs as written, lower case ("killed"): what meaning is
                                        # compared by ("founded" ~ "established" 0.77; "found" ~ "establish" 0.24)
     form: str = ""                     # of an open question: "polar" (yes/no), "quote" (what did X say or
@@ -109,6 +111,7 @@ def analyse_question(text: str, nlp) -> Question:
     form = "define" if defined else _form(tokens, low) if kind == "open" else ""
     return Question(text=text, kind=kind, focus=focus, content=tuple(dict.fromkeys(content)), names=names,
                     name_words=name_words, words=tuple(dict.fromkeys(words)), verbs=verbs, verb_forms=verb_forms,
+                    deeds=tuple(dict.fromkeys(d for d in (deed_phrase(t) for t in main_verbs) if d)),
                     form=form, owners=frozenset(w for t in tokens if t.dep_ == "poss" and t.pos_ == "PROPN"
                                                 for w in fold_name(t.text).split()),
                     places=frozenset(w for e in doc.ents if e.label_ in PLACE_LABELS for w in fold_name(e.text).split()),
@@ -127,6 +130,17 @@ def analyse_question(text: str, nlp) -> Question:
                                        and t.pos_ == "NOUN") if form == "polar" else frozenset(),
                     of_name=bool(focus) and _of_name(tokens, focus),
                     done_to=bool(focus) and _done_to(tokens, focus))
+
+
+def deed_phrase(verb) -> str:
+    """A question's verb (a spaCy token) with its object, as written, lower case, without determiners:
+    "opened phishing email" of "opened the phishing email", "raised alarm"; "" where it has none."""
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "attr"} and c.pos_ in {"NOUN", "PROPN"}]
+    if not objects:
+        return ""
+    obj = objects[0]
+    mods = [c for c in obj.children if c.dep_ in {"compound", "amod"} and c.i < obj.i]
+    return " ".join([verb.text.lower()] + [c.text.lower() for c in sorted(mods, key=lambda c: c.i)] + [obj.text.lower()])
 
 
 def _focus_nouns(tokens, focus: str) -> list:

@@ -731,6 +731,16 @@ def test_a_title_sharing_a_word_with_the_asked_role_is_weighed_by_the_words_they
     assert {s.doc_id: s.answer for s in ceo.sources} == {"harbour-times": "Lena Marsh", "city-ledger": "Lena Marsh"}
 
 
+def test_a_deed_near_the_asked_one_only_by_its_verb_ties_no_one_to_the_role(tmp_path_factory):
+    # "sent" / "opened" are near alone (0.57), "sent cybersecurity staff" / "opened phishing email" are not
+    lum = invented(tmp_path_factory, "phishing", {
+        "vale-post.txt": "Hospital hit by cyberattack\n\nA hospital in Tarn was hit by a cyberattack after an employee "
+        "opened a phishing email. The police are investigating with help from cybersecurity staff sent by Gov. Ida "
+        "Lum.\n"})
+    answer = lum.ask("What is the name of the employee who opened the phishing email?")
+    assert [s.answer for s in answer.sources if s.answer] == []
+
+
 def test_a_person_asked_for_by_role_is_one_the_sentence_gives_that_role(depot_raid):
     guard = depot_raid.ask("What is the name of the night guard who raised the alarm?")
     # the inspector who spoke of the guard is no answer: the report that never names the guard cites nothing

@@ -1802,6 +1802,31 @@ def test_how_a_question_sets_its_role(nlp, question, of_name, done_to):
     assert (q.of_name, q.done_to) == (of_name, done_to)
 
 
+@pytest.mark.parametrize("question, deeds", [
+    ("What is the name of the employee who opened the phishing email?", ("opened phishing email",)),
+    ("What is the name of the night guard who raised the alarm?", ("raised alarm",)),
+    ("What was the name of the climber killed in the fall?", ()),
+])
+def test_a_questions_deeds_are_its_verbs_with_their_objects(nlp, question, deeds):
+    assert analyse_question(question, nlp).deeds == deeds
+
+
+@pytest.mark.parametrize("question, sentence, name, deed", [
+    # what a person does, with its object, where they do it: weighed whole against the question's deed
+    ("What is the name of the employee who opened the phishing email?",
+     "The police are investigating with help from cybersecurity staff sent by Gov. Ida Lum.", "Ida Lum",
+     "sent cybersecurity staff"),
+    ("What is the name of the night guard who raised the alarm?", "Inspector Dalia Quent alerted the local police.",
+     "Dalia Quent", "alerted local police"),
+    ("What is the name of the night guard who raised the alarm?", "Inspector Dalia Quent said the thieves fled.",
+     "Dalia Quent", None),   # no object
+])
+def test_a_deed_is_its_verb_with_its_object(nlp, question, sentence, name, deed):
+    q = analyse_question(question, nlp)
+    found = {v.text: v for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))}
+    assert found[name].fields.get("deed_phrase") == deed
+
+
 @pytest.mark.parametrize("question, sentence, name, titles", [
     # no title near the asked role, nor the asked deed: the answerer weighs these titles by meaning
     ("What is the name of the night guard who raised the alarm?", "Inspector Dalia Quent said the thieves fled.",
