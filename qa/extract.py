@@ -312,7 +312,14 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             continue   # the asked noun alone ("Ferry overturns in storm" for "which ferry") names nothing
         v.head = tree.root_of(ids)
         named_near[id(v)] = min(dist_named[i] for i in ids)
-        v.score = max(1.0 / (1.0 + min(dist[i] for i in ids)), 0.5 / (1.0 + named_near[id(v)]))
+        near_words = min(dist[i] for i in ids)
+        own = words & set(ids) - focus - tree.uses(frozenset(stem(w) for w in q.verbs + q.verb_forms)) \
+            if v.kind in NAME_KINDS and not near_words else set()
+        if own:   # "the Brantmoor TEACHERS' Federation" for "where was the teachers' rally": a name is as near
+            # the question's words as its own words' neighbours are, not by holding one of them (but for the
+            # asked noun, or verb: "Maritime Accident INVESTIGATION Board" for "which body is investigating")
+            near_words = min(tree.distances(words - own)[i] for i in ids) if words - own else FAR
+        v.score = max(1.0 / (1.0 + near_words), 0.5 / (1.0 + named_near[id(v)]))
         verb = _governing_verb(tree, v.head, participle=v.kind in NUMERIC_KINDS)
         if verb is not None:
             v.fields = {**v.fields, "verb": tree.tokens[verb].text.lower()}   # as written: see Question.verb_forms

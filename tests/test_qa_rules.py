@@ -1921,3 +1921,30 @@ def test_how_it_was_done_is_the_means_its_verb_is_done_by(nlp, question, sentenc
 ])
 def test_a_part_of_a_count_answers_only_a_question_of_that_part(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    # a name holding one of the question's words is as near the others as its neighbours are
+    ("Where was the teachers' rally held?", "The Tarn Teachers' Union said the rally in Halden Square drew 30,000 "
+     "people.", "Halden Square"),
+    ("Where was the farmers' protest held?", "The Velm Farmers' Association said the protest at Orrin Bridge was "
+     "peaceful.", "Orrin Bridge"),
+])
+def test_a_name_is_not_near_the_question_by_holding_its_words(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, name, other", [
+    ("Which body is investigating the capsizing?", "The capsizing is being looked at by the Marine Accident "
+     "Investigation Board, the minister said.", "Marine Accident Investigation Board",
+     "Which body is looking at the capsizing?"),
+])
+def test_a_name_holding_the_asked_verb_is_as_sure_as_one_beside_it(nlp, question, sentence, name, other):
+    """"The Marine Accident INVESTIGATION Board" for "which body is investigating" fits no less than the
+    same board for "which body is looking at it", where "looked at" is the verb beside it."""
+    analysed = analysis_of(nlp(sentence))
+
+    def fit(asked):
+        return {v.text: v.score for v in values(analyse_question(asked, nlp), Sentence(1, sentence, analysed))}[name]
+
+    assert fit(question) >= fit(other)
