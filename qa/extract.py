@@ -315,7 +315,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         near_words = min(dist[i] for i in ids)
         own = words & set(ids) - focus - tree.uses(frozenset(stem(w) for w in q.verbs + q.verb_forms)) \
             if v.kind in NAME_KINDS and not near_words else set()
-        if own:   # "the Brantmoor TEACHERS' Federation" for "where was the teachers' rally": a name is as near
+        if own:   # "the Tarn TEACHERS' Union" for "where was the teachers' rally": a name is as near
             # the question's words as its own words' neighbours are, not by holding one of them (but for the
             # asked noun, or verb: "Maritime Accident INVESTIGATION Board" for "which body is investigating")
             near_words = min(tree.distances(words - own)[i] for i in ids) if words - own else FAR
