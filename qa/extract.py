@@ -350,7 +350,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score += RATE_FIT if ("per" in v.fields) == rate else -RATE_FIT
         if v.kind == "date":
             v.score += _date_fit(v, q)
-            if _in_dateline(sentence.text, v):   # "SALLOWFORD, June 2 (CNS) - ...": the day it was filed
+            if _in_dateline(sentence.text, v):   # "DELMONT, June 2 (NWS) - ...": the day it was filed
                 v.fields = {**v.fields, "elsewhere": True}
                 v.score -= DATELINE_MISFIT
             if asked_end and ends.get(id(v), asked_end) != asked_end:
@@ -496,7 +496,7 @@ def _per_unit(tree: Tree, v: Value) -> bool:
 
 def _in_dateline(text: str, v: Value) -> bool:
     """Whether a date is a report's dateline ("CORVELL, Sept 16 (Tidewater Wire) - Teachers ...")
-    or the whole of a line besides its outlet's name ("Brantmoor Public Radio, Tuesday 16 September 2025")."""
+    or the whole of a line besides its outlet's name ("Harbour Radio, Tuesday 16 September 2025")."""
     m = DATED_LINE.match(text)
     if m is not None and m.start("rest") <= v.start and v.end <= m.end("rest"):
         return True
@@ -1980,7 +1980,7 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
         if len(ids) > 1 and e.label not in NAME_OF_ONE:
             # A kind named inside a name: "the Dunholt BASKETBALL Club" (what sport). A word that
             # modifies another of the name and is modified by none: not the name's head, which says
-            # what the name is of ("Club"), nor a name within it ("CORVANE Airways Flight 12").
+            # what the name is of ("Club"), nor a name within it ("TARLOW Airways Flight 12").
             inside = set(ids)
             heads = {tokens[k].head for k in ids if tokens[k].head != k}
             for i in ids:
