@@ -297,6 +297,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     for v in found:
         if _named_by_question(v, q):
             continue
+        if v.kind in NAME_KINDS and _figure_only(v.text):
+            continue   # "9.30pm", "1990s" that the tagger took for an organisation or a person: no name
         if dateline and v.start < dateline.end() and v.kind != "place":
             continue   # "TARLOW, May 12 (Wire) – ...": the place the report was filed from, never a name asked for
         ids = tree.tokens_in(v.start, v.end)
@@ -875,6 +877,14 @@ def _state_of(tree: Tree, at: int | None) -> int | None:
             return None
         at = t.head
     return None
+
+
+FIGURE_LETTERS = {"am", "pm", "a", "p", "m", "h", "hrs", "th", "st", "nd", "rd", "s"}   # all the letters a time or figure has
+
+
+def _figure_only(text: str) -> bool:
+    """Whether a span is a figure, a time or a decade with no word of a name ("9.30pm", "1990s", "21:40")."""
+    return any(c.isdigit() for c in text) and all(w.lower() in FIGURE_LETTERS for w in re.findall(r"[A-Za-z]+", text))
 
 
 def _named_by_question(v: Value, q: Question) -> bool:

@@ -1880,6 +1880,17 @@ def test_the_questions_own_noun_capitalised_is_no_name(nlp, question, sentence):
     assert [v.text for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))] == []
 
 
+@pytest.mark.parametrize("question, sentence", [
+    # a time the tagger takes for an organisation ("9.30pm" as ORG) names nothing
+    ("Which salvage company was hired to refloat the ferry?", "The ferry ran aground shortly before 9.30pm on Thursday."),
+    ("Which company operates the boat?", "The boat hit rocks at 9.30pm, the coastguard said."),
+])
+def test_a_time_taken_for_a_name_is_no_name(nlp, question, sentence):
+    q = analyse_question(question, nlp)
+    assert [v.text for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))
+            if any(c.isdigit() for c in v.text)] == []
+
+
 @pytest.mark.parametrize("question, length_too", [
     ("How long is the new runway?", True),          # not "run": a runway has a length
     ("How long a stretch of the river has the spill reached?", True),
