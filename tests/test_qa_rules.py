@@ -1862,6 +1862,9 @@ def test_a_deed_is_its_verb_with_its_object(nlp, question, sentence, name, deed)
     # the asked noun owning the title set beside the name is not the name's role
     ("What is the name of the girl who was injured?", "The girl's headteacher, Alan Pink, said the school was "
      "devastated.", "Alan Pink", ("headteacher",)),
+    # nor is a name holding the asked noun (an organisation the tagger offers as a person) set beside it
+    ("What was the name of the worker who died?", "The Tarn Process Workers' Union has called for an inquiry.",
+     "Tarn Process Workers' Union", ()),
 ])
 def test_the_titles_a_sentence_gives_a_person_asked_for_by_role(nlp, question, sentence, name, titles):
     q = analyse_question(question, nlp)
