@@ -383,7 +383,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.score -= OWNER_MISFIT   # "Arvandel's chief executive" for "Quellbrook's top executive"
         if dist_focus is not None and min(dist_focus[i] for i in ids) <= 1 \
                 and not (v.kind == "person" and focus & set(ids)):   # a person's name holds no role noun:
-            # "Allied Process WORKERS' Union" is no name set beside "the worker" the question asks for
+            # "the Tarn Process WORKERS' Union" is no name set beside "the worker" the question asks for
             v.score += FOCUS_FIT   # "Norhalm Bank" for "which bank", "spokesman Dario Kowalczyk" for "which spokesman"
             if not q.focus:   # the doer its verb names ("the ship's OWNER, Brask Holdings" for "who owns it"):
                 v.score -= min(0.0, v.fields.get("label_fit", 0.0))   # whatever the name's label
