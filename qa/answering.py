@@ -668,11 +668,10 @@ class Answerer:
         # a noun far from the asked one in meaning counts something else ("120 PASSENGERS" for "how many
         # lifeboats"): no answer; but persons ("men", "passengers") may be the ones a noun meaning a person
         # asks for ("four MEN" for "how many thieves"; `Settings.counted_apart`)
-        anyone = [w for w in counted if w in lx.PEOPLE_NOUNS]
         apart = {w for w in counted if w not in same | persons | events
                  and float(vectors[w] @ vectors[q.focus]) < s.counted_apart} if s.counted_apart else set()
-        if apart & set(anyone) and self._person_likeness([q.focus])[q.focus] > 0:
-            apart -= set(anyone)
+        if apart & lx.PEOPLE_NOUNS and self._person_likeness([q.focus])[q.focus] > 0:
+            apart -= lx.PEOPLE_NOUNS
         if not same and not persons and not events and not apart:
             return
         for c in every:
