@@ -394,7 +394,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             # object of, against the asked role and verbs by meaning
             deed = _deed(tree, verb, q, v.head)
             if deed is not True:
-                v.fields = {**v.fields, "titles": _title_phrases(tree, ids, q.focus)}
+                # "LISBON coach Tomas Reed" for "who is Ilya Marr's agent": another's title ties to no role
+                titled = () if q.owners and _titled_by_another(tree, ids, q) else _title_phrases(tree, ids, q.focus)
+                v.fields = {**v.fields, "titles": titled}
                 if deed:
                     v.fields["deed"] = deed
                     done = _deed_phrase(tree, verb, v.head) if q.deeds else ""
@@ -785,6 +787,25 @@ def _owned_by_another(tree: Tree, head: int | None, q: Question) -> bool:
         owned.append(tree.tokens[head].head)
     owners = [i for i, t in enumerate(tree.tokens) if t.head in owned and t.dep == "poss" and t.pos == "PROPN"]
     return bool(owners) and not any(w in q.owners for i in owners for w in fold_name(tree.tokens[i].text).split())
+
+
+def _titled_by_another(tree: Tree, ids: list[int], q: Question) -> bool:
+    """Whether a name's title is narrowed by a group the question does not put its role in the
+    possessive of: "LISBON coach Tomas Reed" for "who is Ilya Marr's agent" (a name of a place,
+    organisation or nationality set before the title, none of the question's names)."""
+    inside, stack, groups = set(ids), [tree.root_of(ids)], []
+    while stack:
+        k = stack.pop()
+        for c in tree.children[k]:
+            t = tree.tokens[c]
+            if c in inside or t.dep not in {"compound", "nmod", "amod"}:
+                continue
+            if t.ent in {"ORG", "GPE", "NORP"}:
+                groups.append(c)
+            else:
+                stack.append(c)
+    return bool(groups) and not any(w in q.owners or w in q.name_words
+                                    for k in groups for w in fold_name(tree.tokens[k].text).split())
 
 
 def _measured_noun(tree: Tree, head: int | None, verb: int | None) -> int | None:

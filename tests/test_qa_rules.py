@@ -1862,6 +1862,10 @@ def test_a_deed_is_its_verb_with_its_object(nlp, question, sentence, name, deed)
     # the asked noun owning the title set beside the name is not the name's role
     ("What is the name of the girl who was injured?", "The girl's headteacher, Alan Pink, said the school was "
      "devastated.", "Alan Pink", ("headteacher",)),
+    # a title another group narrows is that group's, no role of the one whose role the question asks
+    ("Who is Ilya Marr's agent?", "Lisbon coach Tomas Reed, who handed Marr his debut, said he was proud.",
+     "Tomas Reed", ()),
+    ("Who is Ilya Marr's agent?", "Marr's coach Tomas Reed said he was proud.", "Tomas Reed", ("coach",)),
     # nor is a name holding the asked noun (an organisation the tagger offers as a person) set beside it
     ("What was the name of the worker who died?", "The Tarn Process Workers' Union has called for an inquiry.",
      "Tarn Process Workers' Union", ()),
