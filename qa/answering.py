@@ -965,8 +965,10 @@ def _title_tie(title: str, role: str, vectors: dict) -> float:
 
 def asked_role(q: Question) -> str:
     """The role a question asks a person by, with the words narrowing it but its names: "night guard"
-    of "the night guard who raised the alarm", "spokesman" of "the Pentagon spokesman"."""
-    return " ".join([w for w in q.words if w in q.focus_mods and w != q.focus and w not in q.name_words] + [q.focus])
+    of "the night guard who raised the alarm", "spokesman" of "the Pentagon spokesman", "watch
+    officer" of "the officer of the watch"."""
+    return " ".join(list(q.focus_of) + [w for w in q.words if w in q.focus_mods and w != q.focus and w not in q.name_words]
+                    + [q.focus])
 
 
 def asked_names(q: Question) -> list[list[str]]:

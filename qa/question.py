@@ -55,6 +55,8 @@ class Question:
                                        # "before the rise": `lexicon.FORMER_WORDS`)
     subjects: frozenset[str] = frozenset()   # of a yes/no question, the lemmas of the nouns its clauses are said of
                                              # ("strike" in "was the strike legal")
+    focus_of: tuple[str, ...] = ()     # the common nouns an "of" after its focus takes ("watch" of "the officer of the
+                                       # watch", "agency" of "the head of the agency"): they narrow the asked role
     done_to: bool = False              # its focus is what its verb is done to: "the commander KILLED in the
                                        # strike", "the girl who was rescued" (not "the guard who raised it")
     of_name: bool = False              # its focus is said of a name: "the ARCHITECT of the Tessbury Library",
@@ -129,7 +131,8 @@ def analyse_question(text: str, nlp) -> Question:
                     subjects=frozenset(t.lemma_.lower() for t in tokens if t.dep_ in {"nsubj", "nsubjpass"}
                                        and t.pos_ == "NOUN") if form == "polar" else frozenset(),
                     of_name=bool(focus) and _of_name(tokens, focus),
-                    done_to=bool(focus) and _done_to(tokens, focus))
+                    done_to=bool(focus) and _done_to(tokens, focus),
+                    focus_of=_focus_of(tokens, focus) if kind == "person" and focus else ())
 
 
 def deed_phrase(verb) -> str:
@@ -141,6 +144,14 @@ def deed_phrase(verb) -> str:
     obj = objects[0]
     mods = [c for c in obj.children if c.dep_ in {"compound", "amod"} and c.i < obj.i]
     return " ".join([verb.text.lower()] + [c.text.lower() for c in sorted(mods, key=lambda c: c.i)] + [obj.text.lower()])
+
+
+def _focus_of(tokens, focus: str) -> tuple[str, ...]:
+    """The common nouns (lemmas) an "of" right after the focus noun takes: "watch" of "the officer of
+    the watch"; none of a name ("the mayor of Tarn") or of a pronoun."""
+    return tuple(dict.fromkeys(
+        k.lemma_.lower() for t in _focus_nouns(tokens, focus) for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
+        for k in p.children if k.dep_ == "pobj" and k.pos_ == "NOUN" and not k.ent_type_))
 
 
 def _focus_nouns(tokens, focus: str) -> list:

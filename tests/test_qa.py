@@ -741,6 +741,18 @@ def test_a_deed_near_the_asked_one_only_by_its_verb_ties_no_one_to_the_role(tmp_
     assert [s.answer for s in answer.sources if s.answer] == []
 
 
+def test_a_role_narrowed_by_an_of_phrase_is_not_another_officers(tmp_path_factory):
+    # "captain" is near "officer" (0.56), not "watch officer" (0.39): the master is no officer of the watch
+    ship = invented(tmp_path_factory, "grounding", {
+        "vale-post.txt": "Cargo ship runs aground off Tarn\n\nThe cargo ship Marren Star ran aground off Tarn on "
+        "Sunday. Captain Ivo Lund said the crew were safe.\n",
+        "isle-news.txt": "Marren Star grounded\n\nThe Marren Star, a cargo ship of 4,000 tonnes, grounded off Tarn on "
+        "Sunday morning. Its master, Captain Ivo Lund, 52, told reporters the officer of the watch had been on the "
+        "bridge.\n"})
+    answer = ship.ask("What is the name of the officer of the watch on the Marren Star?")
+    assert [s.answer for s in answer.sources if s.answer] == []
+
+
 def test_a_person_asked_for_by_role_is_one_the_sentence_gives_that_role(depot_raid):
     guard = depot_raid.ask("What is the name of the night guard who raised the alarm?")
     # the inspector who spoke of the guard is no answer: the report that never names the guard cites nothing

@@ -1804,6 +1804,17 @@ def test_a_value_moved_first_is_that_very_value_not_an_equal_one():
 
 
 # ------------------------------------------------------- a person asked for by a role ("the night guard")
+@pytest.mark.parametrize("question, role", [
+    ("What is the name of the officer of the watch on the Marren Star?", "watch officer"),   # "of" a common noun
+    ("Who is the head of the agency?", "agency head"),
+    ("Who is the mayor of Tarn?", "mayor"),                                                   # ... not of a name
+    ("What is the name of the night guard who raised the alarm?", "night guard"),
+])
+def test_the_role_a_question_asks_a_person_by(nlp, question, role):
+    from qa.answering import asked_role
+    assert asked_role(analyse_question(question, nlp)) == role
+
+
 @pytest.mark.parametrize("question, of_name, done_to", [
     ("Who is the architect of the Tessbury Library?", True, False),        # its own makers answer it by any wording
     ('Who is the author of "Salt and Smoke"?', True, False),
