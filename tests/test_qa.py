@@ -731,25 +731,23 @@ def test_a_title_sharing_a_word_with_the_asked_role_is_weighed_by_the_words_they
     assert {s.doc_id: s.answer for s in ceo.sources} == {"harbour-times": "Lena Marsh", "city-ledger": "Lena Marsh"}
 
 
-def test_a_deed_near_the_asked_one_only_by_its_verb_ties_no_one_to_the_role(tmp_path_factory):
-    # "sent" / "opened" are near alone (0.57), "sent cybersecurity staff" / "opened phishing email" are not
-    lum = invented(tmp_path_factory, "phishing", {
-        "vale-post.txt": "Hospital hit by cyberattack\n\nA hospital in Tarn was hit by a cyberattack after an employee "
-        "opened a phishing email. The police are investigating with help from cybersecurity staff sent by Gov. Ida "
-        "Lum.\n"})
-    answer = lum.ask("What is the name of the employee who opened the phishing email?")
-    assert [s.answer for s in answer.sources if s.answer] == []
-
-
-def test_a_role_narrowed_by_an_of_phrase_is_not_another_officers(tmp_path_factory):
-    # "captain" is near "officer" (0.56), not "watch officer" (0.39): the master is no officer of the watch
-    ship = invented(tmp_path_factory, "grounding", {
-        "vale-post.txt": "Cargo ship runs aground off Tarn\n\nThe cargo ship Marren Star ran aground off Tarn on "
-        "Sunday. Captain Ivo Lund said the crew were safe.\n",
-        "isle-news.txt": "Marren Star grounded\n\nThe Marren Star, a cargo ship of 4,000 tonnes, grounded off Tarn on "
-        "Sunday morning. Its master, Captain Ivo Lund, 52, told reporters the officer of the watch had been on the "
-        "bridge.\n"})
-    answer = ship.ask("What is the name of the officer of the watch on the Marren Star?")
+@pytest.mark.parametrize("name, articles, question", [
+    # a deed near the asked one only by its verb: "sent" / "opened" are near alone (0.57), "sent
+    # cybersecurity staff" / "opened phishing email" are not
+    ("phishing", {"vale-post.txt": "Hospital hit by cyberattack\n\nA hospital in Tarn was hit by a cyberattack after "
+                  "an employee opened a phishing email. The police are investigating with help from cybersecurity "
+                  "staff sent by Gov. Ida Lum.\n"},
+     "What is the name of the employee who opened the phishing email?"),
+    # a role narrowed by an "of" phrase: "captain" is near "officer" (0.56), not "watch officer" (0.39)
+    ("grounding", {"vale-post.txt": "Cargo ship runs aground off Tarn\n\nThe cargo ship Marren Star ran aground off "
+                   "Tarn on Sunday. Captain Ivo Lund said the crew were safe.\n",
+                   "isle-news.txt": "Marren Star grounded\n\nThe Marren Star, a cargo ship of 4,000 tonnes, grounded off "
+                   "Tarn on Sunday morning. Its master, Captain Ivo Lund, 52, told reporters the officer of the watch "
+                   "had been on the bridge.\n"},
+     "What is the name of the officer of the watch on the Marren Star?"),
+])
+def test_no_one_the_reports_name_is_tied_to_the_asked_role(tmp_path_factory, name, articles, question):
+    answer = invented(tmp_path_factory, name, articles).ask(question)
     assert [s.answer for s in answer.sources if s.answer] == []
 
 
