@@ -260,9 +260,11 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     named = anchors(tree, q, names=True)
     dist = tree.distances(words) if words else [FAR] * len(tree.tokens)
     dist_named = tree.distances(named) if named else [FAR] * len(tree.tokens)
+    # the sentence's uses of the question's verbs, by stem (in a name too: "Marine Accident INVESTIGATION Board")
+    verbed = tree.uses(frozenset(stem(v) for v in q.verbs + q.verb_forms)) if q.kind in NAME_KINDS else set()
     if q.kind in {"person", "org"} and q.verbs:   # "which body is INVESTIGATING the grounding": the one
         # that opened "an INVESTIGATION", before the ship that "grounds" in a headline
-        acted = tree.uses(frozenset(stem(v) for v in q.verbs + q.verb_forms)) & words
+        acted = verbed & words
         by_verb = tree.distances(acted) if acted else [FAR] * len(tree.tokens)
         dist = [min(v, d + VERB_NEARER) for v, d in zip(by_verb, dist)]
     ends = _range_ends(found, sentence.text) if q.kind == "date" else {}
@@ -315,8 +317,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         v.head = tree.root_of(ids)
         named_near[id(v)] = min(dist_named[i] for i in ids)
         near_words = min(dist[i] for i in ids)
-        own = words & set(ids) - focus - tree.uses(frozenset(stem(w) for w in q.verbs + q.verb_forms)) \
-            if v.kind in NAME_KINDS and not near_words else set()
+        own = words & set(ids) - focus - verbed if v.kind in NAME_KINDS and not near_words else set()
         if own:   # "the Tarn TEACHERS' Union" for "where was the teachers' rally": a name is as near
             # the question's words as its own words' neighbours are, not by holding one of them (but for the
             # asked noun, or verb: "Maritime Accident INVESTIGATION Board" for "which body is investigating")
@@ -1803,33 +1804,38 @@ def _deed(tree: Tree, verb: int | None, q: Question, head: int | None) -> bool |
     the army", "the ARMY killed him" for "the commander killed in the strike")."""
     if verb is None or head is None:
         return None
-    # "an ARMY drone strike killed him": the army did, as the strike's subject
-    t = tree.tokens[_up_through(tree, head, {"compound", "nmod", "amod", "poss"}, steps=len(tree.tokens))]
-    by = t.dep == "pobj" and tree.tokens[t.head].dep == "agent"
-    if not (by or t.dep in ARGUMENTS):
+    dep, doer = _argument(tree, head)
+    if dep != "agent" and dep not in ARGUMENTS:
         return None
     made = stem(tree.tokens[verb].lemma.lower())
     # a role noun grown from the verb: a doer's ("DIRECTED by X", "X directed it"; not "X was MINED" for
     # "the miner"), or else anyone's ("SIGNED X" for "the record signing")
-    if any(_grown_from(stem(w), made) and (by or t.dep in {"nsubj", "csubj"} or not DOER_NOUN.search(w))
-           for w in (q.focus, *q.focus_mods) if w):
+    if any(_grown_from(stem(w), made) and (doer or not DOER_NOUN.search(w)) for w in (q.focus, *q.focus_mods) if w):
         return True
-    if q.done_to and (by or t.dep in {"nsubj", "csubj"}):
+    if q.done_to and doer:
         return None
     return True if made in {stem(v) for v in q.verbs} else tree.tokens[verb].text.lower()
+
+
+def _argument(tree: Tree, head: int) -> tuple[str, bool]:
+    """How a name's phrase hangs from its verb (its dependency, "agent" for "by X"), and whether it is
+    the verb's doer (its subject, or "by X"). The phrase is climbed by its compounds and possessors:
+    "an ARMY drone strike killed him" has the army as the strike's subject."""
+    t = tree.tokens[_up_through(tree, head, {"compound", "nmod", "amod", "poss"}, steps=len(tree.tokens))]
+    dep = "agent" if t.dep == "pobj" and tree.tokens[t.head].dep == "agent" else t.dep
+    return dep, dep in {"agent", "nsubj", "csubj"}
 
 
 def _deed_phrase(tree: Tree, verb: int, head: int) -> str:
     """What a person does, as the verb with its object, lower case, without determiners ("sent
     cybersecurity staff" of "staff sent by Gov. Ida Lum", "alerted police" of "Jon Ortt alerted
     police"), where the person is the doer; "" otherwise (the verb alone is weighed then)."""
-    t = tree.tokens[_up_through(tree, head, {"compound", "nmod", "amod", "poss"}, steps=len(tree.tokens))]
-    by = t.dep == "pobj" and tree.tokens[t.head].dep == "agent"
-    if not (by or t.dep in {"nsubj", "csubj"}):
+    dep, doer = _argument(tree, head)
+    if not doer:
         return ""
     kids = tree.children
     objects = [k for k in kids[verb] if tree.tokens[k].dep in {"dobj", "attr"} and tree.tokens[k].pos in {"NOUN", "PROPN"}]
-    if by and not objects and tree.tokens[verb].dep == "acl":   # "staff SENT by X": what was sent is the noun it tells of
+    if dep == "agent" and not objects and tree.tokens[verb].dep == "acl":   # "staff SENT by X": what was sent is the noun it tells of
         objects = [tree.tokens[verb].head]
     if not objects or tree.tokens[objects[0]].ent:
         return ""
