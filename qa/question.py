@@ -250,9 +250,16 @@ def _direction(low: str, verbs: tuple[str, ...]) -> str:
 
 
 def _do_support_verb(tokens) -> list:
-    """The main verb of a question with "did / does / do" that the parse left without one: its
-    last word, when it is a singular noun by the tags and follows a noun after the "do" ("when did
-    the ferry CAPSIZE", "what time did the train DERAIL"); the base form "do" calls for is no noun."""
+    """The main verb of a question with "did / does / do" that the parse left without one: the word
+    the "do" helps, when the parse calls it an adjective or a noun ("when did the bridge OPEN to
+    traffic", "when did the skies CLEAR": the base form "do" calls for is a verb); else its last word,
+    when it is a singular noun by the tags and follows a noun after the "do" ("when did the ferry
+    CAPSIZE", "what time did the train DERAIL")."""
+    do = next((t for t in tokens if t.dep_ == "aux" and t.lower_ in {"did", "does", "do"}), None)
+    helped = do.head if do is not None else None
+    if helped is not None and helped.i > do.i and helped.pos_ in {"ADJ", "NOUN"} and helped.tag_ in {"JJ", "NN"} \
+            and helped.text.islower() and any(t.pos_ in {"NOUN", "PROPN", "PRON"} for t in do.doc[do.i + 1:helped.i]):
+        return [helped]
     words = [t for t in tokens if not t.is_punct]
     do = next((i for i, t in enumerate(words) if t.lower_ in {"did", "does", "do"}), None)
     if do is None or len(words) < do + 3:
