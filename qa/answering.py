@@ -682,6 +682,7 @@ class Answerer:
                     v.score += COUNTED_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
                 elif counts in persons and not none_of:
                     v.score += KIN_FIT - v.fields.get("counted_fit", COUNTED_MISFIT)
+                    v.fields = {**v.fields, "counted_fit": KIN_FIT}
                 elif counts in apart and v.fields.get("counted_fit") == COUNTED_MISFIT:
                     v.score -= UNCOUNTED_MISFIT
             c.values.sort(key=lambda v: -v.score)
@@ -864,7 +865,24 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
     for d in decisions:
         d.addresses = bool(d.candidates) and d.score >= threshold and d.score >= s.relative * top and not (
             s.require_value and q.wants_value and d.value is None)
+    cited = [d for d in decisions if d.addresses]
+    if q.wants_value and unsure_alone([d.value for d in cited], [d.score for d in cited], s):
+        for d in cited:   # a fleet's size and a passenger count for the outage's cost: none sure, none fitting
+            d.addresses = False
     return decisions
+
+
+def unsure_alone(values: list[Value | None], scores: list[float], s: Settings) -> bool:
+    """Whether a value question's cited sources (their values and scores) make no answer: none
+    addresses it with the probability `Settings.unsure_alone` asks, no value fits it as much as
+    `Settings.unsure_fit`, and no two sources give the same value. A count of some of the persons asked
+    for ("three FIREFIGHTERS were hurt" for "how many people were injured") fits little on purpose, to
+    stay out of a banner (KIN_FIT): it answers in part, and is no scattered figure."""
+    given = [v for v in values if v is not None]
+    if not given or not s.unsure_alone or max(scores) >= s.unsure_alone or max(v.score for v in given) >= s.unsure_fit \
+            or any(v.fields.get("counted_fit") == KIN_FIT for v in given):
+        return False
+    return not any(same_value(a, b) for i, a in enumerate(given) for b in given[i + 1:])
 
 
 def _corroborate(decisions: list[Decision], s: Settings) -> None:

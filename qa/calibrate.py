@@ -36,6 +36,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from .answering import unsure_alone  # noqa: E402
 from .disagreement import compare, weighed  # noqa: E402
 from .settings import Settings, for_mode  # noqa: E402
 
@@ -151,7 +152,10 @@ def _addressed(rec, probs, settings: Settings) -> np.ndarray:
     top = probs.max() if probs.size else 0.0
     able = [d.features is not None and not (settings.require_value and rec.wants_value and d.value is None)
             for d in rec.docs]
-    return (probs >= t) & (probs >= settings.relative * top) & np.array(able)
+    said = (probs >= t) & (probs >= settings.relative * top) & np.array(able)
+    if rec.wants_value and unsure_alone([d.value for d, x in zip(rec.docs, said) if x], probs[said].tolist(), settings):
+        said[:] = False
+    return said
 
 
 def _counts(prepared, settings: Settings, material=None, wants=None):

@@ -180,6 +180,29 @@ def test_a_date_hangs_from_the_verb_that_means_the_asked_one(museum):
 
 
 @pytest.fixture(scope="module")
+def bakery(tmp_path_factory) -> Answerer:
+    """Three invented reports of a bakery fire that give a repair bill, a loaf's price and no insurance premium."""
+    return invented(tmp_path_factory, "bakery", {
+        "tarn-post.txt": "Fire closes the Marren Street bakery\n\nA fire closed the Marren Street bakery in Tarn on Monday. "
+        "The owner, Ada Quell, said the ovens had been serviced in March. Firefighters from two stations attended, and "
+        "the street was closed for three hours. A loaf there costs £2.\n",
+        "fen-courier.txt": "Bakery fire in Tarn\n\nThe Marren Street bakery was damaged by fire on Monday morning. Its "
+        "owner, Ada Quell, said 14 staff would be paid while it is shut. The council said the repairs would cost about "
+        "£40,000. Customers left flowers at the door.\n",
+        "dale-wire.txt": "Tarn bakery hit by fire\n\nFire damaged a bakery on Marren Street in Tarn on Monday. Nobody "
+        "was hurt, said Ada Quell, who has run it since 2009. The bakery sells about 600 loaves a day.\n"})
+
+
+def test_a_question_no_report_answers_draws_no_scattered_figures(bakery):
+    """No report gives the premium: a repair bill and a loaf's price, each in one report, neither of
+    them sure or fitting, are no answer; the repair bill still answers what the repairs cost."""
+    premium = bakery.ask("How much did Ada Quell pay for the bakery's insurance?")
+    assert premium.sources == []
+    repairs = bakery.ask("How much will the repairs cost?")
+    assert ("fen-courier", "about £40,000") in [(s.doc_id, s.answer) for s in repairs.sources]
+
+
+@pytest.fixture(scope="module")
 def results(tmp_path_factory) -> Answerer:
     """Two invented reports of one company's quarter, each giving two figures of one kind: what
     each figure is a figure of, by meaning, picks the asked one."""

@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 
 from index.analysis import Entity, analysis_of, load_nlp
+from qa.answering import unsure_alone
 from qa.disagreement import SourceValue, compare
 from qa.extract import Sentence, values
 from qa.question import analyse_question
 from qa.retrieval import top_per_document
 from qa.settings import Settings
+from qa.values import money_values
 from qa.values import Value, compatible, number, same_name, typed_values
 
 
@@ -1995,3 +1997,25 @@ def test_a_name_holding_the_asked_verb_is_as_sure_as_one_beside_it(nlp, question
         return {v.text: v.score for v in values(analyse_question(asked, nlp), Sentence(1, sentence, analysed))}[name]
 
     assert fit(question) >= fit(other)
+
+
+def _fitting(text: str, fit: float):
+    value = money_values(text)[0]
+    value.score = fit
+    return value
+
+
+@pytest.mark.parametrize("values, scores, none", [
+    # scattered figures no source is sure of, none fitting the question: no answer
+    ([("about £40,000", 0.09), ("£2", 0.13)], [0.59, 0.52], True),
+    ([("£2", 0.13)], [0.52], True),
+    # ... but two sources giving the same figure, one source sure of its own, or one figure that fits: an answer
+    ([("£40,000", 0.09), ("40,000 pounds", 0.05)], [0.59, 0.52], False),
+    ([("about £40,000", 0.09), ("£2", 0.13)], [0.80, 0.52], False),
+    ([("about £40,000", 0.40), ("£2", 0.13)], [0.59, 0.52], False),
+    ([], [], False),
+])
+def test_scattered_unsure_values_answer_nothing(values, scores, none):
+    assert unsure_alone([_fitting(t, f) for t, f in values], scores, Settings()) is none
+    assert unsure_alone([_fitting(t, f) for t, f in values], scores, dataclasses.replace(Settings(), unsure_alone=0.0)) is False
+
