@@ -15,8 +15,7 @@ from qa.extract import Sentence, values
 from qa.question import analyse_question
 from qa.retrieval import top_per_document
 from qa.settings import Settings
-from qa.values import money_values
-from qa.values import Value, compatible, number, same_name, typed_values
+from qa.values import Value, compatible, money_values, number, same_name, typed_values
 
 
 @pytest.fixture(scope="session")
@@ -2005,7 +2004,7 @@ def _fitting(text: str, fit: float):
     return value
 
 
-@pytest.mark.parametrize("values, scores, none", [
+@pytest.mark.parametrize("given, scores, none", [
     # scattered figures no source is sure of, none fitting the question: no answer
     ([("about £40,000", 0.09), ("£2", 0.13)], [0.59, 0.52], True),
     ([("£2", 0.13)], [0.52], True),
@@ -2015,7 +2014,8 @@ def _fitting(text: str, fit: float):
     ([("about £40,000", 0.40), ("£2", 0.13)], [0.59, 0.52], False),
     ([], [], False),
 ])
-def test_scattered_unsure_values_answer_nothing(values, scores, none):
-    assert unsure_alone([_fitting(t, f) for t, f in values], scores, Settings()) is none
-    assert unsure_alone([_fitting(t, f) for t, f in values], scores, dataclasses.replace(Settings(), unsure_alone=0.0)) is False
+def test_scattered_unsure_values_answer_nothing(given, scores, none):
+    found = [_fitting(text, fit) for text, fit in given]
+    assert unsure_alone(found, scores, Settings()) is none
+    assert unsure_alone(found, scores, dataclasses.replace(Settings(), unsure_alone=0.0)) is False   # turned off
 
