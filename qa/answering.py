@@ -827,6 +827,12 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
         cands.sort(key=lambda c: -c.evidence(s))
         # the answer's sentence leads the citations: a value's, else an open question's short answer's
         valued = [c for c in cands if c.values] or [c for c in cands if c.short_fit]
+        # a figure of another event, year or place ("In March 2019 it cancelled about 80 flights") gives way
+        # to one of this event the document states further down ("more than 200 flights had been cancelled")
+        here = [c for c in valued if not (c.values and c.values[0].kind in FIGURE_KINDS
+                                          and c.values[0].fields.get("elsewhere"))]
+        if here and here[0] is not valued[0] and here[0].values and here[0].values[0].score >= valued[0].values[0].score:
+            valued = here
         if valued and valued[0] is not cands[0]:
             _move_first(cands, valued[0])
         best = cands[0]

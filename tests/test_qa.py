@@ -203,6 +203,27 @@ def test_a_question_no_report_answers_draws_no_scattered_figures(bakery):
 
 
 @pytest.fixture(scope="module")
+def outage(tmp_path_factory) -> Answerer:
+    """An invented report of a Saturday's cancellations that closes on an earlier year's, in words nearer the question."""
+    return invented(tmp_path_factory, "outage", {
+        "sources.csv": "file,outlet,published,title,url\n"
+        "fen-wire.txt,Fen Wire,2025-08-23,Tarn Air grounds flights after computer failure,\n"
+        "mere-post.txt,Mere Post,2025-08-24,Tarn Air outage strands thousands,\n",
+        "fen-wire.txt": "Tarn Air grounds flights after computer failure\n\nTarn Air grounded flights across its network on "
+        "Saturday after a computer failure. The airline said more than 200 flights had been cancelled by late morning. "
+        "In March 2019, Tarn Air cancelled about 80 flights after a fault in its software.\n",
+        "mere-post.txt": "Tarn Air outage strands thousands\n\nPassengers queued for hours at Lisbon airport on Saturday "
+        "after the booking system of Tarn Air failed, the airline said.\n"})
+
+
+def test_a_figure_of_an_earlier_year_gives_way_to_one_of_this_event(outage):
+    """"In March 2019, Tarn Air cancelled about 80 flights" is nearer the question than "more than 200
+    flights had been cancelled", but it is another event's figure: the report's own answers."""
+    answer = outage.ask("How many flights did Tarn Air cancel on the Saturday of the outage?")
+    assert {s.doc_id: s.answer for s in answer.sources} == {"fen-wire": "more than 200"}
+
+
+@pytest.fixture(scope="module")
 def results(tmp_path_factory) -> Answerer:
     """Two invented reports of one company's quarter, each giving two figures of one kind: what
     each figure is a figure of, by meaning, picks the asked one."""
