@@ -831,7 +831,8 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
         # to one of this event the document states further down ("more than 200 flights had been cancelled")
         here = [c for c in valued if not (c.values and c.values[0].kind in FIGURE_KINDS
                                           and c.values[0].fields.get("elsewhere"))]
-        if here and here[0] is not valued[0] and here[0].values and here[0].values[0].score >= valued[0].values[0].score:
+        if here and here[0] is not valued[0] and here[0].values \
+                and here[0].values[0].score >= valued[0].values[0].score:
             valued = here
         if valued and valued[0] is not cands[0]:
             _move_first(cands, valued[0])
