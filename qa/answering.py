@@ -831,9 +831,8 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
         # to one of this event the document states further down ("more than 200 flights had been cancelled")
         here = [c for c in valued if not (c.values and c.values[0].kind in FIGURE_KINDS
                                           and c.values[0].fields.get("elsewhere"))]
-        if here and here[0] is not valued[0] and here[0].values \
-                and here[0].values[0].score >= valued[0].values[0].score:
-            valued = here
+        if here and here[0] is not valued[0] and here[0].values[0].score >= valued[0].values[0].score:
+            valued = here   # (`valued` holds short answers only where no sentence has a value: then `here` is all of it)
         if valued and valued[0] is not cands[0]:
             _move_first(cands, valued[0])
         best = cands[0]

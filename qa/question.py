@@ -255,10 +255,10 @@ def _do_support_verb(tokens) -> list:
     traffic", "when did the skies CLEAR": the base form "do" calls for is a verb); else its last word,
     when it is a singular noun by the tags and follows a noun after the "do" ("when did the ferry
     CAPSIZE", "what time did the train DERAIL")."""
-    do = next((t for t in tokens if t.dep_ == "aux" and t.lower_ in {"did", "does", "do"}), None)
-    helped = do.head if do is not None else None
-    if helped is not None and helped.i > do.i and helped.pos_ in {"ADJ", "NOUN"} and helped.tag_ in {"JJ", "NN"} \
-            and helped.text.islower() and any(t.pos_ in {"NOUN", "PROPN", "PRON"} for t in do.doc[do.i + 1:helped.i]):
+    aux = next((t for t in tokens if t.dep_ == "aux" and t.lower_ in {"did", "does", "do"}), None)
+    helped = aux.head if aux is not None else None
+    if helped is not None and helped.i > aux.i and helped.pos_ in {"ADJ", "NOUN"} and helped.tag_ in {"JJ", "NN"} \
+            and helped.text.islower() and any(t.pos_ in {"NOUN", "PROPN", "PRON"} for t in aux.doc[aux.i + 1:helped.i]):
         return [helped]
     words = [t for t in tokens if not t.is_punct]
     do = next((i for i, t in enumerate(words) if t.lower_ in {"did", "does", "do"}), None)
