@@ -2034,6 +2034,7 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
             out += _agent_kinds(t)
     focus = stem(q.focus) if q.focus else None
     asked = {stem(w) for w in q.content} | {stem(w) for w in q.words}
+    ordinals = {k for e in s.analysis.entities if e.label == "ORDINAL" for k in tree.tokens_in(e.start, e.end)}
     for i, t in enumerate(tokens):
         # a noun phrase, or a run of proper nouns no entity covers ("Bacillus cereus")
         if t.pos in {"NOUN", "PROPN"} and t.dep not in {"compound"} and i not in used:
@@ -2051,11 +2052,11 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
         if t.pos == "NOUN" and t.dep == "compound" and i not in used and tokens[t.head].pos in {"NOUN", "PROPN"}:
             out.append(Value("thing", t.text, t.start, t.start + len(t.text)))
         if focus and t.pos in {"NOUN", "PROPN"} and stem(t.lemma.lower()) == focus:
-            # A sub-kind is named by a noun or an ordinal before the focus ("DRONE strike", "12TH Brigade"),
+            # A sub-kind is named by a noun or an ordinal before the focus ("DRONE strike", "12TH Brigade", "NINTH edition"),
             # not by an adjective or a count ("major sport", "three-sport" say no sport).
             mods = [k for k in range(len(tokens)) if tokens[k].head == i and k != i and
                     (tokens[k].dep in {"compound", "nmod"} and tokens[k].pos in {"NOUN", "PROPN"}
-                     or ORDINAL.fullmatch(tokens[k].text))
+                     or ORDINAL.fullmatch(tokens[k].text) or k in ordinals)
                     and stem(tokens[k].lemma.lower()) not in asked]   # "primary function" answers no "primary function"
             while mods and (more := [k for k in range(min(mods)) if tokens[k].head in mods and k not in mods
                                      and tokens[k].dep == "compound" and tokens[k].pos in {"NOUN", "PROPN"}]):

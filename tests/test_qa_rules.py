@@ -1016,6 +1016,10 @@ def test_a_name_the_article_determines_is_no_persons(nlp, question, sentence, an
     ("Which platoon led the patrol?", "The patrol was led by the 3rd platoon, a spokesman said.", "3rd platoon"),
     # the modifier's own modifiers too
     ("Which bacteria was found in the water?", "Routine testing found E. coli bacteria in the supply.", "E. coli bacteria"),
+    # an ordinal in words, as the model labels one: "ninth", not only "9th"
+    ("Which edition of the fair was this year's?", "This was the ninth edition of the fair, which began in 2015.",
+     "ninth edition"),
+    ("Which round did the champion lose in?", "The champion went out in the third round on Tuesday.", "third round"),
 ])
 def test_what_kind_of_x_is_answered_by_x_with_its_modifiers(nlp, question, sentence, answer):
     assert best(nlp, question, sentence) == answer
