@@ -78,6 +78,8 @@ SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the questi
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 LIFE_MISFIT = 0.5    # a birth or death date ("Ada Fenwick (1590 - 1621)", "born in 1590") for a question about
                      # another event of that life ("when did she become duchess")
+SAYER_MISFIT = 0.3   # for "what X": the subject of a verb of saying or believing ("INVESTIGATORS believe the rice
+# was the source", "FIGURES showed inflation at 7.1%") says what the answer is, and is none itself
 INSTANCE_FIT = 0.3   # a phrase its sentence calls one of the asked kind ("Bacillus cereus, a bacterium", "a cargo
                      # of fertiliser") for "which bacterium", "what cargo"
 DATELINE_MISFIT = 0.3   # a date in a report's dateline ("CORVELL, Sept 16 (Tidewater Wire) -") or a line of
@@ -2067,7 +2069,38 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
                 v = Value("thing", text, start, end)
                 v.fields = {"focus_phrase": True}
                 out.append(v)
+    asks_saying = any(lemma in SAYING_VERBS and not _passive(form).search(q.text)
+                      for lemma, form in zip(q.verbs, q.verb_forms))   # "which inquiry FOUND", not "was THOUGHT to"
+    for v in out:   # who says or believes what the answer is: unless the question asks who says it
+        head = _phrase_head(tree, v)
+        if not asks_saying and head is not None and _says(tree, head):
+            v.fields = {**v.fields, "label_fit": v.fields.get("label_fit", 0.0) - SAYER_MISFIT}
     return out + _numbered_focus(q, s, tree, "thing", typed)
+
+
+SAYING_VERBS = lx.SPEECH_VERBS | lx.BELIEF_VERBS
+
+
+def _passive(form: str) -> re.Pattern:
+    """A verb as written after a form of "be": "was THOUGHT to be", "is BELIEVED"."""
+    return re.compile(rf"(?i)\b(?:is|are|was|were|be|been|being)\s+(?:\w+\s+)?{re.escape(form)}\b")
+
+
+def _phrase_head(tree: Tree, v: Value) -> int | None:
+    """The token of a value's span whose head lies outside it (its phrase's root)."""
+    ids = tree.tokens_in(v.start, v.end)
+    inside = set(ids)
+    return next((k for k in ids if tree.tokens[k].head not in inside or tree.tokens[k].head == k), None)
+
+
+def _says(tree: Tree, at: int) -> bool:
+    """Whether token `at` is the subject (or a noun compounded into the subject) of a verb of saying
+    or believing: "POLICE said", "INVESTIGATORS now believe", "LABORATORY tests showed"."""
+    t = tree.tokens[at]
+    if t.dep == "compound":
+        t = tree.tokens[t.head]
+    verb = tree.tokens[t.head]
+    return t.dep == "nsubj" and verb.pos in {"VERB", "AUX"} and verb.lemma.lower() in SAYING_VERBS
 
 
 def _numbered_focus(q: Question, s: Sentence, tree: Tree, kind: str, typed: dict[str, list[Value]]) -> list[Value]:

@@ -207,6 +207,8 @@ CAUSE_WORDS = {"cause", "caused", "causes", "start", "started", "spark", "sparke
 # Verbs of saying: "what did the ministry call the strike" is answered by the words it used.
 SPEECH_VERBS = {"say", "call", "describe", "label", "term", "dub", "brand", "characterise", "characterize",
                 "tell", "claim", "announce", "state", "write", "warn", "promise", "vow", "declare", "deny"}
+# Verbs of believing or showing: "investigators BELIEVE the rice was the source", "figures SHOWED"
+BELIEF_VERBS = {"believe", "think", "suspect", "show", "suggest", "find", "conclude"}
 # Words and phrases that say one thing caused another: what follows them is the cause.
 CAUSE_MARKERS = ["because of", "due to", "owing to", "caused by", "sparked by", "triggered by", "started by",
                  "blamed on", "attributed to", "point to", "points to", "pointed to", "the result of",

@@ -1025,6 +1025,18 @@ def test_what_kind_of_x_is_answered_by_x_with_its_modifiers(nlp, question, sente
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("Which part of the meal was thought to be the source of the illness?",
+     "Inspectors now believe the rice, not the chicken served with it, was the source of the illness.", "rice"),
+    ("What kind of animal attacked the hiker?", "Rangers think a brown bear attacked the hiker.", "brown bear"),
+    # unless the question asks who says it
+    ("Which document showed that the figures had been altered?",
+     "A leaked memo showed that the sales figures had been altered by the managers.", "leaked memo"),
+])
+def test_who_says_or_believes_what_x_is_is_no_x(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
 @pytest.mark.parametrize("sentence, day", [
     ("The minister accused the union of walking out of the talks last Friday.", "last Friday"),
     ("The airline cancelled 312 flights on Saturday, its worst day.", "Saturday"),
