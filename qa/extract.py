@@ -319,10 +319,12 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         v.head = tree.root_of(ids)
         named_near[id(v)] = min(dist_named[i] for i in ids)
         near_words = min(dist[i] for i in ids)
-        own = words & set(ids) - focus - verbed if v.kind in NAME_KINDS and not near_words else set()
+        own = words & set(ids) - (focus if _focus_heads(tree, ids, focus) else set()) - verbed \
+            if v.kind in NAME_KINDS and not near_words else set()
         if own:   # "the Tarn TEACHERS' Union" for "where was the teachers' rally": a name is as near
             # the question's words as its own words' neighbours are, not by holding one of them (but for the
-            # asked noun, or verb: "Maritime Accident INVESTIGATION Board" for "which body is investigating")
+            # asked noun as its head, or verb: "Maritime Accident INVESTIGATION Board" for "which body is
+            # investigating"; not "the ROAD Structures Council" for "which road", `_focus_heads`)
             near_words = min(tree.distances(words - own)[i] for i in ids) if words - own else FAR
         v.score = max(1.0 / (1.0 + near_words), 0.5 / (1.0 + named_near[id(v)]))
         verb = _governing_verb(tree, v.head, participle=v.kind in NUMERIC_KINDS)
@@ -385,8 +387,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         if q.owners and v.kind in NAME_KINDS | {"role"} and _owned_by_another(tree, v.head, q):
             v.score -= OWNER_MISFIT   # "Arvandel's chief executive" for "Quellbrook's top executive"
         if dist_focus is not None and min(dist_focus[i] for i in ids) <= 1 \
-                and not (v.kind == "person" and focus & set(ids)):   # a person's name holds no role noun:
-            # "the Tarn Process WORKERS' Union" is no name set beside "the worker" the question asks for
+                and not (v.kind == "person" and focus & set(ids)) and _focus_heads(tree, ids, focus):
+            # a person's name holds no role noun: "the Tarn Process WORKERS' Union" is no name set beside
+            # "the worker" the question asks for
             v.score += FOCUS_FIT   # "Norhalm Bank" for "which bank", "spokesman Dario Kowalczyk" for "which spokesman"
             if not q.focus:   # the doer its verb names ("the ship's OWNER, Brask Holdings" for "who owns it"):
                 v.score -= min(0.0, v.fields.get("label_fit", 0.0))   # whatever the name's label
@@ -827,6 +830,16 @@ def _measured_noun(tree: Tree, head: int | None, verb: int | None) -> int | None
         if subjects:
             return subjects[0]
     return None
+
+
+def _focus_heads(tree: Tree, ids: list[int], focus: set[int]) -> bool:
+    """Whether the asked noun a name holds is what the name is of, its head ("Kestle ROAD" for "which
+    road"), or the noun stands beside it ("the bank, Norhalm"): not a word that narrows another inside
+    it ("the ROAD Structures Council", "the Institute for MOUNTAIN Hazards" name no road, no mountain)."""
+    inside = focus & set(ids)
+    if not inside or tree.root_of(ids) in inside:
+        return True
+    return any(j in focus and j not in inside for k in ids for j in tree.adj[k])
 
 
 def _focus_tokens(tree: Tree, q: Question) -> set[int]:
@@ -2072,7 +2085,7 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
     asks_saying = any(lemma in SAYING_VERBS and not _passive(form).search(q.text)
                       for lemma, form in zip(q.verbs, q.verb_forms))   # "which inquiry FOUND", not "was THOUGHT to"
     for v in out:   # who says or believes what the answer is: unless the question asks who says it
-        head = _phrase_head(tree, v)
+        head = tree.root_of(tree.tokens_in(v.start, v.end))
         if not asks_saying and head is not None and _says(tree, head):
             v.fields = {**v.fields, "label_fit": v.fields.get("label_fit", 0.0) - SAYER_MISFIT}
     return out + _numbered_focus(q, s, tree, "thing", typed)
@@ -2084,13 +2097,6 @@ SAYING_VERBS = lx.SPEECH_VERBS | lx.BELIEF_VERBS
 def _passive(form: str) -> re.Pattern:
     """A verb as written after a form of "be": "was THOUGHT to be", "is BELIEVED"."""
     return re.compile(rf"(?i)\b(?:is|are|was|were|be|been|being)\s+(?:\w+\s+)?{re.escape(form)}\b")
-
-
-def _phrase_head(tree: Tree, v: Value) -> int | None:
-    """The token of a value's span whose head lies outside it (its phrase's root)."""
-    ids = tree.tokens_in(v.start, v.end)
-    inside = set(ids)
-    return next((k for k in ids if tree.tokens[k].head not in inside or tree.tokens[k].head == k), None)
 
 
 def _says(tree: Tree, at: int) -> bool:

@@ -1026,6 +1026,16 @@ def test_what_kind_of_x_is_answered_by_x_with_its_modifiers(nlp, question, sente
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
+    ("From which mountain did the rocks fall?",
+     "The rocks fell from the Tarnhorn, said a geologist at the Institute for Mountain Studies.", "Tarnhorn"),
+    # the asked noun as the name's head, or beside it, still makes it one
+    ("Which road were drivers sent along?", "Drivers were sent along the Marren Road.", "Marren Road"),
+])
+def test_a_name_holding_the_asked_noun_as_a_modifier_is_none_of_it(nlp, question, sentence, answer):
+    assert best(nlp, question, sentence) == answer
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
     ("Which part of the meal was thought to be the source of the illness?",
      "Inspectors now believe the rice, not the chicken served with it, was the source of the illness.", "rice"),
     ("What kind of animal attacked the hiker?", "Rangers think a brown bear attacked the hiker.", "brown bear"),
