@@ -78,8 +78,8 @@ SAID_BY_FIT = 0.3   # a figure its sentence gives as the word of whom the questi
 RANGE_MISFIT = 0.3   # the end of a span of time the question does not ask for ("died" of "born (1862 - 1911)")
 LIFE_MISFIT = 0.5    # a birth or death date ("Ada Fenwick (1590 - 1621)", "born in 1590") for a question about
                      # another event of that life ("when did she become duchess")
-SAYER_MISFIT = 0.3   # for "what X": the subject of a verb of saying or believing ("INVESTIGATORS believe the rice
-# was the source", "FIGURES showed inflation at 7.1%") says what the answer is, and is none itself
+SAYER_MISFIT = 0.3   # for "what X": the subject of a verb of saying or believing ("INVESTIGATORS believe the
+                     # rice was the source", "FIGURES showed inflation at 7.1%") says what X is, and is none
 INSTANCE_FIT = 0.3   # a phrase its sentence calls one of the asked kind ("Bacillus cereus, a bacterium", "a cargo
                      # of fertiliser") for "which bacterium", "what cargo"
 DATELINE_MISFIT = 0.3   # a date in a report's dateline ("CORVELL, Sept 16 (Tidewater Wire) -") or a line of
@@ -2067,8 +2067,9 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
         if t.pos == "NOUN" and t.dep == "compound" and i not in used and tokens[t.head].pos in {"NOUN", "PROPN"}:
             out.append(Value("thing", t.text, t.start, t.start + len(t.text)))
         if focus and t.pos in {"NOUN", "PROPN"} and stem(t.lemma.lower()) == focus:
-            # A sub-kind is named by a noun or an ordinal before the focus ("DRONE strike", "12TH Brigade", "NINTH edition"),
-            # not by an adjective or a count ("major sport", "three-sport" say no sport).
+            # A sub-kind is named by a noun or an ordinal before the focus ("DRONE strike", "12TH Brigade",
+            # "NINTH edition": an ordinal in words as the model labels one), not by an adjective or a count
+            # ("major sport", "three-sport" say no sport).
             mods = [k for k in range(len(tokens)) if tokens[k].head == i and k != i and
                     (tokens[k].dep in {"compound", "nmod"} and tokens[k].pos in {"NOUN", "PROPN"}
                      or ORDINAL.fullmatch(tokens[k].text) or k in ordinals)
