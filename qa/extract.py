@@ -834,10 +834,11 @@ def _measured_noun(tree: Tree, head: int | None, verb: int | None) -> int | None
 
 def _focus_heads(tree: Tree, ids: list[int], focus: set[int]) -> bool:
     """Whether the asked noun a name holds is what the name is of, its head ("Kestle ROAD" for "which
-    road"), or the noun stands beside it ("the bank, Norhalm"): not a word that narrows another inside
-    it ("the ROAD Structures Council", "the Institute for MOUNTAIN Hazards" name no road, no mountain)."""
+    road") or the first of two words ("LAKE Marren", "PORT Aske"), or the noun stands beside it ("the
+    bank, Norhalm"): not a word that narrows another inside it ("the ROAD Structures Council", "the
+    Institute for MOUNTAIN Hazards" name no road, no mountain)."""
     inside = focus & set(ids)
-    if not inside or tree.root_of(ids) in inside:
+    if not inside or tree.root_of(ids) in inside or len(ids) == 2 and ids[0] in inside:
         return True
     return any(j in focus and j not in inside for k in ids for j in tree.adj[k])
 

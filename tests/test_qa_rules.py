@@ -1035,6 +1035,18 @@ def test_a_name_holding_the_asked_noun_as_a_modifier_is_none_of_it(nlp, question
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("first, last", [("Lake Marren", "Marren Lake"), ("Port Aske", "Aske Port")])
+def test_a_two_word_name_led_by_the_asked_noun_is_one_of_it(nlp, first, last):
+    """"which lake": "LAKE Marren" is one as much as "Marren LAKE" (the asked noun first of two words)."""
+    noun = first.split()[0].lower()
+    q = analyse_question(f"Which {noun} did the plane fly to?", nlp)
+    fits = []
+    for name in (first, last):
+        sentence = f"The plane flew to {name} on Sunday."
+        fits.append({v.text: v.score for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))}[name])
+    assert fits[0] == pytest.approx(fits[1])
+
+
 @pytest.mark.parametrize("question, sentence, answer", [
     ("Which part of the meal was thought to be the source of the illness?",
      "Inspectors now believe the rice, not the chicken served with it, was the source of the illness.", "rice"),
