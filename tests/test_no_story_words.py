@@ -18,12 +18,14 @@ SUITES = [ROOT / "eval" / "suite", ROOT / "eval" / "blind", ROOT.parent / "share
 # Common words that names of the stories also use ("The National", "Middle East", "MBN News").
 COMMON = {"news", "press", "post", "daily", "times", "world", "national", "popular", "middle", "east", "west",
           "north", "south", "central", "united", "state", "city", "county", "public", "health", "first", "new",
-          "space", "access", "international", "today", "live", "events", "security", "collection"}
+          "space", "access", "international", "today", "live", "events", "security", "collection",
+          "stand"}
 # "space": a spaCy part-of-speech tag (SPACE), and a word of a launch story's space authority; "access",
 # "international", "today", "live": words of a web page's notices and tags, and of a campaign group's, an
 # airport's and outlets' names; "events": the answer's "about the events of", and a trade title's name;
 # "security": a news site's "national security" tag, and the word of a cyber-security firm's name;
-# "collection": the index's collections of stories, and the word of a private museum's name
+# "collection": the index's collections of stories, and the word of a private museum's name; "stand": "what
+# does X stand for", and a stadium's stand
 
 
 def _general_words() -> set[str]:
