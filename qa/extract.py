@@ -2084,8 +2084,7 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
                 v = Value("thing", text, start, end)
                 v.fields = {"focus_phrase": True}
                 out.append(v)
-    asks_saying = any(lemma in SAYING_VERBS and not _passive(form).search(q.text)
-                      for lemma, form in zip(q.verbs, q.verb_forms))   # "which inquiry FOUND", not "was THOUGHT to"
+    asks_saying = _asks_saying(q.text, q.verbs, q.verb_forms)
     for v in out:   # who says or believes what the answer is: unless the question asks who says it
         head = tree.root_of(tree.tokens_in(v.start, v.end))
         if not asks_saying and head is not None and _says(tree, head):
@@ -2096,9 +2095,14 @@ def _phrases(s: Sentence, tree: Tree, q: Question) -> list[Value]:
 SAYING_VERBS = lx.SPEECH_VERBS | lx.BELIEF_VERBS
 
 
-def _passive(form: str) -> re.Pattern:
-    """A verb as written after a form of "be": "was THOUGHT to be", "is BELIEVED"."""
-    return re.compile(rf"(?i)\b(?:is|are|was|were|be|been|being)\s+(?:\w+\s+)?{re.escape(form)}\b")
+@lru_cache(maxsize=1024)
+def _asks_saying(text: str, verbs: tuple[str, ...], verb_forms: tuple[str, ...]) -> bool:
+    """Whether a question asks who says or believes something, by a verb of saying in the active
+    ("which inquiry FOUND"; not "which part was THOUGHT to be", a verb as written after a form of
+    "be"): made once per question, not once per sentence."""
+    return any(lemma in SAYING_VERBS and not re.search(
+        rf"(?i)\b(?:is|are|was|were|be|been|being)\s+(?:\w+\s+)?{re.escape(form)}\b", text)
+        for lemma, form in zip(verbs, verb_forms))
 
 
 def _says(tree: Tree, at: int) -> bool:
