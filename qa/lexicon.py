@@ -219,10 +219,17 @@ TEMPORAL_CAUSE_MARKERS = {"after"}
 # Verbs whose subject is a cause ("a downed line sparked the blaze"); nouns naming a cause ("X was the cause").
 CAUSE_VERBS = {"cause", "spark", "start", "trigger", "ignite", "lead", "prompt", "provoke", "set"}
 SOURCE_PREPOSITIONS = {"from", "off", "out"}   # "sparks FROM a mower": part of what a cause is
-CAUSE_NOUNS = {"cause", "reason", "trigger", "culprit", "source", "origin"}
+CAUSE_NOUNS = {"cause", "reason", "trigger", "culprit", "source", "origin", "explanation"}
+# Words of a quarrel or a protest, whose "over" phrase is what it is about: "a strike OVER pay", "resigned
+# OVER the handling of the case", "a row OVER funding" (not "over the weekend", "over 40 years": no such word)
+DISPUTE_WORDS = {"strike", "dispute", "row", "protest", "walkout", "resign", "resignation", "quit", "clash",
+                 "outrage", "anger", "fury", "backlash", "concern", "fear", "criticism", "sue", "lawsuit",
+                 "complaint", "boycott", "revolt", "rebellion", "standoff", "tension", "split", "feud"}
 # Verbs whose object is the cause ("the company BLAMED falling demand", "the bank CITED inflation"), and
 # those whose "to" phrase is ("ATTRIBUTED the decision to the contract's expiry")
 BLAME_VERBS = {"blame", "cite"}
+# ... and those whose "on" phrase is ("BLAMED the crash ON ice", "PINNED the decision ON inflation")
+BLAME_ON_VERBS = {"blame", "pin"}
 ASCRIBE_VERBS = {"attribute", "ascribe"}
 # Words that deny what they govern: "no civilians were harmed", "did not strike".
 NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither", "nor", "without"}

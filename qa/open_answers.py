@@ -209,8 +209,46 @@ def _phrase(tree: Tree, sentence: Sentence, head: int, max_words: int, kids: lis
 
 
 def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
+    """The cause a sentence states, or None; a cause noun set before a colon is said by what follows
+    it ("pointed to the same CULPRIT: services inflation")."""
+    found = _stated_cause(sentence, tree, max_words)
+    if found is None:
+        return None
+    ids = tree.tokens_in(found.start, found.end)
+    head = tree.root_of(ids) if ids else None
+    after = [i for i, t in enumerate(tree.tokens) if t.start >= found.end]
+    if head is not None and tree.tokens[head].lemma.lower() in lx.CAUSE_NOUNS and len(after) > 1 \
+            and tree.tokens[after[0]].text in SETTERS:
+        return _introduced(tree, sentence, after[1], max_words) or found
+    return found
+
+
+def _introduced(tree: Tree, sentence: Sentence, first: int, max_words: int, preps: bool = False,
+                end: int | None = None) -> Value | None:
+    """The phrase that starts at token `first` (and ends before token `end`): the highest token from
+    it on whose head lies before it or is itself ("because OF the city's density", "the culprit:
+    SERVICES inflation")."""
+    end = len(tree.tokens) if end is None else end
+    head = first
+    while tree.tokens[head].head != head and first <= tree.tokens[head].head < end:
+        head = tree.tokens[head].head
+    return _phrase(tree, sentence, head, max_words, tree.children, preps=preps, articles=True)
+
+
+SETTERS = {":", "-", "\u2013", "\u2014"}   # marks that set off what a noun before them names
+# what a dispute is about is no place, time or figure: "a strike OVER the city", "a row OVER two days"
+NOT_ABOUT = {"GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
+
+
+def _stated_cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
     kids = tree.children
     low = sentence.text.lower()
+    for i, t in enumerate(tree.tokens):   # "convicted FOR POLITICAL REASONS": a reason said with what kind it is
+        if t.dep == "pobj" and t.lemma.lower() == "reason" and tree.tokens[t.head].text.lower() == "for" \
+                and any(tree.tokens[k].dep in {"amod", "compound"} for k in kids[i]):
+            found = _phrase(tree, sentence, i, max_words, kids)
+            if found is not None:
+                return found
     for marker in lx.CAUSE_MARKERS:   # "because of the city's high population density"
         m = re.search(rf"\b{re.escape(marker)}\b\s+", low)
         if not m:
@@ -218,12 +256,7 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
         after = [i for i, t in enumerate(tree.tokens) if t.start >= m.end()]
         if not after:
             continue
-        first = after[0]
-        # The phrase the marker introduces: the highest token after it whose head is before it or is the marker.
-        head = first
-        while tree.tokens[head].head != head and tree.tokens[head].head >= first:
-            head = tree.tokens[head].head
-        found = _phrase(tree, sentence, head, max_words, kids, articles=True)
+        found = _introduced(tree, sentence, after[0], max_words)   # the phrase the marker introduces
         if found is not None:
             found.fields = {**found.fields, "marker": marker}
             return found
@@ -237,13 +270,27 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
                     return found
     for i, t in enumerate(tree.tokens):   # "the owners BLAMED rising costs", "ATTRIBUTED the crash TO a worn"
         lemma = t.lemma.lower()          # brake cable", "the official REASON, a shortage of staff,"
-        if t.pos == "VERB" and lemma in lx.BLAME_VERBS:
+        on = [j for k in kids[i] if tree.tokens[k].dep == "prep" and tree.tokens[k].text.lower() == "on"
+              for j in kids[k] if tree.tokens[j].dep == "pobj"] if t.pos == "VERB" and lemma in lx.BLAME_ON_VERBS else []
+        if not on and t.pos == "VERB" and lemma in lx.BLAME_ON_VERBS:   # "pinned the decision ON inflation":
+            on = [j for k in kids[i] if tree.tokens[k].dep == "dobj"    # the "on" the parse hangs from the object
+                  for m in kids[k] if tree.tokens[m].dep == "prep" and tree.tokens[m].text.lower() == "on"
+                  for j in kids[m] if tree.tokens[j].dep == "pobj"]
+        if on:
+            said = on
+        elif t.pos == "VERB" and lemma in lx.BLAME_VERBS:
             said = [k for k in kids[i] if tree.tokens[k].dep == "dobj" and tree.tokens[k].pos not in {"PRON", "PROPN"}]
         elif t.pos == "VERB" and lemma in lx.ASCRIBE_VERBS:
             said = [j for k in kids[i] if tree.tokens[k].dep == "prep" and tree.tokens[k].text.lower() == "to"
                     for j in kids[k] if tree.tokens[j].dep == "pobj"]
         elif t.pos == "NOUN" and lemma in lx.CAUSE_NOUNS:
             said = [k for k in kids[i] if tree.tokens[k].dep == "appos" and tree.tokens[k].pos == "NOUN"]
+            if not said and i + 2 < len(tree.tokens) and tree.tokens[i + 1].text in SETTERS:
+                # "the stated REASON - falling demand for parts - is true": up to the dash that closes it
+                end = next((j for j in range(i + 2, len(tree.tokens)) if tree.tokens[j].text in SETTERS), None)
+                found = _introduced(tree, sentence, i + 2, max_words, preps=True, end=end)
+                if found is not None:
+                    return found
         else:
             continue
         found = _phrase(tree, sentence, said[0], max_words, kids, preps=True, articles=True) if said else None
@@ -252,7 +299,10 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
     for i, t in enumerate(tree.tokens):   # "a downed power line sparked the blaze", "speed was the cause"
         lemma = t.lemma.lower()
         causing = t.pos == "VERB" and lemma in lx.CAUSE_VERBS
+        # "speed was the CAUSE", "a botched update was BEHIND the failure", "a faulty valve could be TO BLAME"
         copula = lemma == "be" and any(tree.tokens[k].dep == "attr" and tree.tokens[k].lemma.lower() in lx.CAUSE_NOUNS
+                                       or tree.tokens[k].dep == "prep" and tree.tokens[k].text.lower() == "behind"
+                                       or tree.tokens[k].dep == "xcomp" and tree.tokens[k].lemma.lower() == "blame"
                                        for k in kids[i])
         # A causing verb causes something: "sparks ignited the grass", not "the fire that started on Monday".
         causing = causing and any(tree.tokens[k].dep in {"dobj", "ccomp", "xcomp"} for k in kids[i])
@@ -262,6 +312,19 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
                 found = _phrase(tree, sentence, subjects[0], max_words, kids, preps=True, articles=True)
                 if found is not None:
                     return found
+    for i, t in enumerate(tree.tokens):   # "a strike OVER pay and class sizes", "resigned OVER the report"
+        if t.dep == "prep" and t.text.lower() == "over" and tree.tokens[t.head].lemma.lower() in lx.DISPUTE_WORDS:
+            about = [k for k in kids[i] if tree.tokens[k].dep == "pobj" and tree.tokens[k].ent not in NOT_ABOUT]
+            if not about:
+                continue
+            # the whole of what it is about, with its other parts ("over PAY AND CLASS SIZES"), but no clause
+            ids = sorted(_subtree([[k for k in ks if tree.tokens[k].dep not in CLAUSES - {"conj"} | {"appos", "acl", "punct"}]
+                                   for ks in kids], about[0]))
+            while ids and tree.tokens[ids[-1]].pos in {"PUNCT", "ADP", "CCONJ"}:
+                ids = ids[:-1]
+            if ids and len(ids) <= max_words and ids == list(range(ids[0], ids[-1] + 1)):
+                start, end = tree.tokens[ids[0]].start, tree.tokens[ids[-1]].start + len(tree.tokens[ids[-1]].text)
+                return Value("phrase", sentence.text[start:end], start, end)
     return None
 
 

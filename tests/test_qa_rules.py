@@ -1722,6 +1722,29 @@ def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sent
     ("Why did the school close?", "The closure was the result of falling rolls, but officers also cited high costs.",
      "falling rolls"),   # a stated cause before a verb of blaming's object
     ("What caused the outbreak?", "The outbreak has been traced to the Orlby water works.", None),   # a place
+    # the subject of "was behind" and of "is to blame"
+    ("Why did the lift stop?", "A faulty sensor in the motor room was behind the stoppage, the firm said.",
+     "A faulty sensor"),
+    ("What caused the flood?", "Engineers said a blocked drain could be to blame.", "a blocked drain"),
+    # what a strike, a resignation or a row is over, all of it, but no place, day or figure
+    ("Why are the nurses striking?", "Nurses began a two-day strike over pay and staffing levels on Monday.",
+     "pay and staffing levels"),
+    ("Why did the coach resign?", "The coach resigned over the handling of the abuse claims.",
+     "the handling of the abuse claims"),
+    ("Why are the drivers protesting?", "A protest over the weekend closed the bridge.", None),
+    # the "on" phrase of a verb of blaming or pinning is the cause, not its object
+    ("Why did the plant close?", "The owners blamed the closure on falling orders.", "falling orders"),
+    ("Why did the bank raise rates?", "The statement pinned the decision on rising food prices.", "rising food prices"),
+    # a cause noun set before a colon or between dashes: what follows it
+    ("Why did the bank raise rates?", "Its statement pointed to one culprit: wage growth in the service sector.",
+     "wage growth"),
+    ("Why did the ship sink?", "The report offers another explanation: the crew had overloaded the hold.",
+     "the crew had overloaded the hold"),
+    ("Why did the firm close the plant?", "The stated reason - rising energy costs - was disputed by the union.",
+     "rising energy costs"),
+    # reasons said with what kind they are; bare "reasons" say none
+    ("Why was he convicted?", "He said he had been convicted for political reasons.", "political reasons"),
+    ("Why was he fined?", "He was fined for reasons the court did not explain.", None),
 ])
 def test_open_answers_take_the_quoted_causing_or_asked_phrase(nlp, question, sentence, expected):
     assert open_answer(nlp, question, sentence) == expected
