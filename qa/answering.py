@@ -543,8 +543,9 @@ class Answerer:
             elif q.form or q.asks:
                 c.short = open_value(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree,
                                      s.open_words)
-                if c.short is not None and q.form in LEADING_FORMS:
-                    c.short_fit = s.short_fit
+                if c.short is not None and (q.form in LEADING_FORMS or q.form == "polar" and c.short.text == "no"):
+                    c.short_fit = s.short_fit   # "no": a denial of the asked words ("no sign of a cyber attack")
+                                                # says more than a sentence that is silent on them ("yes")
         texts = self._thing_phrases(q, every, s) if q.kind == "thing" and q.focus else []
         outcomes = list(lx.OUTCOMES) if q.kind == "count" and s.outcome_sim < 1 else []
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \
@@ -825,8 +826,9 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
             decisions.append(Decision(doc, 0.0, []))
             continue
         cands.sort(key=lambda c: -c.evidence(s))
-        # the answer's sentence leads the citations: a value's, else an open question's short answer's
-        valued = [c for c in cands if c.values] or [c for c in cands if c.short_fit]
+        # the answer's sentence leads the citations: a value's, else an open question's short answer's (a
+        # yes/no question's is its best sentence: one that denies the asked words only weighs more)
+        valued = [c for c in cands if c.values] or [c for c in cands if c.short_fit and q.form != "polar"]
         # a figure of another event, year or place ("In March 2019 it cancelled about 80 flights") gives way
         # to one of this event the document states further down ("more than 200 flights had been cancelled")
         here = [c for c in valued if not (c.values and c.values[0].kind in FIGURE_KINDS

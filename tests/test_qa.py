@@ -819,3 +819,21 @@ def raid_and_crossing(tmp_path_factory) -> Answerer:
 ])
 def test_a_count_of_a_noun_far_from_the_asked_one_is_no_answer(raid_and_crossing, question, answer):
     assert [s.answer for s in raid_and_crossing.ask(question).sources if s.answer] == ([answer] if answer else [])
+
+
+@pytest.fixture(scope="module")
+def grounded(tmp_path_factory) -> Answerer:
+    """A report of an airline's outage that leads with a software update and denies a cyber attack
+    after it; another of a blackout that a cyber attack caused."""
+    return invented(tmp_path_factory, "grounded", {
+        "tarn-wire.txt": "Tarn Air flights resume\n\nThe outage that grounded Tarn Air on Saturday began with a "
+        "software update. The airline said there was no sign of a cyber attack.\n",
+        "lisbon-post.txt": "Hackers blamed for Tarn blackout\n\nA cyber attack on the grid caused Friday's power "
+        "cut in Tarn, officials said on Saturday.\n"})
+
+
+def test_a_yes_no_answer_weighs_a_sentence_that_denies_the_asked_words_more(grounded):
+    """"Was it caused by a cyber attack": a report's sentence that denies one ("no sign of a cyber
+    attack") answers before one a little nearer the question that is silent on it, which reads "yes"."""
+    said = {s.doc_id: s.answer for s in grounded.ask("Was the Tarn Air outage caused by a cyber attack?").sources}
+    assert said == {"tarn-wire": "no", "lisbon-post": "yes"}
