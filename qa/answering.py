@@ -544,7 +544,7 @@ class Answerer:
                 c.short = open_value(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree,
                                      s.open_words)
                 if c.short is not None and (q.form in LEADING_FORMS or q.form == "polar" and c.short.text == "no"):
-                    c.short_fit = s.short_fit   # "no": a denial of the asked words ("no sign of a cyber attack")
+                    c.short_fit = s.after_fit if c.short.fields.get("marker") in lx.TEMPORAL_CAUSE_MARKERS else s.short_fit   # "no": a denial of the asked words ("no sign of a cyber attack")
                                                 # says more than a sentence that is silent on them ("yes")
         texts = self._thing_phrases(q, every, s) if q.kind == "thing" and q.focus else []
         outcomes = list(lx.OUTCOMES) if q.kind == "count" and s.outcome_sim < 1 else []

@@ -837,3 +837,21 @@ def test_a_yes_no_answer_weighs_a_sentence_that_denies_the_asked_words_more(grou
     attack") answers before one a little nearer the question that is silent on it, which reads "yes"."""
     said = {s.doc_id: s.answer for s in grounded.ask("Was the Tarn Air outage caused by a cyber attack?").sources}
     assert said == {"tarn-wire": "no", "lisbon-post": "yes"}
+
+
+@pytest.fixture(scope="module")
+def mill(tmp_path_factory) -> Answerer:
+    """A report that says what came before a closure ("after a meeting") a little nearer the question
+    than what it blames the closure on."""
+    return invented(tmp_path_factory, "mill", {
+        "tarn-wire.txt": "Tarn mill shuts its doors\n\nThe mill in Tarn shut on Friday after a meeting of its board. "
+        "The owners blamed the closure of the Tarn mill on falling orders.\n",
+        "lisbon-post.txt": "Mill jobs lost\n\nForty jobs were lost when the Tarn mill closed because of falling "
+        "orders, the union said.\n"})
+
+
+def test_a_stated_cause_answers_before_what_only_came_after(mill):
+    """"Why did it close": "blamed ... ON falling orders" states a cause; "after a meeting" may say only
+    what came before, and weighs less (`Settings.after_fit`)."""
+    said = {s.doc_id: s.answer for s in mill.ask("Why did the Tarn mill close?").sources}
+    assert said == {"tarn-wire": "falling orders", "lisbon-post": "falling orders"}
