@@ -372,9 +372,12 @@ def _stranded(tokens) -> bool:
     return bool(words) and words[-1].pos_ == "ADP" and not any(c.dep_ == "pobj" for c in words[-1].children)
 
 
-# "how long is the bridge" (not "how long will the road be closed", "how long did it last")
-HOW_LONG_IS = re.compile(r"(?i)\bhow long (?:is|was|are|were|will|an?)\b(?!.*\b(?:last|take|run|stay|wait|spend|serve|go on|"
-                         r"continue|remain|be (?:closed|shut|open|delayed|held|jailed|detained|away))(?:s|es|d|ed|n|en|ing|ning)?\b)")
+# "how long is the bridge" (not "how long will the road be closed", "how long did it last", "how long were
+# the miners trapped", "how long were the hospitals without their records": a state that lasts)
+HOW_LONG_IS = re.compile(r"(?i)\bhow long (?:is|was|are|were|will|an?)\b(?!.*\b(?:(?:last|take|run|stay|wait|spend|serve|"
+                         r"go on|continue|remain)(?:s|es|d|ed|n|en|ing|ning)?|(?:be )?(?:closed|shut|open|delayed|held|"
+                         r"jailed|detained|away|trapped|missing|stranded|grounded|suspended|barred|banned|buried|offline|"
+                         r"without|out of (?:service|action|use)))\b)")
 BY_HOW_MUCH = re.compile(r"(?i)\bby how much\b")
 HOW_MEASURE = re.compile(rf"\bhow ({'|'.join(lx.HOW_ADJECTIVES)})\b")
 

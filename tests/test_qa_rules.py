@@ -1981,6 +1981,12 @@ def test_a_time_taken_for_a_name_is_no_name(nlp, question, sentence):
     ("How long did the strike last?", False),
     ("How long is the queue running?", False),
     ("How long were the ships waiting?", False),
+    # a state that lasts, with "be" or without it
+    ("How long were the roads closed?", False),
+    ("How long were the climbers trapped on the ledge?", False),
+    ("How long was the clinic without power?", False),
+    ("How long is the line expected to be out of service?", False),
+    ("How long was the footballer banned?", False),
 ])
 def test_how_long_may_ask_a_length(nlp, question, length_too):
     assert analyse_question(question, nlp).length_too == length_too
