@@ -865,7 +865,7 @@ def decide(q: Question, by_doc: dict[int, list[Candidate]], docs: list[int], s: 
     threshold = s.threshold if q.wants_value else s.open_threshold
     for d in decisions:   # a figure of another event, year or place, or a rate (kept out of a banner) answers less surely
         if d.value is not None and d.value.kind in FIGURE_KINDS and d.value.fields.get("elsewhere"):
-            d.score -= s.elsewhere_penalty
+            d.score -= s.other_year_penalty if d.value.fields.get("not_asked_year") else s.elsewhere_penalty
     if q.form == "polar":   # a yes/no question's "yes" where none of a document's sentences uses its verb
         for d in decisions:
             if d.candidates and not any(c.asked_verb for c in d.candidates[:3]):

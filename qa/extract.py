@@ -424,7 +424,9 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             v.fields = {**v.fields, "elsewhere": True}
             v.score -= EARLIER_MISFIT
         if past and v.kind in FIGURE_KINDS and _dated(tree, v.head, years) not in past:
-            v.fields = {**v.fields, "elsewhere": True}
+            # ... and where the sentence names none of the years asked ("fined in 2021 over a 2019 leak" may
+            # answer "the fine over the 2019 leak"), no figure of that year at all (`Settings.other_year_penalty`)
+            v.fields = {**v.fields, "elsewhere": True, "not_asked_year": not past & set(years.values())}
             v.score -= EARLIER_MISFIT   # "Four people have died" (this week) for "how many died in the 1999 avalanche"
         v.sentence_id = sentence.sentence_id
         out.append(v)

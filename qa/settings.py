@@ -27,6 +27,8 @@ class Settings:
     # a document whose value is a figure kept out of a banner (another event's, year's or place's, a rate):
     # "In 2011 a flood killed 40" for "how many died in the flood" answers it less surely
     elsewhere_penalty: float = 0.10
+    other_year_penalty: float = 0.5  # ... and a figure not of the earlier year the question names ("four have died", this
+                                     # week's, for "how many died in the 1999 avalanche"): the source tells of no such year
     require_value: bool = True       # ... addresses it at all only when it states one
     predicate_weight: float = 0.25   # a value's fit gains this x (similarity of its verb to the question's - 0.5)
     outcome_sim: float = 0.55       # a verb is read as an outcome (lexicon.OUTCOMES) when this similar to it ...

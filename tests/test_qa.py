@@ -855,3 +855,26 @@ def test_a_stated_cause_answers_before_what_only_came_after(mill):
     what came before, and weighs less (`Settings.after_fit`)."""
     said = {s.doc_id: s.answer for s in mill.ask("Why did the Tarn mill close?").sources}
     assert said == {"tarn-wire": "falling orders", "lisbon-post": "falling orders"}
+
+
+@pytest.fixture(scope="module")
+def floods_again(tmp_path_factory) -> Answerer:
+    """Three reports of this week's flood; two give the toll of a flood in 2009 too, one only this week's."""
+    return invented(tmp_path_factory, "floods-again", {
+        "sources.csv": "file,outlet,published,title,url\n"
+        "tarn-wire.txt,Tarn Wire,2025-03-04,Flood hits Tarn again,\n"
+        "lisbon-post.txt,Lisbon Post,2025-03-04,Tarn flood toll rises,\n"
+        "mere-news.txt,Mere News,2025-03-05,Tarn counts the cost,\n",
+        "tarn-wire.txt": "Flood hits Tarn again\n\nFour people have died in the flood that hit Tarn on Monday, police "
+        "said. In 2009 a flood in Tarn killed 40 people.\n",
+        "lisbon-post.txt": "Tarn flood toll rises\n\nFour people have died after the river burst its banks in Tarn on "
+        "Monday, police said.\n",
+        "mere-news.txt": "Tarn counts the cost\n\nThe 2009 flood killed 40 people in Tarn, and the town built new "
+        "walls after it.\n"})
+
+
+def test_a_report_that_gives_no_figure_of_the_asked_year_does_not_answer(floods_again):
+    """"How many died in the 2009 flood": this week's "four have died", in a report that names no 2009,
+    tells of another flood (`Settings.other_year_penalty`); the reports that give 2009's toll answer."""
+    said = {s.doc_id: s.answer for s in floods_again.ask("How many people died in the 2009 flood in Tarn?").sources}
+    assert said == {"tarn-wire": "40", "mere-news": "40"}

@@ -2086,3 +2086,18 @@ def test_scattered_unsure_values_answer_nothing(given, scores, none):
     assert unsure_alone(found, scores, Settings()) is none
     assert unsure_alone(found, scores, dataclasses.replace(Settings(), unsure_alone=0.0)) is False   # turned off
 
+
+
+@pytest.mark.parametrize("question, sentence, value, other_year", [
+    # a figure in a report of 2025 for a question that names an earlier year: of another time where
+    # the sentence names none of the asked years, not where it names one ("over a 2019 leak")
+    ("How many people died in the 2009 flood?", "Four people have died in the flood, police said.", "Four", True),
+    ("How much was the firm fined over the 2019 leak?",
+     "The firm was fined 1.2 million dollars in 2021 over a 2019 leak at its plant.", "1.2 million dollars", False),
+    ("How many people died in the 2009 flood?", "In 2009 a flood killed 40 people.", "40", False),
+])
+def test_a_figure_is_of_another_year_than_the_asked_one_only_where_the_sentence_names_none(
+        nlp, question, sentence, value, other_year):
+    q = analyse_question(question, nlp)
+    found = {v.text: v for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence)), year=2025))}
+    assert bool(found[value].fields.get("not_asked_year")) == other_year
