@@ -331,6 +331,8 @@ def _run_head(tokens, j: int, copula: bool = False) -> str | None:
         if end > j and end + 1 < len(tokens) and tokens[end + 1].pos_ in {"NOUN", "PROPN"}:
             j = end + 1   # "what SELL-ON percentage", "how many FOLLOW-UP tests": a modifier, whatever its parts
             continue
+        if end > j and t.pos_ == "PROPN" and tokens[end].pos_ == "PROPN":
+            j, t = end, tokens[end]   # a hyphened name, read as its last part: "what is Ana Ruiz-LOPEZ's job"
         if copula and nouns and t.lower_ not in lx.PREPOSITIONAL_PARTICIPLES and (
                 t.pos_ == "VERB" and t.tag_ == "VBG" or t.pos_ in {"VERB", "ADJ"} and _stranded(tokens)):
             # not "what is the X" but the object of the X's verb: "what was the ship CARRYING", "what

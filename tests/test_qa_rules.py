@@ -1789,6 +1789,8 @@ def test_a_report_published_within_two_days_of_the_asked_day_counts_as_naming_it
     # the question names the employer too: the titles are the person's, not the employer's
     ("What is Ana Ruiz's job at Tellmark?", "Tellmark's chief financial officer, Ana Ruiz, said the deal was off.",
      "chief financial officer"),   # the name set beside the title
+    ("What is Ana Ruiz-Molina's job at Tellmark?",   # a hyphened name asks the same
+     "Tellmark's chief financial officer, Ana Ruiz-Molina, said the deal was off.", "chief financial officer"),
     ("What is Ana Ruiz's job title at Tellmark?",
      "Tellmark, led by managing director Ana Ruiz, said it had won the contract.", "managing director"),
     # ... and the employer's own title is not the person's
