@@ -543,9 +543,11 @@ class Answerer:
             elif q.form or q.asks:
                 c.short = open_value(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis), tree,
                                      s.open_words)
+                # a yes/no question's "no", a denial of the asked words ("no sign of a cyber attack"), says more
+                # than a sentence silent on them ("yes"); a cause only "after" introduces, less than a stated one
                 if c.short is not None and (q.form in LEADING_FORMS or q.form == "polar" and c.short.text == "no"):
-                    c.short_fit = s.after_fit if c.short.fields.get("marker") in lx.TEMPORAL_CAUSE_MARKERS else s.short_fit   # "no": a denial of the asked words ("no sign of a cyber attack")
-                                                # says more than a sentence that is silent on them ("yes")
+                    temporal = c.short.fields.get("marker") in lx.TEMPORAL_CAUSE_MARKERS
+                    c.short_fit = s.after_fit if temporal else s.short_fit
         texts = self._thing_phrases(q, every, s) if q.kind == "thing" and q.focus else []
         outcomes = list(lx.OUTCOMES) if q.kind == "count" and s.outcome_sim < 1 else []
         verbs = sorted({v.fields["verb"] for c in every for v in c.values if "verb" in v.fields}) \

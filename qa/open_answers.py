@@ -236,6 +236,7 @@ def _introduced(tree: Tree, sentence: Sentence, first: int, max_words: int, prep
 
 
 SETTERS = {":", "-", "\u2013", "\u2014"}   # marks that set off what a noun before them names
+NOT_PARTS = CLAUSES - {"conj"} | {"appos", "acl", "punct"}   # dependents that are no part of a noun phrase's whole
 # what a dispute is about is no place, time or figure: "a strike OVER the city", "a row OVER two days"
 NOT_ABOUT = {"GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
 
@@ -318,8 +319,8 @@ def _stated_cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | Non
             if not about:
                 continue
             # the whole of what it is about, with its other parts ("over PAY AND CLASS SIZES"), but no clause
-            ids = sorted(_subtree([[k for k in ks if tree.tokens[k].dep not in CLAUSES - {"conj"} | {"appos", "acl", "punct"}]
-                                   for ks in kids], about[0]))
+            parts = [[k for k in ks if tree.tokens[k].dep not in NOT_PARTS] for ks in kids]
+            ids = sorted(_subtree(parts, about[0]))
             while ids and tree.tokens[ids[-1]].pos in {"PUNCT", "ADP", "CCONJ"}:
                 ids = ids[:-1]
             if ids and len(ids) <= max_words and ids == list(range(ids[0], ids[-1] + 1)):
