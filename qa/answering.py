@@ -30,7 +30,8 @@ from . import lexicon as lx
 from . import settings as settings_module
 from .answer import Answer, Citation, SourceAnswer
 from .disagreement import SourceValue, compare, weighed
-from .extract import COUNTED_FIT, COUNTED_MISFIT, FIGURE_KINDS, KIN_FIT, OUTCOME_MISFIT, ROLE_MISFIT, Sentence, Tree, values
+from .extract import (COUNTED_FIT, COUNTED_MISFIT, FIGURE_KINDS, KIN_FIT, OUTCOME_MISFIT, ROLE_MISFIT, Sentence, Tree,
+                      values, verb_noun_stems)
 from .open_answers import open_value
 from .question import Question, analyse_question
 from .render import summarize
@@ -534,7 +535,7 @@ class Answerer:
             if rarest is not None:
                 c.rare = float(rarest in tree.stem_set)
             if q.form == "polar" and q.verbs:   # "has anyone been ARRESTED": a sentence that says nothing of arrests
-                c.asked_verb = bool({stem(v) for v in q.verbs} & tree.stem_set)
+                c.asked_verb = bool(({stem(v) for v in q.verbs} | verb_noun_stems(q.verbs)) & tree.stem_set)
             if q.wants_value:
                 year = _year(self.store.documents[c.doc].published)
                 found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis, year,

@@ -217,6 +217,13 @@ def anchors(tree: Tree, q: Question, without_focus: bool = False, names: bool | 
 
 
 @lru_cache(maxsize=1024)
+def verb_noun_stems(verbs: tuple[str, ...]) -> frozenset[str]:
+    """The stems of the nouns made of a question's verbs where they share no stem with them
+    (`lexicon.VERB_NOUNS`: "die" -> death, dead)."""
+    return frozenset(stem(n) for v in verbs for n in lx.VERB_NOUNS.get(v, ()))
+
+
+@lru_cache(maxsize=1024)
 def _wanted(content: tuple[str, ...], words: tuple[str, ...], focus: str | None, name_words: frozenset[str],
             without_focus: bool, names: bool | None) -> frozenset[str]:
     """The stems `anchors` looks for: made once per question, not once per sentence."""

@@ -231,6 +231,13 @@ BLAME_VERBS = {"blame", "cite"}
 # ... and those whose "on" phrase is ("BLAMED the crash ON ice", "PINNED the decision ON inflation")
 BLAME_ON_VERBS = {"blame", "pin"}
 ASCRIBE_VERBS = {"attribute", "ascribe"}
+# Nouns English makes of verbs, where the two share no stem: "no DEATHS were reported" answers "did anyone
+# DIE", "there was no FAILURE" "did the pump FAIL" (a yes/no question's words found in a sentence)
+VERB_NOUNS = {"die": ("death", "dead"), "injure": ("injury",), "fail": ("failure",), "close": ("closure",),
+              "lose": ("loss",), "arrive": ("arrival",), "approve": ("approval",), "deny": ("denial",),
+              "refuse": ("refusal",), "pay": ("payment",), "sell": ("sale",), "succeed": ("success",),
+              "collide": ("collision",), "explode": ("explosion",), "decide": ("decision",),
+              "attend": ("attendance",), "appear": ("appearance",), "withdraw": ("withdrawal",)}
 # Words that deny what they govern: "no civilians were harmed", "did not strike".
 NEGATIONS = {"no", "not", "n't", "never", "none", "nothing", "nobody", "neither", "nor", "without"}
 # words by which a question asks for a figure as it was before a change ("what was the PREVIOUS rate"):

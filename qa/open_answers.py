@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
-from .extract import Sentence, Tree, anchors
+from .extract import Sentence, Tree, anchors, verb_noun_stems
 from .question import Question
 from .retrieval import stem
 from .values import Value, fold_name
@@ -124,6 +124,7 @@ def _polar(q: Question, tree: Tree) -> Value:
     subjects = {stem(s) for s in q.subjects}
     near = {i for i in anchors(tree, q, names=False)
             if tree.tokens[i].pos != "VERB" or stem(tree.tokens[i].lemma.lower()) not in subjects}
+    near |= tree.uses(verb_noun_stems(q.verbs))   # "no DEATHS were reported" for "did anyone die"
     kids = tree.children
     for i, t in enumerate(tree.tokens):
         if _denies(tree, i) and t.lemma.lower() not in q.verbs:   # "ruling out a cyber attack": its object denied

@@ -878,3 +878,23 @@ def test_a_report_that_gives_no_figure_of_the_asked_year_does_not_answer(floods_
     tells of another flood (`Settings.other_year_penalty`); the reports that give 2009's toll answer."""
     said = {s.doc_id: s.answer for s in floods_again.ask("How many people died in the 2009 flood in Tarn?").sources}
     assert said == {"tarn-wire": "40", "mere-news": "40"}
+
+
+@pytest.fixture(scope="module")
+def boil_notice(tmp_path_factory) -> Answerer:
+    """Two reports of contaminated water: one says no one has died, in a noun, one that someone has."""
+    return invented(tmp_path_factory, "boil-notice", {
+        "tarn-wire.txt": "Boil notice for Tarn\n\nResidents of Tarn were told on Monday to boil their tap water after "
+        "the supply was contaminated. No deaths have been reported in Tarn, the water company said.\n",
+        "lisbon-post.txt": "Tarn water scare\n\nThe contaminated water in Tarn has made 31 people ill, and one elderly "
+        "resident has died, officials said.\n",
+        "mere-news.txt": "Tarn queues for bottled water\n\nLong queues formed at bottled water stations across Tarn "
+        "on Tuesday.\n"})
+
+
+def test_a_denial_in_the_noun_of_the_asked_verb_answers_no(boil_notice):
+    """"Has anyone died": "no DEATHS have been reported" uses the asked verb's noun (`lexicon.VERB_NOUNS`)
+    and denies it, so that sentence answers "no" (before, the lead's silence read "yes")."""
+    said = {s.doc_id: s.answer for s in boil_notice.ask(
+        "Has anyone died as a result of the contaminated water in Tarn?").sources}
+    assert said == {"tarn-wire": "no", "lisbon-post": "yes"}

@@ -1681,6 +1681,10 @@ def test_open_question_forms(nlp, question, form):
     # ... but not when the question asks by that very verb
     ("Did police rule out foul play?", "Police have ruled out foul play.", "yes"),
     ("Did the club deny the report?", "The club denied the report on Tuesday.", "yes"),
+    # the noun English makes of the asked verb, where the two share no stem
+    ("Has anyone died as a result of the fire?", "No deaths have been reported.", "no"),
+    ("Did the pump fail?", "Engineers said there had been no failure.", "no"),
+    ("Has anyone died as a result of the fire?", "Three deaths have been reported.", "yes"),
 ])
 def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sentence, expected):
     assert open_answer(nlp, question, sentence) == expected
