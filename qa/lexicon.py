@@ -166,7 +166,7 @@ CHANGE_NOUNS = {"rise", "raise", "increase", "cut", "hike", "fall", "drop", "red
                 "decline", "gain", "jump", "discount", "markup"}
 MONEY_NOUNS = {"money", "cost", "price", "value", "revenue", "profit", "loss", "sales", "income", "budget",
                "ransom", "fine", "fee", "salary", "wage", "pay", "bonus", "dividend", "compensation",
-               "damages", "bill", "debt", "deficit", "spending", "investment", "funding", "grant", "award",
+               "damages", "damage", "bill", "debt", "deficit", "spending", "investment", "funding", "grant", "award",
                "prize", "bail", "valuation", "offer", "bid", "payout", "earnings", "turnover", "worth",
                "fare", "rent", "tax", "subsidy", "donation", "fund", "capital"}
 PERCENT_NOUNS = {"percentage", "percent", "proportion", "share", "rate", "efficacy", "effectiveness",

@@ -405,7 +405,8 @@ def _kind(low: str, focus: str | None, tokens) -> str:
         # "how many years was he sentenced to": a span of time, written "12 years"
         return "duration" if focus in lx.DURATIONS else "count"
     if has(r"\bhow much\b"):
-        if focus and focus in lx.MONEY_NOUNS or has(r"\bhow much (?:money|did|does|do|is|was|were|are|will|would|has|have|had)\b"):
+        if focus and focus in lx.MONEY_NOUNS or has(r"\bhow much (?:money|did|does|do|is|was|were|are|will|would|has|have|had)\b"
+                                                     r"|\bin (?:money|cash|dollars|euros|pounds)\b"):   # "..., in money?"
             return "money"
         return "measure" if focus else "money"
     if has(r"\b(?:what|which) (?:percentage|percent|proportion|share)\b|\bby what (?:percentage|percent|margin)\b|\bhow effective\b"):

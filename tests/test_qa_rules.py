@@ -41,6 +41,9 @@ def one(text: str, kind: str):
     ("How many passengers were hurt in the crash?", "count", "passenger"),
     ("How much did the city pay for the bridge?", "money", None),
     ("How much land did the flood cover?", "measure", "land"),
+    ("How much damage did the storm cause?", "money", "damage"),       # damage is counted in money ...
+    ("How much fuel leaked, in money?", "money", "fuel"),               # ... and what is asked "in money"
+    ("How much fuel leaked, in tonnes?", "measure", "fuel"),
     ("By what percentage did prices rise?", "percent", "percentage"),
     ("At what time did the ferry sink?", "time", "time"),
     ("How long did the strike last?", "duration", None),
