@@ -882,7 +882,8 @@ def test_a_report_that_gives_no_figure_of_the_asked_year_does_not_answer(floods_
 
 @pytest.fixture(scope="module")
 def boil_notice(tmp_path_factory) -> Answerer:
-    """Two reports of contaminated water: one says no one has died, in a noun, one that someone has."""
+    """Three reports of contaminated water: one says in a noun that no one has died, one that someone has,
+    one neither."""
     return invented(tmp_path_factory, "boil-notice", {
         "tarn-wire.txt": "Boil notice for Tarn\n\nResidents of Tarn were told on Monday to boil their tap water after "
         "the supply was contaminated. No deaths have been reported in Tarn, the water company said.\n",
