@@ -525,6 +525,8 @@ class Answerer:
         facts = self._facts_of([c.sentence_id for c in every])
         names = asked_names(q)
         weight = self._coverage_weights(q)
+        # "has anyone been ARRESTED", "has anyone DIED" ("no DEATHS"): the stems a yes/no sentence uses the asked verb by
+        verbed = {stem(v) for v in q.verbs} | verb_noun_stems(q.verbs) if q.form == "polar" else set()
         for c in every:
             if c.sentence_id not in facts:
                 continue
@@ -534,8 +536,8 @@ class Answerer:
                 c.named = _named_share(names, tree)
             if rarest is not None:
                 c.rare = float(rarest in tree.stem_set)
-            if q.form == "polar" and q.verbs:   # "has anyone been ARRESTED": a sentence that says nothing of arrests
-                c.asked_verb = bool(({stem(v) for v in q.verbs} | verb_noun_stems(q.verbs)) & tree.stem_set)
+            if verbed:   # a sentence that says nothing of arrests
+                c.asked_verb = bool(verbed & tree.stem_set)
             if q.wants_value:
                 year = _year(self.store.documents[c.doc].published)
                 found = values(q, Sentence(c.sentence_id, self.store.sentences[c.row].text, analysis, year,

@@ -216,12 +216,20 @@ def _cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
     if found is None:
         return None
     ids = tree.tokens_in(found.start, found.end)
-    head = tree.root_of(ids) if ids else None
-    after = [i for i, t in enumerate(tree.tokens) if t.start >= found.end]
-    if head is not None and tree.tokens[head].lemma.lower() in lx.CAUSE_NOUNS and len(after) > 1 \
-            and tree.tokens[after[0]].text in SETTERS:
-        return _introduced(tree, sentence, after[1], max_words) or found
+    if ids and tree.tokens[tree.root_of(ids)].lemma.lower() in lx.CAUSE_NOUNS:
+        return _set_off(tree, sentence, ids[-1], max_words) or found
     return found
+
+
+def _set_off(tree: Tree, sentence: Sentence, at: int, max_words: int, preps: bool = False) -> Value | None:
+    """What the noun ending at token `at` names after a colon or a dash, up to the mark that closes it
+    ("the same CULPRIT: services inflation", "the stated REASON - falling demand for parts - is true");
+    None where no such mark follows it."""
+    first = at + 2
+    if first >= len(tree.tokens) or tree.tokens[at + 1].text not in SETTERS:
+        return None
+    end = next((j for j in range(first, len(tree.tokens)) if tree.tokens[j].text in SETTERS), None)
+    return _introduced(tree, sentence, first, max_words, preps=preps, end=end)
 
 
 def _introduced(tree: Tree, sentence: Sentence, first: int, max_words: int, preps: bool = False,
@@ -287,12 +295,9 @@ def _stated_cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | Non
                     for j in kids[k] if tree.tokens[j].dep == "pobj"]
         elif t.pos == "NOUN" and lemma in lx.CAUSE_NOUNS:
             said = [k for k in kids[i] if tree.tokens[k].dep == "appos" and tree.tokens[k].pos == "NOUN"]
-            if not said and i + 2 < len(tree.tokens) and tree.tokens[i + 1].text in SETTERS:
-                # "the stated REASON - falling demand for parts - is true": up to the dash that closes it
-                end = next((j for j in range(i + 2, len(tree.tokens)) if tree.tokens[j].text in SETTERS), None)
-                found = _introduced(tree, sentence, i + 2, max_words, preps=True, end=end)
-                if found is not None:
-                    return found
+            found = None if said else _set_off(tree, sentence, i, max_words, preps=True)
+            if found is not None:   # "the stated REASON - falling demand for parts - is true"
+                return found
         else:
             continue
         found = _phrase(tree, sentence, said[0], max_words, kids, preps=True, articles=True) if said else None
