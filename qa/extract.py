@@ -335,7 +335,11 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
             near_words = min(tree.distances(words - own)[i] for i in ids) if words - own else FAR
         v.score = max(1.0 / (1.0 + near_words), 0.5 / (1.0 + named_near[id(v)]))
         verb = _governing_verb(tree, v.head, participle=v.kind in NUMERIC_KINDS)
-        if verb is not None:
+        if v.kind in NAME_KINDS and q.verb_forms and _beside_doer(tree, v.head, q):
+            # "notified its INSURER, Tarn Mutual" for "which company insures it": the name is the asked verb's
+            # doer, whatever verb the clause around it has
+            v.fields = {**v.fields, "verb": q.verb_forms[0]}
+        elif verb is not None:
             v.fields = {**v.fields, "verb": tree.tokens[verb].text.lower()}   # as written: see Question.verb_forms
         elif v.kind == "count" and (state := _state_of(tree, v.head)) is not None:
             v.fields = {**v.fields, "state": tree.tokens[state].text.lower()}   # the answerer reads its outcome
@@ -865,8 +869,7 @@ def _focus_tokens(tree: Tree, q: Question) -> set[int]:
     want = stem(q.focus)
     found = {i for i in tree.uses({want}) if tree.tokens[i].pos in {"NOUN", "PROPN"} and not _narrowed_apart(tree, i, q)}
     if q.kind == "org":   # "which company insured it": "the museum's INSURER, Halberd Mutual"
-        found |= {i for i, t in enumerate(tree.tokens) if t.pos == "NOUN" and any(_doer_of(t.lemma.lower(), v)
-                                                                                  for v in q.verbs)}
+        found |= {i for i in range(len(tree.tokens)) if _doer_noun(tree, i, q)}
     return found
 
 
@@ -875,6 +878,27 @@ def _doer_of(noun: str, verb: str) -> bool:
     "organiser" of "organise", "owner" of "own"."""
     base = verb[:-1] if verb.endswith("e") else verb
     return noun in {verb + "r", verb + "er", base + "er", base + "or", verb + "or"}
+
+
+def _doer_noun(tree: Tree, i: int, q: Question) -> bool:
+    """Whether token i is a noun naming the doer of one of the question's verbs ("insurer" of "insure")."""
+    t = tree.tokens[i]
+    return t.pos == "NOUN" and any(_doer_of(t.lemma.lower(), v) for v in q.verbs)
+
+
+def _beside_doer(tree: Tree, head: int | None, q: Question) -> bool:
+    """Whether a name stands beside a noun naming the doer of the asked verb: in apposition ("its
+    INSURER, Tarn Mutual", "Tarn Mutual, the ship's INSURER") or as the subject it is ("Tarn Mutual is
+    the ship's INSURER")."""
+    if head is None:
+        return False
+    t = tree.tokens[head]
+    beside = [k for k in tree.children[head] if tree.tokens[k].dep == "appos"]
+    if t.dep == "appos" and t.head != head:
+        beside.append(t.head)
+    if t.dep == "nsubj" and tree.tokens[t.head].lemma == "be":
+        beside += [k for k in tree.children[t.head] if tree.tokens[k].dep == "attr"]
+    return any(_doer_noun(tree, k, q) for k in beside)
 
 
 def _narrowed_apart(tree: Tree, i: int, q: Question) -> bool:
@@ -1187,8 +1211,10 @@ def _focus_names(q: Question, s: Sentence, tree: Tree, found: list[Value]) -> li
         v.fields = {"label_fit": max(LABEL_FIT[q.kind].values())}
         out.append(v)
         taken.append((start, end))
-    if q.kind in {"person", "name"}:   # "company founder ANA RUIZ", "the ferry ALDRA STAR": the name beside it
+    if q.kind in {"person", "name", "org"}:   # "company founder ANA RUIZ", "the ferry ALDRA STAR": the name beside it
         for i in focus:
+            if q.kind == "org" and not _doer_noun(tree, i, q):
+                continue   # of an organisation, only the doer of the asked verb: "TARN MUTUAL, the ship's insurer"
             t = tree.tokens[i]
             beside = [k for k, u in enumerate(tree.tokens) if u.head == i and u.dep == "appos" and u.pos == "PROPN"]
             if t.dep in {"appos", "compound"} and tree.tokens[t.head].pos == "PROPN":

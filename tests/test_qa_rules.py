@@ -903,6 +903,30 @@ def test_which_company_did_it_points_at_the_name_beside_the_noun_of_its_doer(nlp
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    # a name spaCy marks as no entity, in apposition with the doer of the asked verb, before or after it
+    ("Which company insures the Marren Star?", "Tarn Assurance, the operator's insurer, said it would pay.",
+     "Tarn Assurance"),
+    ("Which firm operates the ferry?", "Mere Lines, the ferry's operator, apologised to passengers.", "Mere Lines"),
+    ("Which firm operates the ferry?", "The ferry's operator, Mere Lines, apologised to passengers on Tuesday.",
+     "Mere Lines"),
+])
+def test_an_unmarked_name_beside_the_doer_of_the_asked_verb_answers_which_company(nlp, question, sentence, answer):
+    """"Which company insures it": the name in apposition with "insurer" answers, though the tagger
+    marked it as no organisation (before, only a person or a named thing was read off such a noun)."""
+    assert best(nlp, question, sentence) == answer
+
+
+def test_a_name_beside_the_doer_of_the_asked_verb_hangs_from_the_asked_verb(nlp):
+    """"had notified its INSURER, Tarn Mutual" for "which company insures the ship": the name's verb,
+    which the answerer compares with the question's by meaning, is the asked one, not "notified"; a
+    name with no such noun beside it keeps its clause's verb."""
+    q = analyse_question("Which company insures the Marren Star?", nlp)
+    sentence = "The owner, Lisbon Bulk Holdings, said it had notified its insurer, Tarn Mutual, of the grounding."
+    found = {v.text: v.fields.get("verb") for v in values(q, Sentence(1, sentence, analysis_of(nlp(sentence))))}
+    assert found["Tarn Mutual"] == "insures" and found["Lisbon Bulk Holdings"] == "said"
+
+
 @pytest.mark.parametrize("text, low, high", [
     ("The target is two and a half percent.", 2.5, 2.5),
     ("The bank raised its rate by 75 basis points.", 0.745, 0.755),
