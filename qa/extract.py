@@ -305,6 +305,7 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     out = []
     named_near: dict[int, int] = {}   # a value's distance to the question's names: what breaks an exact tie
     dateline = DATELINE.match(sentence.text)
+    maker = _asked_maker(q)
     for v in found:
         if _named_by_question(v, q):
             continue
@@ -315,6 +316,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
         ids = tree.tokens_in(v.start, v.end)
         if not ids:
             continue
+        if maker and not _made_name(tree, ids, maker):
+            continue   # "the Tarn industrial estate", "the roof" name no make of the van
         if v.kind == "person":
             v, ids = _without_asked_role(v, ids, words, tree, sentence.text)
         if v.fields.get("focus_phrase"):
@@ -880,6 +883,26 @@ def _doer_of(noun: str, verb: str) -> bool:
     return noun in {verb + "r", verb + "er", base + "er", base + "or", verb + "or"}
 
 
+def _asked_maker(q: Question) -> frozenset[str]:
+    """Of "what make of van did they use": the stems a make's name is said of, the made thing's noun and
+    the question's verbs ("van", "use"); empty for any other question."""
+    asked = MAKER_ASKED.search(q.text) if q.kind in {"thing", "name", "org"} else None
+    return frozenset({stem(asked.group(1).lower())} | {stem(v) for v in q.verbs}) if asked else frozenset()
+
+
+def _made_name(tree: Tree, ids: list[int], said_of: frozenset[str]) -> bool:
+    """Whether a span is a make's or model's name: proper nouns (and a model's number), no place, set
+    on the made thing or on the asked verb ("a white FORD TRANSIT van", "used a stolen VAUXHALL MOVANO",
+    "the plane, a CESSNA 172")."""
+    words = [i for i in ids if tree.tokens[i].pos not in {"PUNCT", "DET"}]
+    if not words or not any(tree.tokens[i].pos == "PROPN" for i in words) or any(
+            tree.tokens[i].pos not in {"PROPN", "NUM"} or tree.tokens[i].ent in PLACE_LABELS | {"FAC"} for i in words):
+        return False
+    root = tree.root_of(ids)
+    head = tree.tokens[root].head
+    return head != root and stem(tree.tokens[head].lemma.lower()) in said_of
+
+
 def _doer_noun(tree: Tree, i: int, q: Question) -> bool:
     """Whether token i is a noun naming the doer of one of the question's verbs ("insurer" of "insure")."""
     t = tree.tokens[i]
@@ -1159,6 +1182,8 @@ def _determined(tree: Tree, e) -> bool:
                for i, t in enumerate(tree.tokens))
 
 
+# "what MAKE of van", "which BRAND of formula", "what MODEL of aircraft": a maker's or product's name is asked
+MAKER_ASKED = re.compile(r"(?i)\b(?:what|which) (?:make|brand|model)s? of (?:an? |the )?(\w+)")
 BASED = re.compile(r"\b(?:(?:The|A|An)\s+)?([A-Z][\w.'\u2019]*(?:[ -][A-Z][\w.'\u2019]*)*)-(?:based|headquartered)\b")
 
 

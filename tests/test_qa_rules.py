@@ -917,6 +917,21 @@ def test_an_unmarked_name_beside_the_doer_of_the_asked_verb_answers_which_compan
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("What make of van did the thieves use?",
+     "The thieves fled in a grey van, which was found burned out on the Tarn industrial estate an hour later.", None),
+    ("What make of van did the thieves use?", "Investigators believe the thieves climbed onto the roof.", None),
+    ("What brand of phone was stolen?", "The phone was stolen from a locker at Marren station.", None),
+    ("What make of van did the thieves use?", "The thieves fled in a white Ford Transit van, police said.", "Ford"),
+    ("What make of van did the thieves use?", "The gang used a stolen Vauxhall Movano to ram the gates.",
+     "Vauxhall Movano"),
+])
+def test_what_make_of_x_is_answered_only_by_a_name_set_on_x_or_on_the_asked_verb(nlp, question, sentence, answer):
+    """A make, brand or model is a proper name said of the made thing or of what was done with it:
+    not a place, nor any other noun the sentence holds (news rarely names a make: then no answer)."""
+    assert best(nlp, question, sentence) == answer
+
+
 def test_a_name_beside_the_doer_of_the_asked_verb_hangs_from_the_asked_verb(nlp):
     """"had notified its INSURER, Tarn Mutual" for "which company insures the ship": the name's verb,
     which the answerer compares with the question's by meaning, is the asked one, not "notified"; a
