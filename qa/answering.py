@@ -658,6 +658,8 @@ class Answerer:
         `asked`: the question's outcome (`_asked_outcome`), of which a counted noun may be the event."""
         vectors = self._word_vectors(counted + [q.focus])
         same = {w for w in counted if float(vectors[w] @ vectors[q.focus]) >= s.counted_synonym}
+        if q.focus in lx.THING_NOUNS:   # "how many ITEMS were stolen": "eight PIECES of jewellery", not "three THIEVES"
+            same |= {w for w, d in self._person_likeness(counted).items() if d <= 0}
         # "how many people died": "three DEATHS", "no FATALITIES" count them, where the noun means the
         # asked outcome (`_outcome`, as a verb's in `_fit_outcomes`)
         events = set()

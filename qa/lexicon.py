@@ -161,6 +161,9 @@ PEOPLE_NOUNS = {"people", "person", "man", "men", "woman", "women", "passenger",
                 "participant", "protester", "worker", "other", "civilian", "child", "adult", "employee", "staff",
                 "individual", "voter", "fan", "customer", "visitor", "victim", "student", "citizen", "migrant",
                 "refugee", "casualty", "survivor", "inhabitant", "pilgrim", "tourist", "spectator", "member"}
+# Nouns that count things of any name: "how many ITEMS were stolen" is answered by "eight PIECES of
+# jewellery", "six paintings", but not by "four men"
+THING_NOUNS = {"item", "thing", "object", "piece"}
 # A change of an amount: "what pay RISE", "what price CUT" is said as a share ("9%") as often as a sum.
 CHANGE_NOUNS = {"rise", "raise", "increase", "cut", "hike", "fall", "drop", "reduction", "decrease", "growth",
                 "decline", "gain", "jump", "discount", "markup"}

@@ -899,3 +899,21 @@ def test_a_denial_in_the_noun_of_the_asked_verb_answers_no(boil_notice):
     said = {s.doc_id: s.answer for s in boil_notice.ask(
         "Has anyone died as a result of the contaminated water in Tarn?").sources}
     assert said == {"tarn-wire": "no", "lisbon-post": "yes"}
+
+
+@pytest.fixture(scope="module")
+def gallery_raid(tmp_path_factory) -> Answerer:
+    """Two reports of a gallery raid: each counts the stolen things by their own name, one the thieves too."""
+    return invented(tmp_path_factory, "gallery-raid", {
+        "tarn-wire.txt": "Raid at Tarn Gallery\n\nThree masked thieves broke into the Tarn Gallery early on Sunday. "
+        "They escaped with eight pieces of silver jewellery, police said.\n",
+        "mere-news.txt": "Tarn Gallery robbed\n\nThieves took six paintings from the Tarn Gallery overnight, the "
+        "gallery's director said on Sunday.\n"})
+
+
+def test_how_many_items_is_answered_by_a_count_of_things_of_any_name_not_of_persons(gallery_raid):
+    """"How many items were stolen": "eight PIECES of jewellery" and "six PAINTINGS" count items whatever
+    their name (`lexicon.THING_NOUNS`); "three THIEVES" counts persons, no items."""
+    said = {s.doc_id: (s.answer or "").lower() for s in gallery_raid.ask(
+        "How many items were stolen from the Tarn Gallery?").sources}
+    assert said == {"tarn-wire": "eight", "mere-news": "six"}
