@@ -1129,6 +1129,7 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
             out.append(v)
         if kind == "place":
             out = _based_places(s, out, fits["GPE"])
+            out += _place_names(s, tree, out, fits["GPE"])
         if kind == "name":
             out += _unlabelled_names(s, tree, out)
         out += _focus_names(q, s, tree, out)
@@ -1141,6 +1142,30 @@ def _candidates(q: Question, s: Sentence, tree: Tree, near: set[int]) -> list[Va
     if kind == "score":
         return score_values(s.text)
     return []
+
+
+def _place_names(s: Sentence, tree: Tree, found: list[Value], fit: float) -> list[Value]:
+    """Places the small model gives no label: a run of capitalised proper nouns that ends in a word
+    naming a kind of place ("struck the Skerrin REEF", "towards Ostrey POINT"), where no other
+    candidate covers it; a place as surely as a labelled one (`fit`)."""
+    out = []
+    taken = [(v.start, v.end) for v in found]
+    for j, t in enumerate(tree.tokens):
+        if t.pos != "PROPN" or not t.text[:1].isupper() or t.ent or t.lemma.lower() not in lx.PLACE_NAME_ENDS \
+                or t.dep == "compound":   # "the Tobrel PASS road": the name goes on
+            continue
+        run = [j]
+        while run[0] > 0 and (u := tree.tokens[run[0] - 1]).pos == "PROPN" and u.text[:1].isupper() and not u.ent \
+                and u.dep == "compound" and tree.root_of([run[0] - 1, j]) == j:
+            run.insert(0, run[0] - 1)
+        if len(run) < 2 or run[0] > 0 and tree.tokens[run[0] - 1].pos not in {"DET", "PUNCT"} \
+                and tree.tokens[run[0] - 1].text[:1].isupper():
+            continue   # "the Reef" names no reef; "Tarn Higher | Secondary School" is the end of a longer name
+        start, end, text = _span(tree, s.text, run)
+        if not any(a < end and start < b for a, b in taken):
+            out.append(Value("place", text, start, end, fields={"label_fit": fit}))
+            taken.append((start, end))
+    return out
 
 
 def _unlabelled_names(s: Sentence, tree: Tree, found: list[Value]) -> list[Value]:

@@ -133,16 +133,22 @@ ORG_NOUNS = {"company", "group", "organisation", "organization", "agency", "body
              "operator", "airline", "manufacturer", "maker", "label", "publisher", "studio", "band", "school",
              "college", "league", "faction", "movement", "coalition", "alliance", "army", "force", "service",
              "museum", "gallery", "library", "theatre", "theater", "cinema", "zoo"}
+# Nouns of nature's places: "on which REEF did it run aground", "from which MOUNTAIN"
+NATURE_NOUNS = {"island", "river", "mountain", "peak", "volcano", "lake", "valley", "bay", "coast", "beach", "sea",
+                "ocean", "desert", "forest", "reef", "rock", "cape", "headland", "cliff", "shoal", "sandbank",
+                "strait", "gulf", "glacier", "ridge", "hill", "moor", "marsh", "creek", "inlet", "peninsula",
+                "plateau", "gorge", "canyon", "estuary", "fjord", "loch", "lagoon"}
 PLACE_NOUNS = {"city", "town", "village", "country", "nation", "state", "province", "region", "county",
                "district", "place", "location", "station", "street", "road", "venue", "site", "area",
-               "neighbourhood", "neighborhood", "island", "river", "port", "airport", "square", "building",
+               "neighbourhood", "neighborhood", "port", "airport", "square", "building",
                "continent", "capital", "headquarters", "hq", "where", "hospital", "prison", "stadium",
-               "hotel", "church", "mosque", "temple", "factory", "harbour", "harbor", "mountain", "peak",
-               "volcano", "lake", "valley", "bay", "coast", "beach", "park", "border", "sea", "ocean", "desert",
-               "forest", "canal", "bridge", "school", "camp", "base", "mine", "plant", "suburb", "municipality",
+               "hotel", "church", "mosque", "temple", "factory", "harbour", "harbor", "park", "border",
+               "canal", "bridge", "school", "camp", "base", "mine", "plant", "suburb", "municipality",
                "territory", "castle", "palace", "monastery", "cathedral", "mall", "market", "embassy", "farm",
                "warehouse", "terminal", "tunnel", "dam", "highway", "motorway", "avenue", "lane", "estate", "arena",
-               "pier", "dock", "quay", "refinery", "junction"}
+               "pier", "dock", "quay", "refinery", "junction"} | NATURE_NOUNS
+# The last word of a place's name, beside the nouns above: "Ostrey POINT", "Hob's NESS", "Kyle SOUND"
+PLACE_NAME_ENDS = PLACE_NOUNS | {"point", "head", "ness", "sound", "channel", "pass", "heights"}
 ROLE_NOUNS = {"rank", "job", "title", "position", "post", "role", "occupation", "office", "profession", "vocation"}
 PERSON_NOUNS = {"person", "man", "woman", "name", "spokesman", "spokeswoman", "spokesperson", "lawyer",
                 "attorney", "leader", "head", "chief", "director", "researcher", "scientist", "driver", "pilot",
