@@ -266,6 +266,8 @@ def values(q: Question, sentence: Sentence, tree: Tree | None = None) -> list[Va
     # A count's focus is left out of its anchors when it names what is counted ("54 PEOPLE were
     # hurt"), kept when it names the figure itself ("a POPULATION of 4,411").
     words = anchors(tree, q, without_focus=q.kind == "count" and q.focus not in lx.COUNT_NOUNS, names=False)
+    if q.kind == "count":   # "how many DIED": "no DEATHS were reported", "two DEATHS" are as near as "died"
+        words |= tree.uses(verb_noun_stems(q.verbs))
     named = anchors(tree, q, names=True)
     dist = tree.distances(words) if words else [FAR] * len(tree.tokens)
     dist_named = tree.distances(named) if named else [FAR] * len(tree.tokens)

@@ -917,3 +917,21 @@ def test_how_many_items_is_answered_by_a_count_of_things_of_any_name_not_of_pers
     said = {s.doc_id: (s.answer or "").lower() for s in gallery_raid.ask(
         "How many items were stolen from the Tarn Gallery?").sources}
     assert said == {"tarn-wire": "eight", "mere-news": "six"}
+
+
+@pytest.fixture(scope="module")
+def aground(tmp_path_factory) -> Answerer:
+    """A report of a ferry aground that says in a noun, in a short sentence of its own, that no one died."""
+    return invented(tmp_path_factory, "aground", {
+        "tarn-wire.txt": "Ferry aground off Tarn\n\nA ferry carrying 112 passengers and nine crew ran aground on rocks "
+        "off Tarn late on Thursday. Seven people were hurt, one of them seriously. Lifeboats from Marren and "
+        "Lisbon took the passengers ashore in the dark. The crew were praised by the coastguard. No deaths were "
+        "reported.\n"})
+
+
+def test_the_noun_of_the_asked_verb_brings_a_count_as_near_as_the_verb(aground):
+    """"How many people died": in "no DEATHS were reported" the noun of the asked verb
+    (`lexicon.VERB_NOUNS`) is as near to the count as "died" would be, so that sentence is cited
+    among the first, beside the count of passengers on board."""
+    source = aground.ask("How many people died when the ferry ran aground off Tarn?").sources[0]
+    assert "No deaths were reported." in [c.text for c in source.citations[:3]]
