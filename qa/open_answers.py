@@ -20,7 +20,7 @@ from . import lexicon as lx
 from .extract import Sentence, Tree, anchors, verb_noun_stems
 from .question import Question
 from .retrieval import stem
-from .values import Value, fold_name
+from .values import Value, fold_name, typed_values
 
 # Dependents that end a short phrase: a clause or a list goes on past the answer.
 PHRASE_STOPS = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "parataxis", "mark", "prep", "dep"}
@@ -41,13 +41,22 @@ def open_value(q: Question, sentence: Sentence, tree: Tree, max_words: int = 12)
         found = _quote(q, sentence, max_words)
     if found is None and q.form == "cause":
         found = _cause(sentence, tree, max_words)
-        if found is not None and restates(q, found, tree):
-            found = None   # "evacuated after the fire started" for "what started the fire": the event, not its cause
+        if found is not None and (restates(q, found, tree) or _figure(found.text)):
+            # "evacuated after the fire started" for "what started the fire": the event, not its cause; "raised
+            # by 0.75 percentage points to FOUR PERCENT": a figure, no cause
+            found = None
     if q.form == "manner":
         found = _manner(q, sentence, tree, max_words)
     if found is None and q.asks:
         found = _role(q, sentence, tree, max_words)
+        if found is not None and q.form == "cause" and _figure(found.text):
+            found = None   # nor is a figure a cause where the question's "what" fills its role
     return found
+
+
+def _figure(text: str) -> bool:
+    """Whether a phrase is a figure and nothing else ("four percent", "4.00%", "$3m", "12 March")."""
+    return any(v.start == 0 and v.end == len(text) for found in typed_values(text).values() for v in found)
 
 
 def _manner(q: Question, sentence: Sentence, tree: Tree, max_words: int) -> Value | None:

@@ -1783,6 +1783,9 @@ def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sent
     ("Why did the school close?", "The closure was the result of falling rolls, but officers also cited high costs.",
      "falling rolls"),   # a stated cause before a verb of blaming's object
     ("What caused the outbreak?", "The outbreak has been traced to the Orlby water works.", None),   # a place
+    # nor is a figure a cause ("points to" here is no verb of blaming)
+    ("What did the bank cite as the main reason for raising rates?",
+     "The bank has raised its key interest rate by 0.75 percentage points to four percent.", None),
     # the subject of "was behind" and of "is to blame"
     ("Why did the lift stop?", "A faulty sensor in the motor room was behind the stoppage, the firm said.",
      "A faulty sensor"),
