@@ -1479,6 +1479,8 @@ def _count_fit(tree: Tree, v: Value, q: Question, ids: list[int]) -> float:
                                     # sank"): "Four dead" counts no boats
         return 0.3 if any(tree.tokens[i].dep in {"nsubj", "nsubjpass", "dobj"} for i in ids) else 0.0
     t = tree.tokens[counted]
+    if t.lemma.lower() in q.focus_mods and t.pos == "NOUN":
+        return COUNTED_FIT   # "16 CREW" for "how many crew members", "three POLICE" for "how many police officers"
     if stem(t.lemma.lower()) == focus or stem(t.text.lower()) == focus:
         # "96 MEDICAL staff" counts no "security staff"
         return KIN_FIT if _narrowed_apart(tree, counted, q) else COUNTED_FIT

@@ -947,6 +947,17 @@ def test_an_unlabelled_name_ending_in_a_kind_of_place_is_a_place(nlp, question, 
     assert best(nlp, question, sentence) == answer
 
 
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("How many crew members were on board the ship?", "The ship had 16 crew and two passengers on board when it sank.",
+     "16"),
+    ("How many police officers were injured?", "Three police and two protesters were injured in the clashes.", "Three"),
+])
+def test_a_count_of_the_noun_that_narrows_the_asked_one_counts_it(nlp, question, sentence, answer):
+    """"How many CREW members": "16 CREW" counts them, the noun that narrows the asked one standing for
+    it, before "two passengers" (people of another name)."""
+    assert best(nlp, question, sentence) == answer
+
+
 def test_a_name_beside_the_doer_of_the_asked_verb_hangs_from_the_asked_verb(nlp):
     """"had notified its INSURER, Tarn Mutual" for "which company insures the ship": the name's verb,
     which the answerer compares with the question's by meaning, is the asked one, not "notified"; a
