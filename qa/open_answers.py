@@ -54,6 +54,12 @@ def open_value(q: Question, sentence: Sentence, tree: Tree, max_words: int = 12)
     return found
 
 
+def _verbs_only(tree: Tree, found: Value) -> bool:
+    """Whether a phrase holds verbs and their particles but no noun, name, number or adjective."""
+    ids = tree.tokens_in(found.start, found.end)
+    return bool(ids) and not any(tree.tokens[i].pos in {"NOUN", "PROPN", "NUM", "ADJ", "PRON"} for i in ids)
+
+
 def _figure(text: str) -> bool:
     """Whether a phrase is a figure and nothing else ("four percent", "4.00%", "$3m", "12 March")."""
     return any(v.start == 0 and v.end == len(text) for found in typed_values(text).values() for v in found)
@@ -276,6 +282,8 @@ def _stated_cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | Non
         if not after:
             continue
         found = _introduced(tree, sentence, after[0], max_words)   # the phrase the marker introduces
+        if found is not None and marker in lx.TEMPORAL_CAUSE_MARKERS and _verbs_only(tree, found):
+            continue   # "failed after LIFTING off", "after BEING buried": what came before, said by a verb alone
         if found is not None:
             found.fields = {**found.fields, "marker": marker}
             return found

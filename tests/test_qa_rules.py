@@ -1794,6 +1794,9 @@ def test_yes_no_answers_follow_a_negation_of_the_asked_words(nlp, question, sent
     ("Why did the school close?", "The closure was the result of falling rolls, but officers also cited high costs.",
      "falling rolls"),   # a stated cause before a verb of blaming's object
     ("What caused the outbreak?", "The outbreak has been traced to the Orlby water works.", None),   # a place
+    # what "after" introduces with a verb alone is what came before, no cause; a noun after it may be one
+    ("Why did the rocket fail?", "In 2021 a different rocket failed after lifting off from the Tarn range.", None),
+    ("Why did the road close?", "The road closed after heavy rain on Monday.", "heavy rain"),
     # nor is a figure a cause ("points to" here is no verb of blaming)
     ("What did the bank cite as the main reason for raising rates?",
      "The bank has raised its key interest rate by 0.75 percentage points to four percent.", None),
