@@ -894,8 +894,7 @@ def _asked_maker(q: Question) -> frozenset[str]:
 
 def _made_name(tree: Tree, ids: list[int], said_of: frozenset[str]) -> bool:
     """Whether a span is a make's or model's name: proper nouns (and a model's number), no place, set
-    on the made thing or on the asked verb ("a white FORD TRANSIT van", "used a stolen VAUXHALL MOVANO",
-    "the plane, a CESSNA 172")."""
+    on the made thing or on the asked verb ("a white FORD TRANSIT van", "used a stolen VAUXHALL MOVANO")."""
     words = [i for i in ids if tree.tokens[i].pos not in {"PUNCT", "DET"}]
     if not words or not any(tree.tokens[i].pos == "PROPN" for i in words) or any(
             tree.tokens[i].pos not in {"PROPN", "NUM"} or tree.tokens[i].ent in PLACE_LABELS | {"FAC"} for i in words):
