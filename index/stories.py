@@ -244,13 +244,22 @@ class _Meanings:
         self.changed.add(self.row[id(group)])
 
 
+# Cosines this close are one: two articles are always equally near their mean, and the float noise
+# between them differs from machine to machine (the CPU's instructions, the runtime's kernels)
+REPRESENTATIVE_TIE = 1e-6
+
+
 def representative(group_profiles: list[Profile]) -> str | None:
-    """The doc_id of the article closest to its story's mean: the one whose title names the story."""
+    """The doc_id of the article closest to its story's mean: the one whose title names the story.
+    Articles as close as `REPRESENTATIVE_TIE` are tied, and the last doc_id of them is taken, so a
+    story is titled alike on every machine."""
     if not group_profiles:
         return None
     group = Group("")
     for p in group_profiles:
         group.add(p)
     centroid = group.centroid
-    return max(group_profiles, key=lambda p: (float(p.centroid @ centroid) if p.centroid.shape == centroid.shape
-                                              else -1.0, p.doc_id)).doc_id
+    near = [(float(p.centroid @ centroid) if p.centroid.shape == centroid.shape else -1.0, p.doc_id)
+            for p in group_profiles]
+    best = max(cosine for cosine, _ in near)
+    return max(doc_id for cosine, doc_id in near if cosine >= best - REPRESENTATIVE_TIE)

@@ -110,6 +110,26 @@ def test_an_index_from_before_stories_is_grouped_on_reading_and_kept_at_its_next
     assert groups(index.SentenceStore.open(archive_copy)) == {frozenset(BUNDLED), frozenset(FIRE)}
 
 
+def test_a_story_is_titled_by_the_same_article_whatever_the_float_noise():
+    """Two articles are equally near their mean; which one the last bits of the arithmetic favour
+    differs between machines, so a tie within `REPRESENTATIVE_TIE` goes to the last doc_id, both ways."""
+    from collections import Counter
+
+    import numpy as np
+    from index.stories import Profile, representative
+
+    b = np.array([0.0, 0.8, 0.6])
+    for nudge in (1e-8, -1e-8):   # a unit vector's length off by rounding, one way or the other
+        a = np.array([0.6, 0.8, 0.0]) * (1 + nudge)
+        profiles = [Profile("harbour-daily", a, Counter()), Profile("coast-tribune", b, Counter())]
+        assert representative(profiles) == "harbour-daily"
+    # no tie: the article nearest the mean of three titles the story, whatever its doc_id
+    middle = np.array([0.9, np.sqrt(1 - 0.81), 0.0])
+    profiles = [Profile("harbour-daily", np.array([1.0, 0.0, 0.0]), Counter()), Profile("coast-tribune", middle, Counter()),
+                Profile("arden-post", np.array([0.0, 1.0, 0.0]), Counter())]
+    assert representative(profiles) == "coast-tribune"
+
+
 def test_bcubed_of_a_known_grouping():
     truth = {"a": "x", "b": "x", "c": "y", "d": "y"}
     assert bcubed(dict(truth), truth) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
