@@ -219,6 +219,11 @@ def _phrase(tree: Tree, sentence: Sentence, head: int, max_words: int, kids: lis
         ids = ids[:-1]
     if not ids or len(ids) > max_words:
         return None
+    return _written(tree, sentence, ids)
+
+
+def _written(tree: Tree, sentence: Sentence, ids: list[int]) -> Value:
+    """The phrase from token ids[0] to token ids[-1], as the sentence writes it."""
     first, last = tree.tokens[ids[0]], tree.tokens[ids[-1]]
     start, end = first.start, last.start + len(last.text)
     return Value("phrase", sentence.text[start:end], start, end)
@@ -265,6 +270,18 @@ NOT_PARTS = CLAUSES - {"conj"} | {"appos", "acl", "punct"}   # dependents that a
 NOT_ABOUT = {"GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
 
 
+def _on_phrase(tree: Tree, verb: int) -> list[int]:
+    """The object of a verb's "on" ("blamed the closure ON falling orders"), or of the "on" the parse
+    hangs from the verb's object ("pinned the decision ON inflation")."""
+    kids = tree.children
+
+    def on_of(at: int) -> list[int]:
+        return [j for k in kids[at] if tree.tokens[k].dep == "prep" and tree.tokens[k].text.lower() == "on"
+                for j in kids[k] if tree.tokens[j].dep == "pobj"]
+
+    return on_of(verb) or [j for k in kids[verb] if tree.tokens[k].dep == "dobj" for j in on_of(k)]
+
+
 def _stated_cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | None:
     kids = tree.children
     low = sentence.text.lower()
@@ -297,12 +314,7 @@ def _stated_cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | Non
                     return found
     for i, t in enumerate(tree.tokens):   # "the owners BLAMED rising costs", "ATTRIBUTED the crash TO a worn"
         lemma = t.lemma.lower()          # brake cable", "the official REASON, a shortage of staff,"
-        on = [j for k in kids[i] if tree.tokens[k].dep == "prep" and tree.tokens[k].text.lower() == "on"
-              for j in kids[k] if tree.tokens[j].dep == "pobj"] if t.pos == "VERB" and lemma in lx.BLAME_ON_VERBS else []
-        if not on and t.pos == "VERB" and lemma in lx.BLAME_ON_VERBS:   # "pinned the decision ON inflation":
-            on = [j for k in kids[i] if tree.tokens[k].dep == "dobj"    # the "on" the parse hangs from the object
-                  for m in kids[k] if tree.tokens[m].dep == "prep" and tree.tokens[m].text.lower() == "on"
-                  for j in kids[m] if tree.tokens[j].dep == "pobj"]
+        on = _on_phrase(tree, i) if t.pos == "VERB" and lemma in lx.BLAME_ON_VERBS else []
         if on:
             said = on
         elif t.pos == "VERB" and lemma in lx.BLAME_VERBS:
@@ -347,8 +359,7 @@ def _stated_cause(sentence: Sentence, tree: Tree, max_words: int) -> Value | Non
             while ids and tree.tokens[ids[-1]].pos in {"PUNCT", "ADP", "CCONJ"}:
                 ids = ids[:-1]
             if ids and len(ids) <= max_words and ids == list(range(ids[0], ids[-1] + 1)):
-                start, end = tree.tokens[ids[0]].start, tree.tokens[ids[-1]].start + len(tree.tokens[ids[-1]].text)
-                return Value("phrase", sentence.text[start:end], start, end)
+                return _written(tree, sentence, ids)
     return None
 
 
@@ -376,9 +387,7 @@ def _definition(q: Question, sentence: Sentence, tree: Tree, max_words: int) -> 
                     ids = list(range(ids[0], k + 1))
                     break
             if len(ids) <= max_words:
-                first, last = tree.tokens[ids[0]], tree.tokens[ids[-1]]
-                return Value("phrase", sentence.text[first.start:last.start + len(last.text)], first.start,
-                             last.start + len(last.text))
+                return _written(tree, sentence, ids)
     return None
 
 
