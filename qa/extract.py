@@ -881,8 +881,14 @@ def _focus_tokens(tree: Tree, q: Question) -> set[int]:
 def _doer_of(noun: str, verb: str) -> bool:
     """Whether a noun names the doer of a verb: "insurer" of "insure", "operator" of "operate",
     "organiser" of "organise", "owner" of "own"."""
-    base = verb[:-1] if verb.endswith("e") else verb
-    return noun in {verb + "r", verb + "er", base + "er", base + "or", verb + "or"}
+    return noun in _doer_forms((verb,))
+
+
+@lru_cache(maxsize=1024)
+def _doer_forms(verbs: tuple[str, ...]) -> frozenset[str]:
+    """The nouns that name the doer of any of the verbs (see `_doer_of`): made once per question."""
+    bases = ((v, v[:-1] if v.endswith("e") else v) for v in verbs)
+    return frozenset(f for v, base in bases for f in (v + "r", v + "er", base + "er", base + "or", v + "or"))
 
 
 def _asked_maker(q: Question) -> frozenset[str]:
@@ -907,7 +913,7 @@ def _made_name(tree: Tree, ids: list[int], said_of: frozenset[str]) -> bool:
 def _doer_noun(tree: Tree, i: int, q: Question) -> bool:
     """Whether token i is a noun naming the doer of one of the question's verbs ("insurer" of "insure")."""
     t = tree.tokens[i]
-    return t.pos == "NOUN" and any(_doer_of(t.lemma.lower(), v) for v in q.verbs)
+    return t.pos == "NOUN" and t.lemma.lower() in _doer_forms(q.verbs)
 
 
 def _beside_doer(tree: Tree, head: int | None, q: Question) -> bool:
